@@ -1,0 +1,90 @@
+//! The `nodewire check` command over every telemt capture: exit 0 for accept entries, exit 1
+//! with an error naming the field for reject entries, exit 2 for usage errors.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nodewire-telemt/tests/fixtures")
+}
+
+fn nodewire(args: &[&str]) -> Result<(i32, Value), Box<dyn std::error::Error>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_nodewire"))
+        .args(args)
+        .output()?;
+    let stdout = String::from_utf8(out.stdout)?;
+    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    Ok((out.status.code().unwrap_or(-1), value))
+}
+
+#[test]
+fn manifest_entries_exit_as_expected() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = fixtures_dir();
+    let manifest: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+    let mut failures = Vec::new();
+    for entry in &manifest {
+        let file = dir.join(entry["file"].as_str().ok_or("file")?);
+        let file = file.to_str().ok_or("path")?;
+        let operation = entry["operation"].as_str().ok_or("operation")?;
+        let status = entry["status"].to_string();
+        let mut args = vec!["check", "telemt", operation];
+        if entry["body"] == "request" {
+            args.push("--request");
+        } else {
+            args.extend(["--status", status.as_str()]);
+        }
+        args.push(file);
+        let (code, out) = nodewire(&args)?;
+        if entry["expect"] == "accept" {
+            if code != 0 || out["ok"] != true || out["lost"] != serde_json::json!([]) {
+                failures.push(format!("{file}: exit {code}, {out}"));
+            }
+        } else {
+            let mentions = entry["error_mentions"].as_str().ok_or("error_mentions")?;
+            let error = out["error"].as_str().unwrap_or_default();
+            if code != 1 || out["ok"] != false || !error.contains(mentions) {
+                failures.push(format!("{file}: exit {code}, {out}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn type_checks_and_usage_errors() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = fixtures_dir();
+    let tmp = std::env::temp_dir().join(format!("nodewire-cli-{}.json", std::process::id()));
+    std::fs::write(&tmp, r#"{"username":"a","active_ips":["1.2.3.4"]}"#)?;
+    let tmp_s = tmp.to_str().ok_or("path")?;
+    let (code, out) = nodewire(&["check", "telemt", "--type", "UserActiveIps", tmp_s])?;
+    assert_eq!((code, out["type"].as_str()), (0, Some("UserActiveIps")));
+
+    // A field the model does not know is reported as lost.
+    std::fs::write(&tmp, r#"{"username":"a","active_ips":[],"extra":1}"#)?;
+    let (code, out) = nodewire(&["check", "telemt", "--type", "UserActiveIps", tmp_s])?;
+    assert_eq!(code, 1);
+    assert_eq!(out["lost"], serde_json::json!(["/extra"]));
+    std::fs::remove_file(&tmp)?;
+
+    let users = dir.join("GET_v1_users.response.json");
+    let users = users.to_str().ok_or("path")?;
+    assert_eq!(nodewire(&["check", "nope", "GET /v1/users", users])?.0, 2);
+    assert_eq!(
+        nodewire(&["check", "telemt", "GET /v1/nothing", users])?.0,
+        2
+    );
+    assert_eq!(
+        nodewire(&["check", "telemt", "--type", "Nothing", users])?.0,
+        2
+    );
+    // Query strings are ignored.
+    let (code, out) = nodewire(&["check", "telemt", "GET /v1/users?x=1", users])?;
+    assert_eq!(
+        (code, out["type"].as_str()),
+        (0, Some("SuccessResponse<Vec<UserInfo>>"))
+    );
+    Ok(())
+}

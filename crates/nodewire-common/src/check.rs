@@ -1,0 +1,155 @@
+//! The `nodewire check` contract, as a library: decode a captured payload with a protocol's
+//! registry and say whether it round-trips losslessly.
+//!
+//! The outcome serializes to the JSON object the CLI prints:
+//! `{"ok": bool, "type": "<model type>", "error"?: "<what and where>", "lost": [...], "changed": [...]}`.
+
+use http::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::from_slice;
+use crate::lossless::compare;
+use crate::registry::{DecodeFn, Lookup, Registry};
+
+/// The result of checking one payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// Decoded, valid, and re-encoding reproduced every value.
+    pub ok: bool,
+    /// The model type used.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// What failed and where, when decoding or validation failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// JSON pointers in the input missing after re-encoding.
+    pub lost: Vec<String>,
+    /// JSON pointers whose value differs after re-encoding (or that only the re-encoding has).
+    pub changed: Vec<String>,
+}
+
+/// A check that could not run: unknown route or type, or a request line that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What to check a payload as.
+#[derive(Debug, Clone)]
+pub enum Target<'a> {
+    /// A route's request body.
+    Request {
+        /// `"<METHOD> <path>"` with the concrete path.
+        line: &'a str,
+    },
+    /// A route's response body for a status.
+    Response {
+        /// `"<METHOD> <path>"` with the concrete path.
+        line: &'a str,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// A named wire type.
+    Type {
+        /// The type's name.
+        name: &'a str,
+    },
+}
+
+/// Checks `bytes` against `target` in `registry`.
+pub fn check(
+    registry: &Registry,
+    target: &Target<'_>,
+    bytes: &[u8],
+) -> Result<Outcome, UsageError> {
+    let decode = decoder(registry, target)?;
+    Ok(run(decode, bytes))
+}
+
+fn decoder(registry: &Registry, target: &Target<'_>) -> Result<DecodeFn, UsageError> {
+    let protocol = registry.protocol;
+    match target {
+        Target::Type { name } => registry
+            .find_type(name)
+            .map(|t| t.decode)
+            .ok_or_else(|| UsageError(format!("{protocol} has no type `{name}`"))),
+        Target::Request { line } => {
+            let (method, path) = parse_line(line)?;
+            match registry.lookup(&method, path) {
+                Lookup::Found(route) => Ok(route.request),
+                _ => Err(UsageError(format!(
+                    "{protocol} has no route `{method} {path}`"
+                ))),
+            }
+        }
+        Target::Response { line, status } => {
+            let (method, path) = parse_line(line)?;
+            let status = StatusCode::from_u16(*status)
+                .map_err(|_| UsageError(format!("invalid status {status}")))?;
+            match registry.lookup(&method, path) {
+                Lookup::Found(route) => Ok((route.response)(status)),
+                _ => (registry.fallback)(status).ok_or_else(|| {
+                    UsageError(format!("{protocol} has no route `{method} {path}`"))
+                }),
+            }
+        }
+    }
+}
+
+fn parse_line(line: &str) -> Result<(Method, &str), UsageError> {
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(path), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(UsageError(format!(
+            "expected \"<METHOD> <path>\", got `{line}`"
+        )));
+    };
+    let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| UsageError(format!("invalid method `{method}`")))?;
+    if !path.starts_with('/') {
+        return Err(UsageError(format!(
+            "the path must start with `/`, got `{path}`"
+        )));
+    }
+    Ok((method, path))
+}
+
+fn run(decode: DecodeFn, bytes: &[u8]) -> Outcome {
+    match decode(bytes) {
+        Err(failed) => Outcome {
+            ok: false,
+            type_name: failed.type_name,
+            error: Some(failed.error.to_string()),
+            lost: Vec::new(),
+            changed: Vec::new(),
+        },
+        Ok(decoded) => {
+            let report = match &decoded.reencoded {
+                None => Default::default(),
+                Some(output) => match reference(bytes) {
+                    Ok(input) => compare(&input, output),
+                    Err(error) => {
+                        return Outcome {
+                            ok: false,
+                            type_name: decoded.type_name,
+                            error: Some(error),
+                            lost: Vec::new(),
+                            changed: Vec::new(),
+                        };
+                    }
+                },
+            };
+            Outcome {
+                ok: report.is_lossless(),
+                type_name: decoded.type_name,
+                error: None,
+                lost: report.lost,
+                changed: report.changed,
+            }
+        }
+    }
+}
+
+/// The input as a JSON value, to compare with the re-encoding.
+fn reference(bytes: &[u8]) -> Result<Value, String> {
+    from_slice::<Value>(bytes).map_err(|e| e.to_string())
+}

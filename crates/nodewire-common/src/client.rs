@@ -1,0 +1,158 @@
+//! A client that runs any endpoint of any protocol (feature `client`, reqwest).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use nodewire_common::client::Client;
+//! # struct ListUsers;
+//! # impl nodewire_common::Endpoint for ListUsers {
+//! #     type Protocol = P; type Request = nodewire_common::endpoint::NoBody; type Response = ();
+//! #     const METADATA: nodewire_common::Metadata = nodewire_common::Metadata {
+//! #         name: "ListUsers", method: http::Method::GET, path: "/v1/users", aliases: &[],
+//! #         body: nodewire_common::BodyKind::None, description: "" };
+//! #     fn from_parts(_: nodewire_common::endpoint::IncomingParts<'_, Self::Request>)
+//! #         -> Result<Self, nodewire_common::FromRequestError> { Ok(Self) }
+//! # }
+//! # struct P;
+//! # impl nodewire_common::Protocol for P {
+//! #     const NAME: &'static str = "p"; type Success<T> = T; type Failure = nodewire_common::DecodeError;
+//! #     fn decode_response<T: serde::de::DeserializeOwned>(_: http::StatusCode, _: &http::HeaderMap, b: &[u8])
+//! #         -> Result<T, Self::Failure> { nodewire_common::error::from_slice(b) }
+//! #     fn encode_response<T: serde::Serialize>(_: &T) -> Result<http::Response<bytes::Bytes>, serde_json::Error> { unimplemented!() }
+//! # }
+//! let client = Client::new("http://127.0.0.1:9091")?
+//!     .with_header("authorization", nodewire_common::Secret::new("Bearer token"))?;
+//! let users = client.send(&ListUsers).await?;
+//! # Ok(()) }
+//! ```
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue};
+
+use crate::endpoint::{Endpoint, Protocol};
+use crate::error::IntoRequestError;
+use crate::secret::Secret;
+
+/// A failed call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError<F: std::error::Error + 'static> {
+    /// The request could not be built or failed validation.
+    #[error(transparent)]
+    Request(#[from] IntoRequestError),
+    /// Connecting, sending or reading failed.
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The response body exceeded the client's limit.
+    #[error("response body exceeds {0} bytes")]
+    TooLarge(usize),
+    /// The server answered with a failure (or a body that did not decode).
+    #[error(transparent)]
+    Api(F),
+}
+
+/// Sends endpoints to one upstream.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    max_body: usize,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `base_url` (scheme, host, port and any API prefix), with a 30 s timeout and
+    /// a 64 MiB response limit.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, IntoRequestError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| IntoRequestError::Invalid(format!("HTTP client: {e}")))?;
+        Ok(Self::with_http_client(http, base_url))
+    }
+
+    /// A client using a preconfigured `reqwest::Client`.
+    pub fn with_http_client(http: reqwest::Client, base_url: impl Into<String>) -> Self {
+        Self {
+            http,
+            base_url: base_url.into(),
+            headers: Vec::new(),
+            max_body: 64 * 1024 * 1024,
+        }
+    }
+
+    /// Adds a header sent with every call (an auth key, say). The value is marked sensitive.
+    pub fn with_header(mut self, name: &str, value: Secret) -> Result<Self, IntoRequestError> {
+        let name = HeaderName::try_from(name)
+            .map_err(|e| IntoRequestError::Invalid(format!("header name `{name}`: {e}")))?;
+        let mut value = HeaderValue::try_from(value.expose())
+            .map_err(|e| IntoRequestError::Invalid(format!("header `{name}`: {e}")))?;
+        value.set_sensitive(true);
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Sets the largest response body accepted.
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends one call and decodes the answer.
+    pub async fn send<E: Endpoint>(
+        &self,
+        endpoint: &E,
+    ) -> Result<
+        <E::Protocol as Protocol>::Success<E::Response>,
+        ClientError<<E::Protocol as Protocol>::Failure>,
+    > {
+        let response = self
+            .send_raw(endpoint.try_into_http_request(&self.base_url)?)
+            .await?;
+        E::try_from_http_response(&response).map_err(ClientError::Api)
+    }
+
+    /// Sends a prepared request and returns the raw response.
+    pub async fn send_raw<F: std::error::Error + 'static>(
+        &self,
+        mut request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, ClientError<F>> {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        let request = reqwest::Request::try_from(request)?;
+        let mut response = self.http.execute(request).await?;
+        let mut builder = http::Response::builder().status(response.status());
+        for (name, value) in response.headers() {
+            builder = builder.header(name, value);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(ClientError::TooLarge(self.max_body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        builder
+            .body(Bytes::from(body))
+            .map_err(|e| ClientError::Request(IntoRequestError::Http(e)))
+    }
+}

@@ -1,0 +1,391 @@
+//! Sans-IO endpoint descriptions.
+//!
+//! An [`Endpoint`] is a value that describes one call of one route: its path parameters,
+//! query, headers and body. Its [`Metadata`] holds the method and path template, and its
+//! [`Protocol`] knows how the upstream wraps bodies (an envelope, a bare body, an error shape).
+//! From these, the provided methods convert in all four directions:
+//!
+//! | side | outgoing | incoming |
+//! | --- | --- | --- |
+//! | client | [`Endpoint::try_into_http_request`] | [`Endpoint::try_from_http_response`] |
+//! | server | [`Endpoint::try_into_http_response`] | [`Endpoint::try_from_http_request`] |
+//!
+//! No HTTP stack is involved: everything is `http::Request<Bytes>` / `http::Response<Bytes>`.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{DecodeError, FromRequestError, IntoRequestError, from_slice};
+
+/// Whether a route carries a request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No body; the server never reads one.
+    None,
+    /// A JSON body is required; an empty body is an error.
+    Required,
+    /// A JSON body may be sent; an empty body means the defaults.
+    Optional,
+}
+
+/// Static facts about a route.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    /// The endpoint's type name (`ListUsers`).
+    pub name: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template relative to the API base, with `{param}` segments
+    /// (`/v1/users/{username}`).
+    pub path: &'static str,
+    /// Other templates the server routes to the same handler (`/v1/runtime/me_pool_state`).
+    pub aliases: &'static [&'static str],
+    /// Whether the route takes a body.
+    pub body: BodyKind,
+    /// One line on what the route does.
+    pub description: &'static str,
+}
+
+impl Metadata {
+    /// Matches a concrete path (already normalized by the protocol) against the template and
+    /// its aliases, returning the path parameters in template order.
+    pub fn match_path(&self, path: &str) -> Option<PathParams> {
+        std::iter::once(self.path)
+            .chain(self.aliases.iter().copied())
+            .find_map(|template| match_template(template, path))
+    }
+
+    /// How many literal segments the template has; more specific templates win when several
+    /// match.
+    pub fn specificity(&self) -> usize {
+        self.path
+            .split('/')
+            .filter(|s| !(s.starts_with('{') && s.ends_with('}')))
+            .count()
+    }
+}
+
+/// Path parameters captured from a concrete path, in template order, as raw (undecoded)
+/// segments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathParams(pub Vec<(&'static str, String)>);
+
+impl PathParams {
+    /// The raw segment captured for `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Like [`get`](Self::get), but a missing parameter is an error.
+    pub fn require(&self, name: &'static str) -> Result<&str, FromRequestError> {
+        self.get(name).ok_or(FromRequestError::PathParam {
+            name,
+            message: "missing".to_owned(),
+        })
+    }
+}
+
+/// Matches `path` against `template`: literal segments compare exactly, `{name}` matches one
+/// non-empty segment.
+pub fn match_template(template: &'static str, path: &str) -> Option<PathParams> {
+    let mut params = Vec::new();
+    let mut t = template.split('/');
+    let mut p = path.split('/');
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(PathParams(params)),
+            (Some(ts), Some(ps)) => {
+                if let Some(name) = ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    if ps.is_empty() {
+                        return None;
+                    }
+                    params.push((name, ps.to_owned()));
+                } else if ts != ps {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Characters escaped in a path segment built from a parameter.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Fills a path template with parameters (percent-escaping each one as a path segment).
+pub fn fill_template(template: &str, params: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = params.iter();
+    for (i, segment) in template.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if segment.starts_with('{') && segment.ends_with('}') {
+            if let Some(value) = values.next() {
+                out.extend(utf8_percent_encode(value, SEGMENT));
+            }
+        } else {
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+/// How one upstream wraps bodies and reports failures.
+pub trait Protocol: 'static {
+    /// The protocol's name as the CLI spells it (`telemt`).
+    const NAME: &'static str;
+
+    /// What a successful call yields for a route whose body type is `T` (for an enveloped
+    /// protocol, the data plus the envelope's metadata; for a bare one, `T` itself).
+    type Success<T>;
+
+    /// A failed call: the upstream's error body with its status, or a body that did not decode.
+    type Failure: std::error::Error + From<DecodeError>;
+
+    /// Decodes a response of any route (client side).
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Success<T>, Self::Failure>;
+
+    /// Encodes a successful response (server side).
+    fn encode_response<T: Serialize>(
+        success: &Self::Success<T>,
+    ) -> Result<http::Response<Bytes>, serde_json::Error>;
+
+    /// Normalizes a concrete path before it is matched against route templates (telemt trims
+    /// trailing slashes). The default returns the path unchanged.
+    fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
+/// The parts of an incoming request an endpoint is built from (server side).
+#[derive(Debug)]
+pub struct IncomingParts<'a, B> {
+    /// Path parameters matched from the template.
+    pub params: PathParams,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+    /// The request headers.
+    pub headers: &'a HeaderMap,
+    /// The decoded body: `None` for routes without a body and for an empty optional body.
+    pub body: Option<B>,
+}
+
+/// Marker body type for routes that carry no body.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+pub struct NoBody {}
+
+/// The decoded answer to an endpoint: the protocol's success wrapper around the response
+/// body, or its failure.
+pub type Outcome<E> = Result<
+    <<E as Endpoint>::Protocol as Protocol>::Success<<E as Endpoint>::Response>,
+    <<E as Endpoint>::Protocol as Protocol>::Failure,
+>;
+
+/// One route of one protocol, as a value describing one call.
+pub trait Endpoint: Sized {
+    /// How bodies are wrapped.
+    type Protocol: Protocol;
+    /// The request body type ([`NoBody`] when the route takes none).
+    type Request: Serialize + DeserializeOwned;
+    /// The response body type (inside the protocol's envelope, if any).
+    type Response: Serialize + DeserializeOwned;
+    /// Method, path template and body kind.
+    const METADATA: Metadata;
+
+    /// The path parameters, in template order, unescaped.
+    fn path_params(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// The query string, without `?`.
+    fn query(&self) -> Option<String> {
+        None
+    }
+
+    /// Adds the endpoint's own headers (for example `If-Match`).
+    fn headers(&self, _headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        Ok(())
+    }
+
+    /// The body to send, if any.
+    fn body(&self) -> Option<&Self::Request> {
+        None
+    }
+
+    /// Builds the endpoint from an incoming request's parts (server side).
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError>;
+
+    /// The concrete path, relative to the API base.
+    fn path(&self) -> String {
+        fill_template(Self::METADATA.path, &self.path_params())
+    }
+
+    /// Builds the outgoing request against `base_url` (scheme, host, port and any API prefix,
+    /// such as `http://127.0.0.1:9091` or `https://host/api/v1`).
+    fn try_into_http_request(
+        &self,
+        base_url: &str,
+    ) -> Result<http::Request<Bytes>, IntoRequestError> {
+        let base = url::Url::parse(base_url).map_err(|e| IntoRequestError::BaseUrl {
+            url: base_url.to_owned(),
+            reason: e.to_string(),
+        })?;
+        if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
+            return Err(IntoRequestError::BaseUrl {
+                url: base_url.to_owned(),
+                reason: "expected an absolute http:// or https:// URL".to_owned(),
+            });
+        }
+        let mut uri = base.as_str().trim_end_matches('/').to_owned();
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(IntoRequestError::BaseUrl {
+                url: base_url.to_owned(),
+                reason: "the base URL must not carry a query or fragment".to_owned(),
+            });
+        }
+        uri.push_str(&self.path());
+        if let Some(q) = self.query() {
+            uri.push('?');
+            uri.push_str(&q);
+        }
+        let mut builder = http::Request::builder()
+            .method(Self::METADATA.method.clone())
+            .uri(uri)
+            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let body = match self.body() {
+            Some(body) => {
+                builder = builder.header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                Bytes::from(serde_json::to_vec(body)?)
+            }
+            None => Bytes::new(),
+        };
+        let mut request = builder.body(body)?;
+        self.headers(request.headers_mut())?;
+        Ok(request)
+    }
+
+    /// Builds the endpoint from an incoming request (server side). The method and path must
+    /// match this route; the body is decoded and validated as [`Self::Request`].
+    fn try_from_http_request(request: &http::Request<Bytes>) -> Result<Self, FromRequestError> {
+        if request.method() != Self::METADATA.method {
+            return Err(FromRequestError::Method {
+                expected: Self::METADATA.method.clone(),
+                got: request.method().clone(),
+            });
+        }
+        let raw = request.uri().path();
+        let path = <Self::Protocol as Protocol>::normalize_path(raw);
+        let params = Self::METADATA
+            .match_path(&path)
+            .ok_or_else(|| FromRequestError::Path(raw.to_owned()))?;
+        let body = decode_body::<Self::Request>(Self::METADATA.body, request.body())?;
+        Self::from_parts(IncomingParts {
+            params,
+            query: request.uri().query(),
+            headers: request.headers(),
+            body,
+        })
+    }
+
+    /// Decodes a response to this call (client side).
+    fn try_from_http_response(response: &http::Response<Bytes>) -> Outcome<Self> {
+        <Self::Protocol as Protocol>::decode_response::<Self::Response>(
+            response.status(),
+            response.headers(),
+            response.body(),
+        )
+    }
+
+    /// Encodes a successful response to this call (server side).
+    fn try_into_http_response(
+        success: &<Self::Protocol as Protocol>::Success<Self::Response>,
+    ) -> Result<http::Response<Bytes>, serde_json::Error> {
+        <Self::Protocol as Protocol>::encode_response::<Self::Response>(success)
+    }
+}
+
+/// Decodes a request body according to the route's [`BodyKind`]: `None` ignores the bytes,
+/// `Optional` maps an empty (or all-whitespace) body to `None`, `Required` refuses an empty one.
+pub fn decode_body<T: DeserializeOwned>(
+    kind: BodyKind,
+    bytes: &[u8],
+) -> Result<Option<T>, DecodeError> {
+    let blank = bytes.iter().all(u8::is_ascii_whitespace);
+    match kind {
+        BodyKind::None => Ok(None),
+        BodyKind::Optional if blank => Ok(None),
+        BodyKind::Required if blank => Err(DecodeError::root(
+            "empty body: this route requires a JSON body",
+        )),
+        _ => from_slice(bytes).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_and_fill() {
+        let p = match_template("/v1/users/{username}/enable", "/v1/users/alice/enable");
+        assert_eq!(p.as_ref().and_then(|p| p.get("username")), Some("alice"));
+        assert!(match_template("/v1/users/{username}", "/v1/users/").is_none());
+        assert!(match_template("/v1/users/{username}", "/v1/users/a/b").is_none());
+        assert_eq!(
+            fill_template("/v1/users/{u}/x", &["a b/c"]),
+            "/v1/users/a%20b%2Fc/x"
+        );
+    }
+
+    #[test]
+    fn body_kinds() {
+        assert_eq!(
+            decode_body::<u8>(BodyKind::Optional, b"  ").ok(),
+            Some(None)
+        );
+        assert!(decode_body::<u8>(BodyKind::Required, b"").is_err());
+        assert_eq!(
+            decode_body::<u8>(BodyKind::None, b"garbage").ok(),
+            Some(None)
+        );
+        assert_eq!(
+            decode_body::<u8>(BodyKind::Required, b"7").ok(),
+            Some(Some(7))
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! Error types shared by every protocol crate.
+
+use std::fmt;
+
+/// A JSON body that could not be decoded into its typed model, or that decoded but failed
+/// validation.
+///
+/// `path` is the JSON path of the fault (`data[3].username`, `.` for the document root), so an
+/// error always says *where* as well as *what*.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// JSON path of the value that failed, as printed by `serde_path_to_error` (`.` for the root).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line of the fault in the input, when known (0 otherwise).
+    pub line: usize,
+    /// 1-based column of the fault in the input, when known (0 otherwise).
+    pub column: usize,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at `{}`: {}", self.path, self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl DecodeError {
+    /// An error at the document root.
+    pub fn root(message: impl Into<String>) -> Self {
+        Self {
+            path: ".".to_owned(),
+            message: message.into(),
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// An error at the given JSON path.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
+/// Decodes `bytes` as JSON into `T`, recording the JSON path of any fault.
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// struct User { name: String }
+/// let err = nodewire_common::error::from_slice::<Vec<User>>(br#"[{"name":"a"},{"name":1}]"#)
+///     .unwrap_err();
+/// assert_eq!(err.path, "[1].name");
+/// ```
+pub fn from_slice<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = match serde_path_to_error::deserialize(&mut de) {
+        Ok(value) => value,
+        Err(err) => return Err(path_error(err)),
+    };
+    de.end().map_err(|e| json_error(".".to_owned(), &e))?;
+    Ok(value)
+}
+
+/// Decodes a JSON value into `T`, recording the JSON path of any fault.
+pub fn from_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(path_error)
+}
+
+fn path_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+    let path = err.path().to_string();
+    json_error(path, err.inner())
+}
+
+fn json_error(path: String, err: &serde_json::Error) -> DecodeError {
+    // serde_json appends " at line L column C" to its messages; keep the message clean and
+    // carry the position separately.
+    let mut message = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    if message.ends_with(&suffix) {
+        message.truncate(message.len() - suffix.len());
+    }
+    if err.is_eof() && err.line() == 1 && err.column() == 0 {
+        message = "empty body: a JSON value is required".to_owned();
+    }
+    DecodeError {
+        path,
+        message,
+        line: err.line(),
+        column: err.column(),
+    }
+}
+
+/// A request that could not be built from an endpoint value (client side).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IntoRequestError {
+    /// The base URL given to the client is not a usable absolute URL.
+    #[error("invalid base URL `{url}`: {reason}")]
+    BaseUrl {
+        /// The base URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The request body could not be serialized.
+    #[error("cannot serialize the request body: {0}")]
+    Body(#[from] serde_json::Error),
+    /// The request failed validation before it was sent.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// The assembled `http::Request` was rejected by the `http` crate.
+    #[error("cannot build the HTTP request: {0}")]
+    Http(#[from] http::Error),
+}
+
+/// An incoming HTTP request that does not match an endpoint (server side).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FromRequestError {
+    /// The method differs from the endpoint's.
+    #[error("method {got} does not match {expected}")]
+    Method {
+        /// The endpoint's method.
+        expected: http::Method,
+        /// The request's method.
+        got: http::Method,
+    },
+    /// The path does not match the endpoint's template.
+    #[error("path `{0}` does not match this route")]
+    Path(String),
+    /// A path parameter failed validation.
+    #[error("path parameter `{name}`: {message}")]
+    PathParam {
+        /// The template name of the parameter.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The query string failed validation.
+    #[error("query: {0}")]
+    Query(String),
+    /// A header failed validation.
+    #[error("header `{name}`: {message}")]
+    Header {
+        /// The header name.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The body could not be decoded or failed validation.
+    #[error("body {0}")]
+    Body(#[from] DecodeError),
+}

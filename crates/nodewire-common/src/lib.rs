@@ -1,0 +1,41 @@
+//! Shared machinery for the nodewire protocol crates.
+//!
+//! This crate holds no protocol knowledge. It provides:
+//!
+//! - [`endpoint`]: sans-IO endpoint descriptions ([`Endpoint`], [`Protocol`]) that convert to
+//!   and from `http::Request<Bytes>` / `http::Response<Bytes>` on both the client and the
+//!   server side, so one description serves both and no HTTP stack is forced on users;
+//! - [`registry`]: a per-protocol list of routes and wire types, walked by the `nodewire` CLI
+//!   and the JSON Schema export;
+//! - [`Patch`]: a tri-state field (absent / `null` / value) for merge-patch requests;
+//! - [`open_enum!`]: string enums that keep labels they do not know;
+//! - [`Secret`]: keys and secrets with a redacted `Debug` and constant-time comparison;
+//! - [`DecodeError`]: decode failures that carry the JSON path of the fault;
+//! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
+//! - `client` (feature `client`): a reqwest client that runs any endpoint.
+
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+pub mod check;
+pub mod endpoint;
+pub mod error;
+pub mod lossless;
+pub mod open_enum;
+pub mod patch;
+pub mod registry;
+pub mod secret;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use endpoint::{BodyKind, Endpoint, Metadata, PathParams, Protocol};
+pub use error::{DecodeError, FromRequestError, IntoRequestError};
+pub use open_enum::UnknownLabel;
+pub use patch::Patch;
+pub use secret::Secret;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+}

@@ -1,0 +1,766 @@
+//! Every route of the telemt `/v1` API as an [`Endpoint`] (contract §5: 38 method + path
+//! pairs; four paths also answer under a snake_case alias).
+//!
+//! Build a value, then either hand it to a client (`client.send(ListUsers).await`) or convert
+//! it yourself with [`Endpoint::try_into_http_request`] and decode the answer with
+//! [`Endpoint::try_from_http_response`]. Servers go the other way with
+//! [`Endpoint::try_from_http_request`] and [`Endpoint::try_into_http_response`].
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_telemt::endpoints::DeleteUser;
+//! use nodewire_telemt::users::Username;
+//! let call = DeleteUser::new(Username::new("bob").unwrap()).if_match("ab12".into());
+//! let req = call.try_into_http_request("http://127.0.0.1:9091").unwrap();
+//! assert_eq!(req.uri(), "http://127.0.0.1:9091/v1/users/bob");
+//! assert_eq!(req.headers()["if-match"], "\"ab12\"");
+//! ```
+
+use http::{HeaderMap, Method, header};
+use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::{BodyKind, Endpoint, FromRequestError, IntoRequestError, Metadata};
+
+use crate::Telemt;
+use crate::config::{ConfigPatch, EditableConfig, PatchConfigResponse};
+use crate::envelope::{Revision, parse_if_match};
+use crate::health::{HealthData, HealthReadyData};
+use crate::limits::EffectiveLimitsData;
+use crate::reload::{ReloadAccepted, ReloadRequest, ReloadStatus};
+use crate::runtime::{
+    RuntimeEdgeConnectionsSummaryData, RuntimeEdgeEventsData, RuntimeEdgeTlsFingerprintsData,
+    RuntimeGatesData, RuntimeInitializationData, RuntimeMePoolStateData, RuntimeMeQualityData,
+    RuntimeMeSelftestData, RuntimeNatStunData, RuntimeUpstreamQualityData,
+};
+use crate::security::{SecurityPostureData, SecurityWhitelistData};
+use crate::stats::{
+    DcStatusData, MeWritersData, MinimalAllData, SummaryData, UpstreamsData, ZeroAllData,
+};
+use crate::system::SystemInfoData;
+use crate::users::{
+    CreateUserRequest, CreateUserResponse, DeleteUserResponse, PatchUserRequest,
+    ResetUserQuotaResponse, RotateSecretRequest, UserActiveIps, UserInfo, UserQuotaListData,
+    Username,
+};
+
+macro_rules! get_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),*], $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
+
+        impl Endpoint for $name {
+            type Protocol = Telemt;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[$($alias),*],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self)
+            }
+        }
+    };
+}
+
+get_endpoint!(
+    /// `GET /v1/health`: liveness.
+    GetHealth, "/v1/health", [], HealthData
+);
+get_endpoint!(
+    /// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.
+    GetHealthReady, "/v1/health/ready", [], HealthReadyData
+);
+get_endpoint!(
+    /// `GET /v1/system/info`: build and process facts.
+    GetSystemInfo, "/v1/system/info", [], SystemInfoData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/gates`: admission and routing gates.
+    GetRuntimeGates, "/v1/runtime/gates", [], RuntimeGatesData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/initialization`: startup progress per component.
+    GetRuntimeInitialization, "/v1/runtime/initialization", [], RuntimeInitializationData
+);
+get_endpoint!(
+    /// `GET /v1/limits/effective`: the effective limits of the running config.
+    GetEffectiveLimits, "/v1/limits/effective", [], EffectiveLimitsData
+);
+get_endpoint!(
+    /// `GET /v1/security/posture`: API and telemetry security settings.
+    GetSecurityPosture, "/v1/security/posture", [], SecurityPostureData
+);
+get_endpoint!(
+    /// `GET /v1/security/whitelist`: the API source-IP whitelist.
+    GetSecurityWhitelist, "/v1/security/whitelist", [], SecurityWhitelistData
+);
+get_endpoint!(
+    /// `GET /v1/stats/summary`: connection totals.
+    GetStatsSummary, "/v1/stats/summary", [], SummaryData
+);
+get_endpoint!(
+    /// `GET /v1/stats/zero/all`: every zero-cost counter.
+    GetStatsZeroAll, "/v1/stats/zero/all", [], ZeroAllData
+);
+get_endpoint!(
+    /// `GET /v1/stats/upstreams`: upstream health and counters.
+    GetStatsUpstreams, "/v1/stats/upstreams", [], UpstreamsData
+);
+get_endpoint!(
+    /// `GET /v1/stats/minimal/all`: the minimal runtime snapshot (cached).
+    GetStatsMinimalAll, "/v1/stats/minimal/all", [], MinimalAllData
+);
+get_endpoint!(
+    /// `GET /v1/stats/me-writers`: middle-proxy writers.
+    GetStatsMeWriters, "/v1/stats/me-writers", [], MeWritersData
+);
+get_endpoint!(
+    /// `GET /v1/stats/dcs`: per-DC status.
+    GetStatsDcs, "/v1/stats/dcs", [], DcStatusData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/me-pool-state` (alias `me_pool_state`).
+    GetRuntimeMePoolState, "/v1/runtime/me-pool-state", ["/v1/runtime/me_pool_state"], RuntimeMePoolStateData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/me-quality` (alias `me_quality`).
+    GetRuntimeMeQuality, "/v1/runtime/me-quality", ["/v1/runtime/me_quality"], RuntimeMeQualityData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/upstream-quality` (alias `upstream_quality`).
+    GetRuntimeUpstreamQuality, "/v1/runtime/upstream-quality", ["/v1/runtime/upstream_quality"], RuntimeUpstreamQualityData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/nat-stun` (alias `nat_stun`).
+    GetRuntimeNatStun, "/v1/runtime/nat-stun", ["/v1/runtime/nat_stun"], RuntimeNatStunData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/me-selftest`: middle-proxy self test.
+    GetRuntimeMeSelftest, "/v1/runtime/me-selftest", [], RuntimeMeSelftestData
+);
+get_endpoint!(
+    /// `GET /v1/runtime/connections/summary`: live connection summary (needs `runtime_edge_enabled`).
+    GetRuntimeConnectionsSummary, "/v1/runtime/connections/summary", [], RuntimeEdgeConnectionsSummaryData
+);
+get_endpoint!(
+    /// `GET /v1/stats/users/active-ips`: users with at least one active IP, sorted by name.
+    GetStatsUsersActiveIps, "/v1/stats/users/active-ips", [], Vec<UserActiveIps>
+);
+get_endpoint!(
+    /// `GET /v1/users`: every user, read from disk, sorted by name.
+    ListUsers, "/v1/users", [], Vec<UserInfo>
+);
+get_endpoint!(
+    /// `GET /v1/stats/users`: an exact alias of `GET /v1/users`.
+    GetStatsUsers, "/v1/stats/users", [], Vec<UserInfo>
+);
+get_endpoint!(
+    /// `GET /v1/stats/users/quota`: users with a quota above 0.
+    GetStatsUsersQuota, "/v1/stats/users/quota", [], UserQuotaListData
+);
+get_endpoint!(
+    /// `GET /v1/config`: the editable sections of the config file.
+    GetConfig, "/v1/config", [], EditableConfig
+);
+
+/// The server's `limit` query rule (`runtime_edge.rs:372-386`): split on `&`, the first
+/// `limit=<usize>` that parses wins, anything else is ignored.
+pub fn parse_limit(query: Option<&str>) -> Option<u64> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("limit="))
+        .find_map(|v| v.parse::<u64>().ok())
+}
+
+macro_rules! limit_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name {
+            /// `?limit=N`; the server clamps it to `1..=1000`.
+            pub limit: Option<u64>,
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Telemt;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn query(&self) -> Option<String> {
+                self.limit.map(|n| format!("limit={n}"))
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self { limit: parse_limit(parts.query) })
+            }
+        }
+    };
+}
+
+limit_endpoint!(
+    /// `GET /v1/runtime/events/recent?limit=N`: recent API and runtime events (default 50).
+    GetRuntimeEventsRecent, "/v1/runtime/events/recent", RuntimeEdgeEventsData
+);
+limit_endpoint!(
+    /// `GET /v1/runtime/tls-fingerprints?limit=N`: TLS fingerprint tops (default `runtime_edge_top_n`).
+    GetRuntimeTlsFingerprints, "/v1/runtime/tls-fingerprints", RuntimeEdgeTlsFingerprintsData
+);
+
+fn username_param(parts: &IncomingParts<'_, impl Sized>) -> Result<Username, FromRequestError> {
+    Username::new(parts.params.require("username")?).map_err(|e| FromRequestError::PathParam {
+        name: "username",
+        message: e.message,
+    })
+}
+
+fn if_match_param(headers: &HeaderMap) -> Option<Revision> {
+    parse_if_match(headers).map(Revision::new)
+}
+
+fn put_if_match(
+    headers: &mut HeaderMap,
+    if_match: &Option<Revision>,
+) -> Result<(), IntoRequestError> {
+    if let Some(revision) = if_match {
+        let value = revision
+            .to_if_match()
+            .map_err(|e| IntoRequestError::Invalid(format!("If-Match: {e}")))?;
+        headers.insert(header::IF_MATCH, value);
+    }
+    Ok(())
+}
+
+/// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetUser {
+    /// The user.
+    pub username: Username,
+}
+
+impl GetUser {
+    /// Gets `username`.
+    pub fn new(username: Username) -> Self {
+        Self { username }
+    }
+}
+
+impl Endpoint for GetUser {
+    type Protocol = Telemt;
+    type Request = NoBody;
+    type Response = UserInfo;
+    const METADATA: Metadata = Metadata {
+        name: "GetUser",
+        method: Method::GET,
+        path: "/v1/users/{username}",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Get one user.",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.username.as_str()]
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            username: username_param(&parts)?,
+        })
+    }
+}
+
+macro_rules! user_action {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $resp:ty) => {
+        $(#[doc = $doc])*
+        ///
+        /// Honours `If-Match`: set [`if_match`](Self::if_match) to make it conditional on the
+        /// config revision (409 `revision_conflict` on mismatch).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            /// The user.
+            pub username: Username,
+            /// Sent as `If-Match`.
+            pub if_match: Option<Revision>,
+        }
+
+        impl $name {
+            /// The call for `username`, unconditional.
+            pub fn new(username: Username) -> Self {
+                Self { username, if_match: None }
+            }
+
+            /// Makes the call conditional on `revision`.
+            pub fn if_match(mut self, revision: Revision) -> Self {
+                self.if_match = Some(revision);
+                self
+            }
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Telemt;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::$method,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.username.as_str()]
+            }
+
+            fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+                put_if_match(headers, &self.if_match)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self {
+                    username: username_param(&parts)?,
+                    if_match: if_match_param(parts.headers),
+                })
+            }
+        }
+    };
+}
+
+user_action!(
+    /// `DELETE /v1/users/{username}`: 200 when the user is no longer in the running config,
+    /// 202 while it still is; 409 `last_user_forbidden` for the last user.
+    DeleteUser, DELETE, "/v1/users/{username}", DeleteUserResponse
+);
+user_action!(
+    /// `POST /v1/users/{username}/enable` (body ignored).
+    EnableUser, POST, "/v1/users/{username}/enable", UserInfo
+);
+user_action!(
+    /// `POST /v1/users/{username}/disable` (body ignored; also cancels live sessions).
+    DisableUser, POST, "/v1/users/{username}/disable", UserInfo
+);
+user_action!(
+    /// `POST /v1/users/{username}/reset-quota` (body ignored; the config is not changed).
+    ResetUserQuota, POST, "/v1/users/{username}/reset-quota", ResetUserQuotaResponse
+);
+
+/// `POST /v1/users`: 201 when the username is already in the running config, else 202;
+/// 409 `user_exists`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateUser {
+    /// The body.
+    pub body: CreateUserRequest,
+    /// Sent as `If-Match`.
+    pub if_match: Option<Revision>,
+}
+
+impl CreateUser {
+    /// Creates a user, unconditionally.
+    pub fn new(body: CreateUserRequest) -> Self {
+        Self {
+            body,
+            if_match: None,
+        }
+    }
+
+    /// Makes the call conditional on `revision`.
+    pub fn if_match(mut self, revision: Revision) -> Self {
+        self.if_match = Some(revision);
+        self
+    }
+}
+
+impl Endpoint for CreateUser {
+    type Protocol = Telemt;
+    type Request = CreateUserRequest;
+    type Response = CreateUserResponse;
+    const METADATA: Metadata = Metadata {
+        name: "CreateUser",
+        method: Method::POST,
+        path: "/v1/users",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Create a user.",
+    };
+
+    fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        put_if_match(headers, &self.if_match)
+    }
+
+    fn body(&self) -> Option<&CreateUserRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, CreateUserRequest>) -> Result<Self, FromRequestError> {
+        let if_match = if_match_param(parts.headers);
+        let body = parts.body.ok_or_else(|| {
+            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
+        })?;
+        Ok(Self { body, if_match })
+    }
+}
+
+/// `PATCH /v1/users/{username}`: a merge patch; 200 when the user is in the running config,
+/// else 202.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchUser {
+    /// The user.
+    pub username: Username,
+    /// The patch.
+    pub body: PatchUserRequest,
+    /// Sent as `If-Match`.
+    pub if_match: Option<Revision>,
+}
+
+impl PatchUser {
+    /// Patches `username`, unconditionally.
+    pub fn new(username: Username, body: PatchUserRequest) -> Self {
+        Self {
+            username,
+            body,
+            if_match: None,
+        }
+    }
+
+    /// Makes the call conditional on `revision`.
+    pub fn if_match(mut self, revision: Revision) -> Self {
+        self.if_match = Some(revision);
+        self
+    }
+}
+
+impl Endpoint for PatchUser {
+    type Protocol = Telemt;
+    type Request = PatchUserRequest;
+    type Response = UserInfo;
+    const METADATA: Metadata = Metadata {
+        name: "PatchUser",
+        method: Method::PATCH,
+        path: "/v1/users/{username}",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Patch a user (JSON Merge Patch).",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.username.as_str()]
+    }
+
+    fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        put_if_match(headers, &self.if_match)
+    }
+
+    fn body(&self) -> Option<&PatchUserRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, PatchUserRequest>) -> Result<Self, FromRequestError> {
+        let username = username_param(&parts)?;
+        let if_match = if_match_param(parts.headers);
+        let body = parts.body.ok_or_else(|| {
+            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
+        })?;
+        Ok(Self {
+            username,
+            body,
+            if_match,
+        })
+    }
+}
+
+/// `POST /v1/users/{username}/rotate-secret`: sets the given secret or generates one. The body
+/// is optional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotateSecret {
+    /// The user.
+    pub username: Username,
+    /// The body; `None` sends no body (a generated secret).
+    pub body: Option<RotateSecretRequest>,
+    /// Sent as `If-Match`.
+    pub if_match: Option<Revision>,
+}
+
+impl RotateSecret {
+    /// Rotates to a generated secret.
+    pub fn new(username: Username) -> Self {
+        Self {
+            username,
+            body: None,
+            if_match: None,
+        }
+    }
+
+    /// Rotates to `secret`.
+    pub fn to(mut self, secret: crate::users::UserSecret) -> Self {
+        self.body = Some(RotateSecretRequest {
+            secret: nodewire_common::Patch::Value(secret),
+        });
+        self
+    }
+
+    /// Makes the call conditional on `revision`.
+    pub fn if_match(mut self, revision: Revision) -> Self {
+        self.if_match = Some(revision);
+        self
+    }
+}
+
+impl Endpoint for RotateSecret {
+    type Protocol = Telemt;
+    type Request = RotateSecretRequest;
+    type Response = CreateUserResponse;
+    const METADATA: Metadata = Metadata {
+        name: "RotateSecret",
+        method: Method::POST,
+        path: "/v1/users/{username}/rotate-secret",
+        aliases: &[],
+        body: BodyKind::Optional,
+        description: "Rotate a user's secret.",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.username.as_str()]
+    }
+
+    fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        put_if_match(headers, &self.if_match)
+    }
+
+    fn body(&self) -> Option<&RotateSecretRequest> {
+        self.body.as_ref()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, RotateSecretRequest>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            username: username_param(&parts)?,
+            if_match: if_match_param(parts.headers),
+            body: parts.body,
+        })
+    }
+}
+
+/// `PATCH /v1/config[?reload=…]`: deep-merges editable sections into the config file; 202
+/// when a reload was submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchConfig {
+    /// The patch.
+    pub body: ConfigPatch,
+    /// A reload to submit after the write (`?reload=…`).
+    pub reload: Option<ReloadRequest>,
+    /// Sent as `If-Match`.
+    pub if_match: Option<Revision>,
+}
+
+impl PatchConfig {
+    /// Patches the config without a reload.
+    pub fn new(body: ConfigPatch) -> Self {
+        Self {
+            body,
+            reload: None,
+            if_match: None,
+        }
+    }
+
+    /// Submits `reload` after the write.
+    pub fn with_reload(mut self, reload: ReloadRequest) -> Self {
+        self.reload = Some(reload);
+        self
+    }
+
+    /// Makes the call conditional on `revision`.
+    pub fn if_match(mut self, revision: Revision) -> Self {
+        self.if_match = Some(revision);
+        self
+    }
+}
+
+impl Endpoint for PatchConfig {
+    type Protocol = Telemt;
+    type Request = ConfigPatch;
+    type Response = PatchConfigResponse;
+    const METADATA: Metadata = Metadata {
+        name: "PatchConfig",
+        method: Method::PATCH,
+        path: "/v1/config",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Patch the editable config sections.",
+    };
+
+    fn query(&self) -> Option<String> {
+        self.reload.as_ref().map(ReloadRequest::to_query)
+    }
+
+    fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        put_if_match(headers, &self.if_match)
+    }
+
+    fn body(&self) -> Option<&ConfigPatch> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, ConfigPatch>) -> Result<Self, FromRequestError> {
+        let reload = ReloadRequest::from_query(parts.query.unwrap_or(""))
+            .map_err(FromRequestError::Query)?;
+        let if_match = if_match_param(parts.headers);
+        let body = parts.body.ok_or_else(|| {
+            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
+        })?;
+        Ok(Self {
+            body,
+            reload,
+            if_match,
+        })
+    }
+}
+
+/// `POST /v1/system/reload`: submits a Maestro reload (202). The body is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubmitReload {
+    /// The body; `None` sends no body (an instant reload).
+    pub body: Option<ReloadRequest>,
+    /// Sent as `If-Match`.
+    pub if_match: Option<Revision>,
+}
+
+impl SubmitReload {
+    /// Submits `request`.
+    pub fn new(request: ReloadRequest) -> Self {
+        Self {
+            body: Some(request),
+            if_match: None,
+        }
+    }
+
+    /// Makes the call conditional on `revision`.
+    pub fn if_match(mut self, revision: Revision) -> Self {
+        self.if_match = Some(revision);
+        self
+    }
+}
+
+impl Endpoint for SubmitReload {
+    type Protocol = Telemt;
+    type Request = ReloadRequest;
+    type Response = ReloadAccepted;
+    const METADATA: Metadata = Metadata {
+        name: "SubmitReload",
+        method: Method::POST,
+        path: "/v1/system/reload",
+        aliases: &[],
+        body: BodyKind::Optional,
+        description: "Submit a runtime reload.",
+    };
+
+    fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        put_if_match(headers, &self.if_match)
+    }
+
+    fn body(&self) -> Option<&ReloadRequest> {
+        self.body.as_ref()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, ReloadRequest>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            body: parts.body,
+            if_match: if_match_param(parts.headers),
+        })
+    }
+}
+
+/// `GET /v1/system/reload/{id}`: one reload's status (404 `reload_not_found`; a non-numeric
+/// id is an unknown route).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetReloadStatus {
+    /// The reload id.
+    pub reload_id: u64,
+}
+
+impl Endpoint for GetReloadStatus {
+    type Protocol = Telemt;
+    type Request = NoBody;
+    type Response = ReloadStatus;
+    const METADATA: Metadata = Metadata {
+        name: "GetReloadStatus",
+        method: Method::GET,
+        path: "/v1/system/reload/{id}",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Get a reload's status.",
+    };
+
+    fn path(&self) -> String {
+        format!("/v1/system/reload/{}", self.reload_id)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let id = parts.params.require("id")?;
+        let reload_id = id
+            .parse::<u64>()
+            .map_err(|_| FromRequestError::Path(format!("/v1/system/reload/{id}")))?;
+        Ok(Self { reload_id })
+    }
+}
+
+/// Calls `$f!` once with every endpoint type, in route-table order (the order that gives the
+/// server's `Allow` header values).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __with_endpoints {
+    ($f:ident) => {
+        $f! {
+            GetHealth,
+            GetHealthReady,
+            GetSystemInfo,
+            GetRuntimeGates,
+            GetRuntimeInitialization,
+            GetEffectiveLimits,
+            GetSecurityPosture,
+            GetSecurityWhitelist,
+            GetStatsSummary,
+            GetStatsZeroAll,
+            GetStatsUpstreams,
+            GetStatsMinimalAll,
+            GetStatsMeWriters,
+            GetStatsDcs,
+            GetRuntimeMePoolState,
+            GetRuntimeMeQuality,
+            GetRuntimeUpstreamQuality,
+            GetRuntimeNatStun,
+            GetRuntimeMeSelftest,
+            GetRuntimeConnectionsSummary,
+            GetRuntimeEventsRecent,
+            GetRuntimeTlsFingerprints,
+            GetStatsUsersActiveIps,
+            ListUsers,
+            CreateUser,
+            GetStatsUsers,
+            GetStatsUsersQuota,
+            GetUser,
+            PatchUser,
+            DeleteUser,
+            RotateSecret,
+            EnableUser,
+            DisableUser,
+            ResetUserQuota,
+            GetConfig,
+            PatchConfig,
+            SubmitReload,
+            GetReloadStatus,
+        }
+    };
+}

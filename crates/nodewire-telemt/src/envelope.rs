@@ -1,0 +1,390 @@
+//! The `{ok, data, revision}` success envelope, the `{ok:false, error, request_id}` error
+//! envelope, the 17 error codes, and the config revision (`http_utils.rs`, `model.rs:13-67`).
+//!
+//! **`ok` decides success, not the HTTP status**: `GET /v1/health/ready` answers `503` with
+//! `ok: true` when the proxy is not ready. [`Telemt::decode_response`](nodewire_common::Protocol::decode_response)
+//! branches on `ok` and keeps the status next to the data.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use nodewire_common::error::{DecodeError, from_slice};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The JSON literal `true` (the `ok` member of a success envelope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OkTrue;
+
+/// The JSON literal `false` (the `ok` member of an error envelope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OkFalse;
+
+macro_rules! bool_literal {
+    ($ty:ident, $value:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bool($value)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                if bool::deserialize(d)? == $value {
+                    Ok($ty)
+                } else {
+                    Err(serde::de::Error::custom(concat!("expected `", $value, "`")))
+                }
+            }
+        }
+        impl JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "boolean", "const": $value })
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+        }
+    };
+}
+bool_literal!(OkTrue, true);
+bool_literal!(OkFalse, false);
+
+/// The config revision: SHA-256 of the raw bytes of the main config file, as 64 lowercase hex
+/// characters (`config_store.rs:68-86`).
+///
+/// Every success envelope carries the current one. Send it back with `If-Match` (the
+/// `if_match` field of the mutating endpoints) to make a write conditional; a mismatch gives
+/// `409 revision_conflict`. Responses are decoded leniently, so any string is kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Revision(String);
+
+impl Revision {
+    /// Wraps a revision string as received.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The revision text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `true` when it has the form the server produces (64 lowercase hex characters). The
+    /// server compares `If-Match` case-sensitively, so an uppercase copy never matches.
+    pub fn is_well_formed(&self) -> bool {
+        self.0.len() == 64
+            && self
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    /// The `If-Match` header value for this revision (quoted, as an entity tag; the server
+    /// strips the quotes).
+    pub fn to_if_match(&self) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
+        HeaderValue::from_str(&format!("\"{}\"", self.0))
+    }
+}
+
+impl fmt::Display for Revision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Revision {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+/// Reads `If-Match` the way the server does (`config_store.rs:41-48`): a non-ASCII value
+/// counts as absent, the value is trimmed, an empty one counts as absent, and every leading
+/// and trailing `"` is stripped. There is no entity-tag grammar: `W/"…"`, lists and `*` are
+/// compared literally and never match a revision.
+pub fn parse_if_match(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::IF_MATCH)?.to_str().ok()?.trim();
+    if value.is_empty() {
+        return None;
+    }
+    Some(value.trim_matches('"').to_owned())
+}
+
+/// A success envelope `{"ok": true, "data": T, "revision": "<sha256 hex>"}`
+/// (`SuccessResponse<T>`, `model.rs:62-67`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SuccessResponse<T> {
+    /// Always `true`.
+    pub ok: OkTrue,
+    /// The route's payload.
+    pub data: T,
+    /// The config revision at the time of the response.
+    pub revision: Revision,
+}
+
+/// The `error` member of an error envelope (`ErrorBody`, `model.rs:49-53`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code; match on this, not on the message.
+    pub code: ErrorCode,
+    /// Human-readable text.
+    pub message: String,
+}
+
+/// An error envelope `{"ok": false, "error": {code, message}, "request_id": N}`
+/// (`ErrorResponse`, `model.rs:55-60`). Error envelopes never carry `revision`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorResponse {
+    /// Always `false`.
+    pub ok: OkFalse,
+    /// What went wrong.
+    pub error: ErrorBody,
+    /// A per-process counter, starting at 1, incremented by every request that reaches the
+    /// handler (successful ones included), so error ids are not consecutive.
+    pub request_id: u64,
+}
+
+nodewire_common::open_enum! {
+    /// `error.code`: the 17 machine codes the server sends (contract §6).
+    pub enum ErrorCode {
+        /// 400: bad JSON, a failed validation, a bad query.
+        BadRequest = "bad_request",
+        /// 400: `PATCH /v1/config` touched `access` (managed through the users API).
+        AccessNotEditable = "access_not_editable",
+        /// 400: `PATCH /v1/config` touched a section that is not editable.
+        SectionNotEditable = "section_not_editable",
+        /// 401: missing or wrong `Authorization` header.
+        Unauthorized = "unauthorized",
+        /// 403: source IP not in the whitelist (only with `gray_action = "api"`).
+        Forbidden = "forbidden",
+        /// 403: the API runs in read-only mode.
+        ReadOnly = "read_only",
+        /// 404: unknown route or user.
+        NotFound = "not_found",
+        /// 404: unknown reload id.
+        ReloadNotFound = "reload_not_found",
+        /// 405: known path, wrong method (the response has an `Allow` header).
+        MethodNotAllowed = "method_not_allowed",
+        /// 409: `If-Match` does not equal the current revision.
+        RevisionConflict = "revision_conflict",
+        /// 409: the user already exists.
+        UserExists = "user_exists",
+        /// 409: the last configured user cannot be deleted.
+        LastUserForbidden = "last_user_forbidden",
+        /// 409: another reload is in progress.
+        ReloadInProgress = "reload_in_progress",
+        /// 413: the body exceeds the configured limit.
+        PayloadTooLarge = "payload_too_large",
+        /// 500: reading, parsing or writing the config failed.
+        InternalError = "internal_error",
+        /// 503: the API was disabled by a runtime reload.
+        ApiDisabled = "api_disabled",
+        /// 503: the reload coordinator is not running.
+        MaestroUnavailable = "maestro_unavailable",
+    }
+}
+
+/// A successful call: the data, the revision, and the HTTP status it came with (which is not
+/// always 2xx: `/v1/health/ready` is `503` with `ok: true` when not ready; user mutators answer
+/// `200` or `202` depending on whether the username is in the running config).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The payload.
+    pub data: T,
+    /// The config revision at the time of the response.
+    pub revision: Revision,
+}
+
+/// A failed call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error envelope.
+    #[error("telemt API error {status}: {} ({})", body.error.code, body.error.message)]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `Allow` header of a 405, if any.
+        allow: Option<String>,
+        /// The envelope.
+        body: ErrorResponse,
+    },
+    /// The server answered the bare `{"ok":false}` it sends when serializing a response
+    /// failed (`http_utils.rs:20`).
+    #[error("telemt API error {status} without details")]
+    Bare {
+        /// The HTTP status.
+        status: StatusCode,
+    },
+    /// The body did not decode.
+    #[error("cannot decode the telemt response {}", .0)]
+    Decode(#[from] DecodeError),
+}
+
+impl Error {
+    /// The error code, when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Self::Api { body, .. } => Some(&body.error.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } | Self::Bare { status } => Some(*status),
+            Self::Decode(_) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Probe {
+    ok: bool,
+}
+
+#[derive(Deserialize)]
+struct BareFailure {
+    #[allow(dead_code)]
+    ok: OkFalse,
+}
+
+/// Decodes a response body of a route whose data type is `T`, branching on `ok`.
+pub fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Success<T>, Error> {
+    let probe: Probe = from_slice(body)?;
+    if probe.ok {
+        let envelope: SuccessResponse<T> = from_slice(body)?;
+        return Ok(Success {
+            status,
+            data: envelope.data,
+            revision: envelope.revision,
+        });
+    }
+    let allow = headers
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match from_slice::<ErrorResponse>(body) {
+        Ok(body) => Err(Error::Api {
+            status,
+            allow,
+            body,
+        }),
+        Err(err) => match from_slice::<BareFailure>(body) {
+            Ok(_) if !body.windows(7).any(|w| w == b"\"error\"") => Err(Error::Bare { status }),
+            _ => Err(Error::Decode(err)),
+        },
+    }
+}
+
+/// The response content type the server always sends.
+pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// Encodes a success envelope as the server does.
+pub fn encode<T: Serialize>(
+    success: &Success<T>,
+) -> Result<http::Response<Bytes>, serde_json::Error> {
+    let body = serde_json::to_vec(&SuccessResponse {
+        ok: OkTrue,
+        data: &success.data,
+        revision: success.revision.clone(),
+    })?;
+    Ok(json_response(success.status, body))
+}
+
+/// Encodes an error envelope as the server does; `allow` becomes the `Allow` header (405).
+pub fn encode_error(
+    status: StatusCode,
+    code: ErrorCode,
+    message: impl Into<String>,
+    request_id: u64,
+    allow: Option<&str>,
+) -> http::Response<Bytes> {
+    let envelope = ErrorResponse {
+        ok: OkFalse,
+        error: ErrorBody {
+            code,
+            message: message.into(),
+        },
+        request_id,
+    };
+    // Serializing this plain struct cannot fail; fall back to the server's own literal anyway.
+    let body = serde_json::to_vec(&envelope).unwrap_or_else(|_| b"{\"ok\":false}".to_vec());
+    let mut response = json_response(status, body);
+    if let Some(allow) = allow.and_then(|a| HeaderValue::from_str(a).ok()) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> http::Response<Bytes> {
+    let mut response = http::Response::new(Bytes::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ok_decides_not_status() -> Result<(), Box<dyn std::error::Error>> {
+        let body = br#"{"ok":true,"data":{"x":1},"revision":"ab"}"#;
+        let s: Success<serde_json::Value> =
+            decode(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), body)?;
+        assert_eq!(s.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(s.revision.as_str(), "ab");
+        Ok(())
+    }
+
+    #[test]
+    fn error_envelopes() {
+        let body = br#"{"ok":false,"error":{"code":"user_exists","message":"User already exists"},"request_id":3}"#;
+        let err = decode::<serde_json::Value>(StatusCode::CONFLICT, &HeaderMap::new(), body).err();
+        assert_eq!(
+            err.as_ref().and_then(Error::code),
+            Some(&ErrorCode::UserExists)
+        );
+        let bare =
+            decode::<serde_json::Value>(StatusCode::OK, &HeaderMap::new(), br#"{"ok":false}"#);
+        assert_eq!(
+            bare.err(),
+            Some(Error::Bare {
+                status: StatusCode::OK
+            })
+        );
+        let unknown = br#"{"ok":false,"error":{"code":"teapot","message":"m"},"request_id":1}"#;
+        let err = decode::<()>(StatusCode::IM_A_TEAPOT, &HeaderMap::new(), unknown).err();
+        assert_eq!(
+            err.and_then(|e| e.code().map(|c| c.as_str().to_owned())),
+            Some("teapot".to_owned())
+        );
+    }
+
+    #[test]
+    fn if_match_parsing_follows_the_server() {
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_MATCH, HeaderValue::from_static("  \"\"abc\"  "));
+        assert_eq!(parse_if_match(&h).as_deref(), Some("abc"));
+        h.insert(header::IF_MATCH, HeaderValue::from_static("   "));
+        assert_eq!(parse_if_match(&h), None);
+        h.insert(header::IF_MATCH, HeaderValue::from_static("W/\"abc\""));
+        assert_eq!(parse_if_match(&h).as_deref(), Some("W/\"abc"));
+    }
+}

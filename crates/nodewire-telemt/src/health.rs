@@ -1,0 +1,125 @@
+//! `GET /v1/health` and `GET /v1/health/ready` (`model.rs:69-84`).
+//!
+//! `GET /v1/health/ready` answers **`503` with `ok: true`** when the proxy is not ready, so
+//! branch on [`HealthReadyData::ready`], not on the HTTP status class.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+nodewire_common::open_enum! {
+    /// `HealthData.status`: always `"ok"` while the API answers at all.
+    pub enum HealthStatus {
+        /// The API is serving requests.
+        Ok = "ok",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// `HealthReadyData.status`.
+    pub enum ReadinessStatus {
+        /// Admission is open and at least one upstream is healthy.
+        Ready = "ready",
+        /// Not ready; `reason` says why.
+        NotReady = "not_ready",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// `HealthReadyData.reason`: why the proxy is not ready.
+    pub enum NotReadyReason {
+        /// The admission gate is closed (new client connections are refused).
+        AdmissionClosed = "admission_closed",
+        /// No upstream passed its health checks (5 failed checks, 30 s apart, by default).
+        NoHealthyUpstreams = "no_healthy_upstreams",
+    }
+}
+
+/// `data` of `GET /v1/health` (`model.rs:69-73`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HealthData {
+    /// Always `"ok"`.
+    pub status: HealthStatus,
+    /// `[server.api].read_only`: mutating routes answer `403 read_only`.
+    pub read_only: bool,
+}
+
+/// `data` of `GET /v1/health/ready` (`model.rs:75-84`).
+///
+/// Sent with HTTP `200` when ready and **`503` (still `ok: true`)** when not.
+/// `ready == admission_open && healthy_upstreams > 0`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HealthReadyData {
+    /// `true` when admission is open and at least one upstream is healthy.
+    pub ready: bool,
+    /// `"ready"` or `"not_ready"`, matching `ready`.
+    pub status: ReadinessStatus,
+    /// Why the proxy is not ready; omitted when ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<NotReadyReason>,
+    /// Whether the admission gate accepts new client connections.
+    pub admission_open: bool,
+    /// Upstreams currently marked healthy.
+    pub healthy_upstreams: u64,
+    /// Upstreams configured.
+    pub total_upstreams: u64,
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.push(TypeEntry::of::<HealthData>());
+    types.push(TypeEntry::of::<HealthReadyData>());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Decodes `json`, re-encodes it and compares the two as JSON values.
+    fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
+        let typed: T = serde_json::from_str(json)?;
+        assert_eq!(
+            serde_json::to_value(&typed)?,
+            serde_json::from_str::<Value>(json)?
+        );
+        Ok(())
+    }
+
+    /// Decodes compact `json` and checks the re-encoding is byte for byte the same text (so
+    /// the field order is the wire order).
+    fn exact<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
+        let typed: T = serde_json::from_str(json)?;
+        assert_eq!(serde_json::to_string(&typed)?, json);
+        Ok(())
+    }
+
+    #[test]
+    fn health_data() -> TestResult {
+        let live = r#"{"status":"ok","read_only":false}"#;
+        round_trip::<HealthData>(live)?;
+        exact::<HealthData>(live)?;
+        let data: HealthData = serde_json::from_str(live)?;
+        assert_eq!(data.status, HealthStatus::Ok);
+        round_trip::<HealthData>(r#"{"status":"ok","read_only":true}"#)
+    }
+
+    #[test]
+    fn health_ready_data() -> TestResult {
+        let ready = r#"{"ready":true,"status":"ready","admission_open":true,"healthy_upstreams":1,"total_upstreams":1}"#;
+        round_trip::<HealthReadyData>(ready)?;
+        exact::<HealthReadyData>(ready)?;
+        let not_ready = r#"{"ready":false,"status":"not_ready","reason":"no_healthy_upstreams","admission_open":true,"healthy_upstreams":0,"total_upstreams":1}"#;
+        round_trip::<HealthReadyData>(not_ready)?;
+        exact::<HealthReadyData>(not_ready)?;
+        let data: HealthReadyData = serde_json::from_str(not_ready)?;
+        assert_eq!(data.reason, Some(NotReadyReason::NoHealthyUpstreams));
+        assert_eq!(data.status, ReadinessStatus::NotReady);
+        round_trip::<HealthReadyData>(
+            r#"{"ready":false,"status":"not_ready","reason":"admission_closed","admission_open":false,"healthy_upstreams":2,"total_upstreams":2}"#,
+        )
+    }
+}

@@ -1,0 +1,215 @@
+//! Exact wire types, endpoints and validation for the **telemt** MTProto proxy `/v1` control
+//! API, as telemt 3.4.25 implements it.
+//!
+//! - [`endpoints`]: all 38 routes as sans-IO [`Endpoint`](nodewire_common::Endpoint) values
+//!   (the snake_case aliases included), usable from a client or a server.
+//! - [`envelope`]: `{ok, data, revision}` / `{ok:false, error, request_id}`, the 17
+//!   [`ErrorCode`](envelope::ErrorCode)s, [`Revision`](envelope::Revision) and `If-Match`.
+//! - [`users`], [`config`], [`reload`]: the request types with the server's validation rules,
+//!   and their responses.
+//! - [`health`], [`system`], [`runtime`], [`limits`], [`security`], [`stats`]: the read-only
+//!   payloads.
+//! - [`server`]: the server's routing order (trailing slashes, 405 with `Allow`, username
+//!   validation before method checks) and its error envelopes, for mocks and proxies.
+//!
+//! # Example
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_telemt::endpoints::ListUsers;
+//!
+//! // Client side, without any HTTP stack: build the request…
+//! let request = ListUsers.try_into_http_request("http://127.0.0.1:9091").unwrap();
+//! assert_eq!(request.uri().path(), "/v1/users");
+//!
+//! // …and decode what the server answered.
+//! let response = http::Response::builder()
+//!     .status(200)
+//!     .body(bytes::Bytes::from_static(br#"{"ok":true,"data":[],"revision":"ab"}"#))
+//!     .unwrap();
+//! let users = ListUsers::try_from_http_response(&response).unwrap();
+//! assert!(users.data.is_empty());
+//! assert_eq!(users.revision.as_str(), "ab");
+//! ```
+//!
+//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint:
+//! `client.send(&ListUsers).await?`.
+//!
+//! # Where this crate differs from the upstream documentation
+//!
+//! The types follow telemt's source (and captures from a live 3.4.25 server), not its
+//! `API.md`, which is wrong in these places (contract §12):
+//!
+//! - `SummaryData` and `ZeroCoreData` have no `handshake_failures_by_stage`.
+//! - `/v1/config` has no editable `show_link` section, and its `GET` data has no `revision`.
+//! - `POST /v1/users/{username}` is `405` with `Allow: GET, PATCH, DELETE`, not `404`.
+//! - `GET /v1/stats/users/quota` and the hyphenated runtime paths exist.
+//! - Start-up status is only `initializing` or `ready`; refill `family` is lowercase `v4`/`v6`;
+//!   `telemetry_me_level` is `silent|normal|debug`.
+//! - The self-test `bnd` is `null` without SOCKS upstreams, and `upstreams` may appear.
+//! - `/v1/health/ready` answers `503` with `ok: true`; `runtime_reload_required` always equals
+//!   `restart_required`; `null` members inside a `PATCH /v1/config` object are dropped by the
+//!   server (this crate refuses them).
+//!
+//! # Known server hazards this crate guards against
+//!
+//! - A create request with a zero rate limit poisons the server's config file (every later
+//!   disk read answers 500). [`users::CreateUserRequest`] cannot hold one.
+//! - `200` vs `202` on user mutators says only whether the *username* is in the running
+//!   config, not whether the change is live. [`envelope::Success`] keeps the status.
+
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use nodewire_common::Protocol;
+use nodewire_common::registry::{
+    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
+    short_type_name,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod config;
+pub mod endpoints;
+pub mod envelope;
+pub mod health;
+pub mod limits;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod reload;
+pub mod runtime;
+pub mod security;
+pub mod server;
+pub mod stats;
+pub mod system;
+pub mod users;
+
+pub use envelope::{Error, ErrorCode, Revision, Success};
+
+/// The upstream version these types were read from and checked against.
+pub const UPSTREAM_VERSION: &str = "3.4.25";
+
+/// The telemt protocol: success and error envelopes, `ok` deciding which.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Telemt;
+
+impl Protocol for Telemt {
+    const NAME: &'static str = "telemt";
+    type Success<T> = Success<T>;
+    type Failure = Error;
+
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Success<T>, Error> {
+        envelope::decode(status, headers, body)
+    }
+
+    fn encode_response<T: Serialize>(
+        success: &Success<T>,
+    ) -> Result<http::Response<Bytes>, serde_json::Error> {
+        envelope::encode(success)
+    }
+
+    fn normalize_path(path: &str) -> Cow<'_, str> {
+        Cow::Borrowed(normalize_path(path))
+    }
+}
+
+/// The server's path rule (`mod.rs:484-489`): when longer than one character, every trailing
+/// `/` is trimmed. There is no percent-decoding.
+pub fn normalize_path(path: &str) -> &str {
+    if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Probe {
+    ok: bool,
+}
+
+/// Decodes a response body as telemt does: the success envelope of `T` when `ok` is `true`,
+/// the error envelope otherwise.
+fn decode_envelope<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    match nodewire_common::error::from_slice::<Probe>(bytes) {
+        Ok(Probe { ok: true }) => roundtrip::<envelope::SuccessResponse<T>>(bytes),
+        Ok(Probe { ok: false }) => roundtrip::<envelope::ErrorResponse>(bytes),
+        Err(error) => Err(Failed {
+            type_name: short_type_name::<envelope::SuccessResponse<T>>(),
+            error,
+        }),
+    }
+}
+
+fn route<E: nodewire_common::Endpoint<Protocol = Telemt>>() -> Route
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let metadata = E::METADATA;
+    let request_type = match metadata.body {
+        nodewire_common::BodyKind::None => None,
+        _ => Some(short_type_name::<E::Request>()),
+    };
+    Route {
+        request: request_decoder::<E::Request>(metadata.body),
+        response: |_status: StatusCode| -> DecodeFn { decode_envelope::<E::Response> },
+        request_type,
+        metadata,
+    }
+}
+
+fn fallback(status: StatusCode) -> Option<DecodeFn> {
+    if status.is_client_error() || status.is_server_error() {
+        Some(roundtrip::<envelope::ErrorResponse>)
+    } else {
+        None
+    }
+}
+
+/// Every route and wire type of the telemt API (built once).
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+fn build_registry() -> Registry {
+    macro_rules! routes {
+        ($($e:ident,)*) => {
+            vec![$(route::<endpoints::$e>()),*]
+        };
+    }
+    let routes = __with_endpoints!(routes);
+    Registry {
+        protocol: Telemt::NAME,
+        routes,
+        types: types(),
+        normalize_path: |p| normalize_path(p).to_owned(),
+        fallback,
+    }
+}
+
+/// Every named wire type, with its schema.
+pub fn types() -> Vec<TypeEntry> {
+    let mut types = vec![
+        TypeEntry::of::<envelope::ErrorResponse>(),
+        TypeEntry::of::<envelope::ErrorBody>(),
+    ];
+    users::register(&mut types);
+    config::register(&mut types);
+    reload::register(&mut types);
+    health::register(&mut types);
+    system::register(&mut types);
+    limits::register(&mut types);
+    security::register(&mut types);
+    stats::register(&mut types);
+    runtime::register(&mut types);
+    types
+}

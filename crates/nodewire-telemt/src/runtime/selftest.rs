@@ -1,0 +1,263 @@
+//! `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:20-101`), gated on the middle-proxy
+//! pool.
+//!
+//! The upstream doc gives `RuntimeMeSelftestPayload` a non-optional `bnd` and no `upstreams`.
+//! The source sends `bnd: null` when no SOCKS upstream is enabled, and adds `upstreams` when
+//! more than one upstream is configured (contract §12.1 item 8).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::stats::{RouteKind, UnavailableReason};
+
+nodewire_common::open_enum! {
+    /// The verdict of a self-test check.
+    pub enum SelftestState {
+        /// Within the threshold.
+        Ok = "ok",
+        /// Over the threshold.
+        Error = "error",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// Where the last clock-skew sample came from.
+    pub enum TimeskewSource {
+        /// The `Date` header of the proxy-config download.
+        ProxyConfigDateHeader = "proxy_config_date_header",
+        /// The `Date` header of the proxy-secret download.
+        ProxySecretDateHeader = "proxy_secret_date_header",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The class of a local interface address.
+    pub enum IpClass {
+        /// A public address.
+        Good = "good",
+        /// A private or reserved address.
+        Bogon = "bogon",
+        /// A loopback address.
+        Loopback = "loopback",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// Whether the process runs as PID 1.
+    pub enum PidState {
+        /// PID 1 (e.g. a container's init).
+        One = "one",
+        /// Any other PID.
+        NonOne = "non-one",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The state of the SOCKS `BND.ADDR` reported by an upstream.
+    pub enum BndAddrState {
+        /// A usable address.
+        Ok = "ok",
+        /// A private or reserved address.
+        Bogon = "bogon",
+        /// Missing or unusable.
+        Error = "error",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The state of the SOCKS `BND.PORT` reported by an upstream.
+    pub enum BndPortState {
+        /// A usable port.
+        Ok = "ok",
+        /// Port 0.
+        Zero = "zero",
+        /// Missing or unusable.
+        Error = "error",
+    }
+}
+
+/// `kdf` of the self-test (`runtime_selftest.rs:20-26`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestKdfData {
+    /// `error` when `ewma_errors_per_min >= threshold_errors_per_min`.
+    pub state: SelftestState,
+    /// EWMA of KDF errors (errors per minute, rounded to 3 decimals; τ = 600 s).
+    pub ewma_errors_per_min: f64,
+    /// The error threshold (errors per minute; `0.3`).
+    pub threshold_errors_per_min: f64,
+    /// KDF drifts plus strict SOCKS KDF rejects.
+    pub errors_total: u64,
+}
+
+/// `timeskew` of the self-test (`runtime_selftest.rs:28-39`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestTimeskewData {
+    /// `error` when the 15-minute maximum skew exceeds 60 s.
+    pub state: SelftestState,
+    /// Maximum clock skew over the last 15 minutes (seconds); `null` without samples.
+    pub max_skew_secs_15m: Option<u64>,
+    /// Samples over the last 15 minutes.
+    pub samples_15m: u64,
+    /// The last skew sample (seconds); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_skew_secs: Option<u64>,
+    /// Where the last sample came from; omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_source: Option<TimeskewSource>,
+    /// Age of the last sample (seconds); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_age_secs: Option<u64>,
+}
+
+/// A local interface address (`runtime_selftest.rs:41-45`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestIpFamilyData {
+    /// The address (text).
+    pub addr: String,
+    /// Its class.
+    pub state: IpClass,
+}
+
+/// `ip` of the self-test (`runtime_selftest.rs:47-53`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestIpData {
+    /// The detected IPv4 interface address; omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v4: Option<RuntimeMeSelftestIpFamilyData>,
+    /// The detected IPv6 interface address; omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v6: Option<RuntimeMeSelftestIpFamilyData>,
+}
+
+/// `pid` of the self-test (`runtime_selftest.rs:55-59`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestPidData {
+    /// The process id.
+    pub pid: u32,
+    /// Whether it is 1.
+    pub state: PidState,
+}
+
+/// SOCKS `BND.ADDR` / `BND.PORT` state (`runtime_selftest.rs:61-69`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestBndData {
+    /// The address state.
+    pub addr_state: BndAddrState,
+    /// The port state.
+    pub port_state: BndPortState,
+    /// The last reported bound address (text); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_addr: Option<String>,
+    /// Age of the last report (seconds); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_age_secs: Option<u64>,
+}
+
+/// One upstream in the self-test (`runtime_selftest.rs:71-80`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestUpstreamData {
+    /// The upstream's index in `[[upstreams]]`.
+    pub upstream_id: u64,
+    /// Its kind.
+    pub route_kind: RouteKind,
+    /// Its address (`host:port`).
+    pub address: String,
+    /// Its SOCKS bind state; omitted when none was reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bnd: Option<RuntimeMeSelftestBndData>,
+    /// The last IP seen through it (text); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+}
+
+/// `data.data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:82-91`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestPayload {
+    /// KDF error rate.
+    pub kdf: RuntimeMeSelftestKdfData,
+    /// Clock skew.
+    pub timeskew: RuntimeMeSelftestTimeskewData,
+    /// Local interface addresses.
+    pub ip: RuntimeMeSelftestIpData,
+    /// The process id.
+    pub pid: RuntimeMeSelftestPidData,
+    /// SOCKS bind state; **sent as `null`** (not omitted) when no SOCKS upstream is enabled.
+    pub bnd: Option<RuntimeMeSelftestBndData>,
+    /// Per upstream; omitted unless more than one upstream is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstreams: Option<Vec<RuntimeMeSelftestUpstreamData>>,
+}
+
+/// `data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:93-101`); gated on the pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuntimeMeSelftestData {
+    /// Whether the pool is there to test.
+    pub enabled: bool,
+    /// Why `data` is missing; omitted when it is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<UnavailableReason>,
+    /// When this answer was built (epoch seconds).
+    pub generated_at_epoch_secs: u64,
+    /// The self-test; omitted when unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<RuntimeMeSelftestPayload>,
+}
+
+pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.push(TypeEntry::of::<RuntimeMeSelftestKdfData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestTimeskewData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestIpFamilyData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestIpData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestPidData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestBndData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestUpstreamData>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestPayload>());
+    types.push(TypeEntry::of::<RuntimeMeSelftestData>());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
+    /// (so the field order is the wire order).
+    fn exact(json: &str) -> TestResult {
+        let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
+        assert_eq!(
+            serde_json::to_value(&typed)?,
+            serde_json::from_str::<Value>(json)?
+        );
+        assert_eq!(serde_json::to_string(&typed)?, json);
+        Ok(())
+    }
+
+    #[test]
+    fn source_unavailable() -> TestResult {
+        exact(
+            r#"{"enabled":false,"reason":"source_unavailable","generated_at_epoch_secs":1795334725}"#,
+        )
+    }
+
+    #[test]
+    fn minimal_without_socks() -> TestResult {
+        let json = r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"data":{"kdf":{"state":"ok","ewma_errors_per_min":0.0,"threshold_errors_per_min":0.3,"errors_total":0},"timeskew":{"state":"ok","max_skew_secs_15m":null,"samples_15m":0},"ip":{},"pid":{"pid":1,"state":"one"},"bnd":null}}"#;
+        exact(json)?;
+        let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
+        assert_eq!(typed.data.as_ref().map(|d| d.bnd.is_none()), Some(true));
+        Ok(())
+    }
+
+    #[test]
+    fn full_with_socks_upstreams() -> TestResult {
+        let json = r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"data":{"kdf":{"state":"error","ewma_errors_per_min":0.412,"threshold_errors_per_min":0.3,"errors_total":9},"timeskew":{"state":"ok","max_skew_secs_15m":2,"samples_15m":3,"last_skew_secs":1,"last_source":"proxy_secret_date_header","last_seen_age_secs":240},"ip":{"v4":{"addr":"10.0.0.5","state":"bogon"},"v6":{"addr":"2001:db8::5","state":"good"}},"pid":{"pid":48211,"state":"non-one"},"bnd":{"addr_state":"ok","port_state":"ok","last_addr":"198.51.100.20:41822","last_seen_age_secs":15},"upstreams":[{"upstream_id":0,"route_kind":"direct","address":""},{"upstream_id":1,"route_kind":"socks5","address":"198.51.100.20:1080","bnd":{"addr_state":"ok","port_state":"zero","last_addr":"198.51.100.20:0"},"ip":"198.51.100.20"}]}}"#;
+        exact(json)?;
+        let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
+        let pid = typed.data.as_ref().map(|d| d.pid.state.clone());
+        assert_eq!(pid, Some(PidState::NonOne));
+        Ok(())
+    }
+}

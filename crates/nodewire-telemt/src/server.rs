@@ -1,0 +1,419 @@
+//! Server-side helpers: the telemt request pipeline as a pure function, for mocks, proxies
+//! and tests (`src/api/mod.rs:409-492`; contract §3–§4).
+//!
+//! [`Request::from_http`] applies the server's order of checks after authentication: path
+//! normalization, routing (404 / 405 with `Allow`), username validation (before the method
+//! check on `/v1/users/{u}`, after it on the action routes), read-only mode, then the body.
+//! Failures come back as an [`ApiFailure`] that renders the exact error envelope.
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode, header};
+use nodewire_common::endpoint::match_template;
+use nodewire_common::registry::Lookup;
+use nodewire_common::{DecodeError, Endpoint, FromRequestError, Secret};
+
+use crate::endpoints::*;
+use crate::envelope::{ErrorCode, encode_error};
+use crate::reload::ReloadRequest;
+use crate::users::{AdTag, Expiration, UserSecret, Username};
+use crate::{normalize_path, registry};
+
+/// The default request body limit (`request_body_limit_bytes`, valid `1..=1048576`).
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// A failure the server answers with an error envelope (`ApiFailure`, `model.rs:13-47`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The error code.
+    pub code: ErrorCode,
+    /// The message.
+    pub message: String,
+    /// The `Allow` header value (405 only).
+    pub allow: Option<String>,
+}
+
+impl ApiFailure {
+    /// A failure without `Allow`.
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    /// `400 bad_request`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+    }
+
+    /// `401 unauthorized`.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "Missing or invalid Authorization header",
+        )
+    }
+
+    /// `403 forbidden` (source IP not allowed, with `gray_action = "api"`).
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "Source IP is not allowed",
+        )
+    }
+
+    /// `403 read_only`.
+    pub fn read_only() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ReadOnly,
+            "API runs in read-only mode",
+        )
+    }
+
+    /// `404 not_found` for a route.
+    pub fn route_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "Route not found",
+        )
+    }
+
+    /// `404 not_found` for a user.
+    pub fn user_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "User not found")
+    }
+
+    /// `405 method_not_allowed` with `Allow`.
+    pub fn method_not_allowed(allow: &[Method]) -> Self {
+        let allow = allow
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "Unsupported HTTP method for this route",
+            )
+        }
+    }
+
+    /// `409 revision_conflict`.
+    pub fn revision_conflict() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::RevisionConflict,
+            "Config revision mismatch",
+        )
+    }
+
+    /// `413 payload_too_large`.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("Body exceeds {limit} bytes"),
+        )
+    }
+
+    /// The error envelope, with the given request id.
+    pub fn into_response(self, request_id: u64) -> http::Response<Bytes> {
+        encode_error(
+            self.status,
+            self.code,
+            self.message,
+            request_id,
+            self.allow.as_deref(),
+        )
+    }
+}
+
+/// Checks the `Authorization` header as the server does (`mod.rs:158-160, 464-480`): when a
+/// value is configured, the header must equal it byte for byte (no scheme is parsed),
+/// compared in constant time. An empty configured value disables the check.
+pub fn check_authorization(headers: &HeaderMap, expected: &Secret) -> Result<(), ApiFailure> {
+    if expected.expose().is_empty() {
+        return Ok(());
+    }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    match given {
+        Some(value) if expected.ct_eq_str(value) => Ok(()),
+        _ => Err(ApiFailure::unauthorized()),
+    }
+}
+
+macro_rules! request_enum {
+    ($($e:ident,)*) => {
+        /// One decoded request of any telemt route.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Request {
+            $(
+                #[doc = concat!("[`", stringify!($e), "`]")]
+                $e($e),
+            )*
+        }
+
+        impl Request {
+            /// The endpoint's name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.name,)*
+                }
+            }
+
+            /// `true` for routes that change state (the ones read-only mode refuses).
+            pub fn is_mutating(&self) -> bool {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.method != Method::GET,)*
+                }
+            }
+
+            fn decode(name: &str, request: &http::Request<Bytes>) -> Option<Result<Self, FromRequestError>> {
+                $(
+                    if name == $e::METADATA.name {
+                        return Some($e::try_from_http_request(request).map(Self::$e));
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+
+crate::__with_endpoints!(request_enum);
+
+const ACTION_TEMPLATES: &[&str] = &[
+    "/v1/users/{username}/enable",
+    "/v1/users/{username}/disable",
+    "/v1/users/{username}/rotate-secret",
+    "/v1/users/{username}/reset-quota",
+];
+
+impl Request {
+    /// Decodes an incoming request in the server's order of checks (authentication and the
+    /// source-IP whitelist come first and are the caller's). `read_only` refuses every
+    /// mutating route with `403 read_only`.
+    pub fn from_http(request: &http::Request<Bytes>, read_only: bool) -> Result<Self, ApiFailure> {
+        let method = request.method();
+        let path = normalize_path(request.uri().path());
+
+        // `/v1/users/{u}`: the username is validated for any method, before the 405 logic.
+        if let Some(params) = match_template("/v1/users/{username}", path)
+            && let Some(name) = params.get("username")
+            && Username::new(name).is_err()
+        {
+            return Err(ApiFailure::bad_request(Username::RULE));
+        }
+
+        let route = match registry().lookup(method, path) {
+            Lookup::Found(route) => route,
+            Lookup::MethodNotAllowed(allow) => return Err(ApiFailure::method_not_allowed(&allow)),
+            Lookup::NotFound => return Err(ApiFailure::route_not_found()),
+        };
+
+        // Action routes validate the username once the method matched, before read-only.
+        if ACTION_TEMPLATES.contains(&route.metadata.path)
+            && let Some(params) = route.metadata.match_path(path)
+            && let Some(name) = params.get("username")
+            && Username::new(name).is_err()
+        {
+            return Err(ApiFailure::bad_request(Username::RULE));
+        }
+
+        if read_only && route.metadata.method != Method::GET {
+            return Err(ApiFailure::read_only());
+        }
+
+        match Self::decode(route.metadata.name, request) {
+            Some(Ok(decoded)) => Ok(decoded),
+            Some(Err(err)) => Err(failure_for(err)),
+            None => Err(ApiFailure::route_not_found()),
+        }
+    }
+}
+
+/// The server's messages for request validation failures; any other decode failure is
+/// `Invalid JSON body`.
+const VALIDATION_MESSAGES: &[&str] = &[
+    Username::RULE,
+    UserSecret::RULE,
+    AdTag::RULE,
+    Expiration::RULE,
+    "timeout_secs is only valid when mode is drain",
+    "timeout_secs must be within 1..=3600",
+    "timeout_secs is required when mode is drain",
+];
+
+fn failure_for(err: FromRequestError) -> ApiFailure {
+    match err {
+        FromRequestError::Path(_) => ApiFailure::route_not_found(),
+        FromRequestError::PathParam { message, .. } => ApiFailure::bad_request(message),
+        FromRequestError::Query(message) => ApiFailure::bad_request(message),
+        FromRequestError::Body(err) => body_failure(&err),
+        other => ApiFailure::bad_request(other.to_string()),
+    }
+}
+
+fn body_failure(err: &DecodeError) -> ApiFailure {
+    let message = err.message.as_str();
+    if let Some(known) = VALIDATION_MESSAGES.iter().find(|m| message.contains(*m)) {
+        return ApiFailure::bad_request(*known);
+    }
+    if message.starts_with("access.* is managed") {
+        return ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::AccessNotEditable,
+            "access.* is managed via the users API, not editable here",
+        );
+    }
+    if let Some(rest) = message.strip_prefix("section not editable: ") {
+        return ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::SectionNotEditable,
+            format!("section not editable: {rest}"),
+        );
+    }
+    if message.starts_with("empty patch") || message.starts_with("invalid patch") {
+        return ApiFailure::bad_request(message);
+    }
+    if message.contains("expected a map") && err.path == "." {
+        return ApiFailure::bad_request("patch must be a JSON object");
+    }
+    ApiFailure::bad_request("Invalid JSON body")
+}
+
+/// Reads the `?reload=` query of `PATCH /v1/config`, for callers that need it before the body.
+pub fn reload_query(request: &http::Request<Bytes>) -> Result<Option<ReloadRequest>, ApiFailure> {
+    ReloadRequest::from_query(request.uri().query().unwrap_or("")).map_err(ApiFailure::bad_request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: &str, path: &str, body: &'static str) -> http::Request<Bytes> {
+        let mut r = http::Request::new(Bytes::from_static(body.as_bytes()));
+        *r.method_mut() = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        *r.uri_mut() = path.parse().unwrap_or_default();
+        r
+    }
+
+    fn fail(method: &str, path: &str, body: &'static str, read_only: bool) -> Option<ApiFailure> {
+        Request::from_http(&req(method, path, body), read_only).err()
+    }
+
+    #[test]
+    fn routing_follows_the_server() {
+        assert!(matches!(
+            Request::from_http(&req("GET", "/v1/users/", ""), false),
+            Ok(Request::ListUsers(_))
+        ));
+        assert!(matches!(
+            Request::from_http(&req("GET", "/v1/runtime/me_pool_state", ""), false),
+            Ok(Request::GetRuntimeMePoolState(_))
+        ));
+        assert!(matches!(
+            Request::from_http(&req("GET", "/v1/users/quota", ""), false),
+            Ok(Request::GetUser(_))
+        ));
+        let f = fail("POST", "/v1/users/alice", "", false);
+        assert_eq!(
+            f.as_ref().and_then(|f| f.allow.as_deref()),
+            Some("GET, PATCH, DELETE")
+        );
+        let f = fail("DELETE", "/v1/users", "", false);
+        assert_eq!(
+            f.as_ref().and_then(|f| f.allow.as_deref()),
+            Some("GET, POST")
+        );
+        let f = fail("DELETE", "/v1/config", "", false);
+        assert_eq!(
+            f.as_ref().and_then(|f| f.allow.as_deref()),
+            Some("GET, PATCH")
+        );
+        let f = fail("GET", "/v1/users/alice/enable", "", false);
+        assert_eq!(f.as_ref().and_then(|f| f.allow.as_deref()), Some("POST"));
+        let f = fail("PUT", "/v1/users/bad$name", "", false);
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::BAD_REQUEST));
+        let f = fail("POST", "/v1/users/bad$name/disable", "", true);
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::BAD_REQUEST));
+        let f = fail("POST", "/v1/users/alice/disable", "", true);
+        assert_eq!(f.map(|f| f.code), Some(ErrorCode::ReadOnly));
+        let f = fail("GET", "/v1/system/reload/abc", "", false);
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
+        let f = fail("GET", "/v1/nope", "", false);
+        assert_eq!(f.map(|f| f.message), Some("Route not found".to_owned()));
+    }
+
+    #[test]
+    fn bodies_fail_with_the_server_messages() {
+        let f = fail("POST", "/v1/users", "", false);
+        assert_eq!(f.map(|f| f.message), Some("Invalid JSON body".to_owned()));
+        let f = fail(
+            "POST",
+            "/v1/users",
+            r#"{"username":"frank","secret":"00"}"#,
+            false,
+        );
+        assert_eq!(f.map(|f| f.message), Some(UserSecret::RULE.to_owned()));
+        let f = fail(
+            "POST",
+            "/v1/users",
+            r#"{"username":"frank","max_tcp_conns":-1}"#,
+            false,
+        );
+        assert_eq!(f.map(|f| f.message), Some("Invalid JSON body".to_owned()));
+        let f = fail(
+            "POST",
+            "/v1/system/reload",
+            r#"{"mode":"instant","timeout_secs":5}"#,
+            false,
+        );
+        assert_eq!(
+            f.map(|f| f.message),
+            Some("timeout_secs is only valid when mode is drain".to_owned())
+        );
+        let f = fail("PATCH", "/v1/config?foo=1", r#"{"general":{}}"#, false);
+        assert_eq!(
+            f.map(|f| f.message),
+            Some("unknown query parameter: foo".to_owned())
+        );
+        let f = fail("PATCH", "/v1/config", r#"{"access":{}}"#, false);
+        assert_eq!(f.map(|f| f.code), Some(ErrorCode::AccessNotEditable));
+        assert!(matches!(
+            Request::from_http(&req("POST", "/v1/users/carol/rotate-secret", ""), false),
+            Ok(Request::RotateSecret(RotateSecret { body: None, .. }))
+        ));
+    }
+
+    #[test]
+    fn authorization_is_exact() {
+        let mut h = HeaderMap::new();
+        let key = Secret::new("Bearer X");
+        assert!(check_authorization(&h, &key).is_err());
+        h.insert(
+            header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer X"),
+        );
+        assert!(check_authorization(&h, &key).is_ok());
+        h.insert(
+            header::AUTHORIZATION,
+            http::HeaderValue::from_static("bearer X"),
+        );
+        assert!(check_authorization(&h, &key).is_err());
+        assert!(check_authorization(&HeaderMap::new(), &Secret::new("")).is_ok());
+    }
+}

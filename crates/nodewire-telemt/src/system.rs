@@ -1,0 +1,88 @@
+//! `GET /v1/system/info` (`runtime_zero.rs:12-31`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// `data` of `GET /v1/system/info` (`runtime_zero.rs:12-31`).
+///
+/// The four build fields marked "omitted when unknown" come from compile-time environment
+/// variables and are usually absent from release builds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemInfoData {
+    /// The telemt version (`CARGO_PKG_VERSION`, e.g. `"3.4.25"`).
+    pub version: String,
+    /// The target CPU architecture (`std::env::consts::ARCH`, e.g. `"x86_64"`).
+    pub target_arch: String,
+    /// The target OS (`std::env::consts::OS`, e.g. `"linux"`).
+    pub target_os: String,
+    /// The compile-time `PROFILE` environment variable, or `"unknown"`.
+    pub build_profile: String,
+    /// The git commit the binary was built from; omitted when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
+    /// The build time (UTC, free-form text); omitted when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_time_utc: Option<String>,
+    /// The rustc version used for the build; omitted when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustc_version: Option<String>,
+    /// When the process started (epoch seconds).
+    pub process_started_at_epoch_secs: u64,
+    /// Seconds since the process started (a float with whole-second resolution, e.g. `38.0`).
+    /// Unlike `SummaryData.uptime_seconds`, it does not restart on in-process reloads.
+    pub uptime_seconds: f64,
+    /// The config file path as passed on the command line.
+    pub config_path: String,
+    /// SHA-256 of the main config file, lowercase hex: the same value as the envelope `revision`.
+    pub config_hash: String,
+    /// Config reloads applied since start (every config write through the API bumps it).
+    pub config_reload_count: u64,
+    /// When the last config reload was applied (epoch seconds); omitted until the first reload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_config_reload_epoch_secs: Option<u64>,
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    types.push(nodewire_common::registry::TypeEntry::of::<SystemInfoData>());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
+    /// (so the field order is the wire order).
+    fn exact(json: &str) -> TestResult {
+        let typed: SystemInfoData = serde_json::from_str(json)?;
+        assert_eq!(
+            serde_json::to_value(&typed)?,
+            serde_json::from_str::<Value>(json)?
+        );
+        assert_eq!(serde_json::to_string(&typed)?, json);
+        Ok(())
+    }
+
+    #[test]
+    fn live_before_any_reload() -> TestResult {
+        exact(
+            r#"{"version":"3.4.25","target_arch":"x86_64","target_os":"linux","build_profile":"unknown","process_started_at_epoch_secs":1795334721,"uptime_seconds":4.0,"config_path":"/etc/telemt/config.toml","config_hash":"200f78a8a48c5773690f82370c5a77cac9cff40131aaee189e94d5d7b261814e","config_reload_count":0}"#,
+        )
+    }
+
+    #[test]
+    fn live_after_reloads() -> TestResult {
+        exact(
+            r#"{"version":"3.4.25","target_arch":"x86_64","target_os":"linux","build_profile":"unknown","process_started_at_epoch_secs":1795334721,"uptime_seconds":38.0,"config_path":"/etc/telemt/config.toml","config_hash":"3e16b28224dbd832f29290f5f630ff9bcf638da1d5c9ba4bca6a6fff1e2018b9","config_reload_count":11,"last_config_reload_epoch_secs":1795334753}"#,
+        )
+    }
+
+    #[test]
+    fn all_build_fields_present() -> TestResult {
+        exact(
+            r#"{"version":"3.4.25","target_arch":"aarch64","target_os":"linux","build_profile":"release","git_commit":"d851200e47e56b542f936c154945e75e42b671eb","build_time_utc":"2026-07-20T10:11:12Z","rustc_version":"1.88.0","process_started_at_epoch_secs":1795334721,"uptime_seconds":86400.0,"config_path":"config.toml","config_hash":"200f78a8a48c5773690f82370c5a77cac9cff40131aaee189e94d5d7b261814e","config_reload_count":3,"last_config_reload_epoch_secs":1795400000}"#,
+        )
+    }
+}

@@ -1,0 +1,630 @@
+//! The user API: validated names, secrets and tags, the create / patch / rotate requests, and
+//! the user views (`model.rs:465-625`, `users.rs`; contract §8).
+
+use std::num::NonZeroU64;
+
+use nodewire_common::{Patch, Secret};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A request value that fails the server's validation rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// The field (JSON name) that is wrong.
+    pub field: &'static str,
+    /// The server's own message for it, where it has one.
+    pub message: String,
+}
+
+impl ValidationError {
+    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! string_schema {
+    ($ty:ident, $schema:tt) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+
+/// A username: 1..=64 bytes of `[A-Za-z0-9_.-]` (`model.rs:603-617`). Applied to the body's
+/// `username` and to the `{username}` path segment (which the server never percent-decodes).
+///
+/// ```
+/// use nodewire_telemt::users::Username;
+/// assert!(Username::new("alice.b-2_c").is_ok());
+/// assert!(Username::new("bad$name").is_err());
+/// assert!(Username::new("").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+string_schema!(Username, {
+    "type": "string",
+    "description": "1..=64 characters of [A-Za-z0-9_.-].",
+    "pattern": "^[A-Za-z0-9_.\\-]{1,64}$",
+    "minLength": 1,
+    "maxLength": 64
+});
+
+impl Username {
+    /// The server's message for an invalid username.
+    pub const RULE: &'static str = "username must match [A-Za-z0-9_.-] and be 1..64 chars";
+
+    /// Validates a username.
+    pub fn new(name: impl Into<String>) -> Result<Self, ValidationError> {
+        let name = name.into();
+        if is_valid_username(&name) {
+            Ok(Self(name))
+        } else {
+            Err(ValidationError::new("username", Self::RULE))
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The server's username rule as a predicate.
+pub fn is_valid_username(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+impl TryFrom<String> for Username {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for Username {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<Username> for String {
+    fn from(value: Username) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn is_hex32(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A user secret: exactly 32 ASCII hex digits, either case (kept as given: the server stores,
+/// returns and puts it into links without lower-casing). `Debug` is redacted and equality is
+/// constant-time.
+///
+/// ```
+/// use nodewire_telemt::users::UserSecret;
+/// let s = UserSecret::new("0123456789ABCDEF0123456789abcdef").unwrap();
+/// assert_eq!(format!("{s:?}"), "UserSecret([redacted])");
+/// assert!(UserSecret::new("00").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UserSecret(Secret);
+
+string_schema!(UserSecret, {
+    "type": "string",
+    "description": "Exactly 32 hex digits (either case).",
+    "pattern": "^[0-9A-Fa-f]{32}$"
+});
+
+impl UserSecret {
+    /// The server's message for an invalid secret.
+    pub const RULE: &'static str = "secret must be exactly 32 hex characters";
+
+    /// Validates a secret.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        let text = text.into();
+        if is_hex32(&text) {
+            Ok(Self(Secret::new(text)))
+        } else {
+            Err(ValidationError::new("secret", Self::RULE))
+        }
+    }
+
+    /// The secret text. Do not log it.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl std::fmt::Debug for UserSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UserSecret([redacted])")
+    }
+}
+
+impl TryFrom<String> for UserSecret {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<UserSecret> for String {
+    fn from(value: UserSecret) -> Self {
+        value.0.into_inner()
+    }
+}
+
+/// A user's ad tag: exactly 32 ASCII hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AdTag(String);
+
+string_schema!(AdTag, {
+    "type": "string",
+    "description": "Exactly 32 hex digits (either case).",
+    "pattern": "^[0-9A-Fa-f]{32}$"
+});
+
+impl AdTag {
+    /// The server's message for an invalid tag.
+    pub const RULE: &'static str = "user_ad_tag must be exactly 32 hex characters";
+
+    /// Validates a tag.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        let text = text.into();
+        if is_hex32(&text) {
+            Ok(Self(text))
+        } else {
+            Err(ValidationError::new("user_ad_tag", Self::RULE))
+        }
+    }
+
+    /// The tag.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AdTag {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AdTag> for String {
+    fn from(value: AdTag) -> Self {
+        value.0
+    }
+}
+
+/// An expiration time as sent in a request: RFC 3339 with an offset (`Z` or `±hh:mm`),
+/// accepted exactly when the server's `DateTime::parse_from_rfc3339` accepts it. The text is
+/// kept as given; [`to_server_form`](Self::to_server_form) gives what the server will report
+/// back (UTC, `+00:00`, not `Z`).
+///
+/// ```
+/// use nodewire_telemt::users::Expiration;
+/// let e = Expiration::new("2031-06-01T00:00:00+03:00").unwrap();
+/// assert_eq!(e.to_server_form(), "2031-05-31T21:00:00+00:00");
+/// assert!(Expiration::new("2030-01-02 03:04:05").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Expiration(String);
+
+string_schema!(Expiration, {
+    "type": "string",
+    "description": "An RFC 3339 time with an offset (`Z` or `+hh:mm`).",
+    "format": "date-time"
+});
+
+impl Expiration {
+    /// The server's message for an invalid expiration.
+    pub const RULE: &'static str = "expiration_rfc3339 must be valid RFC3339";
+
+    /// Validates an RFC 3339 time.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        let text = text.into();
+        match chrono::DateTime::parse_from_rfc3339(&text) {
+            Ok(_) => Ok(Self(text)),
+            Err(_) => Err(ValidationError::new("expiration_rfc3339", Self::RULE)),
+        }
+    }
+
+    /// The text as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form the server stores and reports: converted to UTC and printed by chrono's
+    /// `to_rfc3339` (`+00:00`; fractional seconds kept, e.g. `.500`).
+    pub fn to_server_form(&self) -> String {
+        chrono::DateTime::parse_from_rfc3339(&self.0)
+            .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+            .unwrap_or_else(|_| self.0.clone())
+    }
+}
+
+impl TryFrom<String> for Expiration {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<Expiration> for String {
+    fn from(value: Expiration) -> Self {
+        value.0
+    }
+}
+
+/// `POST /v1/users` body (`CreateUserRequest`, `model.rs:538-550`).
+///
+/// For every optional field `null` and absent mean the same to the server; [`Patch`] keeps
+/// which one was sent so a captured request re-encodes unchanged. Build one with
+/// [`CreateUserRequest::new`] and the setters.
+///
+/// **Zero rate limits are unrepresentable**: a create with `rate_limit_up_bps` or
+/// `rate_limit_down_bps` equal to 0 is accepted by telemt 3.4.25 but writes a row its own
+/// config loader rejects, after which every request that reloads the config answers 500
+/// (contract §14.1). The two fields are `NonZeroU64`, so such a body is refused when decoded
+/// and cannot be built. To have no limit in a direction, leave the field out.
+///
+/// ```
+/// use nodewire_telemt::users::{CreateUserRequest, Username};
+/// let req = CreateUserRequest::new(Username::new("alice").unwrap())
+///     .data_quota_bytes(1 << 30)
+///     .enabled(false);
+/// assert_eq!(
+///     serde_json::to_string(&req).unwrap(),
+///     r#"{"username":"alice","data_quota_bytes":1073741824,"enabled":false}"#
+/// );
+/// assert!(serde_json::from_str::<CreateUserRequest>(r#"{"username":"a","rate_limit_up_bps":0}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreateUserRequest {
+    /// Required.
+    pub username: Username,
+    /// 32 hex; null or absent → the server generates one (16 random bytes, lowercase hex).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub secret: Patch<UserSecret>,
+    /// 32 hex.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub user_ad_tag: Patch<AdTag>,
+    /// Per-user TCP connection limit (`access.user_max_tcp_conns`; 0 is stored and reported as
+    /// the global fallback).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub max_tcp_conns: Patch<u64>,
+    /// When the user expires (RFC 3339).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub expiration_rfc3339: Patch<Expiration>,
+    /// Traffic quota in bytes (`access.user_data_quota`).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub data_quota_bytes: Patch<u64>,
+    /// Upload rate limit in bytes/s; never 0 (see the type docs). When only one direction is
+    /// sent, the server stores 0 for the other.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[schemars(range(min = 1))]
+    pub rate_limit_up_bps: Patch<NonZeroU64>,
+    /// Download rate limit in bytes/s; never 0.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[schemars(range(min = 1))]
+    pub rate_limit_down_bps: Patch<NonZeroU64>,
+    /// Per-user unique IP limit (`access.user_max_unique_ips`; 0 allowed).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub max_unique_ips: Patch<u64>,
+    /// Only `false` is persisted (`access.user_enabled[u] = false`, which also cancels live
+    /// sessions); `true` and null mean enabled.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub enabled: Patch<bool>,
+}
+
+impl CreateUserRequest {
+    /// A request that creates `username` with a generated secret and no limits.
+    pub fn new(username: Username) -> Self {
+        Self {
+            username,
+            secret: Patch::Absent,
+            user_ad_tag: Patch::Absent,
+            max_tcp_conns: Patch::Absent,
+            expiration_rfc3339: Patch::Absent,
+            data_quota_bytes: Patch::Absent,
+            rate_limit_up_bps: Patch::Absent,
+            rate_limit_down_bps: Patch::Absent,
+            max_unique_ips: Patch::Absent,
+            enabled: Patch::Absent,
+        }
+    }
+
+    /// Sets the secret.
+    pub fn secret(mut self, secret: UserSecret) -> Self {
+        self.secret = Patch::Value(secret);
+        self
+    }
+
+    /// Sets the ad tag.
+    pub fn user_ad_tag(mut self, tag: AdTag) -> Self {
+        self.user_ad_tag = Patch::Value(tag);
+        self
+    }
+
+    /// Sets the TCP connection limit.
+    pub fn max_tcp_conns(mut self, n: u64) -> Self {
+        self.max_tcp_conns = Patch::Value(n);
+        self
+    }
+
+    /// Sets the expiration.
+    pub fn expiration(mut self, at: Expiration) -> Self {
+        self.expiration_rfc3339 = Patch::Value(at);
+        self
+    }
+
+    /// Sets the quota in bytes.
+    pub fn data_quota_bytes(mut self, bytes: u64) -> Self {
+        self.data_quota_bytes = Patch::Value(bytes);
+        self
+    }
+
+    /// Sets the upload rate limit (bytes/s).
+    pub fn rate_limit_up_bps(mut self, bps: NonZeroU64) -> Self {
+        self.rate_limit_up_bps = Patch::Value(bps);
+        self
+    }
+
+    /// Sets the download rate limit (bytes/s).
+    pub fn rate_limit_down_bps(mut self, bps: NonZeroU64) -> Self {
+        self.rate_limit_down_bps = Patch::Value(bps);
+        self
+    }
+
+    /// Sets the unique IP limit.
+    pub fn max_unique_ips(mut self, n: u64) -> Self {
+        self.max_unique_ips = Patch::Value(n);
+        self
+    }
+
+    /// Sets whether the user is enabled.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Patch::Value(enabled);
+        self
+    }
+}
+
+/// `PATCH /v1/users/{username}` body: a JSON Merge Patch (`PatchUserRequest`,
+/// `model.rs:552-571`, `patch.rs:1-40`).
+///
+/// Absent leaves a field unchanged, a value sets it (0 included), and `null` removes the
+/// per-user entry, with the server's exceptions:
+///
+/// | field | `null` means |
+/// | --- | --- |
+/// | `secret` | **unchanged** (a secret cannot be removed) |
+/// | `rate_limit_up_bps`, `rate_limit_down_bps` | that direction becomes 0; when both end at 0 the row is removed |
+/// | `enabled` | **enabled** (the override is removed); `true` also removes it, `false` disables and cancels sessions |
+/// | the others | the per-user override is removed |
+///
+/// The server refuses an empty body (`Invalid JSON body`); `{}` is a valid no-op that keeps
+/// the revision.
+///
+/// ```
+/// use nodewire_common::Patch;
+/// use nodewire_telemt::users::PatchUserRequest;
+/// let p = PatchUserRequest { data_quota_bytes: Patch::Value(2_097_152), max_tcp_conns: Patch::Null, ..Default::default() };
+/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"max_tcp_conns":null,"data_quota_bytes":2097152}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct PatchUserRequest {
+    /// Sets the secret (32 hex); `null` is the same as absent.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub secret: Patch<UserSecret>,
+    /// Sets or removes the ad tag.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub user_ad_tag: Patch<AdTag>,
+    /// Sets or removes the TCP connection limit override.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub max_tcp_conns: Patch<u64>,
+    /// Sets or removes the expiration.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub expiration_rfc3339: Patch<Expiration>,
+    /// Sets (0 included, reported as `0`) or removes the quota in bytes.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub data_quota_bytes: Patch<u64>,
+    /// Sets the upload limit (bytes/s); `null` sets it to 0.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub rate_limit_up_bps: Patch<u64>,
+    /// Sets the download limit (bytes/s); `null` sets it to 0.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub rate_limit_down_bps: Patch<u64>,
+    /// Sets or removes the unique IP limit override.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub max_unique_ips: Patch<u64>,
+    /// `false` disables (and cancels sessions); `true` and `null` enable.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub enabled: Patch<bool>,
+}
+
+impl PatchUserRequest {
+    /// `true` when the patch touches nothing (`{}`).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `POST /v1/users/{username}/rotate-secret` body (`RotateSecretRequest`, `model.rs:573-576`).
+/// The body is optional: no body, `{}` and `{"secret": null}` all generate a new secret.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct RotateSecretRequest {
+    /// The new secret (32 hex); null or absent → generated.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub secret: Patch<UserSecret>,
+}
+
+/// Connection links of a user (`UserLinks`, `model.rs:465-471`). An array is empty when its
+/// mode (`general.modes.classic|secure|tls`) is off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserLinks {
+    /// `tg://proxy?server=<host>&port=<port>&secret=<secret>`.
+    pub classic: Vec<String>,
+    /// `…&secret=dd<secret>`.
+    pub secure: Vec<String>,
+    /// `…&secret=ee<secret><hex(domain)>`, one per host × TLS domain.
+    pub tls: Vec<String>,
+    /// Links for the extra TLS domains only (not the primary).
+    pub tls_domains: Vec<TlsDomainLink>,
+}
+
+/// A link for one extra TLS domain (`TlsDomainLink`, `model.rs:473-477`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TlsDomainLink {
+    /// The domain.
+    pub domain: String,
+    /// The `tg://proxy` link.
+    pub link: String,
+}
+
+/// One user as the server reports it (`UserInfo`, `model.rs:479-498`). Every field is always
+/// present; optional ones are `null`. The secret is never included (only inside the links).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserInfo {
+    /// The username.
+    pub username: String,
+    /// `access.user_enabled[u]`, default `true`.
+    pub enabled: bool,
+    /// Whether the username is in the *running* config (not whether the latest change is live).
+    pub in_runtime: bool,
+    /// The ad tag.
+    pub user_ad_tag: Option<String>,
+    /// Effective TCP connection limit: per-user if > 0, else the global per-user default if
+    /// > 0, else null.
+    pub max_tcp_conns: Option<u64>,
+    /// Expiration in UTC, `+00:00` form.
+    pub expiration_rfc3339: Option<String>,
+    /// Raw per-user quota in bytes (0 is reported as 0, not null).
+    pub data_quota_bytes: Option<u64>,
+    /// Upload limit in bytes/s; null when 0 or unset.
+    pub rate_limit_up_bps: Option<u64>,
+    /// Download limit in bytes/s; null when 0 or unset.
+    pub rate_limit_down_bps: Option<u64>,
+    /// Effective unique IP limit (per-user if > 0, else global if > 0, else null).
+    pub max_unique_ips: Option<u64>,
+    /// Live connections.
+    pub current_connections: u64,
+    /// Number of active unique IPs (the length of the list).
+    pub active_unique_ips: u64,
+    /// Active IPs (`"1.2.3.4"`, `"2001:db8::1"`).
+    pub active_unique_ips_list: Vec<String>,
+    /// Number of recently seen unique IPs.
+    pub recent_unique_ips: u64,
+    /// Recently seen IPs.
+    pub recent_unique_ips_list: Vec<String>,
+    /// Total traffic in bytes.
+    pub total_octets: u64,
+    /// Connection links.
+    pub links: UserLinks,
+}
+
+/// `POST /v1/users` and rotate-secret response (`CreateUserResponse`, `model.rs:506-510`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreateUserResponse {
+    /// The user after the write.
+    pub user: UserInfo,
+    /// The effective (possibly generated) secret. Secrets are returned only here.
+    pub secret: Secret,
+}
+
+/// `DELETE /v1/users/{username}` response (`DeleteUserResponse`, `model.rs:512-516`).
+/// The status is 200 when the user is no longer in the running config, 202 while it still is
+/// (the inverse of the other mutators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeleteUserResponse {
+    /// The deleted user.
+    pub username: String,
+    /// Whether the running config still has the user.
+    pub in_runtime: bool,
+}
+
+/// `POST /v1/users/{username}/reset-quota` response (`ResetUserQuotaResponse`,
+/// `model.rs:518-523`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ResetUserQuotaResponse {
+    /// The user.
+    pub username: String,
+    /// Bytes used since the reset (0 right after it).
+    pub used_bytes: u64,
+    /// When the quota was reset (Unix seconds).
+    pub last_reset_epoch_secs: u64,
+}
+
+/// `GET /v1/stats/users/quota` data (`UserQuotaListData`, `model.rs:525-528`): only users
+/// with a quota above 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserQuotaListData {
+    /// One entry per user with a quota.
+    pub users: Vec<UserQuotaEntry>,
+}
+
+/// One user's quota state (`UserQuotaEntry`, `model.rs:530-536`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserQuotaEntry {
+    /// The user.
+    pub username: String,
+    /// The quota in bytes.
+    pub data_quota_bytes: u64,
+    /// Bytes used since the last reset.
+    pub used_bytes: u64,
+    /// Last reset (Unix seconds; 0 when never reset).
+    pub last_reset_epoch_secs: u64,
+}
+
+/// One user's active IPs (`UserActiveIps`, `model.rs:500-504`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserActiveIps {
+    /// The user.
+    pub username: String,
+    /// Active source IPs.
+    pub active_ips: Vec<String>,
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<CreateUserRequest>(),
+        TypeEntry::of::<PatchUserRequest>(),
+        TypeEntry::of::<RotateSecretRequest>(),
+        TypeEntry::of::<UserInfo>(),
+        TypeEntry::of::<UserLinks>(),
+        TypeEntry::of::<TlsDomainLink>(),
+        TypeEntry::of::<CreateUserResponse>(),
+        TypeEntry::of::<DeleteUserResponse>(),
+        TypeEntry::of::<ResetUserQuotaResponse>(),
+        TypeEntry::of::<UserQuotaListData>(),
+        TypeEntry::of::<UserQuotaEntry>(),
+        TypeEntry::of::<UserActiveIps>(),
+    ]);
+}

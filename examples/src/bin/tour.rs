@@ -1,0 +1,2 @@
+//! The nodewire tour (being written).
+fn main() {}
