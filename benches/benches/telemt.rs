@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 //! telemt `GET /v1/users` decode: typed vs `serde_json::Value` vs an `IgnoredAny` scan of the
 //! same bytes, so results read as ratios.
 

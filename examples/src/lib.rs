@@ -4,3 +4,44 @@
 //! the sans-IO pieces.
 
 pub mod telemt;
+
+use nodewire_common::Endpoint;
+use nodewire_common::client::{Client, ClientError};
+
+/// Sends `endpoint` with `client`, printing the request line and body, then the status and the
+/// response body (bodies longer than `max` characters are cut), and decodes the answer.
+pub async fn exchange<E: Endpoint>(
+    client: &Client,
+    endpoint: &E,
+    max: usize,
+) -> Result<nodewire_common::endpoint::Outcome<E>, ClientError<std::convert::Infallible>> {
+    let request = endpoint.try_into_http_request(client.base_url())?;
+    let mut line = format!("→ {} {}", request.method(), request.uri().path());
+    if let Some(q) = request.uri().query() {
+        line.push('?');
+        line.push_str(q);
+    }
+    if let Some(rev) = request.headers().get(http::header::IF_MATCH) {
+        line.push_str(&format!("  (If-Match: {})", rev.to_str().unwrap_or("?")));
+    }
+    println!("{line}");
+    if !request.body().is_empty() {
+        println!("  {}", cut(&String::from_utf8_lossy(request.body()), max));
+    }
+    let response = client.send_raw(request).await?;
+    println!(
+        "← {}  {}",
+        response.status(),
+        cut(&String::from_utf8_lossy(response.body()), max)
+    );
+    Ok(E::try_from_http_response(&response))
+}
+
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(max).collect();
+        format!("{head}… ({} bytes)", text.len())
+    }
+}

@@ -32,7 +32,7 @@ enum Command {
     Check {
         /// core, nodepass, kernel, dash or telemt.
         protocol: String,
-        /// "<METHOD> <path>" with the concrete path as sent (query string ignored).
+        /// "METHOD /path", the concrete path as sent (query string ignored).
         route: Option<String>,
         /// The payload file, or - for standard input.
         file: Option<PathBuf>,

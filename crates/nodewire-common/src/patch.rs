@@ -119,7 +119,7 @@ impl<T: JsonSchema> JsonSchema for Patch<T> {
         Option::<T>::json_schema(generator)
     }
 
-    fn _schemars_private_is_option() -> bool {
+    fn inline_schema() -> bool {
         true
     }
 }

@@ -4,7 +4,7 @@
 //! - [`endpoints`]: all 38 routes as sans-IO [`Endpoint`](nodewire_common::Endpoint) values
 //!   (the snake_case aliases included), usable from a client or a server.
 //! - [`envelope`]: `{ok, data, revision}` / `{ok:false, error, request_id}`, the 17
-//!   [`ErrorCode`](envelope::ErrorCode)s, [`Revision`](envelope::Revision) and `If-Match`.
+//!   [`ErrorCode`]s, [`Revision`] and `If-Match`.
 //! - [`users`], [`config`], [`reload`]: the request types with the server's validation rules,
 //!   and their responses.
 //! - [`health`], [`system`], [`runtime`], [`limits`], [`security`], [`stats`]: the read-only

@@ -29,14 +29,21 @@ use bytes::Bytes;
 use http::StatusCode;
 use nodewire_common::{Patch, Secret};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::config::{EditableConfig, PatchConfigResponse};
 use crate::endpoints::*;
 use crate::envelope::{ErrorCode, Revision, Success, encode};
+use crate::health::{HealthData, HealthReadyData, HealthStatus, ReadinessStatus};
+use crate::limits::EffectiveLimitsData;
 use crate::reload::{ReloadAccepted, ReloadPhase, ReloadRequest, ReloadStatus};
+use crate::runtime::*;
+use crate::security::{LogLevel, SecurityPostureData, SecurityWhitelistData, TelemetryMeLevel};
 use crate::server::{ApiFailure, Request, check_authorization};
+use crate::stats::{DcStatusData, MinimalAllData, SummaryData, UpstreamsData, ZeroAllData};
+use crate::system::SystemInfoData;
 use crate::users::{
     CreateUserResponse, DeleteUserResponse, ResetUserQuotaResponse, TlsDomainLink, UserActiveIps,
     UserInfo, UserLinks, UserQuotaEntry, UserQuotaListData,
@@ -371,85 +378,145 @@ impl MockTelemt {
             .ok_or_else(ApiFailure::user_not_found)
     }
 
-    fn recorded(&self, name: &str) -> Value {
+    /// A payload recorded from a real server (or, for gated routes without a recording,
+    /// `enabled: false, reason: "source_unavailable"`), decoded into the route's type.
+    fn recorded<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiFailure> {
         static RECORDED: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         let recorded = RECORDED.get_or_init(|| {
             serde_json::from_str(include_str!("recorded.json")).unwrap_or_default()
         });
-        recorded.get(name).cloned().unwrap_or_else(|| {
+        let value = recorded.get(name).cloned().unwrap_or_else(|| {
             json!({"enabled": false, "reason": "source_unavailable", "generated_at_epoch_secs": now()})
-        })
+        });
+        serde_json::from_value(value).map_err(|e| internal(format!("recorded {name}: {e}")))
+    }
+
+    fn serve<T: DeserializeOwned + Serialize>(
+        &self,
+        name: &str,
+    ) -> Result<http::Response<Bytes>, ApiFailure> {
+        let data: T = self.recorded(name)?;
+        self.ok(StatusCode::OK, data)
     }
 
     fn answer(&mut self, request: Request) -> Result<http::Response<Bytes>, ApiFailure> {
         const OK: StatusCode = StatusCode::OK;
         match request {
-            Request::GetHealth(_) => self.ok(OK, json!({"status": "ok", "read_only": self.config.read_only})),
+            Request::GetHealth(_) => self.ok(
+                OK,
+                HealthData {
+                    status: HealthStatus::Ok,
+                    read_only: self.config.read_only,
+                },
+            ),
             Request::GetHealthReady(_) => self.ok(
                 OK,
-                json!({"ready": true, "status": "ready", "admission_open": true,
-                       "healthy_upstreams": 1, "total_upstreams": 1}),
+                HealthReadyData {
+                    ready: true,
+                    status: ReadinessStatus::Ready,
+                    reason: None,
+                    admission_open: true,
+                    healthy_upstreams: 1,
+                    total_upstreams: 1,
+                },
             ),
             Request::GetSystemInfo(_) => {
-                let mut info = json!({
-                    "version": crate::UPSTREAM_VERSION, "target_arch": std::env::consts::ARCH,
-                    "target_os": std::env::consts::OS, "build_profile": "unknown",
-                    "process_started_at_epoch_secs": self.started_at,
-                    "uptime_seconds": (now().saturating_sub(self.started_at)) as f64,
-                    "config_path": "mock://telemt.toml", "config_hash": self.revision(),
-                    "config_reload_count": self.reload_count,
-                });
-                if let (Some(last), Some(map)) = (self.reloads.last(), info.as_object_mut()) {
-                    map.insert("last_config_reload_epoch_secs".into(), json!(last.requested_at_epoch_secs));
-                }
+                let info = SystemInfoData {
+                    version: crate::UPSTREAM_VERSION.to_owned(),
+                    target_arch: std::env::consts::ARCH.to_owned(),
+                    target_os: std::env::consts::OS.to_owned(),
+                    build_profile: "unknown".to_owned(),
+                    git_commit: None,
+                    build_time_utc: None,
+                    rustc_version: None,
+                    process_started_at_epoch_secs: self.started_at,
+                    uptime_seconds: now().saturating_sub(self.started_at) as f64,
+                    config_path: "mock://telemt.toml".to_owned(),
+                    config_hash: self.revision().as_str().to_owned(),
+                    config_reload_count: self.reload_count,
+                    last_config_reload_epoch_secs: self
+                        .reloads
+                        .last()
+                        .map(|r| r.requested_at_epoch_secs),
+                };
                 self.ok(OK, info)
             }
             Request::GetSecurityPosture(_) => self.ok(
                 OK,
-                json!({"api_read_only": self.config.read_only,
-                       "api_whitelist_enabled": !self.config.whitelist.is_empty(),
-                       "api_whitelist_entries": self.config.whitelist.len(),
-                       "api_auth_header_enabled": !self.config.auth_header.expose().is_empty(),
-                       "proxy_protocol_enabled": false, "log_level": "normal",
-                       "telemetry_core_enabled": true, "telemetry_user_enabled": true,
-                       "telemetry_me_level": "normal"}),
+                SecurityPostureData {
+                    api_read_only: self.config.read_only,
+                    api_whitelist_enabled: !self.config.whitelist.is_empty(),
+                    api_whitelist_entries: self.config.whitelist.len() as u64,
+                    api_auth_header_enabled: !self.config.auth_header.expose().is_empty(),
+                    proxy_protocol_enabled: false,
+                    log_level: LogLevel::Normal,
+                    telemetry_core_enabled: true,
+                    telemetry_user_enabled: true,
+                    telemetry_me_level: TelemetryMeLevel::Normal,
+                },
             ),
             Request::GetSecurityWhitelist(_) => self.ok(
                 OK,
-                json!({"generated_at_epoch_secs": now(), "enabled": !self.config.whitelist.is_empty(),
-                       "entries_total": self.config.whitelist.len(),
-                       "entries": self.config.whitelist.iter().map(|n| n.to_string()).collect::<Vec<_>>()}),
+                SecurityWhitelistData {
+                    generated_at_epoch_secs: now(),
+                    enabled: !self.config.whitelist.is_empty(),
+                    entries_total: self.config.whitelist.len() as u64,
+                    entries: self
+                        .config
+                        .whitelist
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect(),
+                },
             ),
             Request::GetStatsMeWriters(_) => {
-                let all = self.recorded("GetStatsMinimalAll");
-                self.ok(OK, all.pointer("/data/me_writers").cloned().unwrap_or(Value::Null))
+                let all: MinimalAllData = self.recorded("GetStatsMinimalAll")?;
+                match all.data {
+                    Some(payload) => self.ok(OK, payload.me_writers),
+                    None => Err(internal("no recorded ME writers")),
+                }
             }
-            Request::GetStatsZeroAll(_)
-            | Request::GetRuntimeMeQuality(_)
-            | Request::GetRuntimeNatStun(_)
-            | Request::GetRuntimeMeSelftest(_) => {
-                let name = request.name();
-                self.ok(OK, self.recorded(name))
+            Request::GetStatsZeroAll(_) => self.serve::<ZeroAllData>("GetStatsZeroAll"),
+            Request::GetRuntimeMeQuality(_) => {
+                self.serve::<RuntimeMeQualityData>("GetRuntimeMeQuality")
             }
-            Request::GetRuntimeGates(_)
-            | Request::GetRuntimeInitialization(_)
-            | Request::GetEffectiveLimits(_)
-            | Request::GetStatsSummary(_)
-            | Request::GetStatsUpstreams(_)
-            | Request::GetStatsMinimalAll(_)
-            | Request::GetStatsDcs(_)
-            | Request::GetRuntimeMePoolState(_)
-            | Request::GetRuntimeUpstreamQuality(_)
-            | Request::GetRuntimeConnectionsSummary(_)
-            | Request::GetRuntimeEventsRecent(_)
-            | Request::GetRuntimeTlsFingerprints(_) => {
-                let name = request.name();
-                self.ok(OK, self.recorded(name))
+            Request::GetRuntimeNatStun(_) => self.serve::<RuntimeNatStunData>("GetRuntimeNatStun"),
+            Request::GetRuntimeMeSelftest(_) => {
+                self.serve::<RuntimeMeSelftestData>("GetRuntimeMeSelftest")
+            }
+            Request::GetRuntimeGates(_) => self.serve::<RuntimeGatesData>("GetRuntimeGates"),
+            Request::GetRuntimeInitialization(_) => {
+                self.serve::<RuntimeInitializationData>("GetRuntimeInitialization")
+            }
+            Request::GetEffectiveLimits(_) => {
+                self.serve::<EffectiveLimitsData>("GetEffectiveLimits")
+            }
+            Request::GetStatsSummary(_) => self.serve::<SummaryData>("GetStatsSummary"),
+            Request::GetStatsUpstreams(_) => self.serve::<UpstreamsData>("GetStatsUpstreams"),
+            Request::GetStatsMinimalAll(_) => self.serve::<MinimalAllData>("GetStatsMinimalAll"),
+            Request::GetStatsDcs(_) => self.serve::<DcStatusData>("GetStatsDcs"),
+            Request::GetRuntimeMePoolState(_) => {
+                self.serve::<RuntimeMePoolStateData>("GetRuntimeMePoolState")
+            }
+            Request::GetRuntimeUpstreamQuality(_) => {
+                self.serve::<RuntimeUpstreamQualityData>("GetRuntimeUpstreamQuality")
+            }
+            Request::GetRuntimeConnectionsSummary(_) => {
+                self.serve::<RuntimeEdgeConnectionsSummaryData>("GetRuntimeConnectionsSummary")
+            }
+            Request::GetRuntimeEventsRecent(_) => {
+                self.serve::<RuntimeEdgeEventsData>("GetRuntimeEventsRecent")
+            }
+            Request::GetRuntimeTlsFingerprints(_) => {
+                self.serve::<RuntimeEdgeTlsFingerprintsData>("GetRuntimeTlsFingerprints")
             }
             Request::GetStatsUsersActiveIps(_) => self.ok(OK, Vec::<UserActiveIps>::new()),
             Request::ListUsers(_) | Request::GetStatsUsers(_) => {
-                let users: Vec<UserInfo> =
-                    self.users.iter().map(|(n, u)| self.user_info(n, u)).collect();
+                let users: Vec<UserInfo> = self
+                    .users
+                    .iter()
+                    .map(|(n, u)| self.user_info(n, u))
+                    .collect();
                 self.ok(OK, users)
             }
             Request::GetStatsUsersQuota(_) => self.ok(
@@ -477,14 +544,21 @@ impl MockTelemt {
                 self.check_revision(&if_match)?;
                 let name = body.username.as_str().to_owned();
                 if self.users.contains_key(&name) {
-                    return Err(ApiFailure::new(StatusCode::CONFLICT, ErrorCode::UserExists, "User already exists"));
+                    return Err(ApiFailure::new(
+                        StatusCode::CONFLICT,
+                        ErrorCode::UserExists,
+                        "User already exists",
+                    ));
                 }
                 let secret = body
                     .secret
                     .value()
                     .map(|s| s.expose().to_owned())
                     .unwrap_or_else(generate_secret);
-                let rate = match (body.rate_limit_up_bps.value(), body.rate_limit_down_bps.value()) {
+                let rate = match (
+                    body.rate_limit_up_bps.value(),
+                    body.rate_limit_down_bps.value(),
+                ) {
                     (None, None) => None,
                     (up, down) => Some((up.map_or(0, |v| v.get()), down.map_or(0, |v| v.get()))),
                 };
@@ -501,16 +575,32 @@ impl MockTelemt {
                 };
                 self.users.insert(name.clone(), user);
                 let user = self.view(&name)?;
-                self.ok(StatusCode::CREATED, CreateUserResponse { user, secret: Secret::new(secret) })
+                self.ok(
+                    StatusCode::CREATED,
+                    CreateUserResponse {
+                        user,
+                        secret: Secret::new(secret),
+                    },
+                )
             }
-            Request::PatchUser(PatchUser { username, body, if_match }) => {
+            Request::PatchUser(PatchUser {
+                username,
+                body,
+                if_match,
+            }) => {
                 self.check_revision(&if_match)?;
                 let name = username.as_str();
-                let user = self.users.get_mut(name).ok_or_else(ApiFailure::user_not_found)?;
+                let user = self
+                    .users
+                    .get_mut(name)
+                    .ok_or_else(ApiFailure::user_not_found)?;
                 if let Some(secret) = body.secret.value() {
                     user.secret = secret.expose().to_owned();
                 }
-                user.ad_tag = body.user_ad_tag.map(|t| t.as_str().to_owned()).apply_to(user.ad_tag.take());
+                user.ad_tag = body
+                    .user_ad_tag
+                    .map(|t| t.as_str().to_owned())
+                    .apply_to(user.ad_tag.take());
                 user.max_tcp_conns = body.max_tcp_conns.apply_to(user.max_tcp_conns);
                 user.expiration = body
                     .expiration_rfc3339
@@ -549,18 +639,37 @@ impl MockTelemt {
                     ));
                 }
                 self.users.remove(name);
-                self.ok(OK, DeleteUserResponse { username: name.to_owned(), in_runtime: false })
+                self.ok(
+                    OK,
+                    DeleteUserResponse {
+                        username: name.to_owned(),
+                        in_runtime: false,
+                    },
+                )
             }
-            Request::RotateSecret(RotateSecret { username, body, if_match }) => {
+            Request::RotateSecret(RotateSecret {
+                username,
+                body,
+                if_match,
+            }) => {
                 self.check_revision(&if_match)?;
                 let name = username.as_str();
                 let secret = body
                     .and_then(|b| b.secret.value().map(|s| s.expose().to_owned()))
                     .unwrap_or_else(generate_secret);
-                let user = self.users.get_mut(name).ok_or_else(ApiFailure::user_not_found)?;
+                let user = self
+                    .users
+                    .get_mut(name)
+                    .ok_or_else(ApiFailure::user_not_found)?;
                 user.secret = secret.clone();
                 let user = self.view(name)?;
-                self.ok(OK, CreateUserResponse { user, secret: Secret::new(secret) })
+                self.ok(
+                    OK,
+                    CreateUserResponse {
+                        user,
+                        secret: Secret::new(secret),
+                    },
+                )
             }
             Request::EnableUser(EnableUser { username, if_match }) => {
                 self.set_enabled(&username, &if_match, true)
@@ -571,7 +680,10 @@ impl MockTelemt {
             Request::ResetUserQuota(ResetUserQuota { username, if_match }) => {
                 self.check_revision(&if_match)?;
                 let name = username.as_str();
-                let user = self.users.get_mut(name).ok_or_else(ApiFailure::user_not_found)?;
+                let user = self
+                    .users
+                    .get_mut(name)
+                    .ok_or_else(ApiFailure::user_not_found)?;
                 user.used_bytes = 0;
                 user.last_reset = now();
                 let data = ResetUserQuotaResponse {
@@ -582,7 +694,11 @@ impl MockTelemt {
                 self.ok(OK, data)
             }
             Request::GetConfig(_) => self.ok(OK, EditableConfig(self.editable.clone())),
-            Request::PatchConfig(PatchConfig { body, reload, if_match }) => {
+            Request::PatchConfig(PatchConfig {
+                body,
+                reload,
+                if_match,
+            }) => {
                 self.check_revision(&if_match)?;
                 let before = self.editable.clone();
                 for (section, value) in body.as_map() {
@@ -595,7 +711,11 @@ impl MockTelemt {
                     .map(str::to_owned)
                     .collect();
                 let reload = reload.map(|r| self.submit(&r));
-                let status = if reload.is_some() { StatusCode::ACCEPTED } else { OK };
+                let status = if reload.is_some() {
+                    StatusCode::ACCEPTED
+                } else {
+                    OK
+                };
                 let data = PatchConfigResponse {
                     revision: self.revision(),
                     restart_required: false,
@@ -677,6 +797,14 @@ impl MockTelemt {
         }
         accepted
     }
+}
+
+fn internal(message: impl Into<String>) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::InternalError,
+        message,
+    )
 }
 
 /// Deep merge: objects key by key, everything else replaced whole.
