@@ -14,7 +14,7 @@
 //! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
 //! - `client` (feature `client`): a reqwest client that runs any endpoint.
 
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod check;
 pub mod endpoint;

@@ -58,7 +58,7 @@
 //! - `200` vs `202` on user mutators says only whether the *username* is in the running
 //!   config, not whether the change is live. [`envelope::Success`] keeps the status.
 
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::borrow::Cow;
 

@@ -628,3 +628,91 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<UserActiveIps>(),
     ]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn round_trip<T: Serialize + serde::de::DeserializeOwned>(
+        text: &str,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let typed: T = serde_json::from_str(text)?;
+        assert_eq!(
+            serde_json::to_value(&typed)?,
+            serde_json::from_str::<Value>(text)?
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn responses_round_trip() -> Result<(), Box<dyn std::error::Error>> {
+        round_trip::<UserActiveIps>(
+            r#"{"username":"alice","active_ips":["203.0.113.7","2001:db8::1"]}"#,
+        )?;
+        round_trip::<Vec<UserActiveIps>>(r#"[]"#)?;
+        round_trip::<UserQuotaListData>(
+            r#"{"users":[{"username":"bob","data_quota_bytes":1073741824,"used_bytes":5,"last_reset_epoch_secs":0}]}"#,
+        )?;
+        round_trip::<ResetUserQuotaResponse>(
+            r#"{"username":"bob","used_bytes":0,"last_reset_epoch_secs":1795334730}"#,
+        )?;
+        round_trip::<DeleteUserResponse>(r#"{"username":"bob","in_runtime":true}"#)?;
+        Ok(())
+    }
+
+    #[test]
+    fn requests_round_trip_and_keep_null() -> Result<(), Box<dyn std::error::Error>> {
+        round_trip::<PatchUserRequest>(
+            r#"{"secret":null,"user_ad_tag":null,"max_tcp_conns":0,"expiration_rfc3339":"2030-01-02T03:04:05.5Z","data_quota_bytes":null,"rate_limit_up_bps":null,"rate_limit_down_bps":0,"max_unique_ips":2,"enabled":null}"#,
+        )?;
+        round_trip::<RotateSecretRequest>(r#"{"secret":null}"#)?;
+        round_trip::<RotateSecretRequest>(r#"{}"#)?;
+        round_trip::<CreateUserRequest>(
+            r#"{"username":"a.b-c_d","secret":"0123456789ABCDEF0123456789abcdef","user_ad_tag":"0123456789abcdef0123456789abcdef","expiration_rfc3339":"2031-06-01T00:00:00+03:00","rate_limit_up_bps":1,"enabled":null}"#,
+        )?;
+        round_trip::<crate::config::ConfigPatch>(
+            r#"{"upstreams":[{"address":"127.0.0.1:1","type":"socks5"}],"general":{"links":{"public_port":443}}}"#,
+        )?;
+        Ok(())
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let cases = [
+            (r#"{"username":"bad name!"}"#, "username"),
+            (r#"{"username":"a","secret":"00"}"#, "secret"),
+            (r#"{"username":"a","user_ad_tag":"zz"}"#, "user_ad_tag"),
+            (
+                r#"{"username":"a","expiration_rfc3339":"2030-01-02 03:04:05"}"#,
+                "expiration_rfc3339",
+            ),
+            (
+                r#"{"username":"a","rate_limit_down_bps":0}"#,
+                "rate_limit_down_bps",
+            ),
+            (r#"{"username":"a","max_tcp_conns":-1}"#, "max_tcp_conns"),
+        ];
+        for (text, field) in cases {
+            let err =
+                nodewire_common::error::from_slice::<CreateUserRequest>(text.as_bytes()).err();
+            assert_eq!(err.map(|e| e.path), Some(field.to_owned()), "{text}");
+        }
+        assert!(Username::new("x".repeat(64)).is_ok());
+        assert!(Username::new("x".repeat(65)).is_err());
+        assert!(Username::new("ä").is_err());
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() -> Result<(), Box<dyn std::error::Error>> {
+        let created: CreateUserResponse = serde_json::from_str(&format!(
+            r#"{{"user":{},"secret":"0123456789abcdef0123456789abcdef"}}"#,
+            r#"{"username":"a","enabled":true,"in_runtime":false,"user_ad_tag":null,"max_tcp_conns":null,"expiration_rfc3339":null,"data_quota_bytes":null,"rate_limit_up_bps":null,"rate_limit_down_bps":null,"max_unique_ips":null,"current_connections":0,"active_unique_ips":0,"active_unique_ips_list":[],"recent_unique_ips":0,"recent_unique_ips_list":[],"total_octets":0,"links":{"classic":[],"secure":[],"tls":[],"tls_domains":[]}}"#
+        ))?;
+        assert!(!format!("{created:?}").contains("0123456789abcdef0123456789abcdef"));
+        let req = CreateUserRequest::new(Username::new("a")?)
+            .secret(UserSecret::new("0123456789abcdef0123456789abcdef")?);
+        assert!(!format!("{req:?}").contains("0123456789abcdef"));
+        Ok(())
+    }
+}
