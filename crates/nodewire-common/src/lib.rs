@@ -24,6 +24,7 @@ pub mod open_enum;
 pub mod patch;
 pub mod registry;
 pub mod secret;
+pub mod sse;
 
 #[cfg(feature = "client")]
 pub mod client;

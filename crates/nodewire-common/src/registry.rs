@@ -22,6 +22,10 @@ pub struct Decoded {
     pub type_name: String,
     /// The re-encoded value, or `None` for an absent body.
     pub reencoded: Option<Value>,
+    /// What the re-encoding is compared with. `None` means the input bytes parsed as JSON;
+    /// decoders of non-JSON bodies (an event stream, say) set it to the JSON form of what they
+    /// read, such as the array of each event's `data` parsed as JSON.
+    pub original: Option<Value>,
 }
 
 /// A body that did not decode.
@@ -50,6 +54,7 @@ pub fn roundtrip<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decode
     Ok(Decoded {
         type_name,
         reencoded: Some(reencoded),
+        original: None,
     })
 }
 
@@ -220,6 +225,7 @@ pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> Decod
             Ok(Decoded {
                 type_name: "(no body)".to_owned(),
                 reencoded: None,
+                original: None,
             })
         },
         BodyKind::Optional => |bytes| {
@@ -227,6 +233,7 @@ pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> Decod
                 Ok(Decoded {
                     type_name: short_type_name::<T>(),
                     reencoded: None,
+                    original: None,
                 })
             } else {
                 roundtrip::<T>(bytes)

@@ -1,0 +1,1 @@
+//! nodewire-core (in progress).

@@ -1,0 +1,1 @@
+//! nodewire-dash (in progress).

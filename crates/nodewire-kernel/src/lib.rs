@@ -1,0 +1,1 @@
+//! nodewire-kernel (in progress).

@@ -1,0 +1,1 @@
+//! nodewire-nodepass (in progress).
