@@ -3,6 +3,10 @@
 //! Everything protocol-specific lives in the crates; this only moves bytes between axum and
 //! the sans-IO pieces.
 
+pub mod core;
+pub mod dash;
+pub mod kernel;
+pub mod nodepass;
 pub mod telemt;
 
 use nodewire_common::Endpoint;

@@ -5,6 +5,8 @@
 //! nodewire check <protocol> --type <TypeName> <file|->
 //! nodewire schemas export [--out schemas]
 //! nodewire schemas check [--dir schemas]
+//! nodewire nodepass normalize --master <master-url> [--compat v1.14] <instance-url>
+//! nodewire nodepass parse [--certificates-load] <instance-url>
 //! ```
 
 use std::io::Read;
@@ -51,6 +53,43 @@ enum Command {
         #[command(subcommand)]
         command: SchemasCommand,
     },
+    /// NodePass instance URLs, as a master and its processes read them.
+    Nodepass {
+        #[command(subcommand)]
+        command: NodepassCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NodepassCommand {
+    /// Print the `url` and `config` a master stores for an instance URL.
+    ///
+    /// Prints {"url", "config"} and exits 0, or {"error": "<the master's 400 text>"} and
+    /// exits 1; exit 2 for a bad --master or --compat.
+    Normalize {
+        /// The master's URL (`master://host:port[/prefix]?log=&tls=&crt=&key=`); a tls=2
+        /// master is taken to load its certificate files.
+        #[arg(long)]
+        master: String,
+        /// The master release to reproduce: v2.0.0-b10 (default) or v1.14.
+        #[arg(long, default_value = "v2.0.0-b10")]
+        compat: String,
+        /// The instance URL (`server://…` or `client://…`).
+        url: String,
+    },
+    /// Print what a process started with an instance URL uses: tunnel, targets and the
+    /// effective value of every parameter.
+    ///
+    /// Prints {"effective", "targets", "tunnel"} and exits 0, or {"error", "part", "message"}
+    /// and exits 1 (`error` is the process's or Go's own message when it has one).
+    Parse {
+        /// Take the crt/key files of a tls=2 URL to load (by default they are taken not to,
+        /// and the process falls back to TLS code 1).
+        #[arg(long)]
+        certificates_load: bool,
+        /// The instance URL.
+        url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -72,18 +111,25 @@ enum SchemasCommand {
 const PROTOCOLS: &[&str] = &["core", "nodepass", "kernel", "dash", "telemt"];
 
 fn registry(protocol: &str) -> Result<&'static Registry, String> {
-    match protocol {
-        "telemt" => Ok(nodewire_telemt::registry()),
-        p if PROTOCOLS.contains(&p) => Err(format!("protocol `{p}` is not implemented yet")),
-        p => Err(format!(
-            "unknown protocol `{p}` (expected one of {})",
-            PROTOCOLS.join(", ")
-        )),
-    }
+    registries()
+        .into_iter()
+        .find(|r| r.protocol == protocol)
+        .ok_or_else(|| {
+            format!(
+                "unknown protocol `{protocol}` (expected one of {})",
+                PROTOCOLS.join(", ")
+            )
+        })
 }
 
 fn registries() -> Vec<&'static Registry> {
-    vec![nodewire_telemt::registry()]
+    vec![
+        nodewire_core::registry(),
+        nodewire_nodepass::registry(),
+        nodewire_kernel::registry(),
+        nodewire_dash::registry(),
+        nodewire_telemt::registry(),
+    ]
 }
 
 fn main() -> ExitCode {
@@ -101,6 +147,63 @@ fn main() -> ExitCode {
             SchemasCommand::Export { out } => export(&out),
             SchemasCommand::Check { dir } => verify(&dir),
         },
+        Command::Nodepass { command } => match command {
+            NodepassCommand::Normalize {
+                master,
+                compat,
+                url,
+            } => nodepass_normalize(&master, &compat, &url),
+            NodepassCommand::Parse {
+                certificates_load,
+                url,
+            } => nodepass_parse(certificates_load, &url),
+        },
+    }
+}
+
+fn print_json(value: &serde_json::Value, ok: bool) -> ExitCode {
+    println!("{value}");
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn nodepass_normalize(master: &str, compat: &str, url: &str) -> ExitCode {
+    use nodewire_nodepass::url::{Compat, MasterSettings, MasterUrl, normalize};
+    let compat = match compat {
+        "v2.0.0-b10" | "v2" => Compat::V2_0_0B10,
+        "v1.14" | "v1.14.0" => Compat::V1_14_0,
+        other => return usage(&format!("unknown --compat `{other}` (v2.0.0-b10 or v1.14)")),
+    };
+    let master = match MasterUrl::parse(master) {
+        Ok(m) => m,
+        Err(e) => return usage(&format!("--master: {e}")),
+    };
+    let settings = MasterSettings::from_master(&master, true);
+    match normalize(&settings, url, compat) {
+        Ok(n) => print_json(&serde_json::json!({"url": n.url, "config": n.config}), true),
+        Err(e) => print_json(&serde_json::json!({"error": e.master_text()}), false),
+    }
+}
+
+fn nodepass_parse(certificates_load: bool, url: &str) -> ExitCode {
+    use nodewire_nodepass::url::{Environment, Process};
+    let env = Environment { certificates_load };
+    match Process::parse(url, &env) {
+        Ok(process) => match serde_json::to_value(&process) {
+            Ok(value) => print_json(&value, true),
+            Err(e) => usage(&format!("cannot print the result: {e}")),
+        },
+        Err(e) => print_json(
+            &serde_json::json!({
+                "error": e.upstream_text().map_or_else(|| e.to_string(), str::to_owned),
+                "part": e.part().to_string(),
+                "message": e.message(),
+            }),
+            false,
+        ),
     }
 }
 

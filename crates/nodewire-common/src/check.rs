@@ -125,7 +125,11 @@ fn run(decode: DecodeFn, bytes: &[u8]) -> Outcome {
         Ok(decoded) => {
             let report = match &decoded.reencoded {
                 None => Default::default(),
-                Some(output) => match decoded.original.clone().map_or_else(|| reference(bytes), Ok) {
+                Some(output) => match decoded
+                    .original
+                    .clone()
+                    .map_or_else(|| reference(bytes), Ok)
+                {
                     Ok(input) => compare(&input, output),
                     Err(error) => {
                         return Outcome {

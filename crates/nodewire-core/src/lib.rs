@@ -1,1 +1,265 @@
-//! nodewire-core (in progress).
+//! The **Nexuma Core ⇄ node agent** protocol: the HTTP routes under `/node/*` and the gRPC
+//! service `nodeservice.NodeService`.
+//!
+//! Nexuma node agents register with Core over HTTP (`POST /node/register`) and then speak
+//! gRPC for everything else; the other HTTP routes stay as a fallback. Core's source is not
+//! public, so this crate, with `proto/node-service.proto`, is the contract: the types follow
+//! Nexuma's `core-private-routes.md` document, and everything it leaves open is decided here
+//! and listed below.
+//!
+//! - HTTP: [`endpoints`] (all 8 routes as sans-IO [`Endpoint`](nodewire_common::Endpoint)s)
+//!   and their bodies in [`register`], [`heartbeat`], [`usage`], [`session`], [`config`],
+//!   [`node_error`], [`response`]; validated values in [`values`].
+//! - gRPC: the generated messages in [`proto`] (always), the tonic client
+//!   (`proto::node_service_client`, feature `client`) and server
+//!   (`proto::node_service_server`, feature `server`); conversions between the messages and the
+//!   HTTP bodies, and typed accessors for the JSON-string fields, in [`grpc`].
+//! - Authentication: [`auth`] reads and attaches the key (`x-node-auth-key` header or
+//!   metadata, the `authKey` field as gRPC fallback) and compares it in constant time.
+//! - Serving: [`server`] has a transport-neutral [`CoreBackend`](server::CoreBackend) trait,
+//!   the HTTP pipeline over it (sans-IO) and, with `server`, a tonic `NodeService` over it, so
+//!   one backend answers both transports identically. [`mock`] (feature `mock`) is an
+//!   in-memory backend.
+//!
+//! # Example
+//!
+//! ```
+//! use nodewire_core::proto::GetLatestConfigResponse;
+//!
+//! // A config as it arrives over gRPC: the members are JSON strings...
+//! let response = GetLatestConfigResponse {
+//!     revision: 4,
+//!     client_map_json: r#"{"2f1c…":{"userId":42,"subscriptionId":7}}"#.into(),
+//!     mtproto_client_map_json: "{}".into(),
+//!     services_json: r#"{"xray":{"inbounds":[{"tag":"vless-3"}]}}"#.into(),
+//! };
+//! // ...and decodes into the same NodeConfig that GET /node/config/latest returns.
+//! let config = response.to_node_config().unwrap();
+//! assert_eq!(config.client_map["2f1c…"].subscription_id, Some(7));
+//!
+//! // Malformed JSON is a typed error naming the field and the place, never a panic.
+//! let broken = GetLatestConfigResponse { client_map_json: "{\"a\":{\"userId\":\"x\"}}".into(), ..response };
+//! let err = broken.client_map().unwrap_err();
+//! assert_eq!(err.field, "clientMapJson");
+//! assert_eq!(err.error.path, "a.userId");
+//! ```
+//!
+//! # Features
+//!
+//! - `client`: `nodewire_common::client::Client` for the HTTP routes, the generated gRPC client
+//!   and [`grpc::client::CoreClient`], a typed client over it. Bring your own channel
+//!   (`tonic::transport::Channel`, with whatever TLS you need).
+//! - `server`: the generated gRPC server trait and [`grpc::server::GrpcCore`].
+//! - `mock`: [`mock::MockCore`].
+//!
+//! Code generation runs in `build.rs` with `tonic-prost-build` fed by `protox`: building needs
+//! no system `protoc`.
+//!
+//! # Where this crate differs from the upstream documentation
+//!
+//! The document gives field names and TypeScript types only. Decided here:
+//!
+//! - **gRPC methods.** The document lists six; it also says gRPC carries every node-to-core
+//!   call after registration, so `ReportSessionEvents` and `ReportError` were added to
+//!   `NodeService` (their HTTP routes stay).
+//! - **Field numbers and scalar types** of the `.proto` are this project's (see the file's
+//!   header): counters, ids and revisions are `uint64`; `protocol` and `eventType` are strings
+//!   with the HTTP labels, not proto enums; timestamps are ISO 8601 strings.
+//! - **`RegisterNodeDto`** accepts both versions of the document: `host` (first version) and
+//!   `port`, `domain` (newer) are all optional.
+//! - **`nodeId`** may be a number or a string ([`register::NodeId`]).
+//! - **Enum labels** of `VpnProtocol` and `SessionEventType` are not published; the known
+//!   labels are this crate's reading, and both enums are open.
+//! - **`XrayServiceConfig` / `MtProtoServiceConfig`** are not published; they are kept as JSON
+//!   objects.
+//! - **Validation** (the document has no validators): `ip` and `ipAddress` must be IP
+//!   addresses, `recordedAt` / `occurredAt` ISO 8601 date-times *with* a time zone (stricter
+//!   than class-validator's `IsISO8601`, which also takes a bare date), `code` not empty,
+//!   `port` 1..=65535, `cpuPercent` within 0..=100.
+//! - **Status codes.** The document names none. HTTP errors are NestJS bodies: 401 for a
+//!   missing or unknown key, 400 for a bad body, 403 for a disabled node, 404 for an unknown
+//!   route or registration code, 409 for confirming a revision Core has not published, 413 for
+//!   an oversized body. Successful `POST`s answer 201 (NestJS's default), `GET` 200; clients
+//!   accept any 2xx. gRPC: `UNAUTHENTICATED`, `INVALID_ARGUMENT`, `PERMISSION_DENIED`,
+//!   `NOT_FOUND`, `FAILED_PRECONDITION`, `RESOURCE_EXHAUSTED`, `INTERNAL`.
+//! - **Paths** follow Express's defaults: matched case-insensitively, one trailing `/`
+//!   ignored.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use nodewire_common::Protocol;
+use nodewire_common::registry::{
+    DecodeFn, Registry, Route, TypeEntry, request_decoder, roundtrip, short_type_name,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod auth;
+pub mod config;
+pub mod endpoints;
+pub mod grpc;
+pub mod heartbeat;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod node_error;
+pub mod register;
+pub mod response;
+pub mod server;
+pub mod session;
+pub mod stats;
+pub mod usage;
+pub mod values;
+
+/// The messages and services generated from `proto/node-service.proto` (package
+/// `nodeservice`). The client module needs feature `client`, the server module `server`.
+#[allow(clippy::all, clippy::pedantic, clippy::nursery, unreachable_pub)]
+pub mod proto {
+    include!(concat!(env!("OUT_DIR"), "/nodeservice.rs"));
+}
+
+pub use response::{Error, ErrorResponse, OkResponse};
+
+/// The full gRPC service name.
+pub const SERVICE_NAME: &str = "nodeservice.NodeService";
+
+/// The port Core's gRPC server listens on unless `GRPC_PORT` says otherwise.
+pub const DEFAULT_GRPC_PORT: u16 = 3002;
+
+/// The text of `proto/node-service.proto` this crate was generated from.
+pub const PROTO: &str = include_str!("../proto/node-service.proto");
+
+/// The Core HTTP protocol: bare JSON bodies, NestJS error bodies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Core;
+
+impl Protocol for Core {
+    const NAME: &'static str = "core";
+    type Success<T> = T;
+    type Failure = Error;
+
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        _headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        response::decode(status, body)
+    }
+
+    /// Encodes a success with `200 OK`. [`server::handle_http`] answers `POST`s with
+    /// `201 Created` instead, as NestJS does by default.
+    fn encode_response<T: Serialize>(
+        success: &T,
+    ) -> Result<http::Response<Bytes>, serde_json::Error> {
+        response::encode(StatusCode::OK, success)
+    }
+
+    fn normalize_path(path: &str) -> Cow<'_, str> {
+        normalize_path(path)
+    }
+}
+
+/// Express's default routing rule: paths match case-insensitively, and one trailing `/` is
+/// ignored.
+///
+/// ```
+/// assert_eq!(nodewire_core::normalize_path("/Node/Heartbeat/"), "/node/heartbeat");
+/// assert_eq!(nodewire_core::normalize_path("/"), "/");
+/// ```
+pub fn normalize_path(path: &str) -> Cow<'_, str> {
+    let trimmed = match path.strip_suffix('/') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => path,
+    };
+    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(trimmed.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(trimmed)
+    }
+}
+
+fn route<E: nodewire_common::Endpoint<Protocol = Core>>() -> Route
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let metadata = E::METADATA;
+    let request_type = match metadata.body {
+        nodewire_common::BodyKind::None => None,
+        _ => Some(short_type_name::<E::Request>()),
+    };
+    Route {
+        request: request_decoder::<E::Request>(metadata.body),
+        response: |status: StatusCode| -> DecodeFn {
+            if status.is_success() {
+                roundtrip::<E::Response>
+            } else {
+                roundtrip::<ErrorResponse>
+            }
+        },
+        request_type,
+        metadata,
+    }
+}
+
+fn fallback(status: StatusCode) -> Option<DecodeFn> {
+    if status.is_client_error() || status.is_server_error() {
+        Some(roundtrip::<ErrorResponse>)
+    } else {
+        None
+    }
+}
+
+/// Every HTTP route and wire type of the Core protocol (built once).
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+fn build_registry() -> Registry {
+    macro_rules! routes {
+        ($($e:ident,)*) => {
+            vec![$(route::<endpoints::$e>()),*]
+        };
+    }
+    Registry {
+        protocol: Core::NAME,
+        routes: crate::__with_core_endpoints!(routes),
+        types: types(),
+        normalize_path: |p| normalize_path(p).into_owned(),
+        fallback,
+    }
+}
+
+/// Every named wire type of the HTTP routes, with its schema.
+pub fn types() -> Vec<TypeEntry> {
+    vec![
+        TypeEntry::of::<register::RegisterNodeDto>(),
+        TypeEntry::of::<register::RegisterNodeResponse>(),
+        TypeEntry::of::<register::NodeId>(),
+        TypeEntry::of::<heartbeat::NodeHeartbeatDto>(),
+        TypeEntry::of::<heartbeat::HeartbeatResponse>(),
+        TypeEntry::of::<usage::NodeUsageDto>(),
+        TypeEntry::of::<usage::UsageEntryDto>(),
+        TypeEntry::of::<usage::NodeOutboundUsageDto>(),
+        TypeEntry::of::<usage::OutboundUsageItem>(),
+        TypeEntry::of::<session::SessionEventsDto>(),
+        TypeEntry::of::<session::SessionEventEntryDto>(),
+        TypeEntry::of::<session::VpnProtocol>(),
+        TypeEntry::of::<session::SessionEventType>(),
+        TypeEntry::of::<config::NodeConfig>(),
+        TypeEntry::of::<config::ClientRef>(),
+        TypeEntry::of::<config::NodeServices>(),
+        TypeEntry::of::<config::XrayServiceConfig>(),
+        TypeEntry::of::<config::MtProtoServiceConfig>(),
+        TypeEntry::of::<config::NodeConfigAppliedDto>(),
+        TypeEntry::of::<node_error::NodeErrorDto>(),
+        TypeEntry::of::<response::OkResponse>(),
+        TypeEntry::of::<response::ErrorResponse>(),
+        TypeEntry::of::<values::Timestamp>(),
+        TypeEntry::of::<values::IpAddress>(),
+    ]
+}

@@ -1,1 +1,304 @@
-//! nodewire-dash (in progress).
+//! Exact wire types, rules and a sans-IO receiver for the **Ithiltir** node report protocol:
+//! Ithiltir-node agents pushing JSON to a Dash at `/api/node/{metrics,static,identity}`, as
+//! agent 0.2.3 and Dash 0.2.0–0.2.7 implement it.
+//!
+//! - [`report`]: [`NodeReport`] with its ten metric groups and every nested type, units in
+//!   every field's docs; [`static_info`]: [`Static`]; [`identity`]: the identity request and
+//!   response; [`update`]: the metrics response, update manifests, the round's update plan and
+//!   a streaming download verifier; [`error`]: Dash's `{code,message}` body.
+//! - [`endpoints`]: the three routes as sans-IO [`Endpoint`]s.
+//! - [`target`]: target URLs (`/metrics` → `/static`, `/identity`), `--require-https` and the
+//!   HTTPS→HTTP fallback rule; [`agent`]: the agent's timing, static, retry and response
+//!   rules; [`collect`]: the agent's arithmetic for turning OS counters into report fields.
+//! - [`receiver`]: Dash's receiving side without IO: `X-Node-Secret` in constant time, the
+//!   1 MiB body limit, the order of checks, status codes and error bodies; [`validate`]:
+//!   Dash's semantic checks; [`version`]: agent versions as Dash reads them.
+//!
+//! # Example
+//!
+//! ```
+//! use nodewire_common::Secret;
+//! use nodewire_dash::receiver::{Body, Push, Receiver, ReceiverConfig};
+//!
+//! // A receiver that knows one node key.
+//! let receiver = Receiver::new(ReceiverConfig::new([("node-a", Secret::new("s3cret"))]));
+//!
+//! // A real agent's body, as it arrives.
+//! let body = std::fs::read("tests/fixtures/live-push/003-metrics.request.json").unwrap();
+//! let request = http::Request::builder()
+//!     .method("POST")
+//!     .uri("/api/node/metrics")
+//!     .header("content-type", "application/json")
+//!     .header("x-node-secret", "s3cret")
+//!     .body(())
+//!     .unwrap();
+//! let (parts, ()) = request.into_parts();
+//! let accepted = receiver.accept(&parts, Body::Complete(body.into())).unwrap();
+//! assert_eq!(accepted.node, "node-a");
+//! let Push::Metrics(report) = &accepted.push else { unreachable!() };
+//! assert_eq!(report.hostname, "vm");
+//! let answer = receiver.respond(&accepted, None);
+//! assert_eq!(answer.body().as_ref(), b"{\"ok\":true,\"update\":null}\n");
+//! ```
+//!
+//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint; an agent
+//! with a target URL builds requests with [`Target::request`](target::Target::request) and
+//! sends them with `Client::send_raw`.
+//!
+//! # Where this crate differs from the upstream documentation
+//!
+//! The types follow the agent's source (and captures of a live 0.2.3 agent), not the
+//! published docs, which are wrong in these places (contract §11):
+//!
+//! - `system.uptime` is `"%dd %dh %dm"` (`"0d 0h 11m"`), not `"01d 10h 17m 36s"`.
+//! - `pressure` and its three resources are always sent, each with a `status`.
+//! - The thermal `kind` list and the SMART/thermal status vocabulary are open enums: labels
+//!   this version does not know are kept.
+//! - Linux/macOS updates `exec` the new binary rather than waiting for systemd/launchd.
+//! - Dash reads a static disk's fs type from a `mountpoints` map the agent never sends; the
+//!   agent's `fs_type` is kept here as sent.
+//!
+//! Deliberate differences from Dash and the agent:
+//!
+//! - Keys are matched exactly and a repeated key is refused; Go's decoder also accepts
+//!   differently-cased keys and keeps the last of repeated ones.
+//! - A report missing a key the agent always sends, or with `null` there, is refused by the
+//!   [`receiver`] with `422 invalid_metrics`; Dash reads it as Go's zero value and refuses
+//!   only the keys it checks.
+//! - [`UpdateManifest`] refuses a 64-character digest that is not
+//!   hex; the agent only finds it after the download, as a digest mismatch.
+//! - The receiver authenticates before it reads the body (newer Dash's order); Dash 0.2.0
+//!   decoded and validated before looking the secret up.
+//! - Newer Dash range checks (`load >= 0`, `int64` counters, text limits) refuse real
+//!   agents (Windows sends `load` `-1`); they are
+//!   [`Checks::PresenceAndRanges`](validate::Checks::PresenceAndRanges), not the default.
+//! - JSON is written by serde: integral floats as `3.0`, `<>&` unescaped. Dash and the agent
+//!   read both forms; compare payloads as JSON values.
+//!
+//! Not covered: the `/virt` VM snapshots and the gRPC transport of the unreleased agent after
+//! 0.2.3 (contract §10); Dash's rate limit (429) is listed in [`ErrorCode`] but not applied by
+//! the [`receiver`].
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use nodewire_common::error::from_slice;
+use nodewire_common::registry::{
+    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
+    short_type_name,
+};
+use nodewire_common::{DecodeError, Endpoint, Protocol};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod agent;
+pub mod collect;
+pub mod endpoints;
+pub mod error;
+pub mod identity;
+pub mod receiver;
+pub mod report;
+pub mod static_info;
+pub mod target;
+pub mod timestamp;
+pub mod update;
+pub mod validate;
+pub mod version;
+
+mod serde_util;
+mod url_parts;
+
+pub use error::{Error, ErrorBody, ErrorCode};
+pub use identity::{IdentityRequest, IdentityResponse};
+pub use report::NodeReport;
+pub use static_info::Static;
+pub use timestamp::Timestamp;
+pub use update::{MetricsResponse, UpdateManifest};
+
+/// The agent version whose behaviour these types and rules follow.
+pub const UPSTREAM_AGENT_VERSION: &str = "0.2.3";
+
+/// The Dash versions whose receiving side [`receiver`] follows (0.2.0 source, newer checks as
+/// an option).
+pub const UPSTREAM_DASH_VERSION: &str = "0.2.0";
+
+/// The header carrying a node's key.
+pub const NODE_SECRET_HEADER: &str = "x-node-secret";
+
+/// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
+/// `{code,message}`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dash;
+
+impl Protocol for Dash {
+    const NAME: &'static str = "dash";
+    type Success<T> = T;
+    type Failure = Error;
+
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        _headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if status == StatusCode::OK {
+            from_slice(body).map_err(Error::Decode)
+        } else {
+            Err(Error::from_response(status, body))
+        }
+    }
+
+    /// `200`, `application/json; charset=utf-8`, compact JSON and a newline (Go's
+    /// `json.Encoder`).
+    fn encode_response<T: Serialize>(
+        success: &T,
+    ) -> Result<http::Response<Bytes>, serde_json::Error> {
+        serde_json::to_vec(success)?;
+        Ok(error::json_response(StatusCode::OK, success))
+    }
+}
+
+fn failed<T>(error: DecodeError) -> Failed {
+    Failed {
+        type_name: short_type_name::<T>(),
+        error,
+    }
+}
+
+/// Decodes a report and applies Dash's default semantic checks.
+fn decode_report(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let decoded = roundtrip::<NodeReport>(bytes)?;
+    let report: NodeReport = from_slice(bytes).map_err(failed::<NodeReport>)?;
+    validate::check_report(&report, validate::Checks::default())
+        .map_err(|e| failed::<NodeReport>(e.into_decode_error()))?;
+    Ok(decoded)
+}
+
+/// Decodes a static body and applies Dash's default semantic checks.
+fn decode_static(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let decoded = roundtrip::<Static>(bytes)?;
+    let body: Static = from_slice(bytes).map_err(failed::<Static>)?;
+    validate::check_static(&body, validate::Checks::default())
+        .map_err(|e| failed::<Static>(e.into_decode_error()))?;
+    Ok(decoded)
+}
+
+/// Decodes a metrics response; a manifest in it must pass the agent's rules.
+fn decode_metrics_response(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let decoded = roundtrip::<MetricsResponse>(bytes)?;
+    let response: MetricsResponse = from_slice(bytes).map_err(failed::<MetricsResponse>)?;
+    if let Some(raw) = response.update
+        && let Err(e) = update::UpdateManifest::try_from(raw)
+    {
+        let path = format!("update.{}", e.field());
+        return Err(failed::<MetricsResponse>(DecodeError::at(
+            path,
+            e.to_string(),
+        )));
+    }
+    Ok(decoded)
+}
+
+/// Dash's static answer: the text `ok`.
+fn decode_static_ack(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let text = String::from_utf8_lossy(bytes);
+    if text.trim() == "ok" {
+        let value = serde_json::Value::String(text.trim().to_owned());
+        Ok(Decoded {
+            type_name: "text/plain `ok`".to_owned(),
+            reencoded: Some(value.clone()),
+            original: Some(value),
+        })
+    } else {
+        Err(Failed {
+            type_name: "text/plain `ok`".to_owned(),
+            error: DecodeError::root(format!("expected the text `ok`, got `{}`", text.trim())),
+        })
+    }
+}
+
+/// A route: its request decoder, and the response decoder for each status (the route's
+/// success body for `200`, Dash's error body otherwise).
+fn route<E: Endpoint<Protocol = Dash>>(request: DecodeFn) -> Route
+where
+    E::Request: 'static,
+{
+    let metadata = E::METADATA;
+    Route {
+        request_type: Some(short_type_name::<E::Request>()),
+        request,
+        response: match metadata.path {
+            endpoints::METRICS_PATH => |status| {
+                if status == StatusCode::OK {
+                    decode_metrics_response
+                } else {
+                    roundtrip::<ErrorBody>
+                }
+            },
+            endpoints::STATIC_PATH => |status| {
+                if status == StatusCode::OK {
+                    decode_static_ack
+                } else {
+                    roundtrip::<ErrorBody>
+                }
+            },
+            _ => |status| {
+                if status == StatusCode::OK {
+                    roundtrip::<IdentityResponse>
+                } else {
+                    roundtrip::<ErrorBody>
+                }
+            },
+        },
+        metadata,
+    }
+}
+
+fn fallback(status: StatusCode) -> Option<DecodeFn> {
+    if status.is_client_error() || status.is_server_error() {
+        Some(roundtrip::<ErrorBody>)
+    } else {
+        None
+    }
+}
+
+/// Every route and wire type of the Dash node protocol (built once).
+///
+/// ```
+/// use nodewire_common::check::{Target, check};
+/// let reg = nodewire_dash::registry();
+/// let body = std::fs::read("tests/fixtures/live-push/002-static.request.json").unwrap();
+/// let outcome = check(reg, &Target::Request { line: "POST /api/node/static" }, &body).unwrap();
+/// assert!(outcome.ok, "{outcome:?}");
+/// ```
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+fn build_registry() -> Registry {
+    Registry {
+        protocol: Dash::NAME,
+        routes: vec![
+            route::<endpoints::PushMetrics>(decode_report),
+            route::<endpoints::PushStatic>(decode_static),
+            route::<endpoints::FetchIdentity>(request_decoder::<IdentityRequest>(
+                endpoints::FetchIdentity::METADATA.body,
+            )),
+        ],
+        types: types(),
+        normalize_path: str::to_owned,
+        fallback,
+    }
+}
+
+/// Every named wire type, with its schema.
+pub fn types() -> Vec<TypeEntry> {
+    let mut types = Vec::new();
+    report::register(&mut types);
+    static_info::register(&mut types);
+    identity::register(&mut types);
+    update::register(&mut types);
+    types.push(TypeEntry::of::<ErrorBody>());
+    types
+}

@@ -1,1 +1,346 @@
-//! nodewire-kernel (in progress).
+//! Exact wire types and endpoints for the **zero-net-panel kernel** control API ("Zero Core
+//! HTTP API", `core.yaml` 1.0.0), its event streams, and the panel-side webhooks.
+//!
+//! - [`endpoints`]: all 36 operations of core.yaml's 26 paths as sans-IO
+//!   [`Endpoint`](nodewire_common::Endpoint) values, usable from a client or a server;
+//!   [`spec`] describes each in the spec's terms.
+//! - The 82 component schemas, under their spec names, grouped by path: [`status`] (with
+//!   [`status::pipeline`], [`status::metrics`] and [`status::health`]), [`traffic`],
+//!   [`interfaces`], [`rules`], [`tls`], [`audit`], [`security`], [`registrations`],
+//!   [`protocols`], [`users`], [`export`], and [`error`] (`{code, message}`).
+//! - [`streams`]: the SSE frames of `/v1/status/stream` and `/v1/events/stream` (through the
+//!   shared incremental SSE decoder) and the WebSocket messages of `/v1/status/ws` and
+//!   `/v1/events/ws`.
+//! - [`webhooks`]: the panel's `POST /api/v1/kernel/{events,traffic,service-events}` with the
+//!   `X-ZNP-Webhook-Token` check.
+//! - [`auth`]: Basic auth from an access key and a secret key, the control-token alternative,
+//!   and `allow_insecure`.
+//! - [`server`]: the kernel's request pipeline as a pure function, for mocks and proxies;
+//!   `mock` (feature `mock`): an in-memory kernel.
+//!
+//! # Example
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_kernel::endpoints::GetStatus;
+//! use nodewire_kernel::status::HealthStatus;
+//!
+//! let request = GetStatus::include("nodes").try_into_http_request("http://127.0.0.1:23860").unwrap();
+//! assert_eq!(request.uri(), "http://127.0.0.1:23860/v1/status?include=nodes");
+//!
+//! // A degraded node (health as an object) decodes.
+//! let response = http::Response::builder()
+//!     .status(200)
+//!     .header("content-type", "application/json")
+//!     .body(bytes::Bytes::from_static(br#"{"snapshot":{"nodes":[{"id":"edge-1",
+//!         "health":{"status":{"Degraded":{"consecutive_failures":3}}}}]}}"#))
+//!     .unwrap();
+//! let status = GetStatus::try_from_http_response(&response).unwrap().body;
+//! let nodes = status.snapshot.nodes.unwrap_or_default();
+//! let health = nodes[0].health.as_ref().and_then(|h| h.status.clone());
+//! assert_eq!(health, Some(HealthStatus::Degraded { consecutive_failures: 3 }));
+//! ```
+//!
+//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint; add the
+//! `Authorization` value from [`auth::Credentials::authorization`]:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "client")] {
+//! use nodewire_common::client::Client;
+//! use nodewire_kernel::auth::Credentials;
+//! use nodewire_kernel::endpoints::ListProtocols;
+//! let auth = Credentials::basic("panel", "s3cret").authorization().ok_or("no credentials")?;
+//! let client = Client::new("http://127.0.0.1:23860")?.with_header("authorization", auth)?;
+//! let nodes = client.send(&ListProtocols).await?.body;
+//! # }
+//! # Ok(()) }
+//! ```
+//!
+//! # Field conventions
+//!
+//! core.yaml marks almost every property optional. A required property is a plain field, an
+//! optional one an `Option` (omitted when `None`), an optional `nullable` one a
+//! [`Patch`](nodewire_common::Patch) (absent, `null` or a value), so every payload re-encodes to
+//! the JSON it came from. Integers are `u64` (counters, bytes, `*_ms` timestamps), signed only
+//! for `RuleStatus.priority`; free-form objects (`profile`, `stack`, `tls`, …) are JSON objects.
+//! Every string enum the kernel sends is an open enum (an unknown label is kept); request enums
+//! are strict (`NodeProfile.protocol`, `ExportRequest.format`, the registration `event`s,
+//! `NodeProfile.role`, `RateLimitOverrideRequest.scope`), so the library never sends a label
+//! core.yaml does not list. `HealthStatus` is externally tagged and `ActionView` is tagged on
+//! `type`, as the spec defines them; both keep forms they do not know.
+//!
+//! # Where this crate differs from the upstream documentation
+//!
+//! - **Undeclared path parameters.** core.yaml uses `{id}` in `/v1/protocols/{id}/users` and
+//!   `/v1/users/{id}` without declaring it for those 5 operations (an OpenAPI validator reports
+//!   5 errors). The endpoints treat `{id}` as a required path parameter.
+//! - **Removed endpoints.** The panel's `docs/kernel-integration.md` ("节点注册与心跳") still
+//!   documents `POST /v1/protocols/registrations`, `DELETE /v1/protocols/registrations/{id}` and
+//!   `POST /v1/protocols/registrations/{id}/heartbeat`, which core.yaml removed in `a9e1db1`.
+//!   This crate follows core.yaml and has no such endpoints.
+//! - **Event names.** The registration enums are underscored (`node_degraded`), the streams
+//!   dotted (`node.degraded`); the docs and core.yaml name the service event
+//!   `user.traffic.reported`, the panel's code `user_traffic_reported` (refused by
+//!   [`registrations::ServiceEventRegistrationRequest`]).
+//! - **Webhook bodies** are decoded as the docs describe them (`id` or `node_id`; `payload` an
+//!   object; the envelope's other members optional), where the panel's Go handlers require every
+//!   key and refuse an object `payload` (contract §8 #3–#5). core.yaml defines no callback body
+//!   and does not say how `secret` is used; the panel expects it verbatim in
+//!   `X-ZNP-Webhook-Token`.
+//! - **Control tokens.** core.yaml defines only Basic auth; the panel also sends a
+//!   `control_token` as `Bearer <token>` ([`auth::Credentials::Token`]).
+//! - **Undefined stream payloads.** `mode=diff` frames, the WebSocket framing, event ids and
+//!   every event payload but the node example are not specified: diff frames and payloads are
+//!   kept as raw JSON objects, WebSocket messages are read as the JSON of one SSE `data` line.
+//! - **Units.** Callbacks use Unix seconds (`observed_at`); core.yaml uses milliseconds
+//!   (`*_ms`).
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use nodewire_common::registry::{
+    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
+    short_type_name,
+};
+use nodewire_common::{DecodeError, Protocol};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+mod query;
+mod wire;
+
+pub mod audit;
+pub mod auth;
+pub mod endpoints;
+pub mod error;
+pub mod export;
+pub mod interfaces;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
+pub mod protocols;
+pub mod registrations;
+pub mod reply;
+pub mod rules;
+pub mod security;
+pub mod server;
+pub mod spec;
+pub mod status;
+pub mod streams;
+pub mod tls;
+pub mod traffic;
+pub mod users;
+pub mod webhooks;
+
+pub use error::{Error, ErrorResponse};
+pub use reply::{Format, NoContent, Reply};
+
+/// The core.yaml version these types were read from (`info.version`).
+pub const UPSTREAM_VERSION: &str = "1.0.0";
+
+/// The SHA-256 of the core.yaml these types were checked against (upstream commit `a9e1db1`).
+pub const UPSTREAM_SHA256: &str =
+    "8c8446f74af6a88c914ce9bbb63824126aa8a8e93cf889bb0d05f48a9910b4d0";
+
+/// The kernel's default API address (`servers` in core.yaml).
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:23860";
+
+/// The kernel protocol: bare bodies framed by `Content-Type`, `{code, message}` on failure.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Kernel;
+
+impl Protocol for Kernel {
+    const NAME: &'static str = "kernel";
+    type Success<T> = Reply<T>;
+    type Failure = Error;
+
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Reply<T>, Error> {
+        if status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS {
+            return Ok(reply::decode_success(status, headers, body)?);
+        }
+        match nodewire_common::error::from_slice::<ErrorResponse>(body) {
+            Ok(body) => Err(Error::Api { status, body }),
+            Err(_) => Err(Error::Unexpected {
+                status,
+                snippet: error::snippet(body, 1024),
+            }),
+        }
+    }
+
+    fn encode_response<T: Serialize>(
+        success: &Reply<T>,
+    ) -> Result<http::Response<Bytes>, serde_json::Error> {
+        reply::encode(success)
+    }
+}
+
+/// Decodes a `text/event-stream` body as the list of its events, each `data` as JSON; the
+/// re-encoding is compared with the stream's events as JSON.
+fn decode_event_stream<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let type_name = short_type_name::<T>();
+    let fail = |error: DecodeError| Failed {
+        type_name: type_name.clone(),
+        error,
+    };
+    let original = streams::sse_value(bytes).map_err(fail)?;
+    let typed: T = nodewire_common::error::from_value(original.clone()).map_err(fail)?;
+    let reencoded = serde_json::to_value(&typed)
+        .map_err(|e| fail(DecodeError::root(format!("cannot re-encode: {e}"))))?;
+    Ok(Decoded {
+        type_name,
+        reencoded: Some(reencoded),
+        original: Some(original),
+    })
+}
+
+/// Decodes a `text/plain` body (any UTF-8 text).
+fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Failed {
+        type_name: "String".to_owned(),
+        error: DecodeError::root(format!("text/plain body is not UTF-8: {e}")),
+    })?;
+    let value = serde_json::Value::String(text.to_owned());
+    Ok(Decoded {
+        type_name: "String".to_owned(),
+        reencoded: Some(value.clone()),
+        original: Some(value),
+    })
+}
+
+/// Decodes the empty body of a `204` or `101`.
+fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(Decoded {
+            type_name: "(no body)".to_owned(),
+            reencoded: None,
+            original: None,
+        })
+    } else {
+        Err(Failed {
+            type_name: "(no body)".to_owned(),
+            error: DecodeError::root("this response has no body"),
+        })
+    }
+}
+
+fn kernel_response<E: endpoints::KernelEndpoint>(status: StatusCode) -> DecodeFn
+where
+    E::Response: 'static,
+{
+    use endpoints::SuccessKind;
+    if !(status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS) {
+        return roundtrip::<ErrorResponse>;
+    }
+    match E::SUCCESS {
+        SuccessKind::Json => roundtrip::<E::Response>,
+        SuccessKind::Text => decode_text,
+        SuccessKind::EventStream => decode_event_stream::<E::Response>,
+        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => decode_empty,
+    }
+}
+
+fn kernel_route<E: endpoints::KernelEndpoint>() -> Route
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let metadata = E::METADATA;
+    Route {
+        request_type: match metadata.body {
+            nodewire_common::BodyKind::None => None,
+            _ => Some(short_type_name::<E::Request>()),
+        },
+        request: request_decoder::<E::Request>(metadata.body),
+        response: kernel_response::<E>,
+        metadata,
+    }
+}
+
+fn webhook_response<E: nodewire_common::Endpoint>(status: StatusCode) -> DecodeFn
+where
+    E::Response: 'static,
+{
+    if status.is_success() {
+        roundtrip::<E::Response>
+    } else {
+        roundtrip::<webhooks::PanelErrorResponse>
+    }
+}
+
+fn webhook_route<E: nodewire_common::Endpoint<Protocol = webhooks::Panel>>() -> Route
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let metadata = E::METADATA;
+    Route {
+        request_type: Some(short_type_name::<E::Request>()),
+        request: request_decoder::<E::Request>(metadata.body),
+        response: webhook_response::<E>,
+        metadata,
+    }
+}
+
+fn fallback(status: StatusCode) -> Option<DecodeFn> {
+    if status.is_client_error() || status.is_server_error() {
+        Some(roundtrip::<ErrorResponse>)
+    } else {
+        None
+    }
+}
+
+/// Every route (the 36 kernel operations and the 3 panel webhooks) and every wire type (the
+/// 82 component schemas under their spec names, then the stream, webhook and request-enum
+/// types), built once.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+fn build_registry() -> Registry {
+    use endpoints::*;
+    macro_rules! routes {
+        ($($e:ident,)*) => {
+            vec![$(kernel_route::<$e>()),*]
+        };
+    }
+    let mut routes = __with_kernel_endpoints!(routes);
+    routes.extend([
+        webhook_route::<webhooks::PostKernelEvent>(),
+        webhook_route::<webhooks::PostKernelTraffic>(),
+        webhook_route::<webhooks::PostKernelServiceEvent>(),
+    ]);
+    Registry {
+        protocol: Kernel::NAME,
+        routes,
+        types: types(),
+        normalize_path: str::to_owned,
+        fallback,
+    }
+}
+
+/// Every named wire type, with its schema.
+pub fn types() -> Vec<TypeEntry> {
+    let mut types = Vec::new();
+    error::register(&mut types);
+    status::register(&mut types);
+    traffic::register(&mut types);
+    interfaces::register(&mut types);
+    rules::register(&mut types);
+    protocols::register(&mut types);
+    users::register(&mut types);
+    security::register(&mut types);
+    tls::register(&mut types);
+    audit::register(&mut types);
+    export::register(&mut types);
+    registrations::register(&mut types);
+    streams::register(&mut types);
+    webhooks::register(&mut types);
+    types
+}

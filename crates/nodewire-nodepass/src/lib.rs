@@ -1,1 +1,320 @@
-//! nodewire-nodepass (in progress).
+//! Exact wire types, endpoints, event stream and instance-URL model for the **NodePass**
+//! master API (`master://` mode), as NodePass v2.0.0-b10 implements it, with v1.14.0's
+//! differences (no `noc` in `/info`, no `lbs` default in `config`).
+//!
+//! - [`endpoints`]: the 12 routes under the API base as sans-IO
+//!   [`nodewire_common::Endpoint`] values; auth is the [`endpoints::API_KEY_HEADER`].
+//! - [`instances`]: `Instance` (every field always present), `Meta`/`Peer`/tags, the
+//!   create / PATCH / PUT bodies with the master's 256-byte limits, and the API-key instance
+//!   `********` ([`instances::Instance::api_key`]).
+//! - [`info`], [`tcping`]: `/info` (v2's `noc`) and `/tcping`.
+//! - [`events`]: `/events` decoded incrementally into typed events, and the reconnect rules.
+//! - [`url`]: instance and master URLs by Go's rules: a master's stored `url`/`config`
+//!   ([`url::normalize`]), a process's effective values ([`url::Process`]), a typed model with
+//!   a builder ([`url::InstanceUrl`]).
+//! - [`envelope`]: bare bodies, `{"error": …}` failures, Go's JSON encoding.
+//! - [`server`]: the master's routing, auth and request handling, for mocks and proxies;
+//!   `mock` (feature `mock`): an in-memory master.
+//! - [`watch`]: a live instance table with traffic rates from the cumulative counters.
+//!
+//! # Example
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_nodepass::endpoints::ListInstances;
+//!
+//! let request = ListInstances.try_into_http_request("http://127.0.0.1:9090/api/v1").unwrap();
+//! assert_eq!(request.uri().path(), "/api/v1/instances");
+//!
+//! let response = http::Response::builder()
+//!     .status(200)
+//!     .body(bytes::Bytes::from_static(b"[]\n"))
+//!     .unwrap();
+//! let instances = ListInstances::try_from_http_response(&response).unwrap();
+//! assert!(instances.is_empty());
+//! ```
+//!
+//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint:
+//! `Client::new(base)?.with_header("x-api-key", key)?.send(&ListInstances).await?`.
+//!
+//! # Where this crate differs from the upstream documentation
+//!
+//! The types follow the master's source and captures from live v2.0.0-b10 and v1.14.0
+//! masters (contract `nodepass.md`), not the upstream API document, which is wrong in these
+//! places:
+//!
+//! - There is no `{success, data}` wrapper: `result.data.config` in the docs' samples is
+//!   `result.config`.
+//! - The API base is the prefix **plus `/v1`** (`/api/v1`), not `/api`; a prefix that
+//!   already ends in `/v1` gives `/api/v1/v1`.
+//! - `meta.peer.sid` need not be a UUID and `meta.peer.type` need not be `0|1|2`: only the
+//!   256-byte limits are enforced. `"peer": {}` clears the peer (the docs say it keeps it).
+//!   "Duplicate meta tag key" can never happen (JSON decoding keeps the last duplicate).
+//! - The `type` and `status` of the API-key instance are empty strings, which the document's
+//!   enums omit ([`instances::InstanceType::ApiKey`]).
+//! - `config` has the keys sorted and `dns=5m0s`, `read=0s` (not the docs' order or `5m`,
+//!   `1h`); the pool type is `type`, not `quic`; `dns` is a cache TTL, not a server list.
+//! - `alias` is not length-checked on create, only on PATCH and `POST /info`.
+//! - `/info.mid` is empty on a master's very first start.
+//! - The event stream has no keep-alive frames, no ids, and closes after `shutdown`.
+//!
+//! The v2 MCP endpoint (`POST {prefix}/v2`, JSON-RPC) is outside the API base and not
+//! covered.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use std::borrow::Cow;
+
+use http::{HeaderMap, StatusCode};
+use nodewire_common::registry::{
+    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
+    short_type_name,
+};
+use nodewire_common::{BodyKind, Endpoint, Protocol};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub mod endpoints;
+pub mod envelope;
+pub mod events;
+pub mod info;
+pub mod instances;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
+pub mod server;
+pub mod tcping;
+pub mod url;
+pub mod watch;
+
+pub use envelope::{Error, ErrorResponse};
+
+/// The upstream version these types were read from and checked against.
+pub const UPSTREAM_VERSION: &str = "v2.0.0-b10";
+
+/// The NodePass protocol: bare bodies, `{"error"}` failures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NodePass;
+
+impl Protocol for NodePass {
+    const NAME: &'static str = "nodepass";
+    type Success<T> = T;
+    type Failure = Error;
+
+    fn decode_response<T: DeserializeOwned>(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        envelope::decode(status, headers, body)
+    }
+
+    /// `200` with Go's JSON; routes with another success status (`201` create, `204`
+    /// delete) are answered by [`server`].
+    fn encode_response<T: Serialize>(
+        success: &T,
+    ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+        envelope::json_response(StatusCode::OK, success)
+    }
+
+    fn normalize_path(path: &str) -> Cow<'_, str> {
+        Cow::Borrowed(normalize_path(path))
+    }
+}
+
+/// The first path segment of every route.
+const ROUTE_ROOTS: &[&str] = &[
+    "instances",
+    "events",
+    "info",
+    "tcping",
+    "openapi.json",
+    "docs",
+];
+
+/// Strips the API base from a concrete path: the part after the first `/v1` segment that is
+/// followed by a route (`/api/v1/instances/x` → `/instances/x`, `/admin/v1/info` → `/info`,
+/// `/api/v1/v1/events` → `/events`). A path without one is returned unchanged.
+pub fn normalize_path(path: &str) -> &str {
+    let mut from = 0;
+    while let Some(i) = path.get(from..).and_then(|p| p.find("/v1/")) {
+        let rest = path.get(from + i + 3..).unwrap_or_default();
+        let root = rest
+            .get(1..)
+            .unwrap_or_default()
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        if ROUTE_ROOTS.contains(&root) {
+            return rest;
+        }
+        from += i + 3;
+    }
+    path
+}
+
+fn mux_text(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    (text.trim_end() == envelope::MUX_NOT_FOUND.trim_end()).then_some(text)
+}
+
+/// A failure body: `{"error": …}`, or the mux's plain-text 404.
+fn decode_failure(bytes: &[u8]) -> Result<Decoded, Failed> {
+    if let Some(text) = mux_text(bytes) {
+        return Ok(Decoded {
+            type_name: "text/plain".to_owned(),
+            reencoded: Some(Value::String(text.to_owned())),
+            original: Some(Value::String(text.to_owned())),
+        });
+    }
+    roundtrip::<ErrorResponse>(bytes)
+}
+
+/// An event stream: each event's data decoded as an [`events::InstanceEvent`].
+fn decode_events(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let type_name = short_type_name::<Vec<events::InstanceEvent>>();
+    let failed = |error| Failed {
+        type_name: type_name.clone(),
+        error,
+    };
+    let original = events::stream_data(bytes).map_err(failed)?;
+    let typed = events::decode_stream(bytes).map_err(|e| match e {
+        events::EventError::Data(d) => failed(d),
+        other => failed(nodewire_common::DecodeError::root(other.to_string())),
+    })?;
+    let reencoded = serde_json::to_value(&typed).map_err(|e| {
+        failed(nodewire_common::DecodeError::root(format!(
+            "cannot re-encode: {e}"
+        )))
+    })?;
+    Ok(Decoded {
+        type_name: type_name.clone(),
+        reencoded: Some(reencoded),
+        original: Some(Value::Array(original)),
+    })
+}
+
+/// `204`: no body.
+fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(Decoded {
+            type_name: "(no body)".to_owned(),
+            reencoded: None,
+            original: None,
+        })
+    } else {
+        Err(Failed {
+            type_name: "(no body)".to_owned(),
+            error: nodewire_common::DecodeError::root("expected an empty body"),
+        })
+    }
+}
+
+/// `/docs`: an HTML page, kept as text.
+fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    Ok(Decoded {
+        type_name: "String".to_owned(),
+        reencoded: Some(Value::String(text.clone())),
+        original: Some(Value::String(text)),
+    })
+}
+
+fn success_decoder<E: Endpoint<Protocol = NodePass>>() -> DecodeFn
+where
+    E::Response: 'static,
+{
+    match E::METADATA.name {
+        "SubscribeEvents" => decode_events,
+        "DeleteInstance" => decode_empty,
+        "GetDocs" => decode_text,
+        _ => roundtrip::<E::Response>,
+    }
+}
+
+fn route<E: Endpoint<Protocol = NodePass>>() -> Route
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let metadata = E::METADATA;
+    let request_type = match metadata.body {
+        BodyKind::None => None,
+        _ => Some(short_type_name::<E::Request>()),
+    };
+    Route {
+        request: request_decoder::<E::Request>(metadata.body),
+        response: |status: StatusCode| -> DecodeFn {
+            if status.is_success() {
+                success_decoder::<E>()
+            } else {
+                decode_failure
+            }
+        },
+        request_type,
+        metadata,
+    }
+}
+
+fn fallback(status: StatusCode) -> Option<DecodeFn> {
+    if status.is_client_error() || status.is_server_error() {
+        Some(decode_failure)
+    } else {
+        None
+    }
+}
+
+/// Every route and wire type of the NodePass master API (built once).
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(build_registry)
+}
+
+fn build_registry() -> Registry {
+    macro_rules! routes {
+        ($($e:ident,)*) => {
+            vec![$(route::<endpoints::$e>()),*]
+        };
+    }
+    let routes = __with_nodepass_endpoints!(routes);
+    Registry {
+        protocol: NodePass::NAME,
+        routes,
+        types: types(),
+        normalize_path: |p| normalize_path(p).to_owned(),
+        fallback,
+    }
+}
+
+/// Every named wire type, with its schema.
+pub fn types() -> Vec<TypeEntry> {
+    let mut types = vec![TypeEntry::of::<ErrorResponse>()];
+    instances::register(&mut types);
+    info::register(&mut types);
+    tcping::register(&mut types);
+    events::register(&mut types);
+    types
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_bases_are_stripped() {
+        assert_eq!(normalize_path("/api/v1/instances"), "/instances");
+        assert_eq!(
+            normalize_path("/api/v1/instances/********"),
+            "/instances/********"
+        );
+        assert_eq!(normalize_path("/admin/v1/info"), "/info");
+        assert_eq!(normalize_path("/api/v1/v1/events"), "/events");
+        assert_eq!(
+            normalize_path("/api/v1/instances/v1/info"),
+            "/instances/v1/info"
+        );
+        assert_eq!(normalize_path("/tcping"), "/tcping");
+        assert_eq!(normalize_path("/api/v1/"), "/api/v1/");
+    }
+}

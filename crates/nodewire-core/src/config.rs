@@ -1,0 +1,197 @@
+//! `GET /node/config/latest` (gRPC `GetLatestConfig`) and `POST /node/config/applied`
+//! (gRPC `ConfirmConfigApplied`): the node's config and its acknowledgement.
+//!
+//! Over HTTP the config is one JSON object, [`NodeConfig`]. Over gRPC its three members travel
+//! as JSON strings (`clientMapJson`, `mtprotoClientMapJson`, `servicesJson`); the accessors on
+//! [`GetLatestConfigResponse`](crate::proto::GetLatestConfigResponse) decode them into these
+//! same types.
+//!
+//! The document does not publish the shapes of `XrayServiceConfig` and
+//! `MtProtoServiceConfig`; it says only that the first holds the node's Xray inbounds, routing
+//! and outbounds, and the second the MTProto inbounds for telemt. Both are therefore kept as
+//! JSON objects, verbatim, with accessors for those documented members.
+//!
+//! ```
+//! use nodewire_core::config::NodeConfig;
+//! let config: NodeConfig = serde_json::from_str(r#"{
+//!     "revision": 12,
+//!     "clientMap": {"0b7e…": {"userId": 42, "subscriptionId": 7}},
+//!     "mtprotoClientMap": {},
+//!     "services": {"xray": {"inbounds": [{"tag": "vless-3", "port": 443}]}}
+//! }"#)?;
+//! assert_eq!(config.client_map["0b7e…"].user_id, 42);
+//! let xray = config.services.xray.as_ref().unwrap();
+//! assert_eq!(xray.inbound_tags().collect::<Vec<_>>(), ["vless-3"]);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Who a link belongs to: `{ userId, subscriptionId }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ClientRef {
+    /// The user.
+    #[serde(rename = "userId")]
+    pub user_id: u64,
+    /// The subscription, `null` when the link is not tied to one. Always present.
+    #[serde(rename = "subscriptionId", deserialize_with = "Option::deserialize")]
+    #[schemars(with = "NullableId")]
+    pub subscription_id: Option<u64>,
+}
+
+/// The schema of an id that is always present and may be `null`.
+struct NullableId;
+
+impl JsonSchema for NullableId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("NullableId")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": ["integer", "null"], "format": "uint64", "minimum": 0 })
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// Link UUID → owner. In `clientMap` the keys are subscription-link UUIDs (the xray client
+/// ids, used to attribute xray traffic); in `mtprotoClientMap` they are MTProto-link UUIDs
+/// (used to attribute telemt traffic).
+pub type ClientMap = BTreeMap<String, ClientRef>;
+
+macro_rules! json_object_type {
+    ($(#[doc = $doc:literal])* $name:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(pub Map<String, Value>);
+
+        impl $name {
+            /// The object, as received.
+            pub fn as_object(&self) -> &Map<String, Value> {
+                &self.0
+            }
+
+            /// Consumes the wrapper, returning the object.
+            pub fn into_object(self) -> Map<String, Value> {
+                self.0
+            }
+
+            /// The `inbounds` array (empty when absent or not an array).
+            pub fn inbounds(&self) -> &[Value] {
+                array(&self.0, "inbounds")
+            }
+
+            /// The `tag` of every inbound that has one, in order.
+            pub fn inbound_tags(&self) -> impl Iterator<Item = &str> {
+                self.inbounds()
+                    .iter()
+                    .filter_map(|i| i.get("tag").and_then(Value::as_str))
+            }
+        }
+
+        impl From<Map<String, Value>> for $name {
+            fn from(object: Map<String, Value>) -> Self {
+                Self(object)
+            }
+        }
+    };
+}
+
+fn array<'a>(object: &'a Map<String, Value>, key: &str) -> &'a [Value] {
+    object
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+json_object_type!(
+    /// `XrayServiceConfig`: the node's Xray configuration (inbounds, routing, outbounds), kept
+    /// as the JSON object Core sent.
+    XrayServiceConfig
+);
+
+impl XrayServiceConfig {
+    /// The `outbounds` array (empty when absent or not an array).
+    pub fn outbounds(&self) -> &[Value] {
+        array(&self.0, "outbounds")
+    }
+
+    /// The `routing` object, if present.
+    pub fn routing(&self) -> Option<&Map<String, Value>> {
+        self.0.get("routing").and_then(Value::as_object)
+    }
+}
+
+json_object_type!(
+    /// `MtProtoServiceConfig`: the MTProto inbounds for telemt, kept as the JSON object Core
+    /// sent.
+    MtProtoServiceConfig
+);
+
+/// `services`: the configuration of each service the node runs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct NodeServices {
+    /// Xray, when the node runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xray: Option<XrayServiceConfig>,
+    /// MTProto (telemt), when the node runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtproto: Option<MtProtoServiceConfig>,
+}
+
+/// `NodeConfig`: what `GET /node/config/latest` returns.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct NodeConfig {
+    /// The config revision.
+    pub revision: u64,
+    /// Subscription-link UUID → owner, for xray traffic attribution.
+    #[serde(rename = "clientMap")]
+    pub client_map: ClientMap,
+    /// MTProto-link UUID → owner, for telemt traffic attribution.
+    #[serde(rename = "mtprotoClientMap")]
+    pub mtproto_client_map: ClientMap,
+    /// Per-service configuration.
+    pub services: NodeServices,
+}
+
+/// `NodeConfigAppliedDto`: the revision the node now runs. Core marks the node's sync status
+/// `synced`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NodeConfigAppliedDto {
+    /// The applied revision.
+    pub revision: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_are_kept_verbatim() {
+        let text = r#"{"revision":3,"clientMap":{"u1":{"userId":1,"subscriptionId":null}},"mtprotoClientMap":{"m1":{"userId":2,"subscriptionId":5}},"services":{"xray":{"log":{"loglevel":"warning"},"inbounds":[{"tag":"a","port":443},{"port":80}],"outbounds":[{"protocol":"freedom"}],"routing":{"rules":[]}},"mtproto":{"inbounds":[{"port":8443,"tag":"mt"}],"future":1.5}}}"#;
+        let config: NodeConfig = serde_json::from_str(text).unwrap();
+        let back = serde_json::to_value(&config).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+        let xray = config.services.xray.as_ref().unwrap();
+        assert_eq!(xray.inbound_tags().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(xray.outbounds().len(), 1);
+        assert!(xray.routing().is_some());
+        let mtproto = config.services.mtproto.as_ref().unwrap();
+        assert_eq!(mtproto.inbound_tags().collect::<Vec<_>>(), ["mt"]);
+        assert_eq!(config.client_map["u1"].subscription_id, None);
+    }
+
+    #[test]
+    fn client_refs_need_both_members() {
+        assert!(serde_json::from_str::<ClientRef>(r#"{"userId":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<ClientRef>(r#"{"userId":"1","subscriptionId":null}"#).is_err()
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! The eight HTTP routes as [`Endpoint`]s.
+//!
+//! Every route except [`RegisterNode`] requires the node's key in the `x-node-auth-key` header
+//! ([`auth::HEADER`](crate::auth::HEADER)); with `nodewire_common::client::Client`, add it once
+//! with `with_header` (or use [`auth::http_client`](crate::auth)).
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_core::endpoints::Heartbeat;
+//! use nodewire_core::heartbeat::NodeHeartbeatDto;
+//!
+//! let call = Heartbeat::new(NodeHeartbeatDto { revision: Some(3), ..Default::default() });
+//! let request = call.try_into_http_request("http://127.0.0.1:3000").unwrap();
+//! assert_eq!(request.uri(), "http://127.0.0.1:3000/node/heartbeat");
+//! assert_eq!(request.body().as_ref(), br#"{"revision":3}"#);
+//!
+//! let response = http::Response::builder()
+//!     .status(201)
+//!     .body(bytes::Bytes::from_static(br#"{"ok":true,"needSync":true}"#))
+//!     .unwrap();
+//! assert!(Heartbeat::try_from_http_response(&response).unwrap().need_sync);
+//! ```
+
+use http::Method;
+use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata};
+
+use crate::Core;
+use crate::config::{NodeConfig, NodeConfigAppliedDto};
+use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
+use crate::node_error::NodeErrorDto;
+use crate::register::{RegisterNodeDto, RegisterNodeResponse};
+use crate::response::OkResponse;
+use crate::session::SessionEventsDto;
+use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
+
+macro_rules! post_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            /// The body.
+            pub body: $req,
+        }
+
+        impl $name {
+            /// The call with `body`.
+            pub fn new(body: $req) -> Self {
+                Self { body }
+            }
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Core;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::POST,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::Required,
+                description: concat!($($doc),*),
+            };
+
+            fn body(&self) -> Option<&$req> {
+                Some(&self.body)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
+                let body = parts.body.ok_or_else(|| {
+                    FromRequestError::Body(DecodeError::root("empty body"))
+                })?;
+                Ok(Self { body })
+            }
+        }
+    };
+}
+
+post_endpoint!(
+    /// `POST /node/register`: the only public route; answers `{ authKey, nodeId }`.
+    RegisterNode, "/node/register", RegisterNodeDto, RegisterNodeResponse
+);
+post_endpoint!(
+    /// `POST /node/usage`: per-user traffic deltas.
+    ReportUsage, "/node/usage", NodeUsageDto, OkResponse
+);
+post_endpoint!(
+    /// `POST /node/outbound-usage`: per-outbound traffic deltas.
+    ReportOutboundUsage, "/node/outbound-usage", NodeOutboundUsageDto, OkResponse
+);
+post_endpoint!(
+    /// `POST /node/session-events`: users going online and offline.
+    ReportSessionEvents, "/node/session-events", SessionEventsDto, OkResponse
+);
+post_endpoint!(
+    /// `POST /node/config/applied`: the node runs this revision now.
+    ConfirmConfigApplied, "/node/config/applied", NodeConfigAppliedDto, OkResponse
+);
+post_endpoint!(
+    /// `POST /node/error`: the node failed; Core marks it `error`, its sync `failed`.
+    ReportError, "/node/error", NodeErrorDto, OkResponse
+);
+
+/// `POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.
+/// The body is optional (both members are): an empty body means `{}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Heartbeat {
+    /// The body.
+    pub body: NodeHeartbeatDto,
+}
+
+impl Heartbeat {
+    /// The call with `body`.
+    pub fn new(body: NodeHeartbeatDto) -> Self {
+        Self { body }
+    }
+}
+
+impl Endpoint for Heartbeat {
+    type Protocol = Core;
+    type Request = NodeHeartbeatDto;
+    type Response = HeartbeatResponse;
+    const METADATA: Metadata = Metadata {
+        name: "Heartbeat",
+        method: Method::POST,
+        path: "/node/heartbeat",
+        aliases: &[],
+        body: BodyKind::Optional,
+        description: "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.",
+    };
+
+    fn body(&self) -> Option<&NodeHeartbeatDto> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NodeHeartbeatDto>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            body: parts.body.unwrap_or_default(),
+        })
+    }
+}
+
+/// `GET /node/config/latest`: the node's latest [`NodeConfig`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GetLatestConfig;
+
+impl Endpoint for GetLatestConfig {
+    type Protocol = Core;
+    type Request = NoBody;
+    type Response = NodeConfig;
+    const METADATA: Metadata = Metadata {
+        name: "GetLatestConfig",
+        method: Method::GET,
+        path: "/node/config/latest",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "`GET /node/config/latest`: the node's latest config.",
+    };
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
+
+/// Calls `$m!` with the name of every endpoint, in route-table order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_core_endpoints {
+    ($m:ident) => {
+        $m! {
+            RegisterNode,
+            Heartbeat,
+            ReportUsage,
+            ReportOutboundUsage,
+            ReportSessionEvents,
+            GetLatestConfig,
+            ConfirmConfigApplied,
+            ReportError,
+        }
+    };
+}

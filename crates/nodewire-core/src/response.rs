@@ -1,0 +1,196 @@
+//! Response bodies shared by several routes: `{ ok: true }` ([`OkResponse`]) and the error
+//! body ([`ErrorResponse`]), and the client-side [`Error`].
+//!
+//! Core is a NestJS application. Its error bodies are NestJS's `HttpException` bodies
+//! (`{"message": ..., "error": "Unauthorized", "statusCode": 401}`); the validation pipe sends
+//! `message` as a list of strings, other exceptions as one string.
+
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode, header};
+use nodewire_common::error::{DecodeError, from_slice};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The JSON literal `true` (the `ok` member of a success body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct OkTrue;
+
+impl Serialize for OkTrue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(true)
+    }
+}
+
+impl<'de> Deserialize<'de> for OkTrue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if bool::deserialize(d)? {
+            Ok(OkTrue)
+        } else {
+            Err(serde::de::Error::custom("expected `true`"))
+        }
+    }
+}
+
+impl JsonSchema for OkTrue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("OkTrue")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "boolean", "const": true })
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// `{ ok: true }`: the answer of `/node/usage`, `/node/outbound-usage`,
+/// `/node/session-events`, `/node/config/applied` and `/node/error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct OkResponse {
+    /// Always `true`.
+    pub ok: OkTrue,
+}
+
+/// NestJS's `message`: one string, or the validation pipe's list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ErrorMessage {
+    /// One message (`"Unauthorized"`).
+    One(String),
+    /// One message per failed constraint (`["revision must be an integer number"]`).
+    Many(Vec<String>),
+}
+
+impl ErrorMessage {
+    /// The messages, joined with `; `.
+    pub fn joined(&self) -> String {
+        match self {
+            Self::One(m) => m.clone(),
+            Self::Many(list) => list.join("; "),
+        }
+    }
+}
+
+/// An error body, as NestJS renders an `HttpException`:
+/// `{"message": "...", "error": "Unauthorized", "statusCode": 401}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorResponse {
+    /// What went wrong.
+    pub message: ErrorMessage,
+    /// The status's reason phrase (`Bad Request`); absent when the exception was built
+    /// without a message, and for 500.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The HTTP status, repeated.
+    #[serde(rename = "statusCode")]
+    pub status_code: u16,
+}
+
+/// A failed call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Core answered with an error body.
+    #[error("Core error {status}: {}", body.message.joined())]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body.
+        body: ErrorResponse,
+    },
+    /// Core (or a proxy in front of it) answered an error status with a body that is not a
+    /// NestJS error body.
+    #[error("Core error {status}: {text}")]
+    Status {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The start of the body, as text (at most 512 characters).
+        text: String,
+    },
+    /// A success body did not decode.
+    #[error("cannot decode the Core response {0}")]
+    Decode(#[from] DecodeError),
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Decode(_) => None,
+        }
+    }
+}
+
+/// Decodes a response body: `T` for a 2xx status, the error body otherwise.
+pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+    if status.is_success() {
+        return Ok(from_slice(body)?);
+    }
+    match from_slice::<ErrorResponse>(body) {
+        Ok(body) => Err(Error::Api { status, body }),
+        Err(_) => Err(Error::Status {
+            status,
+            text: String::from_utf8_lossy(body).chars().take(512).collect(),
+        }),
+    }
+}
+
+/// The response content type NestJS (Express) sends.
+pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// A JSON response with `status`.
+pub fn json_response(status: StatusCode, body: Vec<u8>) -> http::Response<Bytes> {
+    let mut response = http::Response::new(Bytes::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    response
+}
+
+/// Encodes `body` as a JSON response with `status`.
+pub fn encode<T: Serialize>(
+    status: StatusCode,
+    body: &T,
+) -> Result<http::Response<Bytes>, serde_json::Error> {
+    Ok(json_response(status, serde_json::to_vec(body)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nest_error_bodies_decode_in_both_shapes() {
+        let one = br#"{"message":"Unauthorized","statusCode":401}"#;
+        let err = decode::<OkResponse>(StatusCode::UNAUTHORIZED, one).unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+        assert!(err.to_string().contains("Unauthorized"));
+        let many =
+            br#"{"message":["revision must be an integer number"],"error":"Bad Request","statusCode":400}"#;
+        match decode::<OkResponse>(StatusCode::BAD_REQUEST, many) {
+            Err(Error::Api { body, .. }) => {
+                assert_eq!(
+                    body.message,
+                    ErrorMessage::Many(vec!["revision must be an integer number".into()])
+                );
+                assert_eq!(body.error.as_deref(), Some("Bad Request"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let html = b"<html>bad gateway</html>";
+        assert!(matches!(
+            decode::<OkResponse>(StatusCode::BAD_GATEWAY, html),
+            Err(Error::Status { .. })
+        ));
+    }
+
+    #[test]
+    fn ok_must_be_true() {
+        assert!(decode::<OkResponse>(StatusCode::CREATED, br#"{"ok":true}"#).is_ok());
+        let err = decode::<OkResponse>(StatusCode::OK, br#"{"ok":false}"#).unwrap_err();
+        assert!(err.to_string().contains("ok"), "{err}");
+    }
+}

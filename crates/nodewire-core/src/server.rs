@@ -1,0 +1,448 @@
+//! Serving Core: one transport-neutral backend, answered over HTTP and gRPC alike.
+//!
+//! Implement [`CoreBackend`] once (registration, key lookup, and one method per call, taking
+//! and returning the HTTP body types), then:
+//!
+//! - HTTP: read the request body (up to a limit of your choice; answer
+//!   [`Failure::payload_too_large`] beyond it) and call [`handle_http`]. It applies Core's
+//!   order of checks: routing (`404 Cannot POST /x`, as Express), the `x-node-auth-key`
+//!   header on every route but `POST /node/register` (401), the body (400, with NestJS's
+//!   validation-pipe body), then your backend; `POST`s answer 201 and `GET`s 200, as NestJS
+//!   does by default.
+//! - gRPC (feature `server`): serve
+//!   [`GrpcCore::new(backend).into_service()`](crate::grpc::server::GrpcCore) with tonic. It
+//!   reads the key from the metadata or the `authKey` field, converts each message into its
+//!   HTTP twin with the same validation, and maps [`Failure`]s to status codes.
+//!
+//! Nothing here does I/O, and nothing panics on any input.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use nodewire_common::registry::Lookup;
+use nodewire_common::{Endpoint, FromRequestError, Secret};
+
+use crate::config::{NodeConfig, NodeConfigAppliedDto};
+use crate::endpoints::*;
+use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
+use crate::node_error::NodeErrorDto;
+use crate::register::{RegisterNodeDto, RegisterNodeResponse};
+use crate::response::{self, ErrorMessage, ErrorResponse, OkResponse};
+use crate::session::SessionEventsDto;
+use crate::stats::NodeStats;
+use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
+use crate::{auth, registry};
+
+/// The HTTP body limit of the example servers and the mock: 4 MiB, the same as gRPC's
+/// default message limit, so a batch that fits one transport fits the other. (Express's own
+/// default, which a stock NestJS Core keeps unless configured, is 100 KiB.)
+pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The kind of a [`Failure`], which decides the HTTP status and the gRPC code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// A body or field failed validation: 400, `INVALID_ARGUMENT`.
+    InvalidArgument,
+    /// The key is missing or unknown: 401, `UNAUTHENTICATED`.
+    Unauthenticated,
+    /// The node is known but disabled: 403, `PERMISSION_DENIED`.
+    PermissionDenied,
+    /// No such route or registration code: 404, `NOT_FOUND`.
+    NotFound,
+    /// The call contradicts Core's state (confirming an unpublished revision): 409,
+    /// `FAILED_PRECONDITION`.
+    FailedPrecondition,
+    /// The body exceeds the limit: 413, `RESOURCE_EXHAUSTED`.
+    PayloadTooLarge,
+    /// Anything else: 500, `INTERNAL`.
+    Internal,
+}
+
+impl FailureKind {
+    /// The HTTP status.
+    pub fn http_status(self) -> StatusCode {
+        match self {
+            Self::InvalidArgument => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::PermissionDenied => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::FailedPrecondition => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A call Core refuses, on either transport.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind:?}: {message}")]
+pub struct Failure {
+    /// What kind of failure.
+    pub kind: FailureKind,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure of `kind`.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A validation failure.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::InvalidArgument, message)
+    }
+
+    /// The key is missing (`x-node-auth-key` absent or empty, and no `authKey` field).
+    pub fn missing_key() -> Self {
+        Self::new(
+            FailureKind::Unauthenticated,
+            format!("missing node auth key ({})", auth::HEADER),
+        )
+    }
+
+    /// The key matches no node.
+    pub fn unknown_key() -> Self {
+        Self::new(FailureKind::Unauthenticated, "invalid node auth key")
+    }
+
+    /// The node is disabled.
+    pub fn permission_denied(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::PermissionDenied, message)
+    }
+
+    /// Something does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::NotFound, message)
+    }
+
+    /// The call contradicts Core's state.
+    pub fn failed_precondition(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::FailedPrecondition, message)
+    }
+
+    /// The body is larger than `limit` bytes.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            FailureKind::PayloadTooLarge,
+            format!("request entity too large (limit {limit} bytes)"),
+        )
+    }
+
+    /// An unexpected fault.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Internal, message)
+    }
+
+    /// The NestJS error body: validation failures carry `message` as a list (the validation
+    /// pipe's shape), others as one string; 500 has no `error` member.
+    pub fn to_error_response(&self) -> ErrorResponse {
+        let status = self.kind.http_status();
+        let message = match self.kind {
+            FailureKind::InvalidArgument => ErrorMessage::Many(vec![self.message.clone()]),
+            FailureKind::Internal => ErrorMessage::One("Internal server error".to_owned()),
+            _ => ErrorMessage::One(self.message.clone()),
+        };
+        ErrorResponse {
+            message,
+            error: match self.kind {
+                FailureKind::Internal => None,
+                _ => status.canonical_reason().map(str::to_owned),
+            },
+            status_code: status.as_u16(),
+        }
+    }
+
+    /// The HTTP response.
+    pub fn to_http_response(&self) -> http::Response<Bytes> {
+        let status = self.kind.http_status();
+        match response::encode(status, &self.to_error_response()) {
+            Ok(response) => response,
+            // Serializing this plain struct cannot fail; answer a bare status anyway.
+            Err(_) => response::json_response(status, Vec::new()),
+        }
+    }
+
+    /// The gRPC status.
+    #[cfg(feature = "server")]
+    pub fn to_status(&self) -> tonic::Status {
+        let code = match self.kind {
+            FailureKind::InvalidArgument => tonic::Code::InvalidArgument,
+            FailureKind::Unauthenticated => tonic::Code::Unauthenticated,
+            FailureKind::PermissionDenied => tonic::Code::PermissionDenied,
+            FailureKind::NotFound => tonic::Code::NotFound,
+            FailureKind::FailedPrecondition => tonic::Code::FailedPrecondition,
+            FailureKind::PayloadTooLarge => tonic::Code::ResourceExhausted,
+            FailureKind::Internal => tonic::Code::Internal,
+        };
+        tonic::Status::new(code, self.message.clone())
+    }
+}
+
+/// Core's logic, independent of the transport. Each method receives a validated body; every
+/// method but [`register`](Self::register) also receives the node [`authenticate`](Self::authenticate)
+/// found for the presented key.
+///
+/// Implementations compare keys in constant time (see [`auth::verify`]).
+pub trait CoreBackend: Send + Sync + 'static {
+    /// What `authenticate` yields: the node's identity.
+    type Node: Send + Sync;
+
+    /// `POST /node/register`.
+    fn register(
+        &self,
+        body: RegisterNodeDto,
+    ) -> impl Future<Output = Result<RegisterNodeResponse, Failure>> + Send;
+
+    /// Finds the node a key belongs to ([`Failure::unknown_key`] when none;
+    /// [`Failure::permission_denied`] for a disabled node).
+    fn authenticate(
+        &self,
+        key: &Secret,
+    ) -> impl Future<Output = Result<Self::Node, Failure>> + Send;
+
+    /// `POST /node/heartbeat`, `Heartbeat`.
+    fn heartbeat(
+        &self,
+        node: &Self::Node,
+        body: NodeHeartbeatDto,
+    ) -> impl Future<Output = Result<HeartbeatResponse, Failure>> + Send;
+
+    /// `POST /node/usage`, `ReportUsage`.
+    fn report_usage(
+        &self,
+        node: &Self::Node,
+        body: NodeUsageDto,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// `POST /node/outbound-usage`, `ReportOutboundUsage`.
+    fn report_outbound_usage(
+        &self,
+        node: &Self::Node,
+        body: NodeOutboundUsageDto,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// `POST /node/session-events`, `ReportSessionEvents`.
+    fn report_session_events(
+        &self,
+        node: &Self::Node,
+        body: SessionEventsDto,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// `GET /node/config/latest`, `GetLatestConfig`.
+    fn latest_config(
+        &self,
+        node: &Self::Node,
+    ) -> impl Future<Output = Result<NodeConfig, Failure>> + Send;
+
+    /// `POST /node/config/applied`, `ConfirmConfigApplied`.
+    fn config_applied(
+        &self,
+        node: &Self::Node,
+        body: NodeConfigAppliedDto,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// `POST /node/error`, `ReportError`.
+    fn report_error(
+        &self,
+        node: &Self::Node,
+        body: NodeErrorDto,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// `ReportNodeStats` (gRPC only).
+    fn report_node_stats(
+        &self,
+        node: &Self::Node,
+        stats: NodeStats,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+}
+
+macro_rules! request_enum {
+    ($($e:ident,)*) => {
+        /// One decoded HTTP request of any route.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Request {
+            $(
+                #[doc = concat!("[`", stringify!($e), "`]")]
+                $e($e),
+            )*
+        }
+
+        impl Request {
+            /// The endpoint's name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.name,)*
+                }
+            }
+
+            /// Decodes `request` as the route named `name` (from [`route`]).
+            pub fn decode(name: &str, request: &http::Request<Bytes>) -> Result<Self, Failure> {
+                $(
+                    if name == $e::METADATA.name {
+                        return $e::try_from_http_request(request)
+                            .map(Self::$e)
+                            .map_err(failure_for);
+                    }
+                )*
+                Err(not_found(request.method(), request.uri().path()))
+            }
+        }
+    };
+}
+
+crate::__with_core_endpoints!(request_enum);
+
+fn not_found(method: &Method, path: &str) -> Failure {
+    // Express's text for an unrouted request; a wrong method is a 404 too.
+    Failure::not_found(format!("Cannot {method} {path}"))
+}
+
+fn failure_for(err: FromRequestError) -> Failure {
+    match err {
+        FromRequestError::Path(path) => Failure::not_found(format!("Cannot route {path}")),
+        FromRequestError::Body(e) => Failure::invalid_argument(e.to_string()),
+        other => Failure::invalid_argument(other.to_string()),
+    }
+}
+
+/// Finds the route of `request` by method and path (Express's rules: case-insensitive, one
+/// trailing `/` ignored, a wrong method is `404`). Returns its endpoint name.
+pub fn route(request: &http::Request<Bytes>) -> Result<&'static str, Failure> {
+    match registry().lookup(request.method(), request.uri().path()) {
+        Lookup::Found(route) => Ok(route.metadata.name),
+        _ => Err(not_found(request.method(), request.uri().path())),
+    }
+}
+
+/// Whether the route named `name` needs the node's key (all but registration).
+pub fn requires_key(name: &str) -> bool {
+    name != RegisterNode::METADATA.name
+}
+
+/// Answers one HTTP request with `backend`: routing, the key, the body, the call.
+pub async fn handle_http<B: CoreBackend + ?Sized>(
+    backend: &B,
+    request: &http::Request<Bytes>,
+) -> http::Response<Bytes> {
+    match dispatch(backend, request).await {
+        Ok(response) => response,
+        Err(failure) => failure.to_http_response(),
+    }
+}
+
+fn respond<E: Endpoint>(body: &E::Response) -> Result<http::Response<Bytes>, Failure> {
+    let status = if E::METADATA.method == Method::POST {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    response::encode(status, body).map_err(|e| Failure::internal(e.to_string()))
+}
+
+async fn dispatch<B: CoreBackend + ?Sized>(
+    backend: &B,
+    request: &http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, Failure> {
+    let name = route(request)?;
+    if !requires_key(name) {
+        return match Request::decode(name, request)? {
+            Request::RegisterNode(call) => {
+                respond::<RegisterNode>(&backend.register(call.body).await?)
+            }
+            _ => Err(not_found(request.method(), request.uri().path())),
+        };
+    }
+    let key = auth::key_from_headers(request.headers()).ok_or_else(Failure::missing_key)?;
+    let node = backend.authenticate(&key).await?;
+    let ok = OkResponse::default();
+    match Request::decode(name, request)? {
+        Request::RegisterNode(call) => respond::<RegisterNode>(&backend.register(call.body).await?),
+        Request::Heartbeat(call) => {
+            respond::<Heartbeat>(&backend.heartbeat(&node, call.body).await?)
+        }
+        Request::ReportUsage(call) => {
+            backend.report_usage(&node, call.body).await?;
+            respond::<ReportUsage>(&ok)
+        }
+        Request::ReportOutboundUsage(call) => {
+            backend.report_outbound_usage(&node, call.body).await?;
+            respond::<ReportOutboundUsage>(&ok)
+        }
+        Request::ReportSessionEvents(call) => {
+            backend.report_session_events(&node, call.body).await?;
+            respond::<ReportSessionEvents>(&ok)
+        }
+        Request::GetLatestConfig(_) => {
+            respond::<GetLatestConfig>(&backend.latest_config(&node).await?)
+        }
+        Request::ConfirmConfigApplied(call) => {
+            backend.config_applied(&node, call.body).await?;
+            respond::<ConfirmConfigApplied>(&ok)
+        }
+        Request::ReportError(call) => {
+            backend.report_error(&node, call.body).await?;
+            respond::<ReportError>(&ok)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_render_as_nest_bodies() {
+        let body = Failure::invalid_argument("revision: bad").to_error_response();
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"message":["revision: bad"],"error":"Bad Request","statusCode":400}"#
+        );
+        let body = Failure::unknown_key().to_error_response();
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"message":"invalid node auth key","error":"Unauthorized","statusCode":401}"#
+        );
+        let response = Failure::internal("db down").to_http_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.body().as_ref(),
+            br#"{"message":"Internal server error","statusCode":500}"#
+        );
+    }
+
+    #[test]
+    fn routes_follow_express() {
+        let req = |method: Method, path: &str| {
+            let mut r = http::Request::new(Bytes::new());
+            *r.method_mut() = method;
+            *r.uri_mut() = path.parse().unwrap();
+            r
+        };
+        assert_eq!(
+            route(&req(Method::POST, "/node/heartbeat")),
+            Ok("Heartbeat")
+        );
+        assert_eq!(
+            route(&req(Method::POST, "/Node/Heartbeat/")),
+            Ok("Heartbeat")
+        );
+        assert_eq!(
+            route(&req(Method::GET, "/node/config/latest?x=1")),
+            Ok("GetLatestConfig")
+        );
+        let err = route(&req(Method::GET, "/node/heartbeat")).unwrap_err();
+        assert_eq!(err.kind, FailureKind::NotFound);
+        assert_eq!(err.message, "Cannot GET /node/heartbeat");
+        assert!(route(&req(Method::POST, "/node/unknown")).is_err());
+        assert!(!requires_key("RegisterNode"));
+        assert!(requires_key("Heartbeat"));
+    }
+}

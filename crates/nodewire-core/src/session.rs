@@ -1,0 +1,86 @@
+//! `POST /node/session-events` (gRPC `ReportSessionEvents`): users going online and offline.
+//!
+//! Core stores them in `session_events`. The document names the enums `VpnProtocol` and
+//! `SessionEventType` but not their values; the labels here are this crate's reading (Nexuma's
+//! protocol list, lowercase; `online` / `offline` from the route's description). Both are open
+//! enums, so any other label decodes and re-encodes unchanged.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::values::{IpAddress, Timestamp};
+
+nodewire_common::open_enum! {
+    /// `VpnProtocol`: the protocol a session used.
+    pub enum VpnProtocol {
+        /// VLESS (xray).
+        Vless = "vless",
+        /// VMess (xray).
+        Vmess = "vmess",
+        /// Trojan (xray).
+        Trojan = "trojan",
+        /// Shadowsocks (xray).
+        Shadowsocks = "shadowsocks",
+        /// Hysteria2.
+        Hysteria2 = "hysteria2",
+        /// MTProto (telemt).
+        Mtproto = "mtproto",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// `SessionEventType`: what happened to the session.
+    pub enum SessionEventType {
+        /// The user came online.
+        Online = "online",
+        /// The user went offline.
+        Offline = "offline",
+    }
+}
+
+/// `SessionEventEntryDto`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionEventEntryDto {
+    /// The user.
+    #[serde(rename = "userId")]
+    pub user_id: u64,
+    /// The protocol.
+    pub protocol: VpnProtocol,
+    /// The event.
+    #[serde(rename = "eventType")]
+    pub event_type: SessionEventType,
+    /// When it happened.
+    #[serde(rename = "occurredAt")]
+    pub occurred_at: Timestamp,
+    /// The user's IP address.
+    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<IpAddress>,
+}
+
+/// `SessionEventsDto`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SessionEventsDto {
+    /// The events, oldest first.
+    pub events: Vec<SessionEventEntryDto>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_labels_pass_through() {
+        let text = r#"{"userId":5,"protocol":"tuic","eventType":"connected","occurredAt":"2026-06-01T00:00:00Z","ipAddress":"198.51.100.4"}"#;
+        let event: SessionEventEntryDto = serde_json::from_str(text).unwrap();
+        assert_eq!(event.protocol.as_str(), "tuic");
+        assert!(!event.event_type.is_known());
+        assert_eq!(serde_json::to_string(&event).unwrap(), text);
+        let known: SessionEventEntryDto = serde_json::from_str(
+            r#"{"userId":5,"protocol":"vless","eventType":"online","occurredAt":"2026-06-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(known.protocol, VpnProtocol::Vless);
+        assert_eq!(known.event_type, SessionEventType::Online);
+        assert!(known.ip_address.is_none());
+    }
+}

@@ -1,0 +1,334 @@
+//! Validated values shared by several bodies: [`Timestamp`], [`IpAddress`],
+//! [`RegistrationCode`], and the [`ValidationError`] they fail with.
+//!
+//! Each is a newtype that cannot hold a bad value and keeps the exact text it was built from,
+//! so a decoded body re-encodes unchanged (`+03:00` stays `+03:00`, `::1` stays `::1`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A value that failed validation: which field and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// The field (JSON name) that is wrong.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// A failure of `field`.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! string_schema {
+    ($ty:ident, $schema:tt) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+
+macro_rules! text_newtype {
+    ($ty:ident) => {
+        impl $ty {
+            /// The text, as received or built.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> String {
+                value.0
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = ValidationError;
+            fn try_from(text: String) -> Result<Self, ValidationError> {
+                Self::new(text)
+            }
+        }
+
+        impl TryFrom<&str> for $ty {
+            type Error = ValidationError;
+            fn try_from(text: &str) -> Result<Self, ValidationError> {
+                Self::new(text)
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = ValidationError;
+            fn from_str(text: &str) -> Result<Self, ValidationError> {
+                Self::new(text)
+            }
+        }
+    };
+}
+
+/// An ISO 8601 date-time with a time zone (the RFC 3339 profile), kept as text:
+/// `recordedAt` and `occurredAt`.
+///
+/// JavaScript's `Date.prototype.toISOString()` (`2026-06-01T12:00:00.000Z`) is the form a
+/// Node.js agent sends; any offset (`+03:00`) and any number of fraction digits are accepted.
+/// A date alone or a time without a zone is refused: it names no instant.
+///
+/// ```
+/// use nodewire_core::values::Timestamp;
+/// let t = Timestamp::new("2026-06-01T15:00:00+03:00").unwrap();
+/// assert_eq!(t.as_str(), "2026-06-01T15:00:00+03:00");
+/// assert_eq!(t.to_utc().to_rfc3339(), "2026-06-01T12:00:00+00:00");
+/// assert!(Timestamp::new("2026-06-01").is_err());
+/// assert!(Timestamp::new("2026-02-30T00:00:00Z").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Timestamp(String);
+
+string_schema!(Timestamp, {
+    "type": "string",
+    "format": "date-time",
+    "description": "An ISO 8601 date-time with a time zone (RFC 3339), e.g. 2026-06-01T12:00:00.000Z."
+});
+
+text_newtype!(Timestamp);
+
+impl Timestamp {
+    /// The rule, as the error message states it.
+    pub const RULE: &'static str =
+        "must be an ISO 8601 date-time with a time zone, such as 2026-06-01T12:00:00.000Z";
+
+    /// Validates a timestamp.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        Self::for_field("timestamp", text)
+    }
+
+    /// Validates a timestamp, naming `field` in the error.
+    pub fn for_field(
+        field: &'static str,
+        text: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        let text = text.into();
+        match DateTime::parse_from_rfc3339(&text) {
+            Ok(_) => Ok(Self(text)),
+            Err(e) => Err(ValidationError::new(
+                field,
+                format!("{} (`{text}`: {e})", Self::RULE),
+            )),
+        }
+    }
+
+    /// The instant in `toISOString()` form: UTC, milliseconds, `Z`.
+    pub fn from_utc(instant: DateTime<Utc>) -> Self {
+        Self(instant.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    /// The current time, in `toISOString()` form.
+    pub fn now() -> Self {
+        Self::from_utc(DateTime::<Utc>::from(std::time::SystemTime::now()))
+    }
+
+    /// The instant with the offset it was written with.
+    pub fn to_datetime(&self) -> DateTime<FixedOffset> {
+        // Validated at construction; the fallback is never taken.
+        DateTime::parse_from_rfc3339(&self.0).unwrap_or_default()
+    }
+
+    /// The instant in UTC.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        self.to_datetime().with_timezone(&Utc)
+    }
+}
+
+/// An IPv4 or IPv6 address, kept as text (`ip`, `ipAddress`).
+///
+/// ```
+/// use nodewire_core::values::IpAddress;
+/// assert_eq!(IpAddress::new("2001:db8::1").unwrap().addr().to_string(), "2001:db8::1");
+/// assert!(IpAddress::new("example.com").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IpAddress(String);
+
+string_schema!(IpAddress, {
+    "type": "string",
+    "description": "An IPv4 or IPv6 address.",
+    "anyOf": [{ "format": "ipv4" }, { "format": "ipv6" }]
+});
+
+text_newtype!(IpAddress);
+
+impl IpAddress {
+    /// The rule, as the error message states it.
+    pub const RULE: &'static str = "must be an IPv4 or IPv6 address";
+
+    /// Validates an address.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        Self::for_field("ip", text)
+    }
+
+    /// Validates an address, naming `field` in the error.
+    pub fn for_field(
+        field: &'static str,
+        text: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        let text = text.into();
+        if text.parse::<std::net::IpAddr>().is_ok() {
+            Ok(Self(text))
+        } else {
+            Err(ValidationError::new(
+                field,
+                format!("{} (got `{text}`)", Self::RULE),
+            ))
+        }
+    }
+
+    /// The parsed address.
+    pub fn addr(&self) -> std::net::IpAddr {
+        // Validated at construction; the fallback is never taken.
+        self.0
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+}
+
+impl From<std::net::IpAddr> for IpAddress {
+    fn from(addr: std::net::IpAddr) -> Self {
+        Self(addr.to_string())
+    }
+}
+
+/// The code a node registers with (`RegisterNodeDto.code`): not empty, no surrounding
+/// whitespace.
+///
+/// ```
+/// use nodewire_core::values::RegistrationCode;
+/// assert!(RegistrationCode::new("fra-1").is_ok());
+/// assert!(RegistrationCode::new(" ").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RegistrationCode(String);
+
+string_schema!(RegistrationCode, {
+    "type": "string",
+    "description": "The registration code the panel issued for the node.",
+    "minLength": 1,
+    "pattern": "^\\S(.*\\S)?$"
+});
+
+text_newtype!(RegistrationCode);
+
+impl RegistrationCode {
+    /// The rule, as the error message states it.
+    pub const RULE: &'static str = "must not be empty or start or end with whitespace";
+
+    /// Validates a code.
+    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
+        let text = text.into();
+        if text.is_empty() || text.trim() != text {
+            Err(ValidationError::new("code", Self::RULE))
+        } else {
+            Ok(Self(text))
+        }
+    }
+}
+
+impl fmt::Debug for RegistrationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RegistrationCode(\"[redacted]\")")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_keep_their_text_and_refuse_what_names_no_instant() {
+        for good in [
+            "2026-06-01T12:00:00.000Z",
+            "2026-06-01T12:00:00Z",
+            "2026-06-01T12:00:00.123456789+03:00",
+            "2026-06-01t12:00:00z",
+        ] {
+            let t = Timestamp::new(good).unwrap();
+            assert_eq!(t.as_str(), good);
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(json, format!("\"{good}\""));
+        }
+        for bad in [
+            "",
+            "2026-06-01",
+            "2026-06-01T12:00:00",
+            "2026-13-01T00:00:00Z",
+            "2026-06-01T25:00:00Z",
+            "yesterday",
+            "1780315200",
+        ] {
+            let err = Timestamp::for_field("recordedAt", bad).unwrap_err();
+            assert_eq!(err.field, "recordedAt");
+            assert!(err.to_string().contains("ISO 8601"), "{err}");
+        }
+        let err = serde_json::from_str::<Timestamp>("\"2026-06-01\"").unwrap_err();
+        assert!(err.to_string().contains("ISO 8601"));
+    }
+
+    #[test]
+    fn timestamps_from_instants_look_like_to_iso_string() {
+        let t = Timestamp::from_utc(DateTime::from_timestamp(1_780_315_200, 5_000_000).unwrap());
+        assert_eq!(t.as_str(), "2026-06-01T12:00:00.005Z");
+        assert_eq!(t.to_utc().timestamp(), 1_780_315_200);
+        assert!(Timestamp::new(Timestamp::now().as_str()).is_ok());
+    }
+
+    #[test]
+    fn ip_addresses_and_codes() {
+        assert!(IpAddress::new("10.0.0.1").is_ok());
+        assert!(IpAddress::new("::ffff:10.0.0.1").is_ok());
+        assert!(IpAddress::new("10.0.0.256").is_err());
+        assert!(IpAddress::new("[::1]").is_err());
+        assert!(IpAddress::new("").is_err());
+        assert_eq!(
+            IpAddress::for_field("ipAddress", "x").unwrap_err().field,
+            "ipAddress"
+        );
+        assert!(RegistrationCode::new("").is_err());
+        assert!(RegistrationCode::new("a b").is_ok());
+        assert!(RegistrationCode::new("a ").is_err());
+        assert_eq!(
+            format!("{:?}", RegistrationCode::new("s3cret").unwrap()),
+            "RegistrationCode(\"[redacted]\")"
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Dash's error body `{"code","message"}` and the failures a call can end in
+//! (Dash `internal/http/httperr/httperr.go`, EiluneKit `http/response`; contract §9).
+
+use bytes::Bytes;
+use http::{HeaderValue, StatusCode, header};
+use nodewire_common::DecodeError;
+use nodewire_common::error::from_slice;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+nodewire_common::open_enum! {
+    /// `code` of Dash's error body, for the node routes.
+    pub enum ErrorCode {
+        /// 400: malformed JSON, a type mismatch (a negative number into an unsigned field,
+        /// `1.5` into an integer), trailing data.
+        InvalidRequest = "invalid_request",
+        /// 401: `X-Node-Secret` missing, empty, or not any node's secret.
+        Unauthorized = "unauthorized",
+        /// 404: no such API path.
+        NotFound = "not_found",
+        /// 405: not `POST` (with `Allow`).
+        MethodNotAllowed = "method_not_allowed",
+        /// 413: the body exceeds 1 MiB.
+        BodyTooLarge = "body_too_large",
+        /// 415: a non-empty body whose media type is not `application/json`.
+        UnsupportedMediaType = "unsupported_media_type",
+        /// 422: the report failed a semantic check (the cause is never exposed).
+        InvalidMetrics = "invalid_metrics",
+        /// 422: the static body failed a semantic check.
+        InvalidStaticPayload = "invalid_static_payload",
+        /// 429: too many requests from one /24 (IPv4) or /40 (IPv6).
+        RateLimited = "rate_limited",
+        /// 503: database, cache or identity file failure.
+        ServiceUnavailable = "service_unavailable",
+        /// 500: anything unexpected.
+        InternalError = "internal_error",
+    }
+}
+
+impl ErrorCode {
+    /// The status Dash sends with this code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::InvalidMetrics | Self::InvalidStaticPayload => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::InternalError | Self::_Unknown(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The fixed message Dash sends with this code.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid request",
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound => "resource not found",
+            Self::MethodNotAllowed => "method not allowed",
+            Self::BodyTooLarge => "request body too large",
+            Self::UnsupportedMediaType => "content-type must be application/json",
+            Self::InvalidMetrics => "invalid metrics",
+            Self::InvalidStaticPayload => "invalid static payload",
+            Self::RateLimited => "too many requests",
+            Self::ServiceUnavailable => "service unavailable",
+            Self::InternalError | Self::_Unknown(_) => "internal error",
+        }
+    }
+}
+
+/// Dash's error body, `{"code":"…","message":"…"}` followed by a newline, with
+/// `Content-Type: application/json; charset=utf-8`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code; match on this.
+    pub code: ErrorCode,
+    /// Human-readable text (fixed per code).
+    pub message: String,
+}
+
+impl ErrorBody {
+    /// The body Dash sends for `code`, with its fixed message.
+    pub fn new(code: ErrorCode) -> Self {
+        let message = code.message().to_owned();
+        Self { code, message }
+    }
+
+    /// The whole response: the code's status, the JSON content type, the body and a newline
+    /// (Go's `json.Encoder`); `allow` becomes the `Allow` header (405).
+    pub fn into_response(self, allow: Option<&'static str>) -> http::Response<Bytes> {
+        let status = self.code.status();
+        let mut response = json_response(status, &self);
+        if let Some(allow) = allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+/// The content type of every JSON body Dash writes.
+pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// A JSON response as Dash writes it: compact JSON, a trailing newline,
+/// `application/json; charset=utf-8`.
+pub fn json_response<T: Serialize>(status: StatusCode, body: &T) -> http::Response<Bytes> {
+    let mut bytes = serde_json::to_vec(body).unwrap_or_else(|_| {
+        br#"{"code":"internal_error","message":"internal server error"}"#.to_vec()
+    });
+    bytes.push(b'\n');
+    let mut response = http::Response::new(Bytes::from(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(JSON_CONTENT_TYPE),
+    );
+    response
+}
+
+/// A call that did not succeed. For the agent only `200 OK` is success; anything else fails
+/// the target for this round.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Dash answered with its error body.
+    #[error("Dash error {status}: {} ({})", .body.code, .body.message)]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The error body.
+        body: ErrorBody,
+    },
+    /// A status other than 200 without Dash's error body (a proxy, say).
+    #[error("HTTP {status} from the Dash endpoint")]
+    Status {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body as text (lossy UTF-8, cut at 512 characters).
+        body: String,
+    },
+    /// A 200 whose body did not decode.
+    #[error("cannot decode the Dash response {0}")]
+    Decode(#[from] DecodeError),
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Decode(_) => None,
+        }
+    }
+
+    /// The error code, when Dash sent its error body.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Self::Api { body, .. } => Some(&body.code),
+            _ => None,
+        }
+    }
+
+    /// The failure for a non-200 response.
+    pub fn from_response(status: StatusCode, body: &[u8]) -> Self {
+        match from_slice::<ErrorBody>(body) {
+            Ok(body) => Self::Api { status, body },
+            Err(_) => Self::Status {
+                status,
+                body: String::from_utf8_lossy(body).chars().take(512).collect(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_match_dash() {
+        let r = ErrorBody::new(ErrorCode::Unauthorized).into_response(None);
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            r.body().as_ref(),
+            b"{\"code\":\"unauthorized\",\"message\":\"unauthorized\"}\n"
+        );
+        assert_eq!(r.headers()[header::CONTENT_TYPE], JSON_CONTENT_TYPE);
+        let r = ErrorBody::new(ErrorCode::MethodNotAllowed).into_response(Some("POST"));
+        assert_eq!(r.headers()[header::ALLOW], "POST");
+        assert_eq!(
+            ErrorBody::new(ErrorCode::BodyTooLarge).message,
+            "request body too large"
+        );
+    }
+
+    #[test]
+    fn failures_keep_what_arrived() {
+        let e = Error::from_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            b"{\"code\":\"invalid_metrics\",\"message\":\"invalid metrics\"}\n",
+        );
+        assert_eq!(e.code(), Some(&ErrorCode::InvalidMetrics));
+        let e = Error::from_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
+        assert!(matches!(e, Error::Status { ref body, .. } if body.contains("bad gateway")));
+        assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
+    }
+}

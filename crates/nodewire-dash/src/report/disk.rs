@@ -1,0 +1,320 @@
+//! `metrics.disk` (`Disk`, `DiskPhysical`, `DiskLogical`, `DiskFilesystem`, `DiskBaseIO`,
+//! `DiskSMART`, `types.go:69-199`; upstream `docs/api_disk.md`).
+//!
+//! Four views of storage: `physical` (block devices with IO counters), `logical` (capacity of
+//! disks, md arrays, ZFS pools, LVM), `filesystems` (mount points) and `base_io` (the IO view
+//! Dash charts), plus SMART state read from a root-written cache. Runtime entries carry no
+//! totals; those are in [`StaticDisk`](crate::static_info::StaticDisk).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Status;
+use super::raid::Health;
+use crate::Timestamp;
+use crate::serde_util::{is_zero_f64, is_zero_i64, is_zero_u64};
+
+nodewire_common::open_enum! {
+    /// The kind of a logical (capacity) entry (`disk_kind.go:23-81`; the docs also list
+    /// `raid` and `lvm_lv`).
+    pub enum LogicalKind {
+        /// A plain disk or partition (`ref` prefix `disk:`).
+        Disk = "disk",
+        /// A RAID device found without md metadata.
+        Raid = "raid",
+        /// A Linux md array (`raid:`).
+        RaidMd = "raid_md",
+        /// A ZFS pool (`zfs:`).
+        ZfsPool = "zfs_pool",
+        /// An LVM volume group (`lvm_vg:`).
+        LvmVg = "lvm_vg",
+        /// An LVM thin pool (`lvm_thinpool:`).
+        LvmThinpool = "lvm_thinpool",
+        /// An LVM logical volume.
+        LvmLv = "lvm_lv",
+        /// A Ceph pool.
+        CephPool = "ceph_pool",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The kind of a `base_io` entry (`disk_baseio.go`).
+    pub enum BaseIoKind {
+        /// A physical disk (used when no logical entry has an IO source).
+        Physical = "physical",
+        /// An md array.
+        Raid = "raid",
+        /// A ZFS or Ceph pool.
+        Logical = "logical",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The role of a static `base_io` entry: the one holding the most important filesystem is
+    /// `primary`.
+    pub enum BaseIoRole {
+        /// The main IO device.
+        Primary = "primary",
+        /// Any other.
+        Secondary = "secondary",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// A SMART device's health verdict (`smartctl`). Separate from the collection
+    /// [`Status`]: `status: ok` with `health: failed` means the disk is failing.
+    pub enum SmartHealth {
+        /// The self-assessment passed.
+        Passed = "passed",
+        /// The self-assessment failed.
+        Failed = "failed",
+    }
+}
+
+/// `metrics.disk` (`Disk`). The four arrays are always sent, `[]` when empty.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Disk {
+    /// Block devices with IO counters. On Linux whole disks only (loop, ram, zram, fd, sr
+    /// dropped; md and dm appear in `logical` / `base_io`); elsewhere every device gopsutil
+    /// lists (Windows drive letters `C:`, macOS `disk0`).
+    pub physical: Vec<DiskPhysical>,
+    /// Capacity views.
+    pub logical: Vec<DiskLogical>,
+    /// Mount points.
+    pub filesystems: Vec<DiskFilesystem>,
+    /// The IO view Dash charts: entries for logical kinds with an IO source (md →
+    /// `raid`, ZFS/Ceph → `logical`), else one `physical` entry per physical disk.
+    pub base_io: Vec<DiskBaseIo>,
+    /// SMART state. Sent by 0.2.3 (`{"status":"no_cache","devices":[]}` without a cache),
+    /// absent from older agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smart: Option<DiskSmart>,
+}
+
+/// One block device (`DiskPhysical` with the embedded `DiskIO` fields inlined).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DiskPhysical {
+    /// Kernel name (`vda`, `sda`, Windows `C:`, macOS `disk0`).
+    pub name: String,
+    /// `/dev/<name>`; omitted on Windows and when the name contains `/`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `disk:<name>`, the id SMART devices point to.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Bytes read since boot (cumulative).
+    pub read_bytes: u64,
+    /// Bytes written since boot (cumulative).
+    pub write_bytes: u64,
+    /// Read rate, bytes/s, rounded up; 0 on the first sample.
+    pub read_rate_bytes_per_sec: f64,
+    /// Write rate, bytes/s, rounded up; 0 on the first sample.
+    pub write_rate_bytes_per_sec: f64,
+    /// All operations, ops/s, rounded up (rounded separately, so it may differ from
+    /// `read_iops + write_iops`).
+    pub iops: f64,
+    /// Reads, ops/s, rounded up.
+    pub read_iops: f64,
+    /// Writes, ops/s, rounded up.
+    pub write_iops: f64,
+    /// Busy fraction of the interval, ratio `0..=1` (clamped).
+    pub util_ratio: f64,
+    /// Average queue depth (weighted IO ms / elapsed ms), not clamped.
+    pub queue_length: f64,
+    /// Average wait per operation beyond service time, milliseconds, rounded up to 3 decimals.
+    pub wait_ms: f64,
+    /// Average service time per operation, milliseconds, rounded up to 3 decimals.
+    pub service_ms: f64,
+}
+
+/// A capacity view (`DiskLogical`). No `total` at runtime: `used + free` only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskLogical {
+    /// What it is.
+    pub kind: LogicalKind,
+    /// Device or pool name (`vda`, `md0`, `tank`).
+    pub name: String,
+    /// `/dev/...` path, when there is one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `<kind>:<name>` id (`disk:vda`, `raid:md0`, `zfs:tank`).
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Used bytes.
+    pub used: u64,
+    /// Free bytes.
+    pub free: u64,
+    /// `used / (used + free)`, ratio `0..=1`.
+    pub used_ratio: f64,
+    /// Array or pool health, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<Health>,
+}
+
+/// A mount point (`DiskFilesystem`). No total or type at runtime (see
+/// [`StaticDiskFilesystem`](crate::static_info::StaticDiskFilesystem)).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DiskFilesystem {
+    /// The path the usage was read for.
+    pub path: String,
+    /// Source device (`/dev/vda`, Windows `C:`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device: String,
+    /// Mount point.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mountpoint: String,
+    /// Used bytes.
+    pub used: u64,
+    /// Free bytes.
+    pub free: u64,
+    /// Used fraction, ratio `0..=1`.
+    pub used_ratio: f64,
+    /// Used inodes (0 where the filesystem has none, such as NTFS).
+    pub inodes_used: u64,
+    /// Free inodes.
+    pub inodes_free: u64,
+    /// Used fraction of inodes, ratio `0..=1`.
+    pub inodes_used_ratio: f64,
+}
+
+/// One entry of the IO view (`DiskBaseIO`). Note the key order differs from
+/// [`DiskPhysical`] (`read_iops, write_iops, iops`), and zero counters are omitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskBaseIo {
+    /// Where the numbers come from.
+    pub kind: BaseIoKind,
+    /// Device or pool name.
+    pub name: String,
+    /// `/dev/...` path, when there is one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `<kind>:<name>` id.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Bytes read since boot; omitted when 0 (pools have no cumulative counters).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub read_bytes: u64,
+    /// Bytes written since boot; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub write_bytes: u64,
+    /// Read rate, bytes/s, rounded up.
+    pub read_rate_bytes_per_sec: f64,
+    /// Write rate, bytes/s, rounded up.
+    pub write_rate_bytes_per_sec: f64,
+    /// Reads, ops/s, rounded up.
+    pub read_iops: f64,
+    /// Writes, ops/s, rounded up.
+    pub write_iops: f64,
+    /// All operations, ops/s, rounded up.
+    pub iops: f64,
+    /// Busy fraction, ratio `0..=1`; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub util_ratio: f64,
+    /// Average queue depth; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub queue_length: f64,
+    /// Wait per operation, milliseconds; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub wait_ms: f64,
+    /// Service time per operation, milliseconds; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub service_ms: f64,
+}
+
+/// SMART state from the root-written cache (`DiskSMART`; `/run/ithiltir-node/smart.json`,
+/// Windows `%ProgramData%\Ithiltir-node\smart.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskSmart {
+    /// Collection state: `no_cache` without a cache, `stale` when its TTL expired (devices
+    /// kept), `not_found` for `ok` with no devices.
+    pub status: Status,
+    /// When the cache was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    /// The cache's time to live, seconds; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub ttl_seconds: i64,
+    /// One entry per disk; `[]` when none.
+    pub devices: Vec<DiskSmartDevice>,
+}
+
+impl DiskSmart {
+    /// What the agent sends without a SMART cache: `{"status":"no_cache","devices":[]}`.
+    pub fn no_cache() -> Self {
+        Self {
+            status: Status::NoCache,
+            updated_at: None,
+            ttl_seconds: 0,
+            devices: Vec::new(),
+        }
+    }
+}
+
+/// One disk's SMART data (`DiskSMARTDevice`). Values that could not be read are omitted, never
+/// sent as 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskSmartDevice {
+    /// The matching `physical[].ref` / `logical[].ref`, only when it can be matched safely.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Device name (`sda`, `nvme0`).
+    pub name: String,
+    /// `/dev/...` path.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `smartctl` device type (`sat`, `nvme`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_type: String,
+    /// Protocol (`ATA`, `NVMe`, `SCSI`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub protocol: String,
+    /// Model name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub model: String,
+    /// Serial number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub serial: String,
+    /// World wide name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wwn: String,
+    /// Who read it (`smartctl`).
+    pub source: String,
+    /// Collection state for this device (`ok`, `standby`, …).
+    pub status: Status,
+    /// `smartctl`'s exit status bits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_status: Option<i64>,
+    /// The health verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<SmartHealth>,
+    /// Temperature, °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temp_c: Option<f64>,
+    /// Power-on time, hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_on_hours: Option<u64>,
+    /// NVMe endurance used, **percent `0..=100`** (not a ratio; may exceed 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_used_percent: Option<f64>,
+    /// The raw NVMe critical warning bitset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical_warning: Option<u64>,
+    /// Media errors. Accepted by newer Dash versions; no released agent sends it yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_errors: Option<u64>,
+    /// ATA attributes currently failing; omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing_attrs: Vec<DiskSmartAttr>,
+}
+
+/// A failing ATA SMART attribute (`DiskSMARTAttr`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskSmartAttr {
+    /// Attribute id (`5`); omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub id: i64,
+    /// Attribute name (`Reallocated_Sector_Ct`).
+    pub name: String,
+    /// `smartctl`'s `WHEN_FAILED` (`FAILING_NOW`, `In_the_past`).
+    pub when_failed: String,
+}

@@ -1,0 +1,148 @@
+//! `NodeReport`: the runtime metrics an agent posts to `/api/node/metrics`
+//! (Ithiltir-node `internal/metrics/types.go`, contract §2).
+//!
+//! The ten metric groups of [`Snapshot`] live in one module each. Field docs give the unit of
+//! every number: bytes, bytes/s, ops/s, ratio `0..=1`, percent `0..=100`, milliseconds,
+//! microseconds, CPU-seconds.
+//!
+//! Presence follows the 0.2.3 agent exactly: keys it always writes are plain fields (arrays it
+//! writes as `[]`, never `null`); keys under Go's `omitempty` are omitted when zero or empty;
+//! pointer fields are `Option`s omitted when absent. `pressure`, `thermal` and `disk.smart` are
+//! always written by 0.2.3 but missing from older agents, so they are `Option`s too.
+
+pub mod cpu;
+pub mod disk;
+pub mod memory;
+pub mod network;
+pub mod pressure;
+pub mod raid;
+pub mod system;
+pub mod thermal;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use cpu::{Cpu, CpuTimes};
+pub use disk::{
+    BaseIoKind, BaseIoRole, Disk, DiskBaseIo, DiskFilesystem, DiskLogical, DiskPhysical, DiskSmart,
+    DiskSmartAttr, DiskSmartDevice, LogicalKind, SmartHealth,
+};
+pub use memory::Memory;
+pub use network::NetIo;
+pub use pressure::{Pressure, PressureResource, PressureStats};
+pub use raid::{Health, MemberState, Raid, RaidArray, RaidMember};
+pub use system::{Connections, Processes, System};
+pub use thermal::{SensorKind, Thermal, ThermalSensor};
+
+use crate::Timestamp;
+
+nodewire_common::open_enum! {
+    /// The collection state of a section (SMART, a SMART device, thermal, a thermal sensor, a
+    /// pressure resource), `types.go:10-22`. It says whether data could be read, not whether the
+    /// hardware is healthy.
+    pub enum Status {
+        /// Read successfully.
+        Ok = "ok",
+        /// Part of the data was read.
+        Partial = "partial",
+        /// Not available on this platform (all pressure resources off Linux, thermal on macOS).
+        Unsupported = "unsupported",
+        /// Nothing to report (no sensors, no PSI lines, no SMART devices).
+        NotFound = "not_found",
+        /// The agent lacks the permission to read it.
+        NoPermission = "no_permission",
+        /// Reading timed out.
+        Timeout = "timeout",
+        /// Reading failed.
+        Error = "error",
+        /// SMART: the root-written cache file does not exist.
+        NoCache = "no_cache",
+        /// SMART: the cache expired; the last devices are kept.
+        Stale = "stale",
+        /// SMART: `smartctl` is not installed.
+        NoTool = "no_tool",
+        /// SMART: the disk is spun down.
+        Standby = "standby",
+    }
+}
+
+/// The body of `POST /api/node/metrics` (`metrics.NodeReport`, `types.go:310-315`).
+///
+/// ```
+/// let body = std::fs::read("tests/fixtures/live-push/003-metrics.request.json").unwrap();
+/// let report: nodewire_dash::NodeReport = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(report.hostname, "vm");
+/// assert_eq!(report.metrics.network[0].name, "eth0");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NodeReport {
+    /// The agent version, strict SemVer without `v` (`0.2.3`). Dash refuses anything else
+    /// with `422 invalid_metrics`.
+    pub version: String,
+    /// Host name (`host.Info().Hostname` trimmed, then `os.Hostname()`, then `unknown`).
+    pub hostname: String,
+    /// Time of the last fast sample (not the send time). Dash replaces it with its receive
+    /// time and keeps this one as `sent_at`.
+    pub timestamp: Timestamp,
+    /// The ten metric groups.
+    pub metrics: Snapshot,
+}
+
+/// The ten metric groups, in the agent's key order (`Snapshot`, `types.go:297-308`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Snapshot {
+    /// Usage, load averages, cumulative CPU times.
+    pub cpu: Cpu,
+    /// Memory and swap in bytes.
+    pub memory: Memory,
+    /// Block devices, capacity views, filesystems, the IO view and SMART.
+    pub disk: Disk,
+    /// Selected interfaces, sorted by name; `[]` when none.
+    pub network: Vec<NetIo>,
+    /// Liveness and uptime.
+    pub system: System,
+    /// Process count.
+    pub processes: Processes,
+    /// TCP and UDP socket counts.
+    pub connections: Connections,
+    /// Linux pressure stall information; every resource `unsupported` elsewhere. Sent by 0.2.3,
+    /// absent from older agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressure: Option<Pressure>,
+    /// Software RAID (md, ZFS); `supported: false` off Linux.
+    pub raid: Raid,
+    /// Temperature sensors. Sent by 0.2.3, absent from older agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thermal: Option<Thermal>,
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<NodeReport>(),
+        TypeEntry::of::<Snapshot>(),
+        TypeEntry::of::<Cpu>(),
+        TypeEntry::of::<CpuTimes>(),
+        TypeEntry::of::<Memory>(),
+        TypeEntry::of::<Disk>(),
+        TypeEntry::of::<DiskPhysical>(),
+        TypeEntry::of::<DiskLogical>(),
+        TypeEntry::of::<DiskFilesystem>(),
+        TypeEntry::of::<DiskBaseIo>(),
+        TypeEntry::of::<DiskSmart>(),
+        TypeEntry::of::<DiskSmartDevice>(),
+        TypeEntry::of::<DiskSmartAttr>(),
+        TypeEntry::of::<NetIo>(),
+        TypeEntry::of::<System>(),
+        TypeEntry::of::<Processes>(),
+        TypeEntry::of::<Connections>(),
+        TypeEntry::of::<Pressure>(),
+        TypeEntry::of::<PressureResource>(),
+        TypeEntry::of::<PressureStats>(),
+        TypeEntry::of::<Raid>(),
+        TypeEntry::of::<RaidArray>(),
+        TypeEntry::of::<RaidMember>(),
+        TypeEntry::of::<Thermal>(),
+        TypeEntry::of::<ThermalSensor>(),
+    ]);
+}

@@ -1,0 +1,74 @@
+//! `metrics.raid` (`Raid`, `RaidArray`, `RaidMember`, `types.go:257-278`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+nodewire_common::open_enum! {
+    /// Array or pool health: `healthy`, `degraded`, `unknown` for md arrays; ZFS-derived
+    /// labels are kept as sent.
+    pub enum Health {
+        /// All members working.
+        Healthy = "healthy",
+        /// A member failed or is missing.
+        Degraded = "degraded",
+        /// Could not tell.
+        Unknown = "unknown",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// The state of one RAID member.
+    pub enum MemberState {
+        /// Working.
+        Up = "up",
+        /// Failed or removed.
+        Down = "down",
+        /// Could not tell.
+        Unknown = "unknown",
+    }
+}
+
+/// Software RAID (`Raid`). Off Linux, `supported` is `false`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Raid {
+    /// RAID is collected on this platform (Linux).
+    pub supported: bool,
+    /// At least one md or ZFS array was found.
+    pub available: bool,
+    /// The arrays; `[]` when none.
+    pub arrays: Vec<RaidArray>,
+}
+
+/// One array (`RaidArray`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RaidArray {
+    /// Array name (`md0`).
+    pub name: String,
+    /// md `array_state` or pool state (`active`, `clean`).
+    pub status: String,
+    /// Active devices (Go `int`).
+    pub active: i64,
+    /// Working devices (Go `int`).
+    pub working: i64,
+    /// Failed devices (Go `int`).
+    pub failed: i64,
+    /// Overall health.
+    pub health: Health,
+    /// The members; `[]` when none.
+    pub members: Vec<RaidMember>,
+    /// The kernel's sync line while a resync or check runs.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sync_status: String,
+    /// Sync progress as text (`"8.5%"`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sync_progress: String,
+}
+
+/// One member (`RaidMember`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RaidMember {
+    /// Member device (`sda1`).
+    pub name: String,
+    /// Its state.
+    pub state: MemberState,
+}

@@ -1,0 +1,238 @@
+//! `Static`: host metadata an agent posts to `/api/node/static`
+//! (Ithiltir-node `internal/metrics/static_types.go`, contract §3).
+//!
+//! The agent sends it after its start-up delay, every 10 s while it is partial or failed
+//! (see [`agent::static_readiness`](crate::agent::static_readiness)), when its fingerprint
+//! changes, and after a connection-refused streak recovers. The body has no wrapper.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Timestamp;
+use crate::report::{BaseIoKind, BaseIoRole, LogicalKind};
+use crate::serde_util::is_zero_u64;
+
+/// The body of `POST /api/node/static` (`metrics.Static`).
+///
+/// ```
+/// let body = std::fs::read("tests/fixtures/live-push/002-static.request.json").unwrap();
+/// let s: nodewire_dash::Static = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(s.system.platform, "debian");
+/// assert_eq!(s.report_interval_seconds, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Static {
+    /// The agent version (strict SemVer, no `v`).
+    pub version: String,
+    /// When the body was built.
+    pub timestamp: Timestamp,
+    /// The push interval rounded up to whole seconds (default 3); Dash refuses `<= 0`.
+    pub report_interval_seconds: i64,
+    /// CPU identity and topology.
+    pub cpu: StaticCpu,
+    /// Memory totals.
+    pub memory: StaticMemory,
+    /// Disk inventory.
+    pub disk: StaticDisk,
+    /// Host identity.
+    pub system: StaticSystem,
+    /// RAID inventory.
+    pub raid: StaticRaid,
+}
+
+/// `cpu` (`StaticCPU`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[doc(alias = "StaticCPU")]
+pub struct StaticCpu {
+    /// From the first `cpu.Info()` entry.
+    pub info: StaticCpuInfo,
+}
+
+/// CPU identity (`StaticCPUInfo`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[doc(alias = "StaticCPUInfo")]
+pub struct StaticCpuInfo {
+    /// Model name, trimmed.
+    pub model_name: String,
+    /// Vendor id (`GenuineIntel`, `AuthenticAMD`), trimmed.
+    pub vendor_id: String,
+    /// Distinct physical package ids; at least 1 when cores are known (Go `int`).
+    pub sockets: i64,
+    /// Physical cores (Go `int`).
+    pub cores_physical: i64,
+    /// Logical CPUs (Go `int`).
+    pub cores_logical: i64,
+    /// Nominal frequency, MHz.
+    pub frequency_mhz: f64,
+}
+
+/// Memory totals (`StaticMemory`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticMemory {
+    /// Physical memory, bytes.
+    pub total: u64,
+    /// Swap, bytes (`0` without swap).
+    pub swap_total: u64,
+}
+
+/// Disk inventory (`StaticDisk`). All four arrays are always sent, `[]` when empty; an early
+/// body (before the slow collector ran) has empty `logical` and `filesystems`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticDisk {
+    /// Copied from the last runtime sample.
+    pub physical: Vec<StaticDiskPhysical>,
+    /// Capacity entries with totals.
+    pub logical: Vec<StaticDiskLogical>,
+    /// Mount points with totals and types.
+    pub filesystems: Vec<StaticDiskFilesystem>,
+    /// Built only from logical entries with an IO source, so a plain single-disk host sends
+    /// `[]` here while its runtime `base_io` has a `physical` entry.
+    pub base_io: Vec<StaticDiskBaseIo>,
+}
+
+/// A block device (`StaticDiskPhysical`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticDiskPhysical {
+    /// Kernel name.
+    pub name: String,
+    /// `/dev/<name>` (omitted on Windows).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `disk:<name>`.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+}
+
+/// A capacity entry (`StaticDiskLogical`). Dash takes the largest `total` as the node's disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StaticDiskLogical {
+    /// What it is.
+    pub kind: LogicalKind,
+    /// Device or pool name.
+    pub name: String,
+    /// `/dev/...` path.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `<kind>:<name>` id.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// Size, bytes; omitted when 0.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub total: u64,
+    /// First mount point, sorted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mountpoint: String,
+    /// Filesystem type of that mount point (`ext4`, `NTFS`, `apfs`). Dash reads the type
+    /// from a `mountpoints` map the agent never sends, so Dash's root fs type stays empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fs_type: String,
+    /// Member devices (md members, pool vdevs); omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<String>,
+}
+
+/// A mount point (`StaticDiskFilesystem`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticDiskFilesystem {
+    /// The path the usage was read for.
+    pub path: String,
+    /// Source device.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device: String,
+    /// Mount point.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mountpoint: String,
+    /// Size, bytes.
+    pub total: u64,
+    /// Filesystem type.
+    pub fs_type: String,
+    /// Inodes (0 where the filesystem has none).
+    pub inodes_total: u64,
+}
+
+/// An IO view entry (`StaticDiskBaseIO`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StaticDiskBaseIo {
+    /// Where the numbers come from.
+    pub kind: BaseIoKind,
+    /// Device or pool name.
+    pub name: String,
+    /// `/dev/...` path.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_path: String,
+    /// `<kind>:<name>` id.
+    #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// `primary` for the entry holding the main filesystem, `secondary` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<BaseIoRole>,
+}
+
+/// Host identity (`StaticSystem`), gopsutil `host.Info()` trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticSystem {
+    /// Host name.
+    pub hostname: String,
+    /// `linux`, `windows`, `darwin`.
+    pub os: String,
+    /// Distribution or product (`debian`, `ubuntu`, `Microsoft Windows Server 2022
+    /// Datacenter`, `darwin`).
+    pub platform: String,
+    /// Its version.
+    pub platform_version: String,
+    /// Kernel version.
+    pub kernel_version: String,
+    /// Go `GOARCH` of the agent binary (`amd64`, `arm64`).
+    pub arch: String,
+}
+
+/// RAID inventory (`StaticRaid`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StaticRaid {
+    /// RAID is collected on this platform (Linux).
+    pub supported: bool,
+    /// At least one array was found.
+    pub available: bool,
+    /// The arrays; `[]` when none.
+    pub arrays: Vec<StaticRaidArray>,
+}
+
+/// One array (`StaticRaidArray`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StaticRaidArray {
+    /// Array name.
+    pub name: String,
+    /// RAID level (`raid1`).
+    pub level: String,
+    /// Member count (Go `int`).
+    pub devices: i64,
+    /// Members; omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<StaticRaidMember>,
+}
+
+/// One member (`StaticRaidMember`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StaticRaidMember {
+    /// Member device.
+    pub name: String,
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<Static>(),
+        TypeEntry::of::<StaticCpu>(),
+        TypeEntry::of::<StaticCpuInfo>(),
+        TypeEntry::of::<StaticMemory>(),
+        TypeEntry::of::<StaticDisk>(),
+        TypeEntry::of::<StaticDiskPhysical>(),
+        TypeEntry::of::<StaticDiskLogical>(),
+        TypeEntry::of::<StaticDiskFilesystem>(),
+        TypeEntry::of::<StaticDiskBaseIo>(),
+        TypeEntry::of::<StaticSystem>(),
+        TypeEntry::of::<StaticRaid>(),
+        TypeEntry::of::<StaticRaidArray>(),
+        TypeEntry::of::<StaticRaidMember>(),
+    ]);
+}

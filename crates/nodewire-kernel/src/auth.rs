@@ -1,0 +1,246 @@
+//! Authentication: HTTP Basic from an access key and a secret key (core.yaml:11-12, 871-874),
+//! and the panel's control-token alternative (contract §6.1).
+//!
+//! Every operation except `GET /healthz` requires Basic auth. A kernel started with
+//! `api.auth.allow_insecure=true` accepts calls without `Authorization` (core.yaml:4-7, prose
+//! only: the spec has no optional security requirement); use [`Credentials::None`] for it.
+//!
+//! ```
+//! use nodewire_kernel::auth::Credentials;
+//! let basic = Credentials::basic("panel", "s3cret");
+//! assert_eq!(basic.authorization().unwrap().expose(), "Basic cGFuZWw6czNjcmV0");
+//! // The panel's `control_token`: sent as is with a scheme, else as a bearer token.
+//! let token = Credentials::control_token("abc");
+//! assert_eq!(token.authorization().unwrap().expose(), "Bearer abc");
+//! assert_eq!(format!("{basic:?}"), "Basic { access_key: \"panel\", secret_key: Secret(\"[redacted]\") }");
+//! ```
+
+use http::{HeaderMap, header};
+use nodewire_common::Secret;
+
+/// How a client authenticates to the kernel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `Authorization: Basic base64(access_key:secret_key)`, the scheme core.yaml defines (the
+    /// panel's node `control_access_key` and `control_secret_key`).
+    Basic {
+        /// The access key (user part).
+        access_key: String,
+        /// The secret key.
+        secret_key: Secret,
+    },
+    /// The panel's `control_token`: an `Authorization` value sent verbatim when it starts with
+    /// `Bearer ` or `Basic ` (any case), else as `Bearer <token>`. core.yaml does not define
+    /// bearer tokens; only a kernel that accepts them will.
+    Token(Secret),
+    /// No `Authorization` header: for a kernel with `api.auth.allow_insecure=true`, and for
+    /// `GET /healthz`.
+    #[default]
+    None,
+}
+
+impl Credentials {
+    /// Basic credentials.
+    pub fn basic(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
+        Self::Basic {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+        }
+    }
+
+    /// A control token.
+    pub fn control_token(token: impl Into<Secret>) -> Self {
+        Self::Token(token.into())
+    }
+
+    /// The panel's precedence (contract §6.1): access key and secret key when both are set,
+    /// else the control token when set, else none.
+    pub fn resolve(
+        access_key: Option<&str>,
+        secret_key: Option<&Secret>,
+        control_token: Option<&Secret>,
+    ) -> Self {
+        match (access_key, secret_key, control_token) {
+            (Some(ak), Some(sk), _) if !ak.is_empty() && !sk.expose().is_empty() => {
+                Self::basic(ak, sk.clone())
+            }
+            (_, _, Some(token)) if !token.expose().trim().is_empty() => Self::Token(token.clone()),
+            _ => Self::None,
+        }
+    }
+
+    /// The `Authorization` value to send, if any.
+    pub fn authorization(&self) -> Option<Secret> {
+        match self {
+            Self::Basic {
+                access_key,
+                secret_key,
+            } => {
+                let pair = format!("{access_key}:{}", secret_key.expose());
+                Some(Secret::new(format!("Basic {}", base64(pair.as_bytes()))))
+            }
+            Self::Token(token) => {
+                let token = token.expose().trim();
+                let lower = token.get(..7).map(str::to_ascii_lowercase);
+                let lower6 = token.get(..6).map(str::to_ascii_lowercase);
+                if lower.as_deref() == Some("bearer ") || lower6.as_deref() == Some("basic ") {
+                    Some(Secret::new(token))
+                } else {
+                    Some(Secret::new(format!("Bearer {token}")))
+                }
+            }
+            Self::None => None,
+        }
+    }
+}
+
+/// What a kernel accepts (server side).
+#[derive(Debug, Clone, Default)]
+pub struct AuthConfig {
+    /// Accepted Basic credentials.
+    pub basic: Option<(String, Secret)>,
+    /// An accepted bearer token (the panel's control-token alternative).
+    pub bearer: Option<Secret>,
+    /// `api.auth.allow_insecure`: accept calls without `Authorization`.
+    pub allow_insecure: bool,
+}
+
+/// Why a call was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// No `Authorization` header.
+    #[error("missing Authorization header")]
+    Missing,
+    /// Credentials that do not match.
+    #[error("invalid credentials")]
+    Invalid,
+}
+
+impl AuthConfig {
+    /// Checks the `Authorization` header: the scheme is matched case-insensitively, the
+    /// credentials are compared in constant time. Without a header, only `allow_insecure` lets
+    /// the call through; with one, it must be valid.
+    pub fn check(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+        let Some(value) = headers.get(header::AUTHORIZATION) else {
+            return if self.allow_insecure {
+                Ok(())
+            } else {
+                Err(AuthError::Missing)
+            };
+        };
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+        let rest = rest.trim();
+        let ok = if scheme.eq_ignore_ascii_case("basic") {
+            self.basic.as_ref().is_some_and(|(ak, sk)| {
+                let expected = base64(format!("{ak}:{}", sk.expose()).as_bytes());
+                Secret::new(expected).ct_eq_str(rest)
+            })
+        } else if scheme.eq_ignore_ascii_case("bearer") {
+            self.bearer.as_ref().is_some_and(|t| t.ct_eq_str(rest))
+        } else {
+            false
+        };
+        if ok { Ok(()) } else { Err(AuthError::Invalid) }
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 §4).
+pub(crate) fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(symbol(n >> 18));
+        out.push(symbol(n >> 12));
+        out.push(if chunk.len() > 1 { symbol(n >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { symbol(n) } else { '=' });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+    }
+
+    #[test]
+    fn tokens_keep_their_scheme() {
+        let t = |s: &str| {
+            Credentials::control_token(s)
+                .authorization()
+                .map(|v| v.expose().to_owned())
+        };
+        assert_eq!(t("bearer X").as_deref(), Some("bearer X"));
+        assert_eq!(t("Basic Zm9v").as_deref(), Some("Basic Zm9v"));
+        assert_eq!(t(" tok ").as_deref(), Some("Bearer tok"));
+        assert_eq!(Credentials::None.authorization(), None);
+    }
+
+    #[test]
+    fn precedence_follows_the_panel() {
+        let sk = Secret::new("s");
+        let tok = Secret::new("t");
+        assert!(matches!(
+            Credentials::resolve(Some("a"), Some(&sk), Some(&tok)),
+            Credentials::Basic { .. }
+        ));
+        assert!(matches!(
+            Credentials::resolve(Some("a"), None, Some(&tok)),
+            Credentials::Token(_)
+        ));
+        assert_eq!(Credentials::resolve(None, None, None), Credentials::None);
+    }
+
+    #[test]
+    fn servers_check_in_constant_time() {
+        let config = AuthConfig {
+            basic: Some(("panel".into(), Secret::new("s3cret"))),
+            bearer: Some(Secret::new("tok")),
+            allow_insecure: false,
+        };
+        let mut h = HeaderMap::new();
+        assert_eq!(config.check(&h), Err(AuthError::Missing));
+        let good = Credentials::basic("panel", "s3cret")
+            .authorization()
+            .unwrap();
+        h.insert(header::AUTHORIZATION, good.expose().parse().unwrap());
+        assert_eq!(config.check(&h), Ok(()));
+        h.insert(
+            header::AUTHORIZATION,
+            "basic cGFuZWw6czNjcmV0".parse().unwrap(),
+        );
+        assert_eq!(config.check(&h), Ok(()));
+        h.insert(
+            header::AUTHORIZATION,
+            "Basic cGFuZWw6d3Jvbmc=".parse().unwrap(),
+        );
+        assert_eq!(config.check(&h), Err(AuthError::Invalid));
+        h.insert(header::AUTHORIZATION, "Bearer tok".parse().unwrap());
+        assert_eq!(config.check(&h), Ok(()));
+        let open = AuthConfig {
+            allow_insecure: true,
+            ..AuthConfig::default()
+        };
+        assert_eq!(open.check(&HeaderMap::new()), Ok(()));
+    }
+}

@@ -1,0 +1,1082 @@
+//! Every operation of core.yaml as an [`Endpoint`] (26 paths, 36 operations).
+//!
+//! core.yaml has no `operationId`s; the type names follow each operation's summary. Build a
+//! value, then hand it to a client (`client.send(&ListUsers::default()).await`) or convert it
+//! yourself; servers go the other way with [`Endpoint::try_from_http_request`].
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_kernel::endpoints::{GetTraffic, GetUser};
+//! let call = GetTraffic { node: vec!["edge-1".into(), "edge 2".into()], protocol: vec![] };
+//! let request = call.try_into_http_request("http://127.0.0.1:23860").unwrap();
+//! assert_eq!(request.uri(), "http://127.0.0.1:23860/v1/traffic?node=edge-1&node=edge%202");
+//! let request = GetUser::new("vip/001").try_into_http_request("http://k").unwrap();
+//! assert_eq!(request.uri().path(), "/v1/users/vip%2F001");
+//! ```
+//!
+//! Five operations use an `{id}` path segment that core.yaml does not declare as a parameter
+//! (`GET /v1/protocols/{id}/users`, and `GET`/`PUT`/`PATCH`/`DELETE /v1/users/{id}`; contract
+//! §1.3): here the segment is a parameter like any other.
+
+use http::{HeaderMap, Method};
+use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::{
+    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata,
+};
+use percent_encoding::percent_decode_str;
+
+use crate::Kernel;
+use crate::audit::{AuditHealthSnapshot, AuditRecord};
+use crate::export::{ExportRequest, ExportResponse};
+use crate::interfaces::InterfaceListResponse;
+use crate::protocols::{ProtocolSummary, ProtocolUpsertRequest};
+use crate::query::{Reader, Writer};
+use crate::registrations::{
+    EventRegistrationRecord, EventRegistrationRequest, EventSubscriptionRecord,
+    ServiceEventRegistrationRequest,
+};
+use crate::reply::NoContent;
+use crate::rules::ProviderStatus;
+use crate::security::{
+    RateLimitOverrideRequest, RateLimitOverrideResponse, RateLimitOverrideScope,
+    RateLimitOverridesSnapshot,
+};
+use crate::status::StatusResponse;
+use crate::streams::{EventCategory, EventStreamEvent, StatusStreamEvent, StreamMode};
+use crate::tls::{TlsNodeDetail, TlsNodePatchRequest, TlsNodeSummary};
+use crate::traffic::TrafficSummaryResponse;
+use crate::users::{
+    User, UserCreateRequest, UserCreateResponse, UserPatchRequest, UserPatchResponse, UserView,
+    UsersImportResponse,
+};
+use crate::wire::check_request;
+
+/// What a successful answer carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessKind {
+    /// `200 application/json`.
+    Json,
+    /// `200 text/plain` (`/healthz`).
+    Text,
+    /// `200 text/event-stream`.
+    EventStream,
+    /// `204` without a body.
+    NoContent,
+    /// `101`, a WebSocket upgrade.
+    SwitchingProtocols,
+}
+
+impl SuccessKind {
+    /// The success status.
+    pub fn status(self) -> http::StatusCode {
+        match self {
+            Self::NoContent => http::StatusCode::NO_CONTENT,
+            Self::SwitchingProtocols => http::StatusCode::SWITCHING_PROTOCOLS,
+            _ => http::StatusCode::OK,
+        }
+    }
+
+    /// The media type of the success body, if it has one.
+    pub fn media_type(self) -> Option<&'static str> {
+        match self {
+            Self::Json => Some("application/json"),
+            Self::Text => Some("text/plain"),
+            Self::EventStream => Some("text/event-stream"),
+            Self::NoContent | Self::SwitchingProtocols => None,
+        }
+    }
+}
+
+/// A query parameter an operation declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryParam {
+    /// Its name.
+    pub name: &'static str,
+    /// Whether it is required.
+    pub required: bool,
+    /// Its type: `boolean`, `integer`, `string`, `array<string>`, `enum:<labels,…>` or
+    /// `ref:<Schema>`.
+    pub schema: &'static str,
+}
+
+const fn q(name: &'static str, schema: &'static str) -> QueryParam {
+    QueryParam {
+        name,
+        required: false,
+        schema,
+    }
+}
+
+/// What core.yaml says about an operation beyond [`Metadata`].
+pub trait KernelEndpoint: Endpoint<Protocol = Kernel> {
+    /// What a successful answer carries.
+    const SUCCESS: SuccessKind;
+    /// The declared query parameters.
+    const QUERY: &'static [QueryParam] = &[];
+    /// Whether Basic auth is required (every operation but `GET /healthz`).
+    const AUTH: bool = true;
+}
+
+fn param(
+    parts: &IncomingParts<'_, impl Sized>,
+    name: &'static str,
+) -> Result<String, FromRequestError> {
+    let raw = parts.params.require(name)?;
+    percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| FromRequestError::PathParam {
+            name,
+            message: "not UTF-8 once percent-decoded".to_owned(),
+        })
+}
+
+fn required_body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
+    parts
+        .body
+        .ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
+}
+
+macro_rules! get_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self)
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::Json;
+        }
+    };
+}
+
+macro_rules! body_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            /// The body.
+            pub body: $req,
+        }
+
+        impl $name {
+            /// The call with `body`.
+            pub fn new(body: $req) -> Self {
+                Self { body }
+            }
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::$method,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::Required,
+                description: concat!($($doc),*),
+            };
+
+            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
+                check_request(&self.body)
+            }
+
+            fn body(&self) -> Option<&$req> {
+                Some(&self.body)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
+                Ok(Self { body: required_body(parts)? })
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::Json;
+        }
+    };
+}
+
+macro_rules! id_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, $kind:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            #[doc = concat!("The `{", $param, "}` path segment.")]
+            pub id: String,
+        }
+
+        impl $name {
+            #[doc = concat!("The call for `", $param, "`.")]
+            pub fn new(id: impl Into<String>) -> Self {
+                Self { id: id.into() }
+            }
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::$method,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.id.as_str()]
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self { id: param(&parts, $param)? })
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::$kind;
+        }
+    };
+}
+
+macro_rules! id_body_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            /// The `{id}` path segment.
+            pub id: String,
+            /// The body.
+            pub body: $req,
+        }
+
+        impl $name {
+            /// The call for `id` with `body`.
+            pub fn new(id: impl Into<String>, body: $req) -> Self {
+                Self { id: id.into(), body }
+            }
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::$method,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::Required,
+                description: concat!($($doc),*),
+            };
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.id.as_str()]
+            }
+
+            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
+                check_request(&self.body)
+            }
+
+            fn body(&self) -> Option<&$req> {
+                Some(&self.body)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
+                let id = param(&parts, "id")?;
+                Ok(Self { id, body: required_body(parts)? })
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::Json;
+        }
+    };
+}
+
+/// `GET /healthz`: liveness probe, `200 text/plain` `ok`. The only operation without auth.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetHealthz;
+
+impl Endpoint for GetHealthz {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = String;
+    const METADATA: Metadata = Metadata {
+        name: "GetHealthz",
+        method: Method::GET,
+        path: "/healthz",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Liveness probe (no auth).",
+    };
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
+
+impl KernelEndpoint for GetHealthz {
+    const SUCCESS: SuccessKind = SuccessKind::Text;
+    const AUTH: bool = false;
+}
+
+/// `GET /v1/status`: the runtime snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetStatus {
+    /// `redact_users`: hide user identifiers and tags.
+    pub redact_users: Option<bool>,
+    /// `rate_limit_summary`: add the rate-limit summary.
+    pub rate_limit_summary: Option<bool>,
+    /// `include`: comma-separated sections (`nodes,metrics,users` or `all`).
+    pub include: Option<String>,
+    /// `fields`: an alias of `include`.
+    pub fields: Option<String>,
+}
+
+impl GetStatus {
+    /// Only the given sections (`include=…`), as the panel asks for `nodes`.
+    pub fn include(sections: &str) -> Self {
+        Self {
+            include: Some(sections.to_owned()),
+            ..Self::default()
+        }
+    }
+}
+
+impl Endpoint for GetStatus {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = StatusResponse;
+    const METADATA: Metadata = Metadata {
+        name: "GetStatus",
+        method: Method::GET,
+        path: "/v1/status",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "The runtime snapshot.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Writer::default()
+            .display("redact_users", self.redact_users)
+            .display("rate_limit_summary", self.rate_limit_summary)
+            .str("include", self.include.as_deref())
+            .str("fields", self.fields.as_deref())
+            .finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(parts.query)?;
+        Ok(Self {
+            redact_users: q.bool("redact_users")?,
+            rate_limit_summary: q.bool("rate_limit_summary")?,
+            include: q.str("include"),
+            fields: q.str("fields"),
+        })
+    }
+}
+
+impl KernelEndpoint for GetStatus {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] = &[
+        q("redact_users", "boolean"),
+        q("rate_limit_summary", "boolean"),
+        q("include", "string"),
+        q("fields", "string"),
+    ];
+}
+
+/// `GET /v1/traffic`: traffic totals, optionally only for some nodes and protocols.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetTraffic {
+    /// `node=…` (repeated): only these nodes.
+    pub node: Vec<String>,
+    /// `protocol=…` (repeated): only these protocols.
+    pub protocol: Vec<String>,
+}
+
+impl Endpoint for GetTraffic {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = TrafficSummaryResponse;
+    const METADATA: Metadata = Metadata {
+        name: "GetTraffic",
+        method: Method::GET,
+        path: "/v1/traffic",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Traffic totals.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Writer::default()
+            .all("node", &self.node)
+            .all("protocol", &self.protocol)
+            .finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(parts.query)?;
+        Ok(Self {
+            node: q.all("node"),
+            protocol: q.all("protocol"),
+        })
+    }
+}
+
+impl KernelEndpoint for GetTraffic {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] =
+        &[q("node", "array<string>"), q("protocol", "array<string>")];
+}
+
+/// The query of the two status streams.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusStreamQuery {
+    /// `interval`: push period in seconds, 1 to 60.
+    pub interval: Option<u32>,
+    /// `mode`: `full` or `diff`.
+    pub mode: Option<StreamMode>,
+    /// `events`: comma-separated categories (`runtime,node,service`).
+    pub events: Option<String>,
+    /// `include`: field pruning, as for `GET /v1/status`.
+    pub include: Option<String>,
+    /// `fields`: an alias of `include`.
+    pub fields: Option<String>,
+    /// `redact_users`.
+    pub redact_users: Option<bool>,
+    /// `rate_limit_summary`.
+    pub rate_limit_summary: Option<bool>,
+}
+
+/// Joins categories for an `events=` filter.
+pub fn events_filter(categories: &[EventCategory]) -> String {
+    categories
+        .iter()
+        .map(EventCategory::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Splits an `events=` filter into categories (empty entries dropped).
+pub fn parse_events_filter(filter: &str) -> Vec<EventCategory> {
+    filter
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(EventCategory::from)
+        .collect()
+}
+
+impl StatusStreamQuery {
+    fn write(&self) -> Option<String> {
+        Writer::default()
+            .display("interval", self.interval)
+            .str("mode", self.mode.as_ref().map(StreamMode::as_str))
+            .str("events", self.events.as_deref())
+            .str("include", self.include.as_deref())
+            .str("fields", self.fields.as_deref())
+            .display("redact_users", self.redact_users)
+            .display("rate_limit_summary", self.rate_limit_summary)
+            .finish()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if let Some(i) = self.interval
+            && !(1..=60).contains(&i)
+        {
+            return Err(format!("`interval` must be 1 to 60 seconds, got {i}"));
+        }
+        if let Some(mode) = &self.mode
+            && !mode.is_known()
+        {
+            return Err(format!("`mode` must be full or diff, got `{mode}`"));
+        }
+        Ok(())
+    }
+
+    fn read(query: Option<&str>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(query)?;
+        let parsed = Self {
+            interval: q.parse_as("interval", "an integer")?,
+            mode: q.str("mode").map(StreamMode::from),
+            events: q.str("events"),
+            include: q.str("include"),
+            fields: q.str("fields"),
+            redact_users: q.bool("redact_users")?,
+            rate_limit_summary: q.bool("rate_limit_summary")?,
+        };
+        parsed.validate().map_err(FromRequestError::Query)?;
+        Ok(parsed)
+    }
+}
+
+const STATUS_STREAM_QUERY: &[QueryParam] = &[
+    q("interval", "integer"),
+    q("mode", "enum:full,diff"),
+    q("events", "string"),
+    q("include", "string"),
+    q("fields", "string"),
+    q("redact_users", "boolean"),
+    q("rate_limit_summary", "boolean"),
+];
+
+macro_rules! status_stream {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $kind:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct $name {
+            /// The query.
+            pub query: StatusStreamQuery,
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn query(&self) -> Option<String> {
+                self.query.write()
+            }
+
+            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
+                self.query.validate().map_err(IntoRequestError::Invalid)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self { query: StatusStreamQuery::read(parts.query)? })
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::$kind;
+            const QUERY: &'static [QueryParam] = STATUS_STREAM_QUERY;
+        }
+    };
+}
+
+status_stream!(
+    /// `GET /v1/status/stream`: status frames as Server-Sent Events
+    /// ([`StatusFrame`](crate::streams::StatusFrame)s). Follow it with
+    /// [`StreamDecoder`](crate::streams::StreamDecoder).
+    StatusStream, "/v1/status/stream", Vec<StatusStreamEvent>, EventStream
+);
+status_stream!(
+    /// `GET /v1/status/ws`: the status stream over WebSocket (`101`). Hand the request to a
+    /// WebSocket client; decode messages with
+    /// [`decode_status_message`](crate::streams::decode_status_message).
+    StatusWs, "/v1/status/ws", NoContent, SwitchingProtocols
+);
+
+macro_rules! events_stream {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $kind:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct $name {
+            /// `events`: comma-separated categories (`node,service,runtime`); see
+            /// [`events_filter`].
+            pub events: Option<String>,
+        }
+
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn query(&self) -> Option<String> {
+                Writer::default().str("events", self.events.as_deref()).finish()
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self { events: Reader::parse(parts.query)?.str("events") })
+            }
+        }
+
+        impl KernelEndpoint for $name {
+            const SUCCESS: SuccessKind = SuccessKind::$kind;
+            const QUERY: &'static [QueryParam] = &[q("events", "string")];
+        }
+    };
+}
+
+events_stream!(
+    /// `GET /v1/events/stream`: node and service events as Server-Sent Events
+    /// ([`EventEnvelope`](crate::streams::EventEnvelope)s).
+    EventsStream, "/v1/events/stream", Vec<EventStreamEvent>, EventStream
+);
+events_stream!(
+    /// `GET /v1/events/ws`: the event stream over WebSocket (`101`); decode messages with
+    /// [`decode_event_message`](crate::streams::decode_event_message).
+    EventsWs, "/v1/events/ws", NoContent, SwitchingProtocols
+);
+
+get_endpoint!(
+    /// `GET /v1/interfaces`: the host's network interfaces.
+    ListInterfaces, "/v1/interfaces", InterfaceListResponse
+);
+get_endpoint!(
+    /// `GET /v1/rules/providers`: rule providers.
+    ListProviders, "/v1/rules/providers", Vec<ProviderStatus>
+);
+id_endpoint!(
+    /// `POST /v1/rules/providers/{name}/refresh`: refetch a provider (no body).
+    RefreshProvider, POST, "/v1/rules/providers/{name}/refresh", "name", ProviderStatus, Json
+);
+get_endpoint!(
+    /// `GET /v1/tls/nodes`: TLS nodes.
+    ListTlsNodes, "/v1/tls/nodes", Vec<TlsNodeSummary>
+);
+id_endpoint!(
+    /// `GET /v1/tls/nodes/{id}`: one TLS node.
+    GetTlsNode, GET, "/v1/tls/nodes/{id}", "id", TlsNodeDetail, Json
+);
+id_body_endpoint!(
+    /// `PATCH /v1/tls/nodes/{id}`: set a TLS node's `tls` and `inner` sections.
+    PatchTlsNode, PATCH, "/v1/tls/nodes/{id}", TlsNodePatchRequest, TlsNodeDetail
+);
+
+/// `GET /v1/audit`: audit events, filtered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListAudit {
+    /// `limit`: at most this many.
+    pub limit: Option<u64>,
+    /// `since_ms`: only events at or after this Unix millisecond.
+    pub since_ms: Option<u64>,
+    /// `success`: only successes (`true`) or failures (`false`).
+    pub success: Option<bool>,
+    /// `action`: only this action.
+    pub action: Option<String>,
+    /// `actor`: only this actor.
+    pub actor: Option<String>,
+    /// `target`: only this target.
+    pub target: Option<String>,
+}
+
+impl Endpoint for ListAudit {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = Vec<AuditRecord>;
+    const METADATA: Metadata = Metadata {
+        name: "ListAudit",
+        method: Method::GET,
+        path: "/v1/audit",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Audit events.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Writer::default()
+            .display("limit", self.limit)
+            .display("since_ms", self.since_ms)
+            .display("success", self.success)
+            .str("action", self.action.as_deref())
+            .str("actor", self.actor.as_deref())
+            .str("target", self.target.as_deref())
+            .finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(parts.query)?;
+        Ok(Self {
+            limit: q.parse_as("limit", "an integer")?,
+            since_ms: q.parse_as("since_ms", "an integer")?,
+            success: q.bool("success")?,
+            action: q.str("action"),
+            actor: q.str("actor"),
+            target: q.str("target"),
+        })
+    }
+}
+
+impl KernelEndpoint for ListAudit {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] = &[
+        q("limit", "integer"),
+        q("since_ms", "integer"),
+        q("success", "boolean"),
+        q("action", "string"),
+        q("actor", "string"),
+        q("target", "string"),
+    ];
+}
+
+get_endpoint!(
+    /// `GET /v1/audit/health`: the audit pipeline's health.
+    GetAuditHealth, "/v1/audit/health", AuditHealthSnapshot
+);
+get_endpoint!(
+    /// `GET /v1/security/rate-limits`: every rate-limit override.
+    GetRateLimits, "/v1/security/rate-limits", RateLimitOverridesSnapshot
+);
+body_endpoint!(
+    /// `POST /v1/security/rate-limits`: set an override.
+    SetRateLimit, POST, "/v1/security/rate-limits", RateLimitOverrideRequest, RateLimitOverrideResponse
+);
+
+/// `DELETE /v1/security/rate-limits?scope=…&key=…`: remove an override (`204`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteRateLimit {
+    /// `scope` (required): endpoint or identity.
+    pub scope: RateLimitOverrideScope,
+    /// `key` (required): the path or identity.
+    pub key: String,
+}
+
+impl Endpoint for DeleteRateLimit {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = NoContent;
+    const METADATA: Metadata = Metadata {
+        name: "DeleteRateLimit",
+        method: Method::DELETE,
+        path: "/v1/security/rate-limits",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Remove a rate-limit override.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Writer::default()
+            .str("scope", Some(self.scope.as_str()))
+            .str("key", Some(&self.key))
+            .finish()
+    }
+
+    fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
+        if self.scope.is_known() {
+            Ok(())
+        } else {
+            Err(IntoRequestError::Invalid(format!(
+                "`scope` must be endpoint or identity, got `{}`",
+                self.scope
+            )))
+        }
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(parts.query)?;
+        let scope = RateLimitOverrideScope::from(q.require("scope")?);
+        if !scope.is_known() {
+            return Err(FromRequestError::Query(format!(
+                "`scope` must be endpoint or identity, got `{scope}`"
+            )));
+        }
+        Ok(Self {
+            scope,
+            key: q.require("key")?,
+        })
+    }
+}
+
+impl KernelEndpoint for DeleteRateLimit {
+    const SUCCESS: SuccessKind = SuccessKind::NoContent;
+    const QUERY: &'static [QueryParam] = &[
+        QueryParam {
+            name: "scope",
+            required: true,
+            schema: "ref:RateLimitOverrideScope",
+        },
+        QueryParam {
+            name: "key",
+            required: true,
+            schema: "string",
+        },
+    ];
+}
+
+get_endpoint!(
+    /// `GET /v1/events/registrations`: node-event callbacks.
+    ListEventRegistrations, "/v1/events/registrations", Vec<EventRegistrationRecord>
+);
+body_endpoint!(
+    /// `POST /v1/events/registrations`: register a node-event callback.
+    RegisterEvent, POST, "/v1/events/registrations", EventRegistrationRequest, EventRegistrationRecord
+);
+id_endpoint!(
+    /// `DELETE /v1/events/registrations/{id}`: remove a node-event callback (`204`).
+    DeleteEventRegistration, DELETE, "/v1/events/registrations/{id}", "id", NoContent, NoContent
+);
+get_endpoint!(
+    /// `GET /v1/service-events/registrations`: service-event callbacks.
+    ListServiceEventRegistrations, "/v1/service-events/registrations", Vec<EventSubscriptionRecord>
+);
+body_endpoint!(
+    /// `POST /v1/service-events/registrations`: register a service-event callback.
+    RegisterServiceEvent, POST, "/v1/service-events/registrations", ServiceEventRegistrationRequest, EventSubscriptionRecord
+);
+id_endpoint!(
+    /// `DELETE /v1/service-events/registrations/{id}`: remove a service-event callback (`204`).
+    DeleteServiceEventRegistration, DELETE, "/v1/service-events/registrations/{id}", "id", NoContent, NoContent
+);
+get_endpoint!(
+    /// `GET /v1/protocols`: every node.
+    ListProtocols, "/v1/protocols", Vec<ProtocolSummary>
+);
+body_endpoint!(
+    /// `POST /v1/protocols`: create or replace a node.
+    UpsertProtocol, POST, "/v1/protocols", ProtocolUpsertRequest, ProtocolSummary
+);
+id_endpoint!(
+    /// `DELETE /v1/protocols/{id}`: stop and remove a node (`204`).
+    DeleteProtocol, DELETE, "/v1/protocols/{id}", "id", NoContent, NoContent
+);
+
+/// `GET /v1/protocols/{id}/users`: a node's users (core.yaml omits the `id` parameter).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListProtocolUsers {
+    /// The node id.
+    pub id: String,
+    /// `all`: include users not bound to the node.
+    pub all: Option<bool>,
+    /// `redact`: hide usernames, tags and limits.
+    pub redact: Option<bool>,
+}
+
+impl ListProtocolUsers {
+    /// The users of node `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl Endpoint for ListProtocolUsers {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = Vec<UserView>;
+    const METADATA: Metadata = Metadata {
+        name: "ListProtocolUsers",
+        method: Method::GET,
+        path: "/v1/protocols/{id}/users",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "A node's users.",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn query(&self) -> Option<String> {
+        Writer::default()
+            .display("all", self.all)
+            .display("redact", self.redact)
+            .finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let q = Reader::parse(parts.query)?;
+        Ok(Self {
+            id: param(&parts, "id")?,
+            all: q.bool("all")?,
+            redact: q.bool("redact")?,
+        })
+    }
+}
+
+impl KernelEndpoint for ListProtocolUsers {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] = &[q("all", "boolean"), q("redact", "boolean")];
+}
+
+/// `GET /v1/users`: every user, without passwords.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListUsers {
+    /// `redact`: hide usernames, tags and limits.
+    pub redact: Option<bool>,
+}
+
+impl Endpoint for ListUsers {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = Vec<UserView>;
+    const METADATA: Metadata = Metadata {
+        name: "ListUsers",
+        method: Method::GET,
+        path: "/v1/users",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Every user, without passwords.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Writer::default().display("redact", self.redact).finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            redact: Reader::parse(parts.query)?.bool("redact")?,
+        })
+    }
+}
+
+impl KernelEndpoint for ListUsers {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
+}
+
+body_endpoint!(
+    /// `POST /v1/users`: create a user.
+    CreateUser, POST, "/v1/users", UserCreateRequest, UserCreateResponse
+);
+body_endpoint!(
+    /// `POST /v1/users/import`: **replace** the whole user snapshot with these users.
+    ImportUsers, POST, "/v1/users/import", Vec<User>, UsersImportResponse
+);
+
+/// `GET /v1/users/{id}`: one user (core.yaml omits the `id` parameter).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetUser {
+    /// The user id.
+    pub id: String,
+    /// `redact`: hide the username, tags and limits.
+    pub redact: Option<bool>,
+}
+
+impl GetUser {
+    /// The user `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            redact: None,
+        }
+    }
+}
+
+impl Endpoint for GetUser {
+    type Protocol = Kernel;
+    type Request = NoBody;
+    type Response = UserView;
+    const METADATA: Metadata = Metadata {
+        name: "GetUser",
+        method: Method::GET,
+        path: "/v1/users/{id}",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "One user.",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn query(&self) -> Option<String> {
+        Writer::default().display("redact", self.redact).finish()
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            id: param(&parts, "id")?,
+            redact: Reader::parse(parts.query)?.bool("redact")?,
+        })
+    }
+}
+
+impl KernelEndpoint for GetUser {
+    const SUCCESS: SuccessKind = SuccessKind::Json;
+    const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
+}
+
+id_body_endpoint!(
+    /// `PUT /v1/users/{id}`: update a user (core.yaml omits the `id` parameter).
+    UpdateUser, PUT, "/v1/users/{id}", UserPatchRequest, UserPatchResponse
+);
+id_body_endpoint!(
+    /// `PATCH /v1/users/{id}`: update a user incrementally (core.yaml omits the `id`
+    /// parameter).
+    PatchUser, PATCH, "/v1/users/{id}", UserPatchRequest, UserPatchResponse
+);
+id_endpoint!(
+    /// `DELETE /v1/users/{id}`: remove a user (`204`; core.yaml omits the `id` parameter).
+    DeleteUser, DELETE, "/v1/users/{id}", "id", NoContent, NoContent
+);
+body_endpoint!(
+    /// `POST /v1/export`: write the running configuration to a file on the kernel host.
+    Export, POST, "/v1/export", ExportRequest, ExportResponse
+);
+
+/// Calls `$f!` once with every kernel endpoint type, in core.yaml order.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __with_kernel_endpoints {
+    ($f:ident) => {
+        $f! {
+            GetHealthz,
+            GetStatus,
+            GetTraffic,
+            StatusStream,
+            StatusWs,
+            EventsStream,
+            EventsWs,
+            ListInterfaces,
+            ListProviders,
+            RefreshProvider,
+            ListTlsNodes,
+            GetTlsNode,
+            PatchTlsNode,
+            ListAudit,
+            GetAuditHealth,
+            GetRateLimits,
+            SetRateLimit,
+            DeleteRateLimit,
+            ListEventRegistrations,
+            RegisterEvent,
+            DeleteEventRegistration,
+            ListServiceEventRegistrations,
+            RegisterServiceEvent,
+            DeleteServiceEventRegistration,
+            ListProtocols,
+            UpsertProtocol,
+            DeleteProtocol,
+            ListProtocolUsers,
+            ListUsers,
+            CreateUser,
+            ImportUsers,
+            GetUser,
+            UpdateUser,
+            PatchUser,
+            DeleteUser,
+            Export,
+        }
+    };
+}

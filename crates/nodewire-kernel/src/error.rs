@@ -1,0 +1,114 @@
+//! The `{code, message}` error body (core.yaml:875-893) and the failures a call can end in.
+//!
+//! Every operation answers failures through its `default` response, an [`ErrorResponse`]. The
+//! spec lists no codes and maps none to HTTP statuses; the only code it shows is
+//! `BAD_REQUEST`. Treat [`ErrorResponse::code`] as open text; [`codes`] names the ones this
+//! crate's mock uses.
+
+use http::StatusCode;
+use nodewire_common::DecodeError;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::wire::wire_struct;
+
+wire_struct! {
+    /// The error body of every operation (core.yaml:886).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub struct ErrorResponse {
+        /// Machine-readable code, SCREAMING_SNAKE by convention (`BAD_REQUEST`).
+        code: String,
+        /// Human-readable text.
+        message: String,
+    }
+}
+
+impl ErrorResponse {
+    /// An error body.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Error codes. Only [`BAD_REQUEST`](codes::BAD_REQUEST) appears in core.yaml; the others are
+/// the ones this crate's server helpers and mock send, in the same convention.
+pub mod codes {
+    /// 400: a request that does not decode or validate (core.yaml:884).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// 401: missing or wrong credentials.
+    pub const UNAUTHORIZED: &str = "UNAUTHORIZED";
+    /// 404: unknown route or resource.
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// 405: known path, other method.
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// 409: the resource exists already.
+    pub const CONFLICT: &str = "CONFLICT";
+    /// 413: the body exceeds the limit.
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    /// 426: a WebSocket route called without an upgrade.
+    pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
+    /// 500: anything else.
+    pub const INTERNAL: &str = "INTERNAL";
+    /// 501: a feature the server does not provide.
+    pub const NOT_IMPLEMENTED: &str = "NOT_IMPLEMENTED";
+}
+
+/// A failed call to the kernel.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The kernel answered with its error body.
+    #[error("kernel API error {status}: {} ({})", body.code, body.message)]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body.
+        body: ErrorResponse,
+    },
+    /// A failure status whose body is not an [`ErrorResponse`] (a proxy's page, say).
+    #[error("kernel answered {status} without an error body: {snippet}")]
+    Unexpected {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The first 1024 bytes of the body, as text.
+        snippet: String,
+    },
+    /// A success whose body did not decode.
+    #[error("cannot decode the kernel response {}", .0)]
+    Decode(#[from] DecodeError),
+}
+
+impl Error {
+    /// The error code, when the kernel sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api { body, .. } => Some(&body.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a failure status arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
+            Self::Decode(_) => None,
+        }
+    }
+}
+
+/// The first `max` bytes of `body` as text (cut at a character boundary).
+pub(crate) fn snippet(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_owned()
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    types.push(nodewire_common::registry::TypeEntry::of::<ErrorResponse>());
+}

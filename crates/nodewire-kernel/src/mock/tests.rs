@@ -1,0 +1,369 @@
+use nodewire_common::Endpoint;
+use nodewire_common::endpoint::Outcome as Answer;
+
+use super::*;
+use crate::auth::Credentials;
+use crate::protocols::{NodeProfile, NodeRole, ProfileProtocol};
+use crate::registrations::{EventRegistrationRequest, ServiceEventRegistrationRequest};
+use crate::streams::StatusFrame;
+use crate::users::UserCreateRequest;
+
+fn mock() -> MockKernel {
+    MockKernel::new(MockConfig {
+        traffic_callback: Some(Callback {
+            url: "http://panel.test/api/v1/kernel/traffic".to_owned(),
+            token: Some(Secret::new("tok")),
+        }),
+        ..MockConfig::default()
+    })
+}
+
+fn send<E: Endpoint<Protocol = crate::Kernel>>(
+    mock: &mut MockKernel,
+    call: &E,
+    credentials: &Credentials,
+) -> (Outcome, Option<Answer<E>>) {
+    let mut request = call.try_into_http_request("http://kernel.test").unwrap();
+    if let Some(auth) = credentials.authorization() {
+        request
+            .headers_mut()
+            .insert(header::AUTHORIZATION, auth.expose().parse().unwrap());
+    }
+    let (head, body) = request.into_parts();
+    match mock.handle(&head, Body::Complete(body)) {
+        Outcome::Respond(response) => {
+            let answer = E::try_from_http_response(&response);
+            (Outcome::Respond(response), Some(answer))
+        }
+        other => (other, None),
+    }
+}
+
+fn creds() -> Credentials {
+    Credentials::basic("panel", "panel-secret")
+}
+
+fn call<E: Endpoint<Protocol = crate::Kernel>>(mock: &mut MockKernel, e: &E) -> Answer<E> {
+    send(mock, e, &creds()).1.expect("a response")
+}
+
+fn upsert_edge(mock: &mut MockKernel, id: &str) {
+    let profile = NodeProfile::new(id, NodeRole::Listener, ProfileProtocol::Vless);
+    let users = vec![User::new("7", "alice", "pw")];
+    let body = ProtocolUpsertRequest::new(profile)
+        .listen("0.0.0.0:443")
+        .users(users);
+    call(mock, &UpsertProtocol::new(body)).unwrap();
+}
+
+#[test]
+fn auth_is_required_except_for_healthz() {
+    let mut m = mock();
+    let (_, answer) = send(&mut m, &ListUsers::default(), &Credentials::None);
+    assert_eq!(
+        answer.unwrap().err().and_then(|e| e.status()),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    let (_, answer) = send(
+        &mut m,
+        &ListUsers::default(),
+        &Credentials::basic("panel", "nope"),
+    );
+    assert_eq!(
+        answer.unwrap().err().and_then(|e| e.status()),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    let (_, answer) = send(&mut m, &GetHealthz, &Credentials::None);
+    assert_eq!(answer.unwrap().unwrap().body, "ok");
+}
+
+#[test]
+fn user_lifecycle() {
+    let mut m = mock();
+    let create = UserCreateRequest::new("vip-001", "alice", "secret")
+        .traffic(TrafficPatch {
+            allocated: Some(1 << 30),
+            used: None,
+        })
+        .rate(RatePatch::up_only(1 << 20));
+    assert_eq!(
+        call(&mut m, &CreateUser::new(create.clone()))
+            .unwrap()
+            .body
+            .id
+            .as_deref(),
+        Some("vip-001")
+    );
+    assert_eq!(
+        call(&mut m, &CreateUser::new(create))
+            .err()
+            .and_then(|e| e.status()),
+        Some(StatusCode::CONFLICT)
+    );
+    let user = call(&mut m, &GetUser::new("vip-001")).unwrap().body;
+    assert_eq!(user.traffic.and_then(|t| t.allocated), Some(1 << 30));
+    assert_eq!(user.rate.map(|r| r.down), Some(Patch::Null));
+    let patch = UserPatchRequest {
+        traffic: Some(TrafficPatch {
+            allocated: Some(5),
+            used: Some(3),
+        }),
+        ..Default::default()
+    };
+    call(&mut m, &PatchUser::new("vip-001", patch)).unwrap();
+    let effects = m.take_effects();
+    assert_eq!(effects.events.len(), 1);
+    assert_eq!(effects.events[0].event, EventName::UserQuotaChanged);
+    let redacted = call(
+        &mut m,
+        &GetUser {
+            id: "vip-001".into(),
+            redact: Some(true),
+        },
+    )
+    .unwrap()
+    .body;
+    assert_eq!((redacted.username, redacted.traffic), (None, None));
+    assert_eq!(
+        call(&mut m, &DeleteUser::new("vip-001")).unwrap().status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&mut m, &DeleteUser::new("vip-001"))
+            .err()
+            .and_then(|e| e.status()),
+        Some(StatusCode::NOT_FOUND)
+    );
+    let imported = call(
+        &mut m,
+        &ImportUsers::new(vec![User::new("a", "a", "p"), User::new("b", "b", "p")]),
+    );
+    assert_eq!(imported.unwrap().body.imported, Some(2));
+    let audit = call(
+        &mut m,
+        &ListAudit {
+            action: Some("api.users.create".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .body;
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit.iter().filter(|r| r.success == Some(true)).count(), 1);
+    assert_eq!(
+        audit[0].actor.value().map(String::as_str),
+        Some("api-key:panel")
+    );
+}
+
+#[test]
+fn node_events_reach_the_stream_and_the_callbacks() {
+    let mut m = mock();
+    let registration = EventRegistrationRequest::new(
+        NodeEventKind::NodeDegraded,
+        "http://panel.test/api/v1/kernel/events",
+        Some(Secret::new("tok")),
+    );
+    let record = call(&mut m, &RegisterEvent::new(registration.clone()))
+        .unwrap()
+        .body;
+    let again = call(&mut m, &RegisterEvent::new(registration))
+        .unwrap()
+        .body;
+    assert_eq!(record, again);
+    upsert_edge(&mut m, "edge-1");
+    m.set_health(
+        "edge-1",
+        HealthStatus::Degraded {
+            consecutive_failures: 2,
+        },
+    )
+    .unwrap();
+    let effects = m.take_effects();
+    let names: Vec<&str> = effects.events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["node.added", "node.degraded"]);
+    assert_eq!(effects.events[1].node_payload().unwrap().node_id, "edge-1");
+    assert_eq!(effects.deliveries.len(), 1);
+    let request = effects.deliveries[0].to_http().unwrap();
+    assert_eq!(request.uri().path(), "/api/v1/kernel/events");
+    assert_eq!(request.headers()[crate::webhooks::TOKEN_HEADER], "tok");
+    let token = Secret::new("tok");
+    match crate::webhooks::Webhook::from_http(&request, Some(&token)) {
+        Ok(crate::webhooks::Webhook::NodeEvent(e)) => {
+            assert_eq!(e.body.node(), "edge-1");
+            assert_eq!(e.body.status, Some(NodeEventStatus::Degraded));
+        }
+        other => panic!("{other:?}"),
+    }
+    let status = call(&mut m, &GetStatus::include("nodes")).unwrap().body;
+    let nodes = status.snapshot.nodes.unwrap();
+    assert_eq!(
+        nodes[0].health.as_ref().and_then(|h| h.status.clone()),
+        Some(HealthStatus::Degraded {
+            consecutive_failures: 2
+        })
+    );
+    assert!(status.snapshot.users.is_none());
+    call(&mut m, &DeleteProtocol::new("edge-1")).unwrap();
+    assert_eq!(m.take_effects().events[0].event, EventName::NodeRemoved);
+}
+
+#[test]
+fn traffic_is_reported() {
+    let mut m = mock();
+    let registration = ServiceEventRegistrationRequest::new(
+        ServiceEventKind::UserTrafficReported,
+        "http://panel.test/api/v1/kernel/service-events",
+        None,
+    );
+    call(&mut m, &RegisterServiceEvent::new(registration)).unwrap();
+    upsert_edge(&mut m, "edge-1");
+    m.take_effects();
+    m.record_traffic("edge-1", "7", 100, 200).unwrap();
+    m.record_traffic("edge-1", "7", 1, 2).unwrap();
+    let effects = m.take_effects();
+    let report = effects.events[1].traffic_reported().unwrap();
+    assert_eq!(report.current.and_then(|c| c.used), Some(303));
+    assert_eq!(report.previous.and_then(|c| c.used), Some(300));
+    let kinds: Vec<_> = effects
+        .deliveries
+        .iter()
+        .map(|d| match &d.body {
+            DeliveryBody::ServiceEvent(_) => "service",
+            DeliveryBody::Traffic(t) => {
+                assert_eq!(t.records[0].user_id, Some(7));
+                "traffic"
+            }
+            DeliveryBody::NodeEvent(_) => "node",
+        })
+        .collect();
+    assert_eq!(kinds, ["service", "traffic", "service", "traffic"]);
+    let summary = call(
+        &mut m,
+        &GetTraffic {
+            node: vec!["edge-1".into()],
+            protocol: vec![],
+        },
+    )
+    .unwrap()
+    .body;
+    assert_eq!(
+        (summary.bytes_up, summary.bytes_down),
+        (Some(101), Some(202))
+    );
+    let none = call(
+        &mut m,
+        &GetTraffic {
+            node: vec![],
+            protocol: vec!["http".into()],
+        },
+    )
+    .unwrap()
+    .body;
+    assert_eq!(none.bytes_up, Some(0));
+    assert!(m.record_traffic("edge-1", "nobody", 1, 1).is_err());
+}
+
+#[test]
+fn status_streams_send_full_then_diff_frames() {
+    let mut m = mock();
+    upsert_edge(&mut m, "edge-1");
+    let query = StatusStreamQuery {
+        mode: Some(crate::streams::StreamMode::Diff),
+        include: Some("nodes,users".into()),
+        ..Default::default()
+    };
+    let Outcome::StatusStream(mut sub) = send(&mut m, &StatusStream { query }, &creds()).0 else {
+        panic!("expected a stream");
+    };
+    assert_eq!(sub.interval(), Duration::from_secs(5));
+    let first = sub.next_frame(&m).unwrap();
+    assert_eq!(first.event, "status.full");
+    assert!(sub.next_frame(&m).is_none());
+    m.set_health(
+        "edge-1",
+        HealthStatus::Unhealthy {
+            consecutive_failures: 9,
+        },
+    )
+    .unwrap();
+    let diff = sub.next_frame(&m).unwrap();
+    assert_eq!(diff.event, "status.diff");
+    match diff.data {
+        StatusFrame::Diff(map) => assert!(
+            map["snapshot"].get("nodes").is_some() && map["snapshot"].get("users").is_none()
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn limits_and_websockets() {
+    let mut m = mock();
+    let (head, _) = http::Request::builder()
+        .method("POST")
+        .uri("/v1/users")
+        .body(())
+        .unwrap()
+        .into_parts();
+    let Outcome::Respond(r) = m.handle(&head, Body::TooLarge) else {
+        panic!()
+    };
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (_, answer) = send(&mut m, &EventsWs::default(), &creds());
+    assert_eq!(
+        answer.unwrap().err().and_then(|e| e.status()),
+        Some(StatusCode::UPGRADE_REQUIRED)
+    );
+    let (Outcome::EventStream(sub), _) = send(
+        &mut m,
+        &EventsStream {
+            events: Some("service".into()),
+        },
+        &creds(),
+    ) else {
+        panic!()
+    };
+    upsert_edge(&mut m, "edge-1");
+    let effects = m.take_effects();
+    assert!(!sub.wants(&effects.events[0]));
+}
+
+#[test]
+fn tls_nodes_and_export() {
+    let mut m = mock();
+    let profile = NodeProfile::new("edge-tls", NodeRole::Listener, ProfileProtocol::AnyTls)
+        .with_profile(json!({"tls": {"mode": "server"}, "inner": {"protocol": "http"}}));
+    call(
+        &mut m,
+        &UpsertProtocol::new(ProtocolUpsertRequest::new(profile)),
+    )
+    .unwrap();
+    let nodes = call(&mut m, &ListTlsNodes).unwrap().body;
+    assert_eq!(nodes[0].inner_protocol.as_deref(), Some("http"));
+    let patch = crate::tls::TlsNodePatchRequest {
+        tls: json!({"reality": {"short_ids": ["ab"]}})
+            .as_object()
+            .cloned(),
+        inner: None,
+    };
+    let detail = call(&mut m, &PatchTlsNode::new("edge-tls", patch))
+        .unwrap()
+        .body;
+    assert_eq!(
+        detail.profile.unwrap()["tls"],
+        json!({"mode": "server", "reality": {"short_ids": ["ab"]}})
+    );
+    assert_eq!(
+        call(&mut m, &ListTlsNodes).unwrap().body[0].has_reality,
+        Some(true)
+    );
+    let mut export = crate::export::ExportRequest::new("/tmp/x.yaml");
+    export.include_users = Some(true);
+    let out = call(&mut m, &Export::new(export)).unwrap().body;
+    assert_eq!((out.protocols, out.users), (Some(1), Patch::Value(0)));
+    let provider = call(&mut m, &RefreshProvider::new("demo-provider"))
+        .unwrap()
+        .body;
+    assert_eq!(provider.state, Some(ProviderState::Healthy));
+}

@@ -1,0 +1,296 @@
+//! `/v1/protocols`: the kernel's nodes (listeners and connectors) and their profiles
+//! (core.yaml:1580-1675).
+//!
+//! ```
+//! use nodewire_kernel::protocols::{NodeProfile, NodeRole, ProfileProtocol, ProtocolUpsertRequest};
+//! let profile = NodeProfile::new("http-api", NodeRole::Listener, ProfileProtocol::Http)
+//!     .with_profile(serde_json::json!({"server": {"allow_plain_http": false}}));
+//! let body = ProtocolUpsertRequest::new(profile).listen("0.0.0.0:35580");
+//! assert_eq!(
+//!     serde_json::to_value(&body).unwrap(),
+//!     serde_json::json!({"listen": "0.0.0.0:35580", "profile": {"id": "http-api",
+//!         "role": "listener", "protocol": "http",
+//!         "profile": {"server": {"allow_plain_http": false}}}})
+//! );
+//! ```
+
+use nodewire_common::Patch;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::users::User;
+use crate::wire::wire_struct;
+
+nodewire_common::open_enum! {
+    /// A node's role (core.yaml:1596). Requests must carry a known label; responses keep any.
+    pub enum NodeRole {
+        /// Accepts client connections.
+        Listener = "listener",
+        /// Connects out to an upstream.
+        Connector = "connector",
+    }
+}
+
+crate::wire::labels!(NodeRole);
+
+/// The protocols a [`NodeProfile`] or [`UpstreamProfile`] may name (the inline enum at
+/// core.yaml:1641 and 1665). A request enum: the library sends only these, and refuses other
+/// labels when decoding a request (the panel sends any lower-cased binding protocol, such as
+/// `trojan`, which a validating kernel rejects; contract §8 #13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum ProfileProtocol {
+    /// `http`.
+    #[serde(rename = "http")]
+    Http,
+    /// `socks`.
+    #[serde(rename = "socks")]
+    Socks,
+    /// `ss` (Shadowsocks).
+    #[serde(rename = "ss")]
+    Ss,
+    /// `ssr` (ShadowsocksR).
+    #[serde(rename = "ssr")]
+    Ssr,
+    /// `vless`.
+    #[serde(rename = "vless")]
+    Vless,
+    /// `direct`.
+    #[serde(rename = "direct")]
+    Direct,
+    /// `mixed` (HTTP and SOCKS on one port).
+    #[serde(rename = "mixed")]
+    Mixed,
+    /// `any_tls`.
+    #[serde(rename = "any_tls")]
+    AnyTls,
+}
+
+impl ProfileProtocol {
+    /// Every label, in spec order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "http", "socks", "ss", "ssr", "vless", "direct", "mixed", "any_tls",
+    ];
+
+    /// The wire label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "http",
+            Self::Socks => "socks",
+            Self::Ss => "ss",
+            Self::Ssr => "ssr",
+            Self::Vless => "vless",
+            Self::Direct => "direct",
+            Self::Mixed => "mixed",
+            Self::AnyTls => "any_tls",
+        }
+    }
+}
+
+impl std::fmt::Display for ProfileProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProfileProtocol {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        serde_json::from_value(Value::String(s.to_owned())).map_err(|_| {
+            format!(
+                "unknown protocol `{s}`, expected one of: {}",
+                Self::KNOWN.join(", ")
+            )
+        })
+    }
+}
+
+wire_struct! {
+    /// The body of `POST /v1/protocols` (core.yaml:1580): creates or replaces a node.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    pub struct ProtocolUpsertRequest {
+        /// Listen address (`0.0.0.0:35580`).
+        listen?: null String,
+        /// Upstream address, for connectors.
+        connect?: null String,
+        /// The node's users.
+        users?: Vec<User>,
+        /// The node's profile.
+        profile: NodeProfile,
+    }
+}
+
+impl ProtocolUpsertRequest {
+    /// An upsert of `profile` with no listen or connect address and no users.
+    pub fn new(profile: NodeProfile) -> Self {
+        Self {
+            listen: Patch::Absent,
+            connect: Patch::Absent,
+            users: None,
+            profile,
+        }
+    }
+
+    /// Sets the listen address.
+    pub fn listen(mut self, address: impl Into<String>) -> Self {
+        self.listen = Patch::Value(address.into());
+        self
+    }
+
+    /// Sets the upstream address.
+    pub fn connect(mut self, address: impl Into<String>) -> Self {
+        self.connect = Patch::Value(address.into());
+        self
+    }
+
+    /// Sets the users.
+    pub fn users(mut self, users: Vec<User>) -> Self {
+        self.users = Some(users);
+        self
+    }
+}
+
+wire_struct! {
+    /// A node as `GET /v1/protocols` lists it (core.yaml:1599).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct ProtocolSummary {
+        /// Node id.
+        id?: String,
+        /// Listener or connector.
+        role?: NodeRole,
+        /// Protocol (plain string in the spec).
+        protocol?: String,
+        /// Tags.
+        tags?: Vec<String>,
+        /// Free text.
+        description?: null String,
+        /// Listen address.
+        listen?: null String,
+        /// Upstream address.
+        connect?: null String,
+        /// Number of users.
+        user_count?: u64,
+    }
+}
+
+wire_struct! {
+    /// A node's configuration (core.yaml:1623). `profile`, `stack` and `interface_policy` are
+    /// protocol-specific objects the spec leaves free-form (their shape is in the kernel's
+    /// `docs/config_schema.md`, which is not public), kept as JSON objects.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    pub struct NodeProfile {
+        /// Node id.
+        id: String,
+        /// Listener or connector (a known label).
+        #[serde(deserialize_with = "crate::wire::known")]
+        role: NodeRole,
+        /// Tags.
+        tags?: Vec<String>,
+        /// Free text.
+        description?: null String,
+        /// The protocol.
+        protocol: ProfileProtocol,
+        /// Protocol settings.
+        profile: Map<String, Value>,
+        /// Network stack settings.
+        stack?: null Map<String, Value>,
+        /// Interface selection policy.
+        interface_policy?: null Map<String, Value>,
+        /// Upstream chain.
+        upstream?: Vec<UpstreamProfile>,
+    }
+}
+
+impl NodeProfile {
+    /// A profile with empty protocol settings.
+    pub fn new(id: impl Into<String>, role: NodeRole, protocol: ProfileProtocol) -> Self {
+        Self {
+            id: id.into(),
+            role,
+            tags: None,
+            description: Patch::Absent,
+            protocol,
+            profile: Map::new(),
+            stack: Patch::Absent,
+            interface_policy: Patch::Absent,
+            upstream: None,
+        }
+    }
+
+    /// Sets the protocol settings; a value that is not an object leaves them empty.
+    pub fn with_profile(mut self, profile: Value) -> Self {
+        self.profile = match profile {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        self
+    }
+
+    /// Sets the tags.
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Patch::Value(text.into());
+        self
+    }
+}
+
+wire_struct! {
+    /// One hop of an upstream chain (core.yaml:1654).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct UpstreamProfile {
+        /// Hop id.
+        id?: null String,
+        /// Tags.
+        tags?: Vec<String>,
+        /// Free text.
+        description?: null String,
+        /// The hop's protocol.
+        protocol?: ProfileProtocol,
+        /// Protocol settings.
+        profile?: Map<String, Value>,
+        /// Further hops.
+        upstream?: Vec<UpstreamProfile>,
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<ProtocolUpsertRequest>(),
+        TypeEntry::of::<NodeRole>(),
+        TypeEntry::of::<ProtocolSummary>(),
+        TypeEntry::of::<NodeProfile>(),
+        TypeEntry::of::<UpstreamProfile>(),
+        TypeEntry::of::<ProfileProtocol>(),
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn requests_refuse_unknown_labels() {
+        let body = json!({"profile": {"id": "a", "role": "listener", "protocol": "trojan", "profile": {}}});
+        let err = nodewire_common::error::from_value::<ProtocolUpsertRequest>(body).err();
+        assert_eq!(err.map(|e| e.path).as_deref(), Some("profile.protocol"));
+        let body =
+            json!({"profile": {"id": "a", "role": "relay", "protocol": "http", "profile": {}}});
+        let err = nodewire_common::error::from_value::<ProtocolUpsertRequest>(body).err();
+        assert_eq!(err.as_ref().map(|e| e.path.as_str()), Some("profile.role"));
+        assert!(err.is_some_and(|e| e.message.contains("listener, connector")));
+    }
+
+    #[test]
+    fn responses_keep_unknown_roles() -> Result<(), serde_json::Error> {
+        let s: ProtocolSummary = serde_json::from_value(json!({"id": "a", "role": "relay"}))?;
+        assert_eq!(s.role.as_ref().map(NodeRole::as_str), Some("relay"));
+        Ok(())
+    }
+}

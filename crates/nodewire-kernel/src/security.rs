@@ -1,0 +1,68 @@
+//! `/v1/security/rate-limits`: API rate-limit overrides (core.yaml:1803-1835).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::wire::wire_struct;
+
+nodewire_common::open_enum! {
+    /// What an override applies to (core.yaml:1833). Requests must carry a known label.
+    pub enum RateLimitOverrideScope {
+        /// An API path (`/v1/users`).
+        Endpoint = "endpoint",
+        /// A caller (`ip:127.0.0.1`).
+        Identity = "identity",
+    }
+}
+
+crate::wire::labels!(RateLimitOverrideScope);
+
+wire_struct! {
+    /// The body of `POST /v1/security/rate-limits` (core.yaml:1803).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub struct RateLimitOverrideRequest {
+        /// Endpoint or identity (a known label).
+        #[serde(deserialize_with = "crate::wire::known")]
+        scope: RateLimitOverrideScope,
+        /// The path or identity.
+        key: String,
+        /// Requests per minute allowed.
+        max_requests_per_minute: u64,
+    }
+}
+
+wire_struct! {
+    /// The answer to `POST /v1/security/rate-limits` (core.yaml:1813).
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct RateLimitOverrideResponse {
+        /// Endpoint or identity.
+        scope?: RateLimitOverrideScope,
+        /// The path or identity.
+        key?: String,
+        /// Requests per minute allowed.
+        max_requests_per_minute?: u64,
+    }
+}
+
+wire_struct! {
+    /// Every override (core.yaml:1822).
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct RateLimitOverridesSnapshot {
+        /// Requests per minute, by API path.
+        endpoints?: BTreeMap<String, u64>,
+        /// Requests per minute, by caller.
+        identities?: BTreeMap<String, u64>,
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<RateLimitOverrideRequest>(),
+        TypeEntry::of::<RateLimitOverrideResponse>(),
+        TypeEntry::of::<RateLimitOverridesSnapshot>(),
+        TypeEntry::of::<RateLimitOverrideScope>(),
+    ]);
+}

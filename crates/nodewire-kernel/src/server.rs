@@ -1,0 +1,325 @@
+//! Server-side helpers: the kernel's request pipeline as a pure function, for mocks, proxies
+//! and tests.
+//!
+//! [`Request::from_http`] checks authentication (every route but `GET /healthz`), routes the
+//! request (`404`, `405` with `Allow`), then decodes the path, query and body of the matched
+//! operation. Failures come back as an [`ApiFailure`] that renders the `{code, message}` body.
+//! core.yaml maps no codes to statuses; the codes used are those of [`codes`].
+//!
+//! ```
+//! use nodewire_kernel::auth::AuthConfig;
+//! use nodewire_kernel::server::Request;
+//! let open = AuthConfig { allow_insecure: true, ..AuthConfig::default() };
+//! let req = http::Request::builder()
+//!     .uri("/v1/users/vip-001?redact=true")
+//!     .body(bytes::Bytes::new())
+//!     .unwrap();
+//! match Request::from_http(&req, &open) {
+//!     Ok(Request::GetUser(call)) => assert_eq!((call.id.as_str(), call.redact), ("vip-001", Some(true))),
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, StatusCode, header};
+use nodewire_common::registry::Lookup;
+use nodewire_common::{Endpoint, FromRequestError};
+
+use crate::auth::{AuthConfig, AuthError};
+use crate::endpoints::*;
+use crate::error::{ErrorResponse, codes};
+use crate::reply::json_response;
+
+/// The default request body limit of the helpers and the mock (1 MiB; core.yaml states none).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A failure answered with an [`ErrorResponse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: ErrorResponse,
+    /// The `Allow` header (405 only).
+    pub allow: Option<String>,
+}
+
+impl ApiFailure {
+    /// A failure without `Allow`.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorResponse::new(code, message),
+            allow: None,
+        }
+    }
+
+    /// `400 BAD_REQUEST`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+    }
+
+    /// `404 NOT_FOUND`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, message)
+    }
+
+    /// `409 CONFLICT`.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, codes::CONFLICT, message)
+    }
+
+    /// `413 PAYLOAD_TOO_LARGE`.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::PAYLOAD_TOO_LARGE,
+            format!("body exceeds {limit} bytes"),
+        )
+    }
+
+    /// `401 UNAUTHORIZED`.
+    pub fn unauthorized(error: AuthError) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            codes::UNAUTHORIZED,
+            error.to_string(),
+        )
+    }
+
+    /// `405 METHOD_NOT_ALLOWED` with `Allow`.
+    pub fn method_not_allowed(allow: &[Method]) -> Self {
+        Self {
+            allow: Some(
+                allow
+                    .iter()
+                    .map(Method::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                codes::METHOD_NOT_ALLOWED,
+                "method not allowed",
+            )
+        }
+    }
+
+    /// The response: the JSON body, `WWW-Authenticate: Basic` on a 401, `Allow` on a 405.
+    pub fn into_response(self) -> http::Response<Bytes> {
+        let body = serde_json::to_vec(&self.body)
+            .unwrap_or_else(|_| b"{\"code\":\"INTERNAL\",\"message\":\"internal error\"}".to_vec());
+        let mut response = json_response(self.status, body);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"zero-core\""),
+            );
+        }
+        if let Some(allow) = self.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
+    }
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status, self.body.code, self.body.message
+        )
+    }
+}
+
+impl std::error::Error for ApiFailure {}
+
+impl From<FromRequestError> for ApiFailure {
+    fn from(err: FromRequestError) -> Self {
+        match err {
+            FromRequestError::Path(path) => Self::not_found(format!("no route for `{path}`")),
+            FromRequestError::Method { expected, .. } => Self::method_not_allowed(&[expected]),
+            other => Self::bad_request(other.to_string()),
+        }
+    }
+}
+
+macro_rules! request_enum {
+    ($($e:ident,)*) => {
+        /// One decoded request of any kernel operation.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Request {
+            $(
+                #[doc = concat!("[`", stringify!($e), "`]")]
+                $e($e),
+            )*
+        }
+
+        impl Request {
+            /// The endpoint's name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.name,)*
+                }
+            }
+
+            /// The route's path template.
+            pub fn template(&self) -> &'static str {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.path,)*
+                }
+            }
+
+            /// `true` for operations that change state (not `GET`).
+            pub fn is_mutating(&self) -> bool {
+                match self {
+                    $(Self::$e(_) => $e::METADATA.method != Method::GET,)*
+                }
+            }
+
+            fn requires_auth(name: &str) -> bool {
+                $(
+                    if name == $e::METADATA.name {
+                        return <$e as KernelEndpoint>::AUTH;
+                    }
+                )*
+                true
+            }
+
+            fn decode(name: &str, request: &http::Request<Bytes>) -> Option<Result<Self, FromRequestError>> {
+                $(
+                    if name == $e::METADATA.name {
+                        return Some($e::try_from_http_request(request).map(Self::$e));
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+
+crate::__with_kernel_endpoints!(request_enum);
+
+impl Request {
+    /// Decodes an incoming request: authentication first (except for routes without auth,
+    /// which are found first), then routing, then the operation's path, query and body.
+    /// The body limit is the caller's ([`ApiFailure::payload_too_large`]).
+    pub fn from_http(
+        request: &http::Request<Bytes>,
+        auth: &AuthConfig,
+    ) -> Result<Self, ApiFailure> {
+        let method = request.method();
+        let path = request.uri().path();
+        let lookup = crate::registry().lookup(method, path);
+        let route = match lookup {
+            Lookup::Found(route) if route.metadata.path.starts_with("/api/") => None,
+            Lookup::Found(route) => Some(route),
+            _ => None,
+        };
+        let open = route.is_some_and(|r| !Self::requires_auth(r.metadata.name));
+        if !open {
+            auth.check(request.headers())
+                .map_err(ApiFailure::unauthorized)?;
+        }
+        let route = match (route, lookup) {
+            (Some(route), _) => route,
+            (None, Lookup::MethodNotAllowed(allow)) => {
+                return Err(ApiFailure::method_not_allowed(&allow));
+            }
+            (None, _) => return Err(ApiFailure::not_found(format!("no route for `{path}`"))),
+        };
+        match Self::decode(route.metadata.name, request) {
+            Some(result) => result.map_err(ApiFailure::from),
+            None => Err(ApiFailure::not_found(format!("no route for `{path}`"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nodewire_common::Secret;
+
+    fn req(
+        method: &str,
+        uri: &str,
+        auth: Option<&str>,
+        body: &'static str,
+    ) -> http::Request<Bytes> {
+        let mut r = http::Request::new(Bytes::from_static(body.as_bytes()));
+        *r.method_mut() = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        *r.uri_mut() = uri.parse().unwrap_or_default();
+        if let Some(a) = auth {
+            r.headers_mut()
+                .insert(header::AUTHORIZATION, HeaderValue::from_str(a).unwrap());
+        }
+        r
+    }
+
+    fn config() -> AuthConfig {
+        AuthConfig {
+            basic: Some(("panel".into(), Secret::new("s3cret"))),
+            ..AuthConfig::default()
+        }
+    }
+
+    const AUTH: Option<&str> = Some("Basic cGFuZWw6czNjcmV0");
+
+    #[test]
+    fn routing_and_auth() {
+        let c = config();
+        assert!(matches!(
+            Request::from_http(&req("GET", "/healthz", None, ""), &c),
+            Ok(Request::GetHealthz(_))
+        ));
+        let f = Request::from_http(&req("GET", "/v1/status", None, ""), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::UNAUTHORIZED));
+        let f = Request::from_http(&req("GET", "/v1/nope", None, ""), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::UNAUTHORIZED));
+        let f = Request::from_http(&req("GET", "/v1/nope", AUTH, ""), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
+        let f = Request::from_http(&req("PUT", "/v1/security/rate-limits", AUTH, ""), &c).err();
+        assert_eq!(
+            f.and_then(|f| f.allow),
+            Some("GET, POST, DELETE".to_owned())
+        );
+        assert!(matches!(
+            Request::from_http(&req("POST", "/v1/users/import", AUTH, "[]"), &c),
+            Ok(Request::ImportUsers(_))
+        ));
+        assert!(matches!(
+            Request::from_http(&req("PATCH", "/v1/users/a%20b", AUTH, "{}"), &c),
+            Ok(Request::PatchUser(PatchUser { ref id, .. })) if id == "a b"
+        ));
+        let f = Request::from_http(&req("POST", "/api/v1/kernel/events", AUTH, "{}"), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn bad_requests_name_the_fault() {
+        let c = config();
+        let f = Request::from_http(
+            &req(
+                "DELETE",
+                "/v1/security/rate-limits?scope=route&key=x",
+                AUTH,
+                "",
+            ),
+            &c,
+        )
+        .err();
+        assert!(f.is_some_and(|f| f.body.message.contains("scope")));
+        let f = Request::from_http(
+            &req("POST", "/v1/users", AUTH, r#"{"id":"a","username":"b"}"#),
+            &c,
+        )
+        .err();
+        assert!(
+            f.is_some_and(|f| f.body.code == "BAD_REQUEST" && f.body.message.contains("password"))
+        );
+        let f = Request::from_http(&req("GET", "/v1/status/stream?interval=0", AUTH, ""), &c).err();
+        assert!(f.is_some_and(|f| f.body.message.contains("interval")));
+    }
+}

@@ -1,0 +1,144 @@
+//! The operation table: what this crate implements for each core.yaml operation, in the
+//! spec's own terms (method, path, parameters, request and response media types and schemas).
+//!
+//! The conformance test compares it, and the exported JSON Schemas, with facts distilled from
+//! core.yaml.
+//!
+//! ```
+//! let ops = nodewire_kernel::spec::operations();
+//! assert_eq!(ops.len(), 36);
+//! let healthz = ops.iter().find(|o| o.path == "/healthz").unwrap();
+//! assert!(!healthz.auth);
+//! ```
+
+use http::Method;
+use nodewire_common::endpoint::Metadata;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+use crate::endpoints::{KernelEndpoint, QueryParam, SuccessKind};
+use crate::error::ErrorResponse;
+
+/// A body: media type and schema.
+#[derive(Clone)]
+pub struct BodySpec {
+    /// `application/json`, `text/plain` or `text/event-stream`.
+    pub media_type: &'static str,
+    /// The schema, as a subschema of `generator` (a `$ref` into its definitions for named
+    /// types).
+    pub schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+impl std::fmt::Debug for BodySpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodySpec")
+            .field("media_type", &self.media_type)
+            .finish()
+    }
+}
+
+/// One response of an operation.
+#[derive(Debug, Clone)]
+pub struct ResponseSpec {
+    /// `200`, `204`, `101` or `default`.
+    pub status: &'static str,
+    /// The body, if any.
+    pub body: Option<BodySpec>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The endpoint type's name.
+    pub name: &'static str,
+    /// The method.
+    pub method: Method,
+    /// The path template.
+    pub path: &'static str,
+    /// The `{…}` segments of the template, in order.
+    pub path_params: Vec<&'static str>,
+    /// The query parameters.
+    pub query: &'static [QueryParam],
+    /// Whether Basic auth is required.
+    pub auth: bool,
+    /// The request body.
+    pub request: Option<BodySpec>,
+    /// Every response, `default` last.
+    pub responses: Vec<ResponseSpec>,
+}
+
+fn subschema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+fn operation<E: KernelEndpoint>() -> Operation
+where
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    let Metadata {
+        name,
+        method,
+        path,
+        body,
+        ..
+    } = E::METADATA;
+    let request = match body {
+        nodewire_common::BodyKind::None => None,
+        _ => Some(BodySpec {
+            media_type: "application/json",
+            schema: subschema::<E::Request>,
+        }),
+    };
+    let success = match E::SUCCESS {
+        SuccessKind::Json => Some(BodySpec {
+            media_type: "application/json",
+            schema: subschema::<E::Response>,
+        }),
+        SuccessKind::Text | SuccessKind::EventStream => Some(BodySpec {
+            media_type: E::SUCCESS.media_type().unwrap_or_default(),
+            schema: subschema::<String>,
+        }),
+        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => None,
+    };
+    let status = match E::SUCCESS {
+        SuccessKind::NoContent => "204",
+        SuccessKind::SwitchingProtocols => "101",
+        _ => "200",
+    };
+    Operation {
+        name,
+        method,
+        path,
+        path_params: path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect(),
+        query: E::QUERY,
+        auth: E::AUTH,
+        request,
+        responses: vec![
+            ResponseSpec {
+                status,
+                body: success,
+            },
+            ResponseSpec {
+                status: "default",
+                body: Some(BodySpec {
+                    media_type: "application/json",
+                    schema: subschema::<ErrorResponse>,
+                }),
+            },
+        ],
+    }
+}
+
+/// Every operation, in core.yaml order.
+pub fn operations() -> Vec<Operation> {
+    use crate::endpoints::*;
+    macro_rules! ops {
+        ($($e:ident,)*) => {
+            vec![$(operation::<$e>()),*]
+        };
+    }
+    crate::__with_kernel_endpoints!(ops)
+}

@@ -1,0 +1,86 @@
+//! `/v1/tls/nodes`: TLS nodes and their settings (core.yaml:1836-1888).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::protocols::NodeRole;
+use crate::wire::wire_struct;
+
+nodewire_common::open_enum! {
+    /// A node's TLS mode (core.yaml:1836).
+    pub enum TlsMode {
+        /// No TLS.
+        Disabled = "disabled",
+        /// Terminates TLS from clients.
+        Server = "server",
+        /// Speaks TLS to its upstream.
+        Client = "client",
+        /// Both.
+        Dual = "dual",
+    }
+}
+
+wire_struct! {
+    /// A TLS node as `GET /v1/tls/nodes` lists it (core.yaml:1839).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct TlsNodeSummary {
+        /// Node id.
+        id?: String,
+        /// Listener or connector.
+        role?: NodeRole,
+        /// Tags.
+        tags?: Vec<String>,
+        /// Free text.
+        description?: null String,
+        /// The protocol inside TLS.
+        inner_protocol?: String,
+        /// The TLS mode.
+        tls_mode?: TlsMode,
+        /// REALITY is configured.
+        has_reality?: bool,
+    }
+}
+
+wire_struct! {
+    /// A TLS node's details (core.yaml:1859).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct TlsNodeDetail {
+        /// Node id.
+        id?: String,
+        /// Listener or connector.
+        role?: NodeRole,
+        /// Tags.
+        tags?: Vec<String>,
+        /// Free text.
+        description?: null String,
+        /// Listen address.
+        listen?: null String,
+        /// Upstream address.
+        connect?: null String,
+        /// The AnyTLS profile (free-form; the kernel's `docs/config_schema.md` is not public).
+        profile?: Map<String, Value>,
+    }
+}
+
+wire_struct! {
+    /// The body of `PATCH /v1/tls/nodes/{id}` (core.yaml:1882): the `tls` and `inner` sections
+    /// to set, free-form objects.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct TlsNodePatchRequest {
+        /// TLS settings (`mode`, `server.certificate`, …).
+        tls?: Map<String, Value>,
+        /// The inner protocol and its profile.
+        inner?: Map<String, Value>,
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<TlsMode>(),
+        TypeEntry::of::<TlsNodeSummary>(),
+        TypeEntry::of::<TlsNodeDetail>(),
+        TypeEntry::of::<TlsNodePatchRequest>(),
+    ]);
+}

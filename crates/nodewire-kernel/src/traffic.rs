@@ -1,0 +1,44 @@
+//! `GET /v1/traffic`: traffic totals (core.yaml:1491-1514).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::wire::wire_struct;
+
+wire_struct! {
+    /// The body of `GET /v1/traffic` (core.yaml:1491).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct TrafficSummaryResponse {
+        /// Unix milliseconds when the summary was taken.
+        generated_at_ms?: u64,
+        /// Bytes sent upstream, all nodes (after the `node` / `protocol` filters).
+        bytes_up?: u64,
+        /// Bytes sent downstream, all nodes.
+        bytes_down?: u64,
+        /// Per node and protocol.
+        by_node_protocol?: Vec<NodeProtocolTrafficSummary>,
+    }
+}
+
+wire_struct! {
+    /// Traffic of one node and protocol (core.yaml:1504).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    pub struct NodeProtocolTrafficSummary {
+        /// Node id.
+        node_id?: String,
+        /// Protocol.
+        protocol?: String,
+        /// Bytes up.
+        bytes_up?: u64,
+        /// Bytes down.
+        bytes_down?: u64,
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<TrafficSummaryResponse>(),
+        TypeEntry::of::<NodeProtocolTrafficSummary>(),
+    ]);
+}

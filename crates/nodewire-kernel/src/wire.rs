@@ -1,0 +1,169 @@
+//! Field conventions shared by every wire type, and the strict checks applied to requests.
+//!
+//! core.yaml marks almost every property optional, and some of them `nullable`. The types
+//! model the three cases exactly:
+//!
+//! | core.yaml | Rust | absent | `null` | value |
+//! | --- | --- | --- | --- | --- |
+//! | in `required` | `T` | error | error | `T` |
+//! | optional | `Option<T>` | `None`, omitted when encoding | read as `None` | `Some(T)` |
+//! | optional and `nullable` | [`Patch<T>`](nodewire_common::Patch) | `Absent` | `Null` | `Value(T)` |
+//!
+//! so that a payload re-encodes to the same JSON value: a `null` the kernel sent comes back as
+//! `null`, an absent key stays absent. The exported JSON Schema of an `Option<T>` field is the
+//! schema of `T` (the spec does not allow `null` there); the schema of a `Patch<T>` field allows
+//! `null`.
+
+use schemars::Schema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// Defines a wire struct from a compact field list:
+///
+/// - `name: T,` a required property;
+/// - `name?: T,` an optional property (`Option<T>`, omitted when `None`, schema of `T`);
+/// - `name?: null T,` an optional, nullable property (`Patch<T>`).
+///
+/// Attributes on the struct and on each field (docs, extra serde attributes) pass through.
+/// Every field needs a trailing comma.
+macro_rules! wire_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident { $($body:tt)* }
+    ) => {
+        wire_struct!(@munch [$(#[$meta])* pub struct $name] [] $($body)*);
+    };
+    (@munch [$($head:tt)*] [$($done:tt)*]) => {
+        $($head)* { $($done)* }
+    };
+    (@munch $head:tt [$($done:tt)*]
+        $(#[$m:meta])* $f:ident ?: null $t:ty, $($rest:tt)*
+    ) => {
+        wire_struct!(@munch $head [$($done)*
+            $(#[$m])*
+            #[serde(default, skip_serializing_if = "nodewire_common::Patch::is_absent")]
+            pub $f: nodewire_common::Patch<$t>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*]
+        $(#[$m:meta])* $f:ident ?: $t:ty, $($rest:tt)*
+    ) => {
+        wire_struct!(@munch $head [$($done)*
+            $(#[$m])*
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schemars(transform = crate::wire::non_null)]
+            pub $f: Option<$t>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*]
+        $(#[$m:meta])* $f:ident : $t:ty, $($rest:tt)*
+    ) => {
+        wire_struct!(@munch $head [$($done)*
+            $(#[$m])*
+            pub $f: $t,
+        ] $($rest)*);
+    };
+}
+pub(crate) use wire_struct;
+
+/// Schema transform for `Option<T>` fields: drops the `null` that schemars adds, since
+/// core.yaml does not allow `null` where it does not say `nullable`.
+pub(crate) fn non_null(schema: &mut Schema) {
+    if let Some(Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [single] = types.as_slice() {
+            let single = single.clone();
+            schema.insert("type".to_owned(), single);
+        }
+    }
+    let null = serde_json::json!({ "type": "null" });
+    let branch = match schema.get("anyOf") {
+        Some(Value::Array(branches)) if branches.contains(&null) => {
+            let rest: Vec<&Value> = branches.iter().filter(|b| **b != null).collect();
+            match rest.as_slice() {
+                [only] => Some((*only).clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(Value::Object(branch)) = branch {
+        schema.remove("anyOf");
+        for (key, value) in branch {
+            schema.insert(key, value);
+        }
+    }
+}
+
+/// The labels of an open enum, for the request fields that must hold a known one.
+pub(crate) trait Labels {
+    /// `false` for a label this version does not know.
+    fn is_known_label(&self) -> bool;
+    /// The label as sent.
+    fn label(&self) -> &str;
+    /// Every known label.
+    fn known_labels() -> &'static [&'static str];
+}
+
+macro_rules! labels {
+    ($($ty:ty),*) => {
+        $(impl crate::wire::Labels for $ty {
+            fn is_known_label(&self) -> bool {
+                self.is_known()
+            }
+            fn label(&self) -> &str {
+                self.as_str()
+            }
+            fn known_labels() -> &'static [&'static str] {
+                Self::KNOWN
+            }
+        })*
+    };
+}
+pub(crate) use labels;
+
+/// Deserializes an open enum in a request field, refusing labels core.yaml does not list.
+pub(crate) fn known<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Labels,
+{
+    let value = T::deserialize(deserializer)?;
+    if value.is_known_label() {
+        Ok(value)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "unknown label `{}`, expected one of: {}",
+            value.label(),
+            T::known_labels().join(", ")
+        )))
+    }
+}
+
+/// Applies the decoding rules of a request body to a value about to be sent, so the library
+/// never sends a body the kernel would refuse (an unknown `role`, say). The error names the
+/// JSON path of the fault.
+pub(crate) fn check_request<T: Serialize + DeserializeOwned>(
+    body: &T,
+) -> Result<(), nodewire_common::IntoRequestError> {
+    let value = serde_json::to_value(body)?;
+    nodewire_common::error::from_value::<T>(value)
+        .map(drop)
+        .map_err(|e| nodewire_common::IntoRequestError::Invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_is_dropped_from_optional_schemas() {
+        let mut s = schemars::json_schema!({"type": ["integer", "null"], "format": "uint64"});
+        non_null(&mut s);
+        assert_eq!(s.get("type"), Some(&Value::from("integer")));
+        let mut s = schemars::json_schema!({"anyOf": [{"$ref": "#/$defs/X"}, {"type": "null"}]});
+        non_null(&mut s);
+        assert_eq!(s.as_value(), &serde_json::json!({"$ref": "#/$defs/X"}));
+    }
+}

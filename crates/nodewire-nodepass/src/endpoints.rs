@@ -1,0 +1,442 @@
+//! Every route under the API base as an [`Endpoint`] (contract §3). Paths are relative to the
+//! API base (`http://host:9090/api/v1` for `master://host:9090`; any prefix works, see
+//! [`MasterUrl::api_base`](crate::url::MasterUrl::api_base)). Every route but `/openapi.json`
+//! and `/docs` needs the [`API_KEY_HEADER`].
+//!
+//! ```
+//! use nodewire_common::Endpoint;
+//! use nodewire_nodepass::endpoints::{CreateInstance, DeleteInstance};
+//! use nodewire_nodepass::instances::{CreateInstanceRequest, InstanceId};
+//! use nodewire_nodepass::url::RequestUrl;
+//! let url = RequestUrl::new("server://:10101/127.0.0.1:8080").unwrap();
+//! let call = CreateInstance::new(CreateInstanceRequest::new(url).alias("web"));
+//! let req = call.try_into_http_request("http://127.0.0.1:9090/api/v1").unwrap();
+//! assert_eq!(req.uri(), "http://127.0.0.1:9090/api/v1/instances");
+//! assert_eq!(&req.body()[..], br#"{"alias":"web","url":"server://:10101/127.0.0.1:8080"}"#);
+//! // The API-key instance cannot be deleted (the master answers 403).
+//! assert!(DeleteInstance::new(InstanceId::api_key()).is_err());
+//! ```
+
+use http::Method;
+use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata};
+
+use crate::NodePass;
+use crate::events::InstanceEvent;
+use crate::info::{MasterInfo, UpdateMasterAliasRequest};
+use crate::instances::{
+    Action, CreateInstanceRequest, Instance, InstanceId, PutInstanceRequest, UpdateInstanceRequest,
+};
+use crate::tcping::{TCPingResult, target_from_query, target_query};
+use crate::url::go::{Mode, unescape};
+
+/// The header that carries the API key (compared exactly; `Authorization` is not accepted).
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+macro_rules! get_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
+
+        impl Endpoint for $name {
+            type Protocol = NodePass;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata = Metadata {
+                name: stringify!($name),
+                method: Method::GET,
+                path: $path,
+                aliases: &[],
+                body: BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self)
+            }
+        }
+    };
+}
+
+get_endpoint!(
+    /// `GET /instances`: every instance, the API-key instance included, in random order.
+    ListInstances, "/instances", Vec<Instance>
+);
+get_endpoint!(
+    /// `GET /events`: the event stream. Sent with a client, the whole stream is read until
+    /// the master closes it; follow it live with [`EventStream`](crate::events::EventStream).
+    SubscribeEvents, "/events", Vec<InstanceEvent>
+);
+get_endpoint!(
+    /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
+    GetMasterInfo, "/info", MasterInfo
+);
+get_endpoint!(
+    /// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
+    GetOpenApiSpec, "/openapi.json", serde_json::Value
+);
+get_endpoint!(
+    /// `GET /docs`: the Swagger UI page, HTML (no key needed).
+    GetDocs, "/docs", String
+);
+
+fn id_param(parts: &IncomingParts<'_, impl Sized>) -> Result<InstanceId, FromRequestError> {
+    let raw = parts.params.require("id")?;
+    let decoded = unescape(raw, Mode::Path).map_err(|e| FromRequestError::PathParam {
+        name: "id",
+        message: e.go_text(),
+    })?;
+    Ok(InstanceId::from_wire(
+        String::from_utf8_lossy(&decoded).into_owned(),
+    ))
+}
+
+fn body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
+    parts
+        .body
+        .ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
+}
+
+/// The master answers `403 Forbidden: API Key` for this id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the API-key instance `********` cannot be replaced or deleted (the master answers 403)")]
+pub struct ApiKeyForbidden;
+
+/// `POST /instances`: create; `201` with the instance (`stopped`; it starts right after).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateInstance {
+    /// The body.
+    pub body: CreateInstanceRequest,
+}
+
+impl CreateInstance {
+    /// A create call.
+    pub fn new(body: CreateInstanceRequest) -> Self {
+        Self { body }
+    }
+}
+
+impl Endpoint for CreateInstance {
+    type Protocol = NodePass;
+    type Request = CreateInstanceRequest;
+    type Response = Instance;
+    const METADATA: Metadata = Metadata {
+        name: "CreateInstance",
+        method: Method::POST,
+        path: "/instances",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Create an instance (201).",
+    };
+
+    fn body(&self) -> Option<&CreateInstanceRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
+        Ok(Self { body: body(parts)? })
+    }
+}
+
+/// `GET /instances/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetInstance {
+    /// The id.
+    pub id: InstanceId,
+}
+
+impl GetInstance {
+    /// A get call.
+    pub fn new(id: InstanceId) -> Self {
+        Self { id }
+    }
+}
+
+impl Endpoint for GetInstance {
+    type Protocol = NodePass;
+    type Request = NoBody;
+    type Response = Instance;
+    const METADATA: Metadata = Metadata {
+        name: "GetInstance",
+        method: Method::GET,
+        path: "/instances/{id}",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Get one instance (********: the API key and master id).",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            id: id_param(&parts)?,
+        })
+    }
+}
+
+/// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
+/// is when the response is written (a start or stop is still in progress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateInstance {
+    /// The id.
+    pub id: InstanceId,
+    /// The body.
+    pub body: UpdateInstanceRequest,
+}
+
+impl UpdateInstance {
+    /// An update call.
+    pub fn new(id: InstanceId, body: UpdateInstanceRequest) -> Self {
+        Self { id, body }
+    }
+
+    /// `PATCH /instances/******** {"action":"restart"}`: a new API key, in the `url` of the
+    /// answer. Every event stream gets `shutdown` and closes; the old key is refused from
+    /// then on.
+    pub fn regenerate_api_key() -> Self {
+        Self::new(
+            InstanceId::api_key(),
+            UpdateInstanceRequest::action(Action::Restart),
+        )
+    }
+}
+
+impl Endpoint for UpdateInstance {
+    type Protocol = NodePass;
+    type Request = UpdateInstanceRequest;
+    type Response = Instance;
+    const METADATA: Metadata = Metadata {
+        name: "UpdateInstance",
+        method: Method::PATCH,
+        path: "/instances/{id}",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Update or control an instance.",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn body(&self) -> Option<&UpdateInstanceRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
+        let id = id_param(&parts)?;
+        Ok(Self {
+            id,
+            body: body(parts)?,
+        })
+    }
+}
+
+/// `PUT /instances/{id}`: a new URL; the instance restarts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutInstance {
+    id: InstanceId,
+    /// The body.
+    pub body: PutInstanceRequest,
+}
+
+impl PutInstance {
+    /// A replace call; the API-key instance is refused.
+    pub fn new(id: InstanceId, body: PutInstanceRequest) -> Result<Self, ApiKeyForbidden> {
+        if id.is_api_key() {
+            return Err(ApiKeyForbidden);
+        }
+        Ok(Self { id, body })
+    }
+
+    /// The id.
+    pub fn id(&self) -> &InstanceId {
+        &self.id
+    }
+}
+
+impl Endpoint for PutInstance {
+    type Protocol = NodePass;
+    type Request = PutInstanceRequest;
+    type Response = Instance;
+    const METADATA: Metadata = Metadata {
+        name: "PutInstance",
+        method: Method::PUT,
+        path: "/instances/{id}",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Replace an instance's URL (409 when unchanged).",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn body(&self) -> Option<&PutInstanceRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
+        let id = id_param(&parts)?;
+        Ok(Self {
+            id,
+            body: body(parts)?,
+        })
+    }
+}
+
+/// `DELETE /instances/{id}`: `204`, empty body; the process is stopped first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteInstance {
+    id: InstanceId,
+}
+
+impl DeleteInstance {
+    /// A delete call; the API-key instance is refused.
+    pub fn new(id: InstanceId) -> Result<Self, ApiKeyForbidden> {
+        if id.is_api_key() {
+            return Err(ApiKeyForbidden);
+        }
+        Ok(Self { id })
+    }
+
+    /// The id.
+    pub fn id(&self) -> &InstanceId {
+        &self.id
+    }
+}
+
+impl Endpoint for DeleteInstance {
+    type Protocol = NodePass;
+    type Request = NoBody;
+    type Response = ();
+    const METADATA: Metadata = Metadata {
+        name: "DeleteInstance",
+        method: Method::DELETE,
+        path: "/instances/{id}",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "Delete an instance (204).",
+    };
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            id: id_param(&parts)?,
+        })
+    }
+}
+
+/// `POST /info`: set the master alias; answers the info object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateMasterAlias {
+    /// The body.
+    pub body: UpdateMasterAliasRequest,
+}
+
+impl UpdateMasterAlias {
+    /// An alias call.
+    pub fn new(body: UpdateMasterAliasRequest) -> Self {
+        Self { body }
+    }
+}
+
+impl Endpoint for UpdateMasterAlias {
+    type Protocol = NodePass;
+    type Request = UpdateMasterAliasRequest;
+    type Response = MasterInfo;
+    const METADATA: Metadata = Metadata {
+        name: "UpdateMasterAlias",
+        method: Method::POST,
+        path: "/info",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "Set the master alias.",
+    };
+
+    fn body(&self) -> Option<&UpdateMasterAliasRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
+        Ok(Self { body: body(parts)? })
+    }
+}
+
+/// `GET /tcping?target=host:port`: a TCP connect from the master (`200` also on failure).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tcping {
+    target: String,
+}
+
+/// An empty tcping target (the master answers `400 Target address required`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("tcping target: empty (expected host:port)")]
+pub struct EmptyTarget;
+
+impl Tcping {
+    /// A probe of `target` (`host:port`, IPv6 in brackets).
+    pub fn new(target: impl Into<String>) -> Result<Self, EmptyTarget> {
+        let target = target.into();
+        if target.is_empty() {
+            return Err(EmptyTarget);
+        }
+        Ok(Self { target })
+    }
+
+    /// The target.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+}
+
+impl Endpoint for Tcping {
+    type Protocol = NodePass;
+    type Request = NoBody;
+    type Response = TCPingResult;
+    const METADATA: Metadata = Metadata {
+        name: "Tcping",
+        method: Method::GET,
+        path: "/tcping",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "TCP connect test from the master.",
+    };
+
+    fn query(&self) -> Option<String> {
+        Some(target_query(&self.target))
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        let target = target_from_query(parts.query)
+            .ok_or_else(|| FromRequestError::Query("Target address required".to_owned()))?;
+        Ok(Self { target })
+    }
+}
+
+/// Calls `$m!` with every endpoint type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_nodepass_endpoints {
+    ($m:ident) => {
+        $m! {
+            ListInstances,
+            CreateInstance,
+            GetInstance,
+            UpdateInstance,
+            PutInstance,
+            DeleteInstance,
+            SubscribeEvents,
+            GetMasterInfo,
+            UpdateMasterAlias,
+            Tcping,
+            GetOpenApiSpec,
+            GetDocs,
+        }
+    };
+}

@@ -1,0 +1,85 @@
+//! `GET/POST {P}/info`: the master's system information and alias (contract §7).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::instances::MasterAlias;
+use crate::url::TlsCode;
+
+/// The `/info` object (`GetMasterInfo`, a Go map, so its keys come out sorted; the fields
+/// here are declared in that order). Off Linux, the numeric system fields are 0 and `cpu`
+/// is -1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MasterInfo {
+    /// The master alias (stored on the API-key instance).
+    pub alias: String,
+    /// `runtime.GOARCH` (`amd64`, `arm64`, …).
+    pub arch: String,
+    /// CPU usage in percent over a 100 ms sample; -1 when unknown.
+    pub cpu: i64,
+    /// The master's `crt` path.
+    pub crt: String,
+    /// Disk bytes read (sectors × 512, `/proc/diskstats`).
+    pub diskr: u64,
+    /// Disk bytes written.
+    pub diskw: u64,
+    /// The master's `key` path (a file path, not a secret).
+    pub key: String,
+    /// The master's `log` query value.
+    pub log: String,
+    /// Total memory, bytes.
+    pub mem_total: u64,
+    /// Used memory (total − available), bytes.
+    pub mem_used: u64,
+    /// The master id (16 hex); empty on the very first start of a master (upstream bug: it is
+    /// only set when the API-key instance is loaded from the state file).
+    pub mid: String,
+    /// The TLS server name if set, else the listen host (empty for `master://:9090`).
+    pub name: String,
+    /// Network bytes received (all interfaces but lo, veth, docker, podman, br-, virbr).
+    pub netrx: u64,
+    /// Network bytes sent.
+    pub nettx: u64,
+    /// v2 only: the number of CPU cores (`runtime.NumCPU()`); absent from v1.14.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noc: Option<u64>,
+    /// `runtime.GOOS`.
+    pub os: String,
+    /// Total swap, bytes.
+    pub swap_total: u64,
+    /// Used swap, bytes.
+    pub swap_used: u64,
+    /// System uptime, seconds.
+    pub sysup: u64,
+    /// The master's effective TLS code.
+    pub tls: TlsCode,
+    /// Master uptime, seconds.
+    pub uptime: u64,
+    /// The build version (`dev` when unset).
+    pub ver: String,
+}
+
+/// `POST /info` body (`UpdateMasterAliasRequest`). The master treats a missing `alias` as
+/// empty (`{}` clears the alias).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMasterAliasRequest {
+    /// The new alias (at most 256 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<MasterAlias>,
+}
+
+impl UpdateMasterAliasRequest {
+    /// Sets the alias.
+    pub fn new(alias: MasterAlias) -> Self {
+        Self { alias: Some(alias) }
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<MasterInfo>(),
+        TypeEntry::of::<UpdateMasterAliasRequest>(),
+    ]);
+}

@@ -1,0 +1,580 @@
+//! Instances: the instance JSON with its `meta`, the API-key instance `********`, and the
+//! create / update (PATCH) / replace (PUT) bodies (contract §3–§5).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use nodewire_common::Secret;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::url::{InstanceUrl, RequestUrl};
+
+/// The id of the instance that holds the API key and the master identity.
+pub const API_KEY_ID: &str = "********";
+
+/// The longest alias, peer field, tag key or tag value the master accepts, in bytes.
+pub const MAX_VALUE_LEN: usize = 256;
+
+/// An instance id: 8 lowercase hex characters (4 random bytes), or [`API_KEY_ID`].
+///
+/// Decoding keeps any text the master sends; [`InstanceId::new`] refuses ids a master can
+/// never route (empty, or containing `/`).
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct InstanceId(String);
+
+/// An id a master cannot route.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("instance id `{0}`: must be non-empty and contain no `/`")]
+pub struct InvalidInstanceId(pub String);
+
+impl InstanceId {
+    /// Validates an id.
+    pub fn new(id: impl Into<String>) -> Result<Self, InvalidInstanceId> {
+        let id = id.into();
+        if id.is_empty() || id.contains('/') {
+            return Err(InvalidInstanceId(id));
+        }
+        Ok(Self(id))
+    }
+
+    /// An id as the wire carries it (no validation).
+    pub(crate) fn from_wire(id: String) -> Self {
+        Self(id)
+    }
+
+    /// The API-key instance's id, `********`.
+    pub fn api_key() -> Self {
+        Self(API_KEY_ID.to_owned())
+    }
+
+    /// `true` for `********`.
+    pub fn is_api_key(&self) -> bool {
+        self.0 == API_KEY_ID
+    }
+
+    /// The id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InstanceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+nodewire_common::open_enum! {
+    /// `type`: the instance's role (its URL scheme); empty for the API-key instance.
+    pub enum InstanceType {
+        /// A client instance.
+        Client = "client",
+        /// A server instance.
+        Server = "server",
+        /// The API-key instance `********`.
+        ApiKey = "",
+    }
+}
+
+nodewire_common::open_enum! {
+    /// `status`: the state of the instance's process; empty for the API-key instance.
+    pub enum InstanceStatus {
+        /// The process runs (and, after its first `CHECK_POINT`, reports statistics).
+        Running = "running",
+        /// Not running.
+        Stopped = "stopped",
+        /// The process exited with an error, logged `Server error:` / `Client error:`, or sent
+        /// no `CHECK_POINT` for 15 s.
+        Error = "error",
+        /// The API-key instance `********`.
+        ApiKey = "",
+    }
+}
+
+/// `meta.peer`: free text a panel keeps about the other end (the master checks only the
+/// 256-byte limit; the docs' UUID and `0|1|2` rules are not enforced).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Peer {
+    /// Service id (panels use a UUID).
+    #[serde(default)]
+    pub sid: String,
+    /// Service type (docs: `0` single-end, `1` NAT traversal, `2` tunnel forwarding;
+    /// NodePassDash uses `0`..`7`).
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Service alias.
+    #[serde(default)]
+    pub alias: String,
+}
+
+/// Tags: a string map, sent with sorted keys.
+pub type Tags = BTreeMap<String, String>;
+
+fn some_empty_tags() -> Option<Tags> {
+    Some(Tags::new())
+}
+
+/// `meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Meta {
+    /// The peer.
+    #[serde(default)]
+    pub peer: Peer,
+    /// The tags: `{}` normally, `null` only after a v2 MCP import with `"tags": null`.
+    #[serde(default = "some_empty_tags")]
+    pub tags: Option<Tags>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Self {
+            peer: Peer::default(),
+            tags: some_empty_tags(),
+        }
+    }
+}
+
+impl Meta {
+    /// The tags (empty when `null`).
+    pub fn tags(&self) -> &Tags {
+        const EMPTY: &Tags = &Tags::new();
+        self.tags.as_ref().unwrap_or(EMPTY)
+    }
+}
+
+/// An instance (`Instance`, v2 `types.go:41-83`): every field is always sent.
+///
+/// For the API-key instance (`id` `********`, [`Instance::api_key`]) `url` is the API key and
+/// `config` the master id; its `Debug` hides the key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Instance {
+    /// 8 hex characters, or `********`.
+    pub id: InstanceId,
+    /// Free text (≤ 256 bytes when set by PATCH; not checked on create).
+    pub alias: String,
+    /// `client` / `server` (the URL scheme), empty for the API-key instance.
+    #[serde(rename = "type")]
+    pub kind: InstanceType,
+    /// The process state.
+    pub status: InstanceStatus,
+    /// The stored (normalized) instance URL; the API key for `********`.
+    pub url: String,
+    /// `url` with every default parameter; the master id (16 hex) for `********`.
+    pub config: String,
+    /// Start with the master.
+    pub restart: bool,
+    /// Peer and tags (a missing `meta` decodes as empty).
+    #[serde(default)]
+    pub meta: Meta,
+    /// `0` until the first `CHECK_POINT`, then the mode the process settled on (1 or 2).
+    pub mode: i32,
+    /// Milliseconds: tunnel round trip (dual-end), best target TCP ping (single-end client).
+    pub ping: i32,
+    /// Active pool connections (0 in single-end mode).
+    pub pool: i32,
+    /// Active TCP connections.
+    pub tcps: i32,
+    /// Active UDP sessions.
+    pub udps: i32,
+    /// TCP bytes received, cumulative across restarts of the instance and the master.
+    pub tcprx: u64,
+    /// TCP bytes sent, cumulative.
+    pub tcptx: u64,
+    /// UDP bytes received, cumulative.
+    pub udprx: u64,
+    /// UDP bytes sent, cumulative.
+    pub udptx: u64,
+}
+
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url: &dyn fmt::Debug = if self.is_api_key() {
+            &"[redacted]"
+        } else {
+            &self.url
+        };
+        f.debug_struct("Instance")
+            .field("id", &self.id)
+            .field("alias", &self.alias)
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("url", url)
+            .field("config", &self.config)
+            .field("restart", &self.restart)
+            .field("meta", &self.meta)
+            .field("mode", &self.mode)
+            .field("ping", &self.ping)
+            .field("pool", &self.pool)
+            .field("tcps", &self.tcps)
+            .field("udps", &self.udps)
+            .field("tcprx", &self.tcprx)
+            .field("tcptx", &self.tcptx)
+            .field("udprx", &self.udprx)
+            .field("udptx", &self.udptx)
+            .finish()
+    }
+}
+
+/// The API-key instance, read: the key, the master id and the master alias.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyInstance {
+    /// The API key (`X-API-Key`), 32 lowercase hex.
+    pub key: Secret,
+    /// The master id, 16 hex characters.
+    pub master_id: String,
+    /// The master alias.
+    pub alias: String,
+}
+
+impl Instance {
+    /// `true` for the API-key instance (`id` `********`; its `type` is empty), which a panel
+    /// filters out of lists and event streams.
+    pub fn is_api_key(&self) -> bool {
+        self.id.is_api_key()
+    }
+
+    /// The API key, the master id and alias, for the API-key instance.
+    pub fn api_key(&self) -> Option<ApiKeyInstance> {
+        self.is_api_key().then(|| ApiKeyInstance {
+            key: Secret::new(self.url.clone()),
+            master_id: self.config.clone(),
+            alias: self.alias.clone(),
+        })
+    }
+
+    /// The stored URL as a typed [`InstanceUrl`] (not for the API-key instance).
+    pub fn instance_url(&self) -> Option<Result<InstanceUrl, crate::url::UrlError>> {
+        (!self.is_api_key()).then(|| InstanceUrl::parse(&self.url))
+    }
+
+    /// The four traffic counters, for rate computations.
+    pub fn counters(&self) -> [u64; 4] {
+        [self.tcprx, self.tcptx, self.udprx, self.udptx]
+    }
+}
+
+macro_rules! bounded_string {
+    ($(#[doc = $doc:literal])* $name:ident, $field:literal) => {
+        $(#[doc = $doc])*
+        #[doc = ""]
+        #[doc = concat!("At most 256 bytes; a longer value is refused with the master's text (`", $field, " exceeds maximum length 256`).")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The field name the master uses in its error.
+            pub const FIELD: &'static str = $field;
+
+            /// Validates the length.
+            pub fn new(text: impl Into<String>) -> Result<Self, TooLong> {
+                let text = text.into();
+                if text.len() > MAX_VALUE_LEN {
+                    return Err(TooLong { field: $field, len: text.len() });
+                }
+                Ok(Self(text))
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TooLong;
+            fn try_from(text: String) -> Result<Self, TooLong> {
+                Self::new(text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": concat!($field, ", at most 256 bytes (UTF-8)."),
+                    "maxLength": 256
+                })
+            }
+        }
+    };
+}
+
+/// A text over the master's 256-byte limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} exceeds maximum length 256 ({len} bytes)")]
+pub struct TooLong {
+    /// The field, as the master names it.
+    pub field: &'static str,
+    /// Its length in bytes.
+    pub len: usize,
+}
+
+bounded_string!(
+    /// An instance alias in a PATCH.
+    InstanceAlias, "Instance alias"
+);
+bounded_string!(
+    /// `meta.peer.sid` in a PATCH.
+    PeerSid, "Meta peer.sid"
+);
+bounded_string!(
+    /// `meta.peer.type` in a PATCH.
+    PeerType, "Meta peer.type"
+);
+bounded_string!(
+    /// `meta.peer.alias` in a PATCH.
+    PeerAlias, "Meta peer.alias"
+);
+bounded_string!(
+    /// A tag key in a PATCH.
+    TagKey, "Meta tag key"
+);
+bounded_string!(
+    /// A tag value in a PATCH.
+    TagValue, "Meta tag value"
+);
+bounded_string!(
+    /// The master alias (`POST /info`).
+    MasterAlias, "Master alias"
+);
+
+/// `POST /instances` body (`CreateInstanceRequest`). Answers `201` with the instance in
+/// status `stopped`; the start follows asynchronously (SSE `create`, then `update`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInstanceRequest {
+    /// The alias (the master does not check its length on create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// The instance URL.
+    pub url: RequestUrl,
+}
+
+impl CreateInstanceRequest {
+    /// A request for `url`.
+    pub fn new(url: impl Into<RequestUrl>) -> Self {
+        Self {
+            alias: None,
+            url: url.into(),
+        }
+    }
+
+    /// Sets the alias.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+}
+
+/// `PUT /instances/{id}` body (`PutInstanceRequest`): a new URL; the instance restarts.
+/// `409 Instance URL conflict` when the normalized URL equals the current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutInstanceRequest {
+    /// The new instance URL.
+    pub url: RequestUrl,
+}
+
+/// The PATCH `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum Action {
+    /// Start, if `stopped` (an `error` instance is not started: use `Restart`).
+    Start,
+    /// Stop, unless `stopped` (SIGTERM, 5 s grace, then kill).
+    Stop,
+    /// Stop, wait 100 ms, start (from any status). On `********`: regenerate the API key.
+    Restart,
+    /// Zero the four traffic counters; the process is not touched.
+    Reset,
+}
+
+impl Action {
+    /// The wire label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+            Self::Reset => "reset",
+        }
+    }
+}
+
+/// An action the master does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Invalid action: {0} (expected start, stop, restart or reset)")]
+pub struct InvalidAction(pub String);
+
+impl TryFrom<String> for Action {
+    type Error = InvalidAction;
+    fn try_from(text: String) -> Result<Self, InvalidAction> {
+        match text.as_str() {
+            "start" => Ok(Self::Start),
+            "stop" => Ok(Self::Stop),
+            "restart" => Ok(Self::Restart),
+            "reset" => Ok(Self::Reset),
+            _ => Err(InvalidAction(text)),
+        }
+    }
+}
+
+impl From<Action> for &'static str {
+    fn from(action: Action) -> Self {
+        action.as_str()
+    }
+}
+
+impl JsonSchema for Action {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Action")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "enum": ["start", "stop", "restart", "reset"],
+            "description": "A PATCH action."
+        })
+    }
+}
+
+/// `meta.peer` in a PATCH: the whole peer is replaced (an absent field becomes empty, so
+/// `{}` clears it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeerUpdate {
+    /// `sid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<PeerSid>,
+    /// `type`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<PeerType>,
+    /// `alias`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<PeerAlias>,
+}
+
+/// `meta` in a PATCH.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetaUpdate {
+    /// Replaces the peer when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<PeerUpdate>,
+    /// Replaces every tag when present (`{}` clears them); keys are unique by construction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<TagKey, TagValue>>,
+}
+
+/// `PATCH /instances/{id}` body (`UpdateInstanceRequest`).
+///
+/// The master applies the fields in order (alias, action, restart, meta), each at once, so
+/// a later 400 leaves earlier changes applied; a body that does not decode is ignored (200,
+/// unchanged). An alias cannot be cleared (empty means "not given"). On `********` only
+/// `{"action": "restart"}` has an effect: it regenerates the API key
+/// ([`UpdateInstance::regenerate_api_key`](crate::endpoints::UpdateInstance::regenerate_api_key)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInstanceRequest {
+    /// A new alias (applied when non-empty and different).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<InstanceAlias>,
+    /// An action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// The auto-start policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<bool>,
+    /// Peer and tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<MetaUpdate>,
+}
+
+impl UpdateInstanceRequest {
+    /// A request with only an action.
+    pub fn action(action: Action) -> Self {
+        Self {
+            action: Some(action),
+            ..Self::default()
+        }
+    }
+}
+
+pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
+    use nodewire_common::registry::TypeEntry;
+    types.extend([
+        TypeEntry::of::<Instance>(),
+        TypeEntry::of::<Meta>(),
+        TypeEntry::of::<Peer>(),
+        TypeEntry::of::<CreateInstanceRequest>(),
+        TypeEntry::of::<UpdateInstanceRequest>(),
+        TypeEntry::of::<PutInstanceRequest>(),
+        TypeEntry::of::<MetaUpdate>(),
+        TypeEntry::of::<PeerUpdate>(),
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_key_instance_is_typed_and_hidden() -> Result<(), serde_json::Error> {
+        let i: Instance = serde_json::from_str(
+            r#"{"id":"********","alias":"m","type":"","status":"","url":"7ae6a542d2a87735801e6c925da4f771","config":"d989fbf8347b1bb0","restart":false,"meta":{"peer":{"sid":"","type":"","alias":""},"tags":{}},"mode":0,"ping":0,"pool":0,"tcps":0,"udps":0,"tcprx":0,"tcptx":0,"udprx":0,"udptx":0}"#,
+        )?;
+        assert!(i.is_api_key());
+        assert_eq!(i.kind, InstanceType::ApiKey);
+        let key = i.api_key().map(|k| k.master_id);
+        assert_eq!(key.as_deref(), Some("d989fbf8347b1bb0"));
+        assert!(!format!("{i:?}").contains("7ae6a542"));
+        Ok(())
+    }
+
+    #[test]
+    fn meta_defaults_and_null_tags() -> Result<(), serde_json::Error> {
+        let m: Meta = serde_json::from_str("{}")?;
+        assert_eq!(m, Meta::default());
+        let m: Meta = serde_json::from_str(r#"{"tags":null}"#)?;
+        assert_eq!(m.tags, None);
+        assert!(m.tags().is_empty());
+        assert_eq!(
+            serde_json::to_string(&m)?,
+            r#"{"peer":{"sid":"","type":"","alias":""},"tags":null}"#
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn patch_limits_and_actions() {
+        let long = "a".repeat(257);
+        let e = serde_json::from_str::<UpdateInstanceRequest>(&format!(r#"{{"alias":"{long}"}}"#))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("Instance alias exceeds maximum length 256")
+        );
+        let e = serde_json::from_str::<UpdateInstanceRequest>(r#"{"action":"pause"}"#).unwrap_err();
+        assert!(e.to_string().contains("Invalid action: pause"));
+        assert!(InstanceAlias::new("a".repeat(256)).is_ok());
+        assert!(TagKey::new("é".repeat(129)).is_err());
+        assert!(InstanceId::new("a/b").is_err());
+    }
+}

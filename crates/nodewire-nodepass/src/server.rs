@@ -1,0 +1,436 @@
+//! Server-side helpers: the master's routing, authentication and request decoding as pure
+//! functions, for mocks, proxies and tests (v2 `master.go:118-157`, `rest.go`).
+//!
+//! [`route`] applies the master's order: the mux (unknown paths → `404 page not found` as
+//! text, without CORS), CORS and `OPTIONS` (200, no auth), the `X-API-Key` check on protected
+//! paths (constant time), the method check of each handler (405 JSON), then the body, decoded
+//! as Go's `encoding/json` does (unknown fields ignored, field names case-insensitive, `null`
+//! leaves a field unchanged, a wrong type fails the whole body).
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use nodewire_common::Secret;
+use serde_json::{Map, Value};
+
+use crate::envelope::{error_response, messages, mux_not_found, set_cors_headers};
+use crate::instances::{InstanceId, Peer};
+use crate::tcping::target_from_query;
+
+/// A request the master accepted past routing and authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    /// `OPTIONS` on a registered path: answer [`preflight`].
+    Preflight,
+    /// `GET /instances`.
+    ListInstances,
+    /// `POST /instances`, body as the master decoded it.
+    CreateInstance(UrlBody),
+    /// `GET /instances/{id}`.
+    GetInstance(InstanceId),
+    /// `PATCH /instances/{id}`; `None` when the body did not decode (the master then answers
+    /// 200 with the instance unchanged).
+    UpdateInstance(InstanceId, Option<PatchBody>),
+    /// `PUT /instances/{id}` with the raw body: the master checks existence (404) and the
+    /// API key (403) before it decodes it with [`decode_put_body`].
+    PutInstance(InstanceId, Bytes),
+    /// `DELETE /instances/{id}`.
+    DeleteInstance(InstanceId),
+    /// Another method on `/instances/{id}`: `404` when the instance does not exist, else
+    /// `405 Method not allowed`.
+    DetailNotAllowed(InstanceId),
+    /// `GET /events`.
+    Events,
+    /// `GET /info`.
+    GetInfo,
+    /// `POST /info` with the new alias (already checked: at most 256 bytes).
+    UpdateInfo(String),
+    /// `GET /tcping` with the target.
+    Tcping(String),
+    /// `/openapi.json` (any method).
+    OpenApi,
+    /// `/docs` (any method).
+    Docs,
+}
+
+/// A create or replace body: `alias` and `url` as Go decoded them (`url` non-empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrlBody {
+    /// `alias` (create only; empty when absent).
+    pub alias: String,
+    /// `url`.
+    pub url: String,
+}
+
+/// A PATCH body as the master decodes it: empty strings mean "not given".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PatchBody {
+    /// `alias` (empty: not given).
+    pub alias: String,
+    /// `action` (empty: not given).
+    pub action: String,
+    /// `restart`.
+    pub restart: Option<bool>,
+    /// `meta`.
+    pub meta: Option<PatchMeta>,
+}
+
+/// `meta` of a PATCH body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PatchMeta {
+    /// Replaces the peer when present.
+    pub peer: Option<Peer>,
+    /// Replaces the tags when present.
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// A response the master sends without reaching a handler's logic.
+pub type Reply = Box<http::Response<Bytes>>;
+
+/// The `OPTIONS` answer: 200, empty, CORS.
+pub fn preflight() -> http::Response<Bytes> {
+    let mut r = http::Response::new(Bytes::new());
+    set_cors_headers(r.headers_mut());
+    r
+}
+
+/// Checks `X-API-Key` as the master does: an empty configured key disables the check;
+/// otherwise a missing header is `401 Unauthorized: API key required` and a different one
+/// `401 Unauthorized: Invalid API key` (compared in constant time).
+pub fn check_api_key(headers: &HeaderMap, key: &Secret) -> Result<(), Reply> {
+    if key.expose().is_empty() {
+        return Ok(());
+    }
+    let given = headers
+        .get("x-api-key")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if given.is_empty() {
+        return Err(Box::new(error_response(
+            StatusCode::UNAUTHORIZED,
+            messages::API_KEY_REQUIRED,
+        )));
+    }
+    if !nodewire_common::secret::ct_eq(given, key.expose().as_bytes()) {
+        return Err(Box::new(error_response(
+            StatusCode::UNAUTHORIZED,
+            messages::INVALID_API_KEY,
+        )));
+    }
+    Ok(())
+}
+
+/// `405 {"error":"Method not allowed"}`.
+pub fn not_allowed() -> http::Response<Bytes> {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
+}
+
+fn bad_request(message: &str) -> Reply {
+    Box::new(error_response(StatusCode::BAD_REQUEST, message))
+}
+
+/// Routes `request` for a master whose API base is `api_base` (`/api/v1`) and whose key is
+/// `key`. `Err` is the response the master sends without reaching a handler's logic.
+pub fn route(
+    api_base: &str,
+    key: &Secret,
+    request: &http::Request<Bytes>,
+) -> Result<Incoming, Reply> {
+    let path = request.uri().path();
+    let Some(rest) = path.strip_prefix(api_base) else {
+        return Err(Box::new(mux_not_found()));
+    };
+    let method = request.method();
+    enum Kind {
+        Instances,
+        Detail(String),
+        Events,
+        Info,
+        Tcping,
+        OpenApi,
+        Docs,
+    }
+    let kind = match rest {
+        "/instances" => Kind::Instances,
+        "/events" => Kind::Events,
+        "/info" => Kind::Info,
+        "/tcping" => Kind::Tcping,
+        "/openapi.json" => Kind::OpenApi,
+        "/docs" => Kind::Docs,
+        other => match other.strip_prefix("/instances/") {
+            Some(id) => Kind::Detail(id.to_owned()),
+            None => return Err(Box::new(mux_not_found())),
+        },
+    };
+    if method == Method::OPTIONS {
+        return Ok(Incoming::Preflight);
+    }
+    match kind {
+        Kind::OpenApi => return Ok(Incoming::OpenApi),
+        Kind::Docs => return Ok(Incoming::Docs),
+        _ => {}
+    }
+    check_api_key(request.headers(), key)?;
+    let body = request.body();
+    match kind {
+        Kind::Instances => match *method {
+            Method::GET => Ok(Incoming::ListInstances),
+            Method::POST => decode_url_body(body, true).map(Incoming::CreateInstance),
+            _ => Err(Box::new(not_allowed())),
+        },
+        Kind::Detail(raw) => {
+            let decoded = crate::url::go::unescape(&raw, crate::url::go::Mode::Path)
+                .map(|d| String::from_utf8_lossy(&d).into_owned())
+                .unwrap_or(raw);
+            if decoded.is_empty() || decoded == "/" {
+                return Err(bad_request(messages::INSTANCE_ID_REQUIRED));
+            }
+            let id = InstanceId::from_wire(decoded);
+            match *method {
+                Method::GET => Ok(Incoming::GetInstance(id)),
+                Method::PATCH => Ok(Incoming::UpdateInstance(id, decode_patch(body))),
+                Method::PUT => Ok(Incoming::PutInstance(id, body.clone())),
+                Method::DELETE => Ok(Incoming::DeleteInstance(id)),
+                _ => Ok(Incoming::DetailNotAllowed(id)),
+            }
+        }
+        Kind::Events => match *method {
+            Method::GET => Ok(Incoming::Events),
+            _ => Err(Box::new(not_allowed())),
+        },
+        Kind::Info => match *method {
+            Method::GET => Ok(Incoming::GetInfo),
+            Method::POST => {
+                let alias = decode_object(body)
+                    .and_then(|o| string_field(&o, "alias"))
+                    .map_err(|()| bad_request(messages::INVALID_REQUEST_BODY))?;
+                if alias.len() > crate::instances::MAX_VALUE_LEN {
+                    return Err(bad_request(&messages::too_long("Master alias")));
+                }
+                Ok(Incoming::UpdateInfo(alias))
+            }
+            _ => Err(Box::new(not_allowed())),
+        },
+        Kind::Tcping => match *method {
+            Method::GET => target_from_query(request.uri().query())
+                .map(Incoming::Tcping)
+                .ok_or_else(|| bad_request(messages::TARGET_REQUIRED)),
+            _ => Err(Box::new(not_allowed())),
+        },
+        Kind::OpenApi | Kind::Docs => Err(Box::new(mux_not_found())),
+    }
+}
+
+/// Decodes a `PUT` body the way the master does, after it checked the id is not the API key.
+pub fn decode_put_body(body: &[u8]) -> Result<UrlBody, Reply> {
+    decode_url_body(body, false)
+}
+
+fn decode_url_body(body: &[u8], with_alias: bool) -> Result<UrlBody, Reply> {
+    let invalid = || bad_request(messages::INVALID_REQUEST_BODY);
+    let object = decode_object(body).map_err(|()| invalid())?;
+    let url = string_field(&object, "url").map_err(|()| invalid())?;
+    let alias = if with_alias {
+        string_field(&object, "alias").map_err(|()| invalid())?
+    } else {
+        String::new()
+    };
+    if url.is_empty() {
+        return Err(invalid());
+    }
+    Ok(UrlBody { alias, url })
+}
+
+/// The first JSON value of `body` as an object (`null` is an empty object); `Err` when Go's
+/// decoder would fail.
+fn decode_object(body: &[u8]) -> Result<Map<String, Value>, ()> {
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    match stream.next() {
+        Some(Ok(Value::Object(map))) => Ok(map),
+        Some(Ok(Value::Null)) => Ok(Map::new()),
+        _ => Err(()),
+    }
+}
+
+/// The value of a struct field as Go finds it: an exact key, else a case-insensitive one.
+fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+            .next_back()
+    })
+}
+
+fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, ()> {
+    match field(object, name) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(()),
+    }
+}
+
+fn decode_patch(body: &[u8]) -> Option<PatchBody> {
+    let object = decode_object(body).ok()?;
+    let restart = match field(&object, "restart") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return None,
+    };
+    let meta = match field(&object, "meta") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(meta)) => {
+            let peer = match field(meta, "peer") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(p)) => Some(Peer {
+                    sid: string_field(p, "sid").ok()?,
+                    kind: string_field(p, "type").ok()?,
+                    alias: string_field(p, "alias").ok()?,
+                }),
+                Some(_) => return None,
+            };
+            let tags = match field(meta, "tags") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(t)) => {
+                    let mut tags = BTreeMap::new();
+                    for (k, v) in t {
+                        let v = match v {
+                            Value::String(s) => s.clone(),
+                            Value::Null => String::new(),
+                            _ => return None,
+                        };
+                        tags.insert(k.clone(), v);
+                    }
+                    Some(tags)
+                }
+                Some(_) => return None,
+            };
+            Some(PatchMeta { peer, tags })
+        }
+        Some(_) => return None,
+    };
+    Some(PatchBody {
+        alias: string_field(&object, "alias").ok()?,
+        action: string_field(&object, "action").ok()?,
+        restart,
+        meta,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(
+        method: &str,
+        path: &str,
+        key: Option<&'static str>,
+        body: &'static str,
+    ) -> http::Request<Bytes> {
+        let mut r = http::Request::new(Bytes::from_static(body.as_bytes()));
+        *r.method_mut() = Method::from_bytes(method.as_bytes()).unwrap_or_default();
+        *r.uri_mut() = path.parse().unwrap_or_default();
+        if let Some(k) = key {
+            r.headers_mut()
+                .insert("x-api-key", http::HeaderValue::from_static(k));
+        }
+        r
+    }
+
+    fn status(r: Result<Incoming, Reply>) -> StatusCode {
+        match r {
+            Ok(_) => StatusCode::OK,
+            Err(resp) => resp.status(),
+        }
+    }
+
+    #[test]
+    fn routing_follows_the_master() {
+        let key = Secret::new("k");
+        let base = "/api/v1";
+        let go = |m, p, k, b| route(base, &key, &req(m, p, k, b));
+        assert_eq!(
+            status(go("GET", "/api/v1/info/", Some("k"), "")),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(go("GET", "/v1/info", Some("k"), "")),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            go("OPTIONS", "/api/v1/info", None, "").ok(),
+            Some(Incoming::Preflight)
+        );
+        assert_eq!(
+            status(go("GET", "/api/v1/info", None, "")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(go("GET", "/api/v1/info", Some("x"), "")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            go("DELETE", "/api/v1/openapi.json", None, "").ok(),
+            Some(Incoming::OpenApi)
+        );
+        assert_eq!(
+            status(go("DELETE", "/api/v1/info", Some("k"), "")),
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+        assert_eq!(
+            status(go("GET", "/api/v1/instances/", Some("k"), "")),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status(go("POST", "/api/v1/instances", Some("k"), "{\"url\":")),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status(go(
+                "POST",
+                "/api/v1/instances",
+                Some("k"),
+                "{\"alias\":\"x\"}"
+            )),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            go(
+                "POST",
+                "/api/v1/instances",
+                Some("k"),
+                "{\"URL\":\"server://h:1/x\"} trailing"
+            )
+            .ok(),
+            Some(Incoming::CreateInstance(UrlBody {
+                alias: String::new(),
+                url: "server://h:1/x".into()
+            }))
+        );
+        assert_eq!(
+            status(go("GET", "/api/v1/tcping", Some("k"), "")),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            go("GET", "/api/v1/tcping?target=a%3A1", Some("k"), "").ok(),
+            Some(Incoming::Tcping("a:1".into()))
+        );
+    }
+
+    #[test]
+    fn patch_bodies_decode_as_go_does() {
+        assert_eq!(decode_patch(b"{\"alias\":"), None);
+        assert_eq!(decode_patch(b"{\"restart\":\"true\"}"), None);
+        let p = decode_patch(b"{\"meta\":{\"peer\":{},\"tags\":{\"k\":\"1\",\"k\":\"2\"}}}")
+            .unwrap_or_default();
+        let meta = p.meta.unwrap_or_default();
+        assert_eq!(meta.peer, Some(Peer::default()));
+        assert_eq!(
+            meta.tags.and_then(|t| t.get("k").cloned()).as_deref(),
+            Some("2")
+        );
+        assert_eq!(decode_patch(b"null"), Some(PatchBody::default()));
+    }
+}

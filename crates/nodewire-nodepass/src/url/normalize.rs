@@ -1,0 +1,276 @@
+//! The `url` and `config` strings a master stores for an instance URL (`EnhanceURL` and
+//! `GenerateConfigURL`, contract `nodepass-url.md` §6).
+
+use std::borrow::Cow;
+
+use super::go::{self, Values};
+use super::{MasterUrl, Role, TlsCode};
+
+/// The master settings that shape stored URLs: its `log` query, its effective TLS code and,
+/// for code `2`, its certificate and key paths.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MasterSettings {
+    /// The master's `log` query value, injected verbatim into URLs without one (empty: none).
+    pub log: String,
+    /// The master's effective TLS code, injected into server URLs without `tls` (`0`: none).
+    pub tls: TlsCode,
+    /// The master's `crt` path, injected into server URLs without one when the code is `2`.
+    pub crt: String,
+    /// The master's `key` path, injected into server URLs without one when the code is `2`.
+    pub key: String,
+}
+
+impl MasterSettings {
+    /// The settings of a master started with `master`. `certificates_load` says whether its
+    /// `crt`/`key` files load; a `tls=2` master whose files do not load runs with code `1`.
+    pub fn from_master(master: &MasterUrl, certificates_load: bool) -> Self {
+        Self {
+            log: master.log().to_owned(),
+            tls: master.tls_code(certificates_load),
+            crt: master.crt().to_owned(),
+            key: master.key().to_owned(),
+        }
+    }
+}
+
+/// Which master release to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Compat {
+    /// NodePass v2.0.0-b10 (`config` gains `lbs=0`).
+    #[default]
+    V2_0_0B10,
+    /// NodePass v1.14.0 (no `lbs` default).
+    V1_14_0,
+}
+
+/// What a master stores for an accepted URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Normalized {
+    /// The instance's `url`: the input re-encoded, with the master's `log` / `tls` / `crt` /
+    /// `key` injected where absent.
+    pub url: String,
+    /// The instance's `config`: `url` with every default parameter added.
+    pub config: String,
+    /// The instance's `type` (the scheme).
+    #[serde(skip)]
+    pub role: Role,
+}
+
+/// The 400 a master answers to `POST /instances` or `PUT /instances/{id}` with this URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NormalizeError {
+    /// An empty `url`.
+    #[error("Invalid request body")]
+    InvalidRequestBody,
+    /// Go's `url.Parse` refuses it.
+    #[error("Invalid URL format")]
+    InvalidUrlFormat,
+    /// The scheme is not `client` or `server`.
+    #[error("Invalid URL scheme")]
+    InvalidUrlScheme,
+}
+
+impl NormalizeError {
+    /// The master's error text (`{"error": "<text>"}`).
+    pub fn master_text(self) -> &'static str {
+        match self {
+            Self::InvalidRequestBody => "Invalid request body",
+            Self::InvalidUrlFormat => "Invalid URL format",
+            Self::InvalidUrlScheme => "Invalid URL scheme",
+        }
+    }
+}
+
+fn inject<'a>(query: &mut Values<'a>, settings: &'a MasterSettings, role: Role) {
+    if !settings.log.is_empty() && query.get("log").is_empty() {
+        query.set("log", Cow::Borrowed(settings.log.as_bytes()));
+    }
+    let code = settings.tls.as_str();
+    if role == Role::Server && code != "0" {
+        if query.get("tls").is_empty() {
+            query.set("tls", Cow::Borrowed(code.as_bytes()));
+        }
+        if code == "2" {
+            if !settings.crt.is_empty() && query.get("crt").is_empty() {
+                query.set("crt", Cow::Borrowed(settings.crt.as_bytes()));
+            }
+            if !settings.key.is_empty() && query.get("key").is_empty() {
+                query.set("key", Cow::Borrowed(settings.key.as_bytes()));
+            }
+        }
+    }
+}
+
+const CLIENT_DEFAULTS: &[(&str, &str)] = &[
+    ("dns", "5m0s"),
+    ("sni", "none"),
+    ("lbs", "0"),
+    ("min", "64"),
+    ("mode", "0"),
+    ("dial", "auto"),
+    ("read", "0s"),
+    ("rate", "0"),
+    ("slot", "65536"),
+    ("proxy", "0"),
+    ("block", "0"),
+    ("notcp", "0"),
+    ("noudp", "0"),
+];
+
+const SERVER_DEFAULTS: &[(&str, &str)] = &[
+    ("dns", "5m0s"),
+    ("lbs", "0"),
+    ("max", "1024"),
+    ("mode", "0"),
+    ("type", "0"),
+    ("dial", "auto"),
+    ("read", "0s"),
+    ("rate", "0"),
+    ("slot", "65536"),
+    ("proxy", "0"),
+    ("block", "0"),
+    ("notcp", "0"),
+    ("noudp", "0"),
+];
+
+/// Adds every default whose key has no value: `if q.Get(k) == "" { q.Set(k, default) }` for
+/// each key of the list, done in one pass over the pairs.
+fn add_defaults<'a>(query: &mut Values<'a>, role: Role, compat: Compat) {
+    let defaults = match role {
+        Role::Client => CLIENT_DEFAULTS,
+        Role::Server => SERVER_DEFAULTS,
+    };
+    // Per default: 0 absent, 1 first value empty, 2 first value set.
+    let mut state = [0u8; 13];
+    for (k, v) in query.pairs() {
+        if let Some(i) = defaults.iter().position(|(key, _)| key.as_bytes() == &**k)
+            && let Some(s) = state.get_mut(i)
+            && *s == 0
+        {
+            *s = if v.is_empty() { 1 } else { 2 };
+        }
+    }
+    for (&(key, value), &s) in defaults.iter().zip(state.iter()) {
+        if key == "lbs" && compat == Compat::V1_14_0 {
+            continue;
+        }
+        match s {
+            0 => query.push(key, value),
+            1 => query.set(key, Cow::Borrowed(value.as_bytes())),
+            _ => {}
+        }
+    }
+}
+
+/// `EnhanceURL` then `GenerateConfigURL`, the way the master runs them: the second parses
+/// the stored `url` again.
+#[cfg(test)]
+fn reference(settings: &MasterSettings, url: &str, compat: Compat) -> Option<(String, String)> {
+    let parsed = go::parse(url).ok()?;
+    let role = match &*parsed.scheme {
+        "server" => Role::Server,
+        "client" => Role::Client,
+        _ => return None,
+    };
+    let mut query = Values::parse(parsed.raw_query);
+    inject(&mut query, settings, role);
+    let mut out = Vec::new();
+    parsed.write_with_values(&mut out, &mut query);
+    let stored = go::into_string(out);
+    let again = go::parse(&stored).ok()?;
+    let mut query = Values::parse(again.raw_query);
+    inject(&mut query, settings, role);
+    add_defaults(&mut query, role, compat);
+    let mut out = Vec::new();
+    again.write_with_values(&mut out, &mut query);
+    Some((stored, go::into_string(out)))
+}
+
+/// What a master with `settings` stores for `POST /instances {"url": url}` (and `PUT`), or
+/// the 400 it answers.
+///
+/// The master checks only that the URL is non-empty, that Go's `url.Parse` accepts it and that
+/// the scheme is `client` or `server`; everything else (missing targets, bad ports, …) is
+/// stored and fails later in the process ([`Process`](super::Process) predicts how).
+///
+/// ```
+/// use nodewire_nodepass::url::{normalize, Compat, MasterSettings, NormalizeError};
+/// let plain = MasterSettings::default();
+/// let stored = normalize(&plain, "client://h:10101/a:1, b:2?min=8&min=9", Compat::default()).unwrap();
+/// assert_eq!(stored.url, "client://h:10101/a:1,%20b:2?min=8&min=9");
+/// assert_eq!(normalize(&plain, "master://h:1", Compat::default()), Err(NormalizeError::InvalidUrlScheme));
+/// assert_eq!(normalize(&plain, "server://h:http/x", Compat::default()), Err(NormalizeError::InvalidUrlFormat));
+/// ```
+pub fn normalize(
+    settings: &MasterSettings,
+    url: &str,
+    compat: Compat,
+) -> Result<Normalized, NormalizeError> {
+    if url.is_empty() {
+        return Err(NormalizeError::InvalidRequestBody);
+    }
+    let parsed = go::parse(url).map_err(|_| NormalizeError::InvalidUrlFormat)?;
+    let role = match &*parsed.scheme {
+        "server" => Role::Server,
+        "client" => Role::Client,
+        _ => return Err(NormalizeError::InvalidUrlScheme),
+    };
+    // `GenerateConfigURL` parses the stored `url` again; `URL.String()` writes what parses
+    // back to the same parts and `Values.Encode()` what decodes to the same pairs, so its
+    // result equals going on from this parse (checked against the two-parse reference by
+    // the tests).
+    let mut query = Values::parse(parsed.raw_query);
+    inject(&mut query, settings, role);
+    let capacity = url.len() + 64;
+    let mut stored = Vec::with_capacity(capacity);
+    parsed.write_with_values(&mut stored, &mut query);
+    add_defaults(&mut query, role, compat);
+    let mut config = Vec::with_capacity(capacity + 128);
+    parsed.write_with_values(&mut config, &mut query);
+    Ok(Normalized {
+        url: go::into_string(stored),
+        config: go::into_string(config),
+        role,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn settings() -> Vec<MasterSettings> {
+        vec![
+            MasterSettings::default(),
+            MasterSettings {
+                log: "info".into(),
+                tls: TlsCode::SelfSigned,
+                ..MasterSettings::default()
+            },
+            MasterSettings {
+                log: "debug".into(),
+                tls: TlsCode::Certificate,
+                crt: "/m/crt.pem".into(),
+                key: "/m/key.pem".into(),
+            },
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// One parse gives what the master's two parses give.
+        #[test]
+        fn one_parse_equals_the_masters_two(
+            raw in "(server|client|SERVER):(//)?([a-z0-9%@:!$&'()*+,;=_~.\\[\\]-]{0,16})(/[a-z0-9%:,. +=@!\\[\\]\u{e9}-]{0,24})?(\\?[a-z0-9%=&;+. /:@\u{e9}-]{0,32})?\\??(#[a-z0-9% /?]{0,6})?"
+        ) {
+            for s in settings() {
+                for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
+                    let fast = normalize(&s, &raw, compat).ok().map(|n| (n.url, n.config));
+                    prop_assert_eq!(fast, reference(&s, &raw, compat), "{}", raw);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! A client of the kernel's core.yaml API: status, protocols, users and traffic, then it
+//! follows `/v1/events/stream`.
+//!
+//! ```sh
+//! cargo run -p nodewire-examples --bin kernel-client -- --url http://127.0.0.1:23860 \
+//!     --access-key panel --secret-key panel-secret [status|protocols|users|traffic|follow|all]
+//! ```
+
+use clap::{Parser, ValueEnum};
+use nodewire_common::Secret;
+use nodewire_common::client::Client;
+use nodewire_examples::kernel::SseReader;
+use nodewire_kernel::auth::Credentials;
+use nodewire_kernel::endpoints::{EventsStream, GetStatus, GetTraffic, ListProtocols, ListUsers};
+use nodewire_kernel::streams::EventEnvelope;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Command {
+    /// GET /v1/status.
+    Status,
+    /// GET /v1/protocols.
+    Protocols,
+    /// GET /v1/users.
+    Users,
+    /// GET /v1/traffic.
+    Traffic,
+    /// Follow GET /v1/events/stream until interrupted.
+    Follow,
+    /// Everything above, in order.
+    All,
+}
+
+/// Query a zero-net-panel kernel.
+#[derive(Parser)]
+struct Args {
+    /// The kernel's API base URL.
+    #[arg(long, default_value = nodewire_kernel::DEFAULT_BASE_URL)]
+    url: String,
+    /// Basic auth access key (the node's control_access_key).
+    #[arg(long, env = "KERNEL_ACCESS_KEY")]
+    access_key: Option<String>,
+    /// Basic auth secret key (the node's control_secret_key).
+    #[arg(long, env = "KERNEL_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+    /// The node's control_token, used when no access and secret key are given.
+    #[arg(long, env = "KERNEL_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
+    /// `events=` filter of the stream (node,service,runtime).
+    #[arg(long)]
+    events: Option<String>,
+    /// What to do.
+    #[arg(value_enum, default_value = "all")]
+    command: Command,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let secret_key = args.secret_key.map(Secret::new);
+    let token = args.control_token.map(Secret::new);
+    let credentials = Credentials::resolve(
+        args.access_key.as_deref(),
+        secret_key.as_ref(),
+        token.as_ref(),
+    );
+    let mut client = Client::new(&args.url)?;
+    if let Some(auth) = credentials.authorization() {
+        client = client.with_header("authorization", auth)?;
+    }
+    let all = args.command == Command::All;
+    let width = 400;
+    if all || args.command == Command::Status {
+        println!("-- status");
+        let status = nodewire_examples::exchange(&client, &GetStatus::default(), width).await??;
+        for node in status.body.snapshot.nodes.unwrap_or_default() {
+            let health = node.health.and_then(|h| h.status);
+            println!(
+                "   {} ({}, {}): {}",
+                node.id.unwrap_or_default(),
+                node.role.map(|r| r.to_string()).unwrap_or_default(),
+                node.protocol.unwrap_or_default(),
+                health.map_or("-".to_owned(), |h| h.to_string())
+            );
+        }
+    }
+    if all || args.command == Command::Protocols {
+        println!("-- protocols");
+        nodewire_examples::exchange(&client, &ListProtocols, width).await??;
+    }
+    if all || args.command == Command::Users {
+        println!("-- users");
+        nodewire_examples::exchange(&client, &ListUsers::default(), width).await??;
+    }
+    if all || args.command == Command::Traffic {
+        println!("-- traffic");
+        nodewire_examples::exchange(&client, &GetTraffic::default(), width).await??;
+    }
+    if all || args.command == Command::Follow {
+        println!("-- following /v1/events/stream (Ctrl-C to stop)");
+        let call = EventsStream {
+            events: args.events,
+        };
+        let http = reqwest::Client::new();
+        let mut stream = SseReader::<EventEnvelope>::open(&http, &args.url, &credentials, &call)
+            .await
+            .map_err(|e| -> Box<dyn std::error::Error> { e })?;
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                next = stream.next() => match next {
+                    Some(Ok(event)) => println!(
+                        "{}  id={} at={}  {}",
+                        event.event,
+                        event.data.event_id.as_deref().unwrap_or("-"),
+                        event.data.occurred_at_ms.unwrap_or(0),
+                        serde_json::to_string(&event.data.payload).unwrap_or_default()
+                    ),
+                    Some(Err(e)) => eprintln!("bad event: {e}"),
+                    None => {
+                        eprintln!("the stream ended");
+                        break;
+                    }
+                },
+            }
+        }
+    }
+    Ok(())
+}
