@@ -3,8 +3,8 @@
 //! ```text
 //! nodewire check <protocol> "<METHOD> <path>" [--status <code>] [--request] <file|->
 //! nodewire check <protocol> --type <TypeName> <file|->
-//! nodewire schemas export [--out schemas]
-//! nodewire schemas check [--dir schemas]
+//! nodewire schemas export [--out schemas]   # types, route bodies, index.json
+//! nodewire schemas check [--dir schemas]    # exit 1 naming each drifted file
 //! nodewire nodepass normalize --master <master-url> [--compat v1.14] <instance-url>
 //! nodewire nodepass parse [--certificates-load] <instance-url>
 //! ```
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use nodewire_common::check::{Outcome, Target, check};
-use nodewire_common::registry::Registry;
+use nodewire_common::registry::{INDEX_FILE, Registry, export_files};
 
 /// Exact wire types for proxy-panel control protocols: check captured payloads, export schemas.
 #[derive(Parser)]
@@ -94,7 +94,8 @@ enum NodepassCommand {
 
 #[derive(Subcommand)]
 enum SchemasCommand {
-    /// Write `<out>/<protocol>/<Type>.json` for every wire type.
+    /// Write `<out>/<protocol>/<Type>.json` for every wire type, `<out>/<protocol>/routes/`
+    /// for route bodies no single type describes, and `<out>/index.json`.
     Export {
         /// Output directory.
         #[arg(long, default_value = "schemas")]
@@ -271,57 +272,90 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// Every `.json` file under `dir` (recursively), as paths relative to it with `/` separators.
+fn json_files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "json")
+                && let Ok(relative) = path.strip_prefix(root)
+            {
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The directories export owns: `index.json` and each protocol's subdirectory.
+fn owned(relative: &str) -> bool {
+    relative == INDEX_FILE
+        || PROTOCOLS
+            .iter()
+            .any(|p| relative.starts_with(&format!("{p}/")))
+}
+
 fn export(out: &Path) -> ExitCode {
-    for registry in registries() {
-        let dir = out.join(registry.protocol);
-        if let Err(e) = std::fs::create_dir_all(&dir) {
+    let files = export_files(&registries());
+    // Remove schemas of types and route bodies that no longer exist.
+    for stale in json_files(out)
+        .into_iter()
+        .filter(|f| owned(f) && !files.iter().any(|e| e.path == *f))
+    {
+        let _ = std::fs::remove_file(out.join(&stale));
+    }
+    for file in &files {
+        let path = out.join(&file.path);
+        if let Some(dir) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
             return usage(&format!("cannot create {}: {e}", dir.display()));
         }
-        let files = registry.schema_files();
-        // Remove schemas of types that no longer exist.
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".json") && !files.iter().any(|(f, _)| *f == name) {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
+        if let Err(e) = std::fs::write(&path, &file.text) {
+            return usage(&format!("cannot write {}: {e}", path.display()));
         }
-        for (name, text) in &files {
-            let path = dir.join(name);
-            if let Err(e) = std::fs::write(&path, text) {
-                return usage(&format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        println!("wrote {} schemas to {}", files.len(), dir.display());
     }
+    println!("wrote {} files to {}", files.len(), out.display());
     ExitCode::SUCCESS
 }
 
 fn verify(dir: &Path) -> ExitCode {
+    let files = export_files(&registries());
     let mut drift = Vec::new();
-    for registry in registries() {
-        let sub = dir.join(registry.protocol);
-        let files = registry.schema_files();
-        for (name, text) in &files {
-            let path = sub.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(on_disk) if on_disk == *text => {}
-                Ok(_) => drift.push(format!("{}: differs from the Rust types", path.display())),
-                Err(_) => drift.push(format!("{}: missing", path.display())),
-            }
-        }
-        if let Ok(entries) = std::fs::read_dir(&sub) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".json") && !files.iter().any(|(f, _)| *f == name) {
-                    drift.push(format!("{}: no such type any more", entry.path().display()));
-                }
-            }
+    for file in &files {
+        let path = dir.join(&file.path);
+        match std::fs::read_to_string(&path) {
+            Ok(on_disk) if on_disk == file.text => {}
+            Ok(_) => drift.push(format!(
+                "{}: differs from what the Rust types export",
+                path.display()
+            )),
+            Err(_) => drift.push(format!("{}: missing", path.display())),
         }
     }
+    for stale in json_files(dir)
+        .into_iter()
+        .filter(|f| owned(f) && !files.iter().any(|e| e.path == *f))
+    {
+        drift.push(format!(
+            "{}: no such type or route body any more",
+            dir.join(stale).display()
+        ));
+    }
     if drift.is_empty() {
-        println!("schemas are up to date");
+        println!("schemas are up to date ({} files)", files.len());
         ExitCode::SUCCESS
     } else {
         for line in &drift {

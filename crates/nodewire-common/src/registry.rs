@@ -1,10 +1,12 @@
 //! Per-protocol registries of routes and wire types.
 //!
-//! Each protocol crate exposes a `registry()` listing every route (with the codec of its
-//! request and response bodies) and every wire type (with its JSON Schema). The `nodewire`
-//! CLI's `check` and `schemas` commands walk it; nothing here does I/O.
+//! Each protocol crate exposes a `registry()` listing every route (with the codec and the JSON
+//! Schema of its request and response bodies) and every wire type (with its JSON Schema). The
+//! `nodewire` CLI's `check` and `schemas` commands walk it; nothing here does I/O.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 use http::{Method, StatusCode};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -14,6 +16,10 @@ use serde_json::Value;
 
 use crate::endpoint::{BodyKind, Metadata};
 use crate::error::{DecodeError, from_slice};
+
+mod export;
+
+pub use export::{INDEX_FILE, SchemaFile, export_files};
 
 /// A body that decoded: the model type used and its re-encoding.
 #[derive(Debug, Clone)]
@@ -89,6 +95,157 @@ pub struct Route {
     pub request: DecodeFn,
     /// Picks the response decoder for a status code.
     pub response: fn(StatusCode) -> DecodeFn,
+    /// The JSON Schemas of its bodies, for `schemas/index.json` and the route body files.
+    pub schemas: RouteSchemas,
+}
+
+/// The media type of JSON bodies.
+pub const JSON_MEDIA_TYPE: &str = "application/json";
+
+/// The media type of Server-Sent Events bodies.
+pub const EVENT_STREAM_MEDIA_TYPE: &str = "text/event-stream";
+
+/// The JSON Schema of one body, and the body's media type.
+///
+/// - `application/json`: the schema describes the body.
+/// - `text/event-stream`: the schema describes the JSON `data` of each event.
+/// - any other (text) media type: the schema describes the whole text as one JSON string.
+#[derive(Clone, Copy)]
+pub struct BodySchema {
+    /// The body's media type.
+    pub media_type: &'static str,
+    /// Its schema (draft 2020-12, definitions under `$defs`).
+    pub schema: fn() -> Schema,
+}
+
+impl fmt::Debug for BodySchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodySchema")
+            .field("media_type", &self.media_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BodySchema {
+    /// A JSON body of type `T`.
+    pub fn json<T: JsonSchema>() -> Self {
+        Self {
+            media_type: JSON_MEDIA_TYPE,
+            schema: schema_of::<T>,
+        }
+    }
+
+    /// A `text/event-stream` body whose events each carry a `T` as JSON `data`.
+    pub fn event_stream<T: JsonSchema>() -> Self {
+        Self {
+            media_type: EVENT_STREAM_MEDIA_TYPE,
+            schema: schema_of::<T>,
+        }
+    }
+
+    /// A text body of `media_type` (`text/plain`, `text/html`), any text.
+    pub fn text(media_type: &'static str) -> Self {
+        Self {
+            media_type,
+            schema: any_string_schema,
+        }
+    }
+
+    /// A body with its own schema function (a text body with a fixed value, say).
+    pub fn new(media_type: &'static str, schema: fn() -> Schema) -> Self {
+        Self { media_type, schema }
+    }
+
+    /// The request body of a route whose body kind is `kind` and body type `T`: `None` for
+    /// [`BodyKind::None`], a JSON body otherwise.
+    pub fn request<T: JsonSchema>(kind: BodyKind) -> Option<Self> {
+        match kind {
+            BodyKind::None => None,
+            BodyKind::Required | BodyKind::Optional => Some(Self::json::<T>()),
+        }
+    }
+}
+
+fn any_string_schema() -> Schema {
+    schemars::json_schema!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "string"
+    })
+}
+
+/// Which answers of a route a response schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResponseStatus {
+    /// Answers with this HTTP status.
+    Code(u16),
+    /// Answers with any status not listed (the protocol's error body).
+    Default,
+}
+
+impl fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Code(code) => write!(f, "{code}"),
+            Self::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// The response bodies of a route by status; `None` means that answer has no body (`204`,
+/// `101`).
+pub type ResponseSchemas = Vec<(ResponseStatus, Option<BodySchema>)>;
+
+/// The JSON Schemas of a route's bodies.
+#[derive(Debug, Clone, Default)]
+pub struct RouteSchemas {
+    /// The request body (`None`: the route takes none).
+    pub request: Option<BodySchema>,
+    /// The response bodies by status.
+    pub responses: ResponseSchemas,
+}
+
+impl RouteSchemas {
+    /// The same `success` body for each status in `statuses`, and `error` for every other
+    /// status.
+    pub fn new(
+        request: Option<BodySchema>,
+        statuses: &[u16],
+        success: Option<BodySchema>,
+        error: BodySchema,
+    ) -> Self {
+        let mut responses: ResponseSchemas = statuses
+            .iter()
+            .map(|&code| (ResponseStatus::Code(code), success))
+            .collect();
+        responses.push((ResponseStatus::Default, Some(error)));
+        Self { request, responses }
+    }
+}
+
+/// The schema of a value that is an `A` or a `B` (`anyOf`), as a root schema with definitions.
+///
+/// telemt's `GET /v1/health/ready` answers `503` with either its success envelope or the
+/// error envelope: `any_of::<SuccessResponse<HealthReadyData>, ErrorResponse>`.
+pub fn any_of<A: JsonSchema, B: JsonSchema>() -> Schema {
+    schema_of::<AnyOf<A, B>>()
+}
+
+struct AnyOf<A, B>(PhantomData<(A, B)>);
+
+impl<A: JsonSchema, B: JsonSchema> JsonSchema for AnyOf<A, B> {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Owned(format!("AnyOf<{}, {}>", A::schema_name(), B::schema_name()))
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let a = generator.subschema_for::<A>();
+        let b = generator.subschema_for::<B>();
+        schemars::json_schema!({ "anyOf": [a, b] })
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
 }
 
 /// A named wire type.
@@ -133,19 +290,16 @@ impl Registry {
     /// The exported JSON Schema files of every wire type: `(file name, pretty JSON + newline)`,
     /// sorted by name, each with a stable `$id` of
     /// `https://github.com/nodewire/nodewire/schemas/<protocol>/<Type>.json`.
+    ///
+    /// Descriptions are the Rust docs with intra-doc link targets dropped
+    /// (`` [`Peer`](crate::instances::Peer) `` reads `` `Peer` ``).
     pub fn schema_files(&self) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = self
             .types
             .iter()
             .map(|t| {
                 let file = format!("{}.json", t.name);
-                let mut schema = (t.schema)();
-                schema.insert(
-                    "$id".to_owned(),
-                    Value::String(format!("{SCHEMA_ID_BASE}/{}/{file}", self.protocol)),
-                );
-                let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-                text.push('\n');
+                let text = export::finish((t.schema)(), &format!("{}/{file}", self.protocol));
                 (file, text)
             })
             .collect();
@@ -179,6 +333,8 @@ pub struct Registry {
     /// The decoder for a response of a request no route matches (the protocol's error body
     /// for the given status), if the protocol answers such requests with a body.
     pub fallback: fn(StatusCode) -> Option<DecodeFn>,
+    /// The schemas of those responses, by status.
+    pub fallback_schemas: ResponseSchemas,
 }
 
 impl Registry {

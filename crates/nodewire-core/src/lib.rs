@@ -93,8 +93,10 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::Protocol;
 use nodewire_common::registry::{
-    DecodeFn, Registry, Route, TypeEntry, request_decoder, roundtrip, short_type_name,
+    BodySchema, DecodeFn, Registry, ResponseStatus, Route, RouteSchemas, TypeEntry,
+    request_decoder, roundtrip, short_type_name,
 };
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -181,10 +183,31 @@ pub fn normalize_path(path: &str) -> Cow<'_, str> {
     }
 }
 
+/// The body schemas of a route. Successful `POST`s answer `201` (NestJS's default) and
+/// clients accept any 2xx: the document names no status and a controller may answer `200`,
+/// so both are listed for `POST`s.
+fn route_schemas<E: nodewire_common::Endpoint<Protocol = Core>>() -> RouteSchemas
+where
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    let statuses: &[u16] = if E::METADATA.method == http::Method::POST {
+        &[200, 201]
+    } else {
+        &[200]
+    };
+    RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        statuses,
+        Some(BodySchema::json::<E::Response>()),
+        BodySchema::json::<ErrorResponse>(),
+    )
+}
+
 fn route<E: nodewire_common::Endpoint<Protocol = Core>>() -> Route
 where
-    E::Request: 'static,
-    E::Response: 'static,
+    E::Request: JsonSchema + 'static,
+    E::Response: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     let request_type = match metadata.body {
@@ -201,6 +224,7 @@ where
             }
         },
         request_type,
+        schemas: route_schemas::<E>(),
         metadata,
     }
 }
@@ -231,6 +255,10 @@ fn build_registry() -> Registry {
         types: types(),
         normalize_path: |p| normalize_path(p).into_owned(),
         fallback,
+        fallback_schemas: vec![(
+            ResponseStatus::Default,
+            Some(BodySchema::json::<ErrorResponse>()),
+        )],
     }
 }
 

@@ -85,10 +85,11 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::error::from_slice;
 use nodewire_common::registry::{
-    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
-    short_type_name,
+    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
+    TypeEntry, request_decoder, roundtrip, short_type_name,
 };
 use nodewire_common::{DecodeError, Endpoint, Protocol};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -217,16 +218,45 @@ fn decode_static_ack(bytes: &[u8]) -> Result<Decoded, Failed> {
     }
 }
 
+/// The schema of Dash's answer to a static body: the text `ok`.
+fn static_ack_schema() -> schemars::Schema {
+    schemars::json_schema!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "description": "Dash's answer to an accepted static body: the text `ok` (the agent ignores it).",
+        "type": "string",
+        "const": "ok"
+    })
+}
+
+/// The body schemas of a route: its success body for `200`, Dash's error body otherwise.
+fn route_schemas<E: Endpoint<Protocol = Dash>>() -> RouteSchemas
+where
+    E::Request: JsonSchema,
+{
+    let success = match E::METADATA.path {
+        endpoints::METRICS_PATH => BodySchema::json::<MetricsResponse>(),
+        endpoints::STATIC_PATH => BodySchema::new("text/plain", static_ack_schema),
+        _ => BodySchema::json::<IdentityResponse>(),
+    };
+    RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        &[200],
+        Some(success),
+        BodySchema::json::<ErrorBody>(),
+    )
+}
+
 /// A route: its request decoder, and the response decoder for each status (the route's
 /// success body for `200`, Dash's error body otherwise).
 fn route<E: Endpoint<Protocol = Dash>>(request: DecodeFn) -> Route
 where
-    E::Request: 'static,
+    E::Request: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     Route {
         request_type: Some(short_type_name::<E::Request>()),
         request,
+        schemas: route_schemas::<E>(),
         response: match metadata.path {
             endpoints::METRICS_PATH => |status| {
                 if status == StatusCode::OK {
@@ -289,6 +319,10 @@ fn build_registry() -> Registry {
         types: types(),
         normalize_path: str::to_owned,
         fallback,
+        fallback_schemas: vec![(
+            ResponseStatus::Default,
+            Some(BodySchema::json::<ErrorBody>()),
+        )],
     }
 }
 

@@ -27,6 +27,7 @@ pub struct Static {
     /// When the body was built.
     pub timestamp: Timestamp,
     /// The push interval rounded up to whole seconds (default 3); Dash refuses `<= 0`.
+    #[schemars(extend("minimum" = 1))]
     pub report_interval_seconds: i64,
     /// CPU identity and topology.
     pub cpu: StaticCpu,

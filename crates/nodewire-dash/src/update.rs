@@ -29,8 +29,10 @@ pub struct MetricsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// A pending update for this node, as Dash sent it; validate it with
-    /// [`UpdateManifest::try_from`].
+    /// [`UpdateManifest::try_from`]. The schema states the agent's rules, since a manifest
+    /// that breaks them is never acted on.
     #[serde(default)]
+    #[schemars(with = "Option<UpdateManifest>")]
     pub update: Option<RawManifest>,
 }
 
@@ -316,7 +318,7 @@ impl JsonSchema for UpdateManifest {
                 "version": {
                     "type": "string",
                     "description": "Release directory name: not blank, not `.` or `..`, no `/` or `\\`.",
-                    "pattern": "\\S",
+                    "pattern": "^[^/\\\\]*[^/\\\\\\s][^/\\\\]*$",
                     "not": { "enum": [".", ".."] }
                 },
                 "url": { "type": "string", "description": "Absolute http or https URL with a host.", "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]?://" },

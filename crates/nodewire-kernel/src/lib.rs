@@ -101,10 +101,11 @@
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
-    short_type_name,
+    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
+    TypeEntry, request_decoder, roundtrip, short_type_name,
 };
-use nodewire_common::{DecodeError, Protocol};
+use nodewire_common::{DecodeError, Endpoint, Protocol};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -245,10 +246,44 @@ where
     }
 }
 
+/// The body schemas of a kernel operation: its success body by [`endpoints::SuccessKind`]
+/// (each event's `data` for the two SSE streams, no body for `204` and the WebSocket `101`),
+/// `{code, message}` for every other status.
+fn kernel_schemas<E: endpoints::KernelEndpoint>() -> RouteSchemas
+where
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    use endpoints::SuccessKind;
+    let success = match E::SUCCESS {
+        SuccessKind::Json => Some(BodySchema::json::<E::Response>()),
+        SuccessKind::Text => Some(BodySchema::text("text/plain")),
+        SuccessKind::EventStream => Some(stream_schema(E::METADATA.name)),
+        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => None,
+    };
+    RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        &[E::SUCCESS.status().as_u16()],
+        success,
+        BodySchema::json::<ErrorResponse>(),
+    )
+}
+
+/// The `data` of each event of a `text/event-stream` operation.
+fn stream_schema(name: &str) -> BodySchema {
+    if name == endpoints::StatusStream::METADATA.name {
+        BodySchema::event_stream::<streams::StatusFrame>()
+    } else if name == endpoints::EventsStream::METADATA.name {
+        BodySchema::event_stream::<streams::EventEnvelope>()
+    } else {
+        BodySchema::event_stream::<serde_json::Value>()
+    }
+}
+
 fn kernel_route<E: endpoints::KernelEndpoint>() -> Route
 where
-    E::Request: 'static,
-    E::Response: 'static,
+    E::Request: JsonSchema + 'static,
+    E::Response: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     Route {
@@ -258,6 +293,7 @@ where
         },
         request: request_decoder::<E::Request>(metadata.body),
         response: kernel_response::<E>,
+        schemas: kernel_schemas::<E>(),
         metadata,
     }
 }
@@ -273,16 +309,23 @@ where
     }
 }
 
-fn webhook_route<E: nodewire_common::Endpoint<Protocol = webhooks::Panel>>() -> Route
+fn webhook_route<E: Endpoint<Protocol = webhooks::Panel>>() -> Route
 where
-    E::Request: 'static,
-    E::Response: 'static,
+    E::Request: JsonSchema + 'static,
+    E::Response: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     Route {
         request_type: Some(short_type_name::<E::Request>()),
         request: request_decoder::<E::Request>(metadata.body),
         response: webhook_response::<E>,
+        // go-zero answers 200; failures are `{"message"}`.
+        schemas: RouteSchemas::new(
+            Some(BodySchema::json::<E::Request>()),
+            &[200],
+            Some(BodySchema::json::<E::Response>()),
+            BodySchema::json::<webhooks::PanelErrorResponse>(),
+        ),
         metadata,
     }
 }
@@ -322,6 +365,10 @@ fn build_registry() -> Registry {
         types: types(),
         normalize_path: str::to_owned,
         fallback,
+        fallback_schemas: vec![(
+            ResponseStatus::Default,
+            Some(BodySchema::json::<ErrorResponse>()),
+        )],
     }
 }
 

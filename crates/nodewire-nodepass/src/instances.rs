@@ -479,7 +479,9 @@ pub struct MetaUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer: Option<PeerUpdate>,
     /// Replaces every tag when present (`{}` clears them); keys are unique by construction.
+    /// Keys are at most 256 bytes (the schema states 256 characters, exact for ASCII keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("propertyNames" = { "maxLength": 256 }))]
     pub tags: Option<BTreeMap<TagKey, TagValue>>,
 }
 

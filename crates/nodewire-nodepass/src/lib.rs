@@ -67,10 +67,11 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
-    short_type_name,
+    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
+    TypeEntry, request_decoder, roundtrip, short_type_name,
 };
 use nodewire_common::{BodyKind, Endpoint, Protocol};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -233,10 +234,41 @@ where
     }
 }
 
+/// The body schemas of a route: `201` for a create, `204` without a body for a delete, the
+/// event stream's [`events::InstanceEvent`]s, the docs page as HTML, `200` with the response
+/// type otherwise; `{"error": …}` for every failure.
+fn route_schemas<E: Endpoint<Protocol = NodePass>>() -> RouteSchemas
+where
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    let name = E::METADATA.name;
+    let (status, success) = if name == endpoints::CreateInstance::METADATA.name {
+        (201, Some(BodySchema::json::<E::Response>()))
+    } else if name == endpoints::DeleteInstance::METADATA.name {
+        (204, None)
+    } else if name == endpoints::SubscribeEvents::METADATA.name {
+        (
+            200,
+            Some(BodySchema::event_stream::<events::InstanceEvent>()),
+        )
+    } else if name == endpoints::GetDocs::METADATA.name {
+        (200, Some(BodySchema::text("text/html")))
+    } else {
+        (200, Some(BodySchema::json::<E::Response>()))
+    };
+    RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        &[status],
+        success,
+        BodySchema::json::<ErrorResponse>(),
+    )
+}
+
 fn route<E: Endpoint<Protocol = NodePass>>() -> Route
 where
-    E::Request: 'static,
-    E::Response: 'static,
+    E::Request: JsonSchema + 'static,
+    E::Response: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     let request_type = match metadata.body {
@@ -253,6 +285,7 @@ where
             }
         },
         request_type,
+        schemas: route_schemas::<E>(),
         metadata,
     }
 }
@@ -284,6 +317,10 @@ fn build_registry() -> Registry {
         types: types(),
         normalize_path: |p| normalize_path(p).to_owned(),
         fallback,
+        fallback_schemas: vec![(
+            ResponseStatus::Default,
+            Some(BodySchema::json::<ErrorResponse>()),
+        )],
     }
 }
 

@@ -64,11 +64,12 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use nodewire_common::Protocol;
 use nodewire_common::registry::{
-    DecodeFn, Decoded, Failed, Registry, Route, TypeEntry, request_decoder, roundtrip,
-    short_type_name,
+    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
+    TypeEntry, any_of, request_decoder, roundtrip, short_type_name,
 };
+use nodewire_common::{Endpoint, Protocol};
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -148,10 +149,62 @@ fn decode_envelope<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Deco
     }
 }
 
-fn route<E: nodewire_common::Endpoint<Protocol = Telemt>>() -> Route
+/// The statuses a route answers with `ok: true` (contract §5): user mutators say with 200
+/// or 202 (201 or 202 for a create) whether the username is in the running config, a reload
+/// is accepted with 202, and readiness answers 503 when not ready.
+fn success_statuses(name: &str) -> &'static [u16] {
+    use endpoints::*;
+    if name == CreateUser::METADATA.name {
+        &[201, 202]
+    } else if [
+        PatchUser::METADATA.name,
+        DeleteUser::METADATA.name,
+        RotateSecret::METADATA.name,
+        EnableUser::METADATA.name,
+        DisableUser::METADATA.name,
+        PatchConfig::METADATA.name,
+    ]
+    .contains(&name)
+    {
+        &[200, 202]
+    } else if name == SubmitReload::METADATA.name {
+        &[202]
+    } else {
+        &[200]
+    }
+}
+
+/// The body schemas of a route: the success envelope around its data for each success
+/// status, the error envelope otherwise. `GET /v1/health/ready` answers `503` with either
+/// (`ok: true` when not ready, `ok: false` when the API is disabled).
+fn route_schemas<E: Endpoint<Protocol = Telemt>>() -> RouteSchemas
 where
-    E::Request: 'static,
-    E::Response: 'static,
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    let name = E::METADATA.name;
+    let mut schemas = RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        success_statuses(name),
+        Some(BodySchema::json::<envelope::SuccessResponse<E::Response>>()),
+        BodySchema::json::<envelope::ErrorResponse>(),
+    );
+    if name == endpoints::GetHealthReady::METADATA.name {
+        schemas.responses.push((
+            ResponseStatus::Code(503),
+            Some(BodySchema::new(
+                nodewire_common::registry::JSON_MEDIA_TYPE,
+                any_of::<envelope::SuccessResponse<E::Response>, envelope::ErrorResponse>,
+            )),
+        ));
+    }
+    schemas
+}
+
+fn route<E: Endpoint<Protocol = Telemt>>() -> Route
+where
+    E::Request: JsonSchema + 'static,
+    E::Response: JsonSchema + 'static,
 {
     let metadata = E::METADATA;
     let request_type = match metadata.body {
@@ -162,6 +215,7 @@ where
         request: request_decoder::<E::Request>(metadata.body),
         response: |_status: StatusCode| -> DecodeFn { decode_envelope::<E::Response> },
         request_type,
+        schemas: route_schemas::<E>(),
         metadata,
     }
 }
@@ -193,6 +247,10 @@ fn build_registry() -> Registry {
         types: types(),
         normalize_path: |p| normalize_path(p).to_owned(),
         fallback,
+        fallback_schemas: vec![(
+            ResponseStatus::Default,
+            Some(BodySchema::json::<envelope::ErrorResponse>()),
+        )],
     }
 }
 

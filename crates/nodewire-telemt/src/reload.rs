@@ -89,6 +89,14 @@ pub struct ReloadRequest {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "ReloadRequest")]
+#[schemars(extend(
+    "if" = { "properties": { "mode": { "const": "drain" } }, "required": ["mode"] },
+    "then" = {
+        "required": ["timeout_secs"],
+        "properties": { "timeout_secs": { "type": "integer", "minimum": 1, "maximum": 3600 } }
+    },
+    "else" = { "properties": { "timeout_secs": { "type": "null" } } }
+))]
 struct RawReloadRequest {
     /// `instant` (default) or `drain`.
     #[serde(default)]

@@ -79,7 +79,9 @@ pub struct NodeReport {
     /// The agent version, strict SemVer without `v` (`0.2.3`). Dash refuses anything else
     /// with `422 invalid_metrics`.
     pub version: String,
-    /// Host name (`host.Info().Hostname` trimmed, then `os.Hostname()`, then `unknown`).
+    /// Host name (`host.Info().Hostname` trimmed, then `os.Hostname()`, then `unknown`);
+    /// Dash refuses a blank one.
+    #[schemars(extend("pattern" = "\\S"))]
     pub hostname: String,
     /// Time of the last fast sample (not the send time). Dash replaces it with its receive
     /// time and keeps this one as `sent_at`.

@@ -1178,7 +1178,7 @@ impl schemars::JsonSchema for RequestUrl {
         schemars::json_schema!({
             "type": "string",
             "minLength": 1,
-            "pattern": "^(?i:server|client)://",
+            "pattern": "^([Ss][Ee][Rr][Vv][Ee][Rr]|[Cc][Ll][Ii][Ee][Nn][Tt])://",
             "description": "An instance URL: server:// or client://[key@]host:port/target[,target...][?query]. The tunnel address needs a numeric port (IPv6 in brackets) and at least one target.",
             "examples": ["server://:10101/127.0.0.1:8080?tls=1"]
         })
