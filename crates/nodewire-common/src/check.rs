@@ -157,3 +157,95 @@ fn run(decode: DecodeFn, bytes: &[u8]) -> Outcome {
 fn reference(bytes: &[u8]) -> Result<Value, String> {
     from_slice::<Value>(bytes).map_err(|e| e.to_string())
 }
+
+/// One entry of a fixture manifest: a captured payload and what the library must do with it.
+///
+/// This is the format of the project's `fixtures/manifest.json` files, with the optional
+/// `error_mentions` naming what a refusal must mention.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ManifestEntry {
+    /// The payload file, relative to the manifest.
+    pub file: String,
+    /// `"<METHOD> <path>"`, for route bodies.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// The response status (route responses).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// `"request"` or `"response"` (route bodies).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// A wire type's name, for type entries.
+    #[serde(default, rename = "type")]
+    pub type_name: Option<String>,
+    /// `"accept"` (decodes and round-trips losslessly) or `"reject"` (refused).
+    pub expect: String,
+    /// Text a refusal's error must contain (the field or part at fault).
+    #[serde(default)]
+    pub error_mentions: Option<String>,
+}
+
+impl ManifestEntry {
+    /// The check target this entry describes.
+    pub fn target(&self) -> Result<Target<'_>, UsageError> {
+        if let Some(name) = &self.type_name {
+            return Ok(Target::Type { name });
+        }
+        let line = self
+            .operation
+            .as_deref()
+            .ok_or_else(|| UsageError(format!("{}: no `operation` or `type`", self.file)))?;
+        if self.body.as_deref() == Some("request") {
+            Ok(Target::Request { line })
+        } else {
+            Ok(Target::Response {
+                line,
+                status: self.status.unwrap_or(200),
+            })
+        }
+    }
+
+    /// Checks the entry's payload (`bytes`) and says how it differs from what the manifest
+    /// expects, or `None` when it behaves as expected.
+    pub fn verify(&self, registry: &Registry, bytes: &[u8]) -> Option<String> {
+        let file = &self.file;
+        let outcome = match self.target().and_then(|t| check(registry, &t, bytes)) {
+            Ok(outcome) => outcome,
+            Err(e) => return Some(format!("{file}: usage error: {e}")),
+        };
+        match self.expect.as_str() {
+            "accept" if !outcome.ok => Some(format!("{file}: {outcome:?}")),
+            "accept" => None,
+            "reject" => {
+                let mentions = self.error_mentions.as_deref().unwrap_or_default();
+                let error = outcome.error.as_deref().unwrap_or_default();
+                (outcome.ok || !error.contains(mentions)).then(|| {
+                    format!("{file}: expected an error naming `{mentions}`, got {outcome:?}")
+                })
+            }
+            other => Some(format!("{file}: unknown expectation `{other}`")),
+        }
+    }
+}
+
+/// Checks every entry of the manifest at `dir/manifest.json` against `registry`, reading each
+/// payload from `dir`. Returns the entries and one line per entry that does not behave as the
+/// manifest says.
+pub fn check_manifest(
+    registry: &Registry,
+    dir: &std::path::Path,
+) -> Result<(Vec<ManifestEntry>, Vec<String>), String> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let entries: Vec<ManifestEntry> =
+        from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut failures = Vec::new();
+    for entry in &entries {
+        match std::fs::read(dir.join(&entry.file)) {
+            Ok(bytes) => failures.extend(entry.verify(registry, &bytes)),
+            Err(e) => failures.push(format!("{}: {e}", entry.file)),
+        }
+    }
+    Ok((entries, failures))
+}

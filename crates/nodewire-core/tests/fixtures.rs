@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use nodewire_common::check::{Target, check};
+use nodewire_common::check::check_manifest;
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
@@ -13,66 +13,28 @@ fn fixtures_dir() -> PathBuf {
 
 #[test]
 fn every_payload_behaves_as_the_manifest_says() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = fixtures_dir();
-    let manifest: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+    let (entries, failures) = check_manifest(nodewire_core::registry(), &fixtures_dir())?;
     assert!(
-        manifest.len() >= 40,
-        "the manifest lists {} payloads",
-        manifest.len()
+        entries.len() >= 40,
+        "the manifest lists {} entries",
+        entries.len()
     );
-    let mut failures = Vec::new();
-    let mut routes = std::collections::BTreeSet::new();
-    for entry in &manifest {
-        let file = entry["file"].as_str().ok_or("file")?;
-        let operation = entry["operation"].as_str().ok_or("operation")?;
-        let expect = entry["expect"].as_str().ok_or("expect")?;
-        let bytes = std::fs::read(dir.join(file))?;
-        let target = if entry["body"] == "request" {
-            Target::Request { line: operation }
-        } else {
-            let status = entry["status"].as_u64().ok_or("status")?;
-            Target::Response {
-                line: operation,
-                status: u16::try_from(status)?,
-            }
-        };
-        let outcome = match check(nodewire_core::registry(), &target, &bytes) {
-            Ok(o) => o,
-            Err(e) => {
-                failures.push(format!("{file}: usage error: {e}"));
-                continue;
-            }
-        };
-        match expect {
-            "accept" => {
-                routes.insert(operation.to_owned());
-                if !outcome.ok {
-                    failures.push(format!("{file}: {outcome:?}"));
-                }
-            }
-            "reject" => {
-                let mentions = entry["error_mentions"].as_str().ok_or("error_mentions")?;
-                let error = outcome.error.clone().unwrap_or_default();
-                if outcome.ok || !error.contains(mentions) {
-                    failures.push(format!(
-                        "{file}: expected an error naming `{mentions}`, got {outcome:?}"
-                    ));
-                }
-            }
-            other => failures.push(format!("{file}: unknown expectation {other}")),
-        }
-    }
     assert!(
         failures.is_empty(),
-        "{} of {} payloads failed:\n{}",
+        "{} of {} entries failed:\n{}",
         failures.len(),
-        manifest.len(),
+        entries.len(),
         failures.join("\n")
     );
     // Every route has at least one accepted payload.
     for route in &nodewire_core::registry().routes {
         let line = format!("{} {}", route.metadata.method, route.metadata.path);
-        assert!(routes.contains(&line), "no accepted payload for {line}");
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.expect == "accept" && e.operation.as_deref() == Some(line.as_str())),
+            "no accepted payload for {line}"
+        );
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use nodewire_common::check::{Target, check};
+use nodewire_common::check::check_manifest;
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
@@ -14,58 +14,17 @@ fn fixtures_dir() -> PathBuf {
 
 #[test]
 fn every_capture_behaves_as_the_manifest_says() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = fixtures_dir();
-    let manifest: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+    let (entries, failures) = check_manifest(nodewire_dash::registry(), &fixtures_dir())?;
     assert!(
-        manifest.len() >= 17,
-        "the manifest lists {} captures",
-        manifest.len()
+        entries.len() >= 17,
+        "the manifest lists {} entries",
+        entries.len()
     );
-    let mut failures = Vec::new();
-    for entry in &manifest {
-        let file = entry["file"].as_str().ok_or("file")?;
-        let expect = entry["expect"].as_str().ok_or("expect")?;
-        let bytes = std::fs::read(dir.join(file))?;
-        let target = if let Some(name) = entry["type"].as_str() {
-            Target::Type { name }
-        } else {
-            let operation = entry["operation"].as_str().ok_or("operation")?;
-            if entry["body"] == "request" {
-                Target::Request { line: operation }
-            } else {
-                let status = entry["status"].as_u64().ok_or("status")?;
-                Target::Response {
-                    line: operation,
-                    status: u16::try_from(status)?,
-                }
-            }
-        };
-        let outcome = match check(nodewire_dash::registry(), &target, &bytes) {
-            Ok(o) => o,
-            Err(e) => {
-                failures.push(format!("{file}: usage error: {e}"));
-                continue;
-            }
-        };
-        match expect {
-            "accept" if !outcome.ok => failures.push(format!("{file}: {outcome:?}")),
-            "reject" => {
-                let mentions = entry["error_mentions"].as_str().ok_or("error_mentions")?;
-                let error = outcome.error.clone().unwrap_or_default();
-                if outcome.ok || !error.contains(mentions) {
-                    failures.push(format!(
-                        "{file}: expected an error naming `{mentions}`, got {outcome:?}"
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
     assert!(
         failures.is_empty(),
-        "{} of {} captures failed:\n{}",
+        "{} of {} entries failed:\n{}",
         failures.len(),
-        manifest.len(),
+        entries.len(),
         failures.join("\n")
     );
     Ok(())
