@@ -2,7 +2,7 @@
 //! HTTP API", `core.yaml` 1.0.0), its event streams, and the panel-side webhooks.
 //!
 //! - [`endpoints`]: all 36 operations of core.yaml's 26 paths as sans-IO
-//!   [`Endpoint`](nodewire_common::Endpoint) values, usable from a client or a server;
+//!   [`Endpoint`] values, usable from a client or a server;
 //!   [`spec`] describes each in the spec's terms.
 //! - The 82 component schemas, under their spec names, grouped by path: [`status`] (with
 //!   [`status::pipeline`], [`status::metrics`] and [`status::health`]), [`traffic`],

@@ -1,7 +1,7 @@
 //! Exact wire types, endpoints and validation for the **telemt** MTProto proxy `/v1` control
 //! API, as telemt 3.4.25 implements it.
 //!
-//! - [`endpoints`]: all 38 routes as sans-IO [`Endpoint`](nodewire_common::Endpoint) values
+//! - [`endpoints`]: all 38 routes as sans-IO [`Endpoint`] values
 //!   (the snake_case aliases included), usable from a client or a server.
 //! - [`envelope`]: `{ok, data, revision}` / `{ok:false, error, request_id}`, the 17
 //!   [`ErrorCode`]s, [`Revision`] and `If-Match`.
