@@ -1,0 +1,56 @@
+#![no_main]
+//! NodePass URL parse and normalize: `normalize` (two master settings, both master versions),
+//! `InstanceUrl::parse`, `MasterUrl::parse`, `Process::parse`. Never a panic; the stored `url`
+//! normalizes to itself, and a parsed `InstanceUrl` re-parses from its canonical text to the
+//! same value.
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use nodewire_nodepass::url::{
+    Compat, Environment, InstanceUrl, MasterSettings, MasterUrl, Process, normalize,
+};
+
+static SETTINGS: OnceLock<Vec<MasterSettings>> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let settings = SETTINGS.get_or_init(|| {
+        let mut all = vec![MasterSettings::default()];
+        for master in [
+            "master://127.0.0.1:9090?log=info&tls=1",
+            "master://127.0.0.1:9090?log=debug&tls=2&crt=/m/crt.pem&key=/m/key.pem",
+        ] {
+            if let Ok(m) = MasterUrl::parse(master) {
+                all.push(MasterSettings::from_master(&m, true));
+            }
+        }
+        all
+    });
+    for s in settings {
+        for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
+            if let Ok(stored) = normalize(s, text, compat) {
+                let again = normalize(s, &stored.url, compat);
+                let again = again.unwrap_or_else(|e| {
+                    panic!(
+                        "stored url {:?} of {text:?} does not normalize: {e:?}",
+                        stored.url
+                    )
+                });
+                assert_eq!(again.url, stored.url, "url of {text:?}");
+                assert_eq!(again.config, stored.config, "config of {text:?}");
+            }
+        }
+    }
+    if let Ok(url) = InstanceUrl::parse(text) {
+        let canonical = url.to_string();
+        let again = InstanceUrl::parse(&canonical)
+            .unwrap_or_else(|e| panic!("canonical {canonical:?} of {text:?} does not parse: {e}"));
+        assert_eq!(again, url, "canonical {canonical:?} of {text:?}");
+        assert_eq!(again.to_string(), canonical);
+    }
+    let _ = MasterUrl::parse(text);
+    let _ = Process::parse(text, &Environment::default());
+});
