@@ -1,8 +1,8 @@
 #![no_main]
-//! NodePass URL parse and normalize: `normalize` (two master settings, both master versions),
-//! `InstanceUrl::parse`, `MasterUrl::parse`, `Process::parse`. Never a panic; the stored `url`
-//! normalizes to itself, and a parsed `InstanceUrl` re-parses from its canonical text to the
-//! same value.
+//! NodePass URL parse and normalize: `normalize` (three master settings, both master
+//! versions), `InstanceUrl::parse`, `MasterUrl::parse`, `Process::parse`. Never a panic; the
+//! stored `url` normalizes to itself (or, when Go cannot parse what it wrote, is its own
+//! `config`), and a parsed `InstanceUrl` re-parses from its canonical text to the same value.
 
 use std::sync::OnceLock;
 
@@ -32,15 +32,15 @@ fuzz_target!(|data: &[u8]| {
     for s in settings {
         for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
             if let Ok(stored) = normalize(s, text, compat) {
-                let again = normalize(s, &stored.url, compat);
-                let again = again.unwrap_or_else(|e| {
-                    panic!(
-                        "stored url {:?} of {text:?} does not normalize: {e:?}",
-                        stored.url
-                    )
-                });
-                assert_eq!(again.url, stored.url, "url of {text:?}");
-                assert_eq!(again.config, stored.config, "config of {text:?}");
+                match normalize(s, &stored.url, compat) {
+                    Ok(again) => {
+                        assert_eq!(again.url, stored.url, "url of {text:?}");
+                        assert_eq!(again.config, stored.config, "config of {text:?}");
+                    }
+                    // Go writes some hosts (a non-ASCII IPv6 zone) in a form its own parser
+                    // refuses; the master then keeps the stored `url` as the `config`.
+                    Err(_) => assert_eq!(stored.config, stored.url, "config of {text:?}"),
+                }
             }
         }
     }

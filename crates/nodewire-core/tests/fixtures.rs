@@ -75,3 +75,19 @@ fn every_wire_type_is_registered_with_a_schema() {
         );
     }
 }
+
+/// Found by the `core` fuzz target: a number too large for `u64` inside an opaque JSON object
+/// is kept as the nearest `f64`, and that float must survive encode → decode unchanged
+/// (serde_json's `float_roundtrip` parser; the default one may be off by one unit).
+#[test]
+fn opaque_objects_keep_large_numbers_through_a_round_trip() -> Result<(), Box<dyn std::error::Error>>
+{
+    use nodewire_core::config::MtProtoServiceConfig;
+    let body = format!(r#"{{"byteDown":5126{}}}"#, "6".repeat(102));
+    let first: MtProtoServiceConfig = serde_json::from_str(&body)?;
+    let again: MtProtoServiceConfig = serde_json::from_str(&serde_json::to_string(&first)?)?;
+    assert_eq!(first, again);
+    let value = serde_json::to_value(&again)?;
+    assert_eq!(value["byteDown"].as_f64(), Some(5.126666666666666e105));
+    Ok(())
+}
