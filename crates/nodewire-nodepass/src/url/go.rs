@@ -574,7 +574,7 @@ impl<'a> GoUrl<'a> {
     }
 
     /// Scheme, authority and path of `URL.String()`.
-    fn write_before_query(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_before_query(&self, out: &mut Vec<u8>) {
         let start = out.len();
         if !self.scheme.is_empty() {
             out.extend_from_slice(self.scheme.as_bytes());
@@ -635,7 +635,7 @@ impl<'a> GoUrl<'a> {
     }
 
     /// The fragment part of `URL.String()`.
-    fn write_fragment(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_fragment(&self, out: &mut Vec<u8>) {
         if !self.fragment.is_empty() {
             out.push(b'#');
             if valid_encoded(self.raw_fragment, Mode::Fragment) {

@@ -233,17 +233,133 @@ pub fn normalize(
     // two-parse path by the tests).
     let mut query = Values::parse(parsed.raw_query);
     inject(&mut query, settings, role);
-    let capacity = url.len() + 64;
-    let mut stored = Vec::with_capacity(capacity);
-    parsed.write_with_values(&mut stored, &mut query);
-    add_defaults(&mut query, role, compat);
-    let mut config = Vec::with_capacity(capacity + 128);
-    parsed.write_with_values(&mut config, &mut query);
+    let mut stored = Vec::with_capacity(url.len() + 64);
+    parsed.write_before_query(&mut stored);
+    let prefix = stored.len();
+    if parsed.force_query || !query.is_empty() {
+        stored.push(b'?');
+        query.encode_into(&mut stored);
+    }
+    let query_end = stored.len();
+    parsed.write_fragment(&mut stored);
+    // The `config` has the same scheme, authority, path and fragment; its query is the
+    // stored one (now sorted) merged with the defaults.
+    let mut config = Vec::with_capacity(stored.len() + 160);
+    config.extend_from_slice(stored.get(..prefix).unwrap_or_default());
+    config.push(b'?');
+    encode_with_defaults(&mut config, query.pairs(), role, compat);
+    config.extend_from_slice(stored.get(query_end..).unwrap_or_default());
     Ok(Normalized {
         url: go::into_string(stored),
         config: go::into_string(config),
         role,
     })
+}
+
+/// The client defaults in `Values.Encode()` order (keys sorted by byte value).
+const CLIENT_DEFAULTS_SORTED: &[(&str, &str)] = &[
+    ("block", "0"),
+    ("dial", "auto"),
+    ("dns", "5m0s"),
+    ("lbs", "0"),
+    ("min", "64"),
+    ("mode", "0"),
+    ("notcp", "0"),
+    ("noudp", "0"),
+    ("proxy", "0"),
+    ("rate", "0"),
+    ("read", "0s"),
+    ("slot", "65536"),
+    ("sni", "none"),
+];
+
+/// The server defaults in `Values.Encode()` order.
+const SERVER_DEFAULTS_SORTED: &[(&str, &str)] = &[
+    ("block", "0"),
+    ("dial", "auto"),
+    ("dns", "5m0s"),
+    ("lbs", "0"),
+    ("max", "1024"),
+    ("mode", "0"),
+    ("notcp", "0"),
+    ("noudp", "0"),
+    ("proxy", "0"),
+    ("rate", "0"),
+    ("read", "0s"),
+    ("slot", "65536"),
+    ("type", "0"),
+];
+
+/// `add_defaults` then `Values.Encode()`, in one merge of the sorted pairs with the sorted
+/// defaults: a default is written where its key is absent, and replaces every value of its
+/// key when the first one is empty (`q.Get(k) == ""` then `q.Set`). The defaults are plain
+/// ASCII and need no escaping.
+fn encode_with_defaults(out: &mut Vec<u8>, sorted: &[go::Pair<'_>], role: Role, compat: Compat) {
+    let defaults = match role {
+        Role::Client => CLIENT_DEFAULTS_SORTED,
+        Role::Server => SERVER_DEFAULTS_SORTED,
+    };
+    let mut defaults = defaults
+        .iter()
+        .filter(|(key, _)| !(*key == "lbs" && compat == Compat::V1_14_0))
+        .peekable();
+    let mut pairs = sorted.iter().peekable();
+    let mut first = true;
+    let mut separate = |out: &mut Vec<u8>| {
+        if !std::mem::take(&mut first) {
+            out.push(b'&');
+        }
+    };
+    loop {
+        let order = match (pairs.peek(), defaults.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((k, _)), Some((key, _))) => (**k).cmp(key.as_bytes()),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                if let Some((k, v)) = pairs.next() {
+                    separate(out);
+                    write_pair(out, k, v);
+                }
+            }
+            std::cmp::Ordering::Greater => {
+                if let Some((key, value)) = defaults.next() {
+                    separate(out);
+                    write_plain(out, key, value);
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                let Some((key, value)) = defaults.next() else {
+                    break;
+                };
+                let replaced = pairs.peek().is_some_and(|(_, v)| v.is_empty());
+                if replaced {
+                    separate(out);
+                    write_plain(out, key, value);
+                }
+                while let Some((k, v)) = pairs.next_if(|(k, _)| **k == *key.as_bytes()) {
+                    if !replaced {
+                        separate(out);
+                        write_pair(out, k, v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn write_pair(out: &mut Vec<u8>, key: &[u8], value: &[u8]) {
+    go::escape_into(out, key, go::Mode::QueryComponent);
+    out.push(b'=');
+    go::escape_into(out, value, go::Mode::QueryComponent);
+}
+
+fn write_plain(out: &mut Vec<u8>, key: &str, value: &str) {
+    out.extend_from_slice(key.as_bytes());
+    out.push(b'=');
+    out.extend_from_slice(value.as_bytes());
 }
 
 #[cfg(test)]
@@ -277,6 +393,18 @@ mod tests {
             _ => return None,
         };
         Some(two_parses(settings, &parsed, role, compat))
+    }
+
+    #[test]
+    fn sorted_defaults_are_the_defaults_in_encode_order() {
+        for (list, sorted) in [
+            (CLIENT_DEFAULTS, CLIENT_DEFAULTS_SORTED),
+            (SERVER_DEFAULTS, SERVER_DEFAULTS_SORTED),
+        ] {
+            let mut expected = list.to_vec();
+            expected.sort_unstable();
+            assert_eq!(sorted, expected.as_slice());
+        }
     }
 
     /// Found by the `nodepass_url` fuzz target: Go writes a non-ASCII zone as `%XX` escapes
