@@ -356,6 +356,67 @@ pub fn decode_body<T: DeserializeOwned>(
     }
 }
 
+/// Declares a `GET` route without parameters or body: a unit struct under the upstream's
+/// operation name, documented by the doc comment given, whose response is `$resp`.
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /v1/health`: liveness.
+///     GetHealth, "/v1/health", ["/health"], serde_json::Value
+/// );
+/// use nodewire_common::Endpoint;
+/// assert_eq!(GetHealth::METADATA.path, "/v1/health");
+/// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
+/// ```
+#[macro_export]
+macro_rules! get_endpoint {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
+
+        impl $crate::Endpoint for $name {
+            type Protocol = $protocol;
+            type Request = $crate::endpoint::NoBody;
+            type Response = $resp;
+            const METADATA: $crate::Metadata = $crate::Metadata {
+                name: stringify!($name),
+                method: $crate::__private::http::Method::GET,
+                path: $path,
+                aliases: &[$($alias),*],
+                body: $crate::BodyKind::None,
+                description: concat!($($doc),*),
+            };
+
+            fn from_parts(
+                _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
+            ) -> Result<Self, $crate::FromRequestError> {
+                Ok(Self)
+            }
+        }
+    };
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp);
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,18 @@ impl DecodeError {
 ///     .unwrap_err();
 /// assert_eq!(err.path, "[1].name");
 /// ```
+///
+/// A body that decodes costs one plain `serde_json` pass; only a body that fails is decoded a
+/// second time with path tracking, to name where it fails.
 pub fn from_slice<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, DecodeError> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => from_slice_tracked(bytes),
+    }
+}
+
+/// [`from_slice`] with the JSON path tracked all the way (the error path).
+fn from_slice_tracked<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = match serde_path_to_error::deserialize(&mut de) {
         Ok(value) => value,

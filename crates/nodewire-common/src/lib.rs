@@ -37,6 +37,7 @@ pub use secret::Secret;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use http;
     pub use schemars;
     pub use serde;
 }

@@ -139,27 +139,7 @@ fn required_body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> 
 
 macro_rules! get_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct $name;
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
-
-            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-                Ok(Self)
-            }
-        }
+        nodewire_common::get_endpoint!(Kernel; $(#[doc = $doc])* $name, $path, $resp);
 
         impl KernelEndpoint for $name {
             const SUCCESS: SuccessKind = SuccessKind::Json;

@@ -33,50 +33,24 @@ use crate::url::go::{Mode, unescape};
 /// The header that carries the API key (compared exactly; `Authorization` is not accepted).
 pub const API_KEY_HEADER: &str = "x-api-key";
 
-macro_rules! get_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct $name;
-
-        impl Endpoint for $name {
-            type Protocol = NodePass;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
-
-            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-                Ok(Self)
-            }
-        }
-    };
-}
-
-get_endpoint!(
+nodewire_common::get_endpoint!(NodePass;
     /// `GET /instances`: every instance, the API-key instance included, in random order.
     ListInstances, "/instances", Vec<Instance>
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(NodePass;
     /// `GET /events`: the event stream. Sent with a client, the whole stream is read until
     /// the master closes it; follow it live with [`EventStream`](crate::events::EventStream).
     SubscribeEvents, "/events", Vec<InstanceEvent>
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(NodePass;
     /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
     GetMasterInfo, "/info", MasterInfo
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(NodePass;
     /// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
     GetOpenApiSpec, "/openapi.json", serde_json::Value
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(NodePass;
     /// `GET /docs`: the Swagger UI page, HTML (no key needed).
     GetDocs, "/docs", String
 );

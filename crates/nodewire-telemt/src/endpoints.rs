@@ -42,129 +42,103 @@ use crate::users::{
     Username,
 };
 
-macro_rules! get_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),*], $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct $name;
-
-        impl Endpoint for $name {
-            type Protocol = Telemt;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[$($alias),*],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
-
-            fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-                Ok(Self)
-            }
-        }
-    };
-}
-
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/health`: liveness.
     GetHealth, "/v1/health", [], HealthData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.
     GetHealthReady, "/v1/health/ready", [], HealthReadyData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/system/info`: build and process facts.
     GetSystemInfo, "/v1/system/info", [], SystemInfoData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/gates`: admission and routing gates.
     GetRuntimeGates, "/v1/runtime/gates", [], RuntimeGatesData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/initialization`: startup progress per component.
     GetRuntimeInitialization, "/v1/runtime/initialization", [], RuntimeInitializationData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/limits/effective`: the effective limits of the running config.
     GetEffectiveLimits, "/v1/limits/effective", [], EffectiveLimitsData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/security/posture`: API and telemetry security settings.
     GetSecurityPosture, "/v1/security/posture", [], SecurityPostureData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/security/whitelist`: the API source-IP whitelist.
     GetSecurityWhitelist, "/v1/security/whitelist", [], SecurityWhitelistData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/summary`: connection totals.
     GetStatsSummary, "/v1/stats/summary", [], SummaryData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/zero/all`: every zero-cost counter.
     GetStatsZeroAll, "/v1/stats/zero/all", [], ZeroAllData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/upstreams`: upstream health and counters.
     GetStatsUpstreams, "/v1/stats/upstreams", [], UpstreamsData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/minimal/all`: the minimal runtime snapshot (cached).
     GetStatsMinimalAll, "/v1/stats/minimal/all", [], MinimalAllData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/me-writers`: middle-proxy writers.
     GetStatsMeWriters, "/v1/stats/me-writers", [], MeWritersData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/dcs`: per-DC status.
     GetStatsDcs, "/v1/stats/dcs", [], DcStatusData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/me-pool-state` (alias `me_pool_state`).
     GetRuntimeMePoolState, "/v1/runtime/me-pool-state", ["/v1/runtime/me_pool_state"], RuntimeMePoolStateData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/me-quality` (alias `me_quality`).
     GetRuntimeMeQuality, "/v1/runtime/me-quality", ["/v1/runtime/me_quality"], RuntimeMeQualityData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/upstream-quality` (alias `upstream_quality`).
     GetRuntimeUpstreamQuality, "/v1/runtime/upstream-quality", ["/v1/runtime/upstream_quality"], RuntimeUpstreamQualityData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/nat-stun` (alias `nat_stun`).
     GetRuntimeNatStun, "/v1/runtime/nat-stun", ["/v1/runtime/nat_stun"], RuntimeNatStunData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/me-selftest`: middle-proxy self test.
     GetRuntimeMeSelftest, "/v1/runtime/me-selftest", [], RuntimeMeSelftestData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/connections/summary`: live connection summary (needs `runtime_edge_enabled`).
     GetRuntimeConnectionsSummary, "/v1/runtime/connections/summary", [], RuntimeEdgeConnectionsSummaryData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/users/active-ips`: users with at least one active IP, sorted by name.
     GetStatsUsersActiveIps, "/v1/stats/users/active-ips", [], Vec<UserActiveIps>
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/users`: every user, read from disk, sorted by name.
     ListUsers, "/v1/users", [], Vec<UserInfo>
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/users`: an exact alias of `GET /v1/users`.
     GetStatsUsers, "/v1/stats/users", [], Vec<UserInfo>
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/users/quota`: users with a quota above 0.
     GetStatsUsersQuota, "/v1/stats/users/quota", [], UserQuotaListData
 );
-get_endpoint!(
+nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/config`: the editable sections of the config file.
     GetConfig, "/v1/config", [], EditableConfig
 );
