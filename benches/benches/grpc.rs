@@ -3,7 +3,8 @@
 //! A tonic loopback `Heartbeat` round trip through nodewire's stack (`CoreClient` attaching
 //! the key and converting the DTO, `GrpcCore` checking the key and converting back, the
 //! in-memory Core answering) against a bare tonic echo of the same RPC (the generated client
-//! and a `NodeService` that answers at once) on the same runtime and the same loopback.
+//! and a `NodeService` that answers at once) on the same single-threaded runtime and the
+//! same loopback.
 //!
 //! Both servers listen on 127.0.0.1 with an ephemeral port and stop with the runtime.
 
@@ -103,8 +104,9 @@ async fn channel(addr: SocketAddr) -> Channel {
 }
 
 fn heartbeat(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread for client and servers: each round trip is the CPU work of both stacks and
+    // the loopback, without cross-thread wake-ups (whose latency on an idle VM dwarfs it).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");

@@ -62,10 +62,16 @@ impl DecodeError {
 /// assert_eq!(err.path, "[1].name");
 /// ```
 ///
-/// A body that decodes costs one plain `serde_json` pass; only a body that fails is decoded a
-/// second time with path tracking, to name where it fails.
+/// A body that decodes costs one UTF-8 check of the whole body and one plain `serde_json`
+/// pass over it as text (so no string is checked again on its own); only a body that fails is
+/// decoded a second time with path tracking, to name where it fails.
 pub fn from_slice<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, DecodeError> {
-    match serde_json::from_slice(bytes) {
+    let plain = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        // Invalid UTF-8 inside a value the model ignores is not an error for serde_json.
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    match plain {
         Ok(value) => Ok(value),
         Err(_) => from_slice_tracked(bytes),
     }
