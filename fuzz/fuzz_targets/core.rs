@@ -1,16 +1,7 @@
 #![no_main]
 //! Every Core route's request and response decoder and every wire type.
 
-use std::sync::OnceLock;
-
-use libfuzzer_sys::fuzz_target;
-use nodewire_common::registry::DecodeFn;
-use nodewire_fuzz::{Stream, decoders, run};
-
-static ALL: OnceLock<Vec<DecodeFn>> = OnceLock::new();
-
-fuzz_target!(|data: &[u8]| {
-    let registry = nodewire_core::registry();
-    let all = ALL.get_or_init(|| decoders(registry));
-    run(registry, all, Stream::Named("message"), data);
-});
+nodewire_fuzz::protocol_target!(
+    nodewire_core::registry,
+    nodewire_fuzz::Stream::Named("message")
+);

@@ -178,3 +178,19 @@ fn push_event(out: &mut String, event: Option<&str>, id: Option<&str>, data: &Va
     out.push_str("\n\n");
     Some(())
 }
+
+/// A protocol target: every route's request and response decoder and every wire type of
+/// `$registry`, with event streams written back as `$stream`.
+#[macro_export]
+macro_rules! protocol_target {
+    ($registry:path, $stream:expr) => {
+        static ALL: ::std::sync::OnceLock<::std::vec::Vec<::nodewire_common::registry::DecodeFn>> =
+            ::std::sync::OnceLock::new();
+
+        ::libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+            let registry = $registry();
+            let all = ALL.get_or_init(|| $crate::decoders(registry));
+            $crate::run(registry, all, $stream, data);
+        });
+    };
+}
