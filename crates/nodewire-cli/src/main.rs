@@ -7,6 +7,7 @@
 //! nodewire schemas check [--dir schemas]    # exit 1 naming each drifted file
 //! nodewire nodepass normalize --master <master-url> [--compat v1.14] <instance-url>
 //! nodewire nodepass parse [--certificates-load] <instance-url>
+//! nodewire probe <protocol> <base-url> [--header 'Name: value']... [--json]
 //! ```
 
 use std::io::Read;
@@ -29,8 +30,11 @@ struct Cli {
 enum Command {
     /// Decode a captured payload and say whether it round-trips losslessly.
     ///
-    /// Prints {"ok", "type", "error"?, "lost", "changed"}. Exit 0: decoded, valid and lossless;
-    /// 1: decoding or validation failed, or something was lost or changed; 2: usage error.
+    /// Prints {"ok", "type", "error"?, "lost", "changed", "ignored"}. `ignored` lists the
+    /// request fields the upstream ignores by design (unknown keys its server skips, as the
+    /// library's decoder does): they do not fail the check, since the real server accepts the
+    /// body. Exit 0: decoded, valid and lossless (ignored fields aside); 1: decoding or
+    /// validation failed, or something was lost or changed; 2: usage error.
     Check {
         /// core, nodepass, kernel, dash or telemt.
         protocol: String,
@@ -52,6 +56,34 @@ enum Command {
     Schemas {
         #[command(subcommand)]
         command: SchemasCommand,
+    },
+    /// Call every side-effect-free GET route of a running server and report drift.
+    ///
+    /// The live counterpart of `check`: each answer is decoded through the library and
+    /// re-encoded; a row per route says ok, drift (lost or changed JSON pointers, enum labels
+    /// the library does not know) or error (with the JSON path), or why it was skipped (a
+    /// parameter no GET lists, a WebSocket, a route that dials out). Routes with a path
+    /// parameter use an id a list route answered; streams are read until their first event or
+    /// a short bound. Nothing that writes or dials out is called. Dash (push-only) is refused.
+    /// Exit 0: no drift; 1: drift or an error answer; 2: usage or connection error.
+    #[cfg(feature = "probe")]
+    Probe {
+        /// core, nodepass, kernel or telemt.
+        protocol: String,
+        /// The server's base URL, with any API prefix: `http://127.0.0.1:9091` (telemt),
+        /// `http://127.0.0.1:9090/api/v1` (NodePass), `http://127.0.0.1:23860` (kernel),
+        /// `http://127.0.0.1:3000` (Core).
+        base_url: String,
+        /// A header sent with every call, as `Name: value` (repeatable): `X-API-Key: …`,
+        /// `Authorization: …`, `x-node-auth-key: …`.
+        #[arg(long = "header", value_name = "Name: value")]
+        headers: Vec<String>,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// How long to read a stream route that sends no event, in seconds.
+        #[arg(long, default_value_t = 3)]
+        stream_secs: u64,
     },
     /// NodePass instance URLs, as a master and its processes read them.
     Nodepass {
@@ -148,6 +180,14 @@ fn main() -> ExitCode {
             SchemasCommand::Export { out } => export(&out),
             SchemasCommand::Check { dir } => verify(&dir),
         },
+        #[cfg(feature = "probe")]
+        Command::Probe {
+            protocol,
+            base_url,
+            headers,
+            json,
+            stream_secs,
+        } => run_probe(&protocol, &base_url, &headers, json, stream_secs),
         Command::Nodepass { command } => match command {
             NodepassCommand::Normalize {
                 master,
@@ -205,6 +245,115 @@ fn nodepass_parse(certificates_load: bool, url: &str) -> ExitCode {
             }),
             false,
         ),
+    }
+}
+
+#[cfg(feature = "probe")]
+const NODEPASS_PROBE: nodewire_common::probe::Profile = nodewire_common::probe::Profile {
+    version: Some(nodewire_common::probe::VersionSource {
+        path: "/info",
+        pointer: "/ver",
+    }),
+    ids: &[nodewire_common::probe::IdSource {
+        template: "/instances/{id}",
+        param: "id",
+        list: "/instances",
+        items: "",
+        field: "id",
+    }],
+    never_call: &[("/tcping", "dials out to the target it is given")],
+    refuse: None,
+};
+
+#[cfg(feature = "probe")]
+const KERNEL_PROBE: nodewire_common::probe::Profile = nodewire_common::probe::Profile {
+    version: None,
+    ids: &[
+        nodewire_common::probe::IdSource {
+            template: "/v1/tls/nodes/{id}",
+            param: "id",
+            list: "/v1/tls/nodes",
+            items: "",
+            field: "id",
+        },
+        nodewire_common::probe::IdSource {
+            template: "/v1/protocols/{id}/users",
+            param: "id",
+            list: "/v1/protocols",
+            items: "",
+            field: "id",
+        },
+        nodewire_common::probe::IdSource {
+            template: "/v1/users/{id}",
+            param: "id",
+            list: "/v1/users",
+            items: "",
+            field: "id",
+        },
+    ],
+    never_call: &[],
+    refuse: None,
+};
+
+/// The probe profile of each protocol the CLI knows.
+#[cfg(feature = "probe")]
+fn probe_profile(protocol: &str) -> nodewire_common::probe::Profile {
+    match protocol {
+        "telemt" => nodewire_telemt::probe_profile(),
+        "core" => nodewire_core::probe_profile(),
+        "nodepass" => NODEPASS_PROBE,
+        "kernel" => KERNEL_PROBE,
+        _ => nodewire_common::probe::Profile::new(),
+    }
+}
+
+#[cfg(feature = "probe")]
+fn run_probe(
+    protocol: &str,
+    base_url: &str,
+    headers: &[String],
+    json: bool,
+    stream_secs: u64,
+) -> ExitCode {
+    use nodewire_common::probe::{Options, run};
+    let registry = match registry(protocol) {
+        Ok(r) => r,
+        Err(e) => return usage(&e),
+    };
+    let mut options = Options {
+        stream_bound: std::time::Duration::from_secs(stream_secs.max(1)),
+        ..Options::default()
+    };
+    for line in headers {
+        options = match options.header(line) {
+            Ok(o) => o,
+            Err(e) => return usage(&e.to_string()),
+        };
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(&format!("cannot start the runtime: {e}")),
+    };
+    let profile = probe_profile(protocol);
+    let report = match runtime.block_on(run(registry, &profile, base_url, options)) {
+        Ok(report) => report,
+        Err(e) => return usage(&e.to_string()),
+    };
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return usage(&format!("cannot print the report: {e}")),
+        }
+    } else {
+        print!("{}", report.to_text());
+    }
+    if report.drift() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -88,3 +88,51 @@ fn type_checks_and_usage_errors() -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+/// Request keys telemt ignores are reported under `ignored` and do not fail the check; its
+/// `ReloadRequest`, which refuses unknown keys, keeps failing.
+#[test]
+fn ignored_request_fields_do_not_fail_the_check() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = fixtures_dir();
+    let file = dir.join("POST_v1_users__unknown_fields_ignored.request.json");
+    let (code, out) = nodewire(&[
+        "check",
+        "telemt",
+        "POST /v1/users",
+        "--request",
+        file.to_str().ok_or("path")?,
+    ])?;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["ok"], true);
+    assert_eq!(out["lost"], serde_json::json!([]));
+    assert_eq!(out["ignored"], serde_json::json!(["/comment", "/labels"]));
+
+    let file = dir.join("POST_v1_system_reload__err_unknown_field.request.json");
+    let (code, out) = nodewire(&[
+        "check",
+        "telemt",
+        "POST /v1/system/reload",
+        "--request",
+        file.to_str().ok_or("path")?,
+    ])?;
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["ok"], false);
+
+    // Responses keep reporting unknown fields as lost: that is drift, not a design choice.
+    let tmp = std::env::temp_dir().join(format!("nodewire-ignored-{}.json", std::process::id()));
+    std::fs::write(
+        &tmp,
+        r#"{"ok":true,"data":{"status":"ok","read_only":false,"extra":1},"revision":"r"}"#,
+    )?;
+    let (code, out) = nodewire(&[
+        "check",
+        "telemt",
+        "GET /v1/health",
+        tmp.to_str().ok_or("path")?,
+    ])?;
+    let _ = std::fs::remove_file(&tmp);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["lost"], serde_json::json!(["/data/extra"]));
+    assert_eq!(out["ignored"], serde_json::json!([]));
+    Ok(())
+}

@@ -2,7 +2,8 @@
 //! registry and say whether it round-trips losslessly.
 //!
 //! The outcome serializes to the JSON object the CLI prints:
-//! `{"ok": bool, "type": "<model type>", "error"?: "<what and where>", "lost": [...], "changed": [...]}`.
+//! `{"ok": bool, "type": "<model type>", "error"?: "<what and where>", "lost": [...],
+//! "changed": [...], "ignored": [...]}`.
 
 use http::{Method, StatusCode};
 use serde::Serialize;
@@ -27,6 +28,10 @@ pub struct Outcome {
     pub lost: Vec<String>,
     /// JSON pointers whose value differs after re-encoding (or that only the re-encoding has).
     pub changed: Vec<String>,
+    /// JSON pointers of request fields the upstream ignores by design (keys its server, like
+    /// the library's decoder, skips). They do not fail the check: the real server accepts the
+    /// body. Always empty for responses, where an unknown field is reported as lost.
+    pub ignored: Vec<String>,
 }
 
 /// A check that could not run: unknown route or type, or a request line that does not parse.
@@ -121,6 +126,7 @@ fn run(decode: DecodeFn, bytes: &[u8]) -> Outcome {
             error: Some(failed.error.to_string()),
             lost: Vec::new(),
             changed: Vec::new(),
+            ignored: Vec::new(),
         },
         Ok(decoded) => {
             let report = match &decoded.reencoded {
@@ -138,19 +144,37 @@ fn run(decode: DecodeFn, bytes: &[u8]) -> Outcome {
                             error: Some(error),
                             lost: Vec::new(),
                             changed: Vec::new(),
+                            ignored: Vec::new(),
                         };
                     }
                 },
             };
+            // A pointer the decoder skipped by design, or one inside such a value, is ignored
+            // rather than lost.
+            let (ignored, lost): (Vec<String>, Vec<String>) =
+                report.lost.into_iter().partition(|pointer| {
+                    decoded
+                        .ignored
+                        .iter()
+                        .any(|skipped| is_within(pointer, skipped))
+                });
             Outcome {
-                ok: report.is_lossless(),
+                ok: lost.is_empty() && report.changed.is_empty(),
                 type_name: decoded.type_name,
                 error: None,
-                lost: report.lost,
+                lost,
                 changed: report.changed,
+                ignored,
             }
         }
     }
+}
+
+/// `pointer` is `prefix` or lies inside it.
+fn is_within(pointer: &str, prefix: &str) -> bool {
+    pointer
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The input as a JSON value, to compare with the re-encoding.

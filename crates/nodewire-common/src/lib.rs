@@ -22,6 +22,7 @@ pub mod error;
 pub mod lossless;
 pub mod open_enum;
 pub mod patch;
+pub mod probe;
 pub mod registry;
 pub mod secret;
 pub mod sse;

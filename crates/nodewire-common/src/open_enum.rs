@@ -51,6 +51,63 @@ impl fmt::Debug for UnknownLabel {
     }
 }
 
+/// An unknown label met while decoding, as recorded by [`collect_unknown_labels`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnknownLabelSeen {
+    /// The open enum's type name (`UserStatus`).
+    #[serde(rename = "enum")]
+    pub enum_name: &'static str,
+    /// The label as received.
+    pub label: String,
+}
+
+std::thread_local! {
+    static UNKNOWN_LABELS: std::cell::RefCell<Option<Vec<UnknownLabelSeen>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, beside its result, every label that an open enum decoded on this
+/// thread during `f` did not know.
+///
+/// Decoding keeps unknown labels by design, so neither decoding nor the lossless check flags
+/// them; `nodewire probe` uses this to report them. Nothing is recorded outside such a call.
+///
+/// ```
+/// nodewire_common::open_enum! {
+///     /// A state.
+///     pub enum State {
+///         /// Up.
+///         Up = "up",
+///     }
+/// }
+/// let (states, seen) = nodewire_common::open_enum::collect_unknown_labels(|| {
+///     serde_json::from_str::<Vec<State>>(r#"["up", "draining"]"#)
+/// });
+/// assert_eq!(states.unwrap().len(), 2);
+/// assert_eq!(seen[0].enum_name, "State");
+/// assert_eq!(seen[0].label, "draining");
+/// ```
+pub fn collect_unknown_labels<R>(f: impl FnOnce() -> R) -> (R, Vec<UnknownLabelSeen>) {
+    let outer = UNKNOWN_LABELS.with(|cell| cell.replace(Some(Vec::new())));
+    let result = f();
+    let seen = UNKNOWN_LABELS
+        .with(|cell| cell.replace(outer))
+        .unwrap_or_default();
+    (result, seen)
+}
+
+#[doc(hidden)]
+pub fn __note_unknown(enum_name: &'static str, label: &str) {
+    UNKNOWN_LABELS.with(|cell| {
+        if let Some(seen) = cell.borrow_mut().as_mut() {
+            seen.push(UnknownLabelSeen {
+                enum_name,
+                label: label.to_owned(),
+            });
+        }
+    });
+}
+
 /// Defines an open string enum: its known variants, each with its wire label, plus a hidden
 /// catch-all `_Unknown` variant that keeps any other label.
 ///
@@ -160,7 +217,11 @@ macro_rules! open_enum {
                         self,
                         v: &str,
                     ) -> ::core::result::Result<$name, E> {
-                        Ok($name::from(v))
+                        let value = $name::from(v);
+                        if !value.is_known() {
+                            $crate::open_enum::__note_unknown(stringify!($name), v);
+                        }
+                        Ok(value)
                     }
                 }
                 deserializer.deserialize_str(V)

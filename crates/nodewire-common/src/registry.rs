@@ -32,6 +32,11 @@ pub struct Decoded {
     /// decoders of non-JSON bodies (an event stream, say) set it to the JSON form of what they
     /// read, such as the array of each event's `data` parsed as JSON.
     pub original: Option<Value>,
+    /// JSON pointers (RFC 6901) of the keys the decoder skipped because the model does not
+    /// know them, where the upstream ignores them by design too (request bodies: every
+    /// upstream server but telemt's `ReloadRequest` ignores unknown keys). Empty for response
+    /// decoders, whose unknown keys are reported as lost.
+    pub ignored: Vec<String>,
 }
 
 /// A body that did not decode.
@@ -61,7 +66,65 @@ pub fn roundtrip<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decode
         type_name,
         reencoded: Some(reencoded),
         original: None,
+        ignored: Vec::new(),
     })
+}
+
+/// Like [`roundtrip`], and also records the keys the model ignores ([`Decoded::ignored`]):
+/// the decoder of request bodies, which upstream servers decode leniently.
+pub fn roundtrip_request<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let mut decoded = roundtrip::<T>(bytes)?;
+    decoded.ignored = ignored_keys::<T>(bytes);
+    Ok(decoded)
+}
+
+/// The JSON pointers of the object keys that decoding `bytes` as `T` skips (unknown to the
+/// model). Empty when `bytes` does not decode as `T`.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct User { name: String }
+/// let ignored = nodewire_common::registry::ignored_keys::<Vec<User>>(
+///     br#"[{"name":"a","x":1},{"name":"b","y/z":{"w":2}}]"#,
+/// );
+/// assert_eq!(ignored, vec!["/0/x", "/1/y~1z"]);
+/// ```
+pub fn ignored_keys<T: DeserializeOwned>(bytes: &[u8]) -> Vec<String> {
+    let mut ignored = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let decoded: Result<T, _> = serde_ignored::deserialize(&mut de, |path| {
+        ignored.push(pointer_of(&path));
+    });
+    if decoded.is_err() {
+        return Vec::new();
+    }
+    ignored
+}
+
+/// The RFC 6901 pointer of a `serde_ignored` path.
+fn pointer_of(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    fn push(path: &Path<'_>, out: &mut String) {
+        match path {
+            Path::Root => {}
+            Path::Seq { parent, index } => {
+                push(parent, out);
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Path::Map { parent, key } => {
+                push(parent, out);
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Path::Some { parent }
+            | Path::NewtypeStruct { parent }
+            | Path::NewtypeVariant { parent } => push(parent, out),
+        }
+    }
+    let mut out = String::new();
+    push(path, &mut out);
+    out
 }
 
 /// `std::any::type_name` without module paths:
@@ -382,6 +445,7 @@ pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> Decod
                 type_name: "(no body)".to_owned(),
                 reencoded: None,
                 original: None,
+                ignored: Vec::new(),
             })
         },
         BodyKind::Optional => |bytes| {
@@ -390,9 +454,10 @@ pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> Decod
                     type_name: short_type_name::<T>(),
                     reencoded: None,
                     original: None,
+                    ignored: Vec::new(),
                 })
             } else {
-                roundtrip::<T>(bytes)
+                roundtrip_request::<T>(bytes)
             }
         },
         BodyKind::Required => |bytes| {
@@ -402,7 +467,7 @@ pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> Decod
                     error: DecodeError::root("empty body: this route requires a JSON body"),
                 })
             } else {
-                roundtrip::<T>(bytes)
+                roundtrip_request::<T>(bytes)
             }
         },
     }

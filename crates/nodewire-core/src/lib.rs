@@ -237,6 +237,13 @@ fn fallback(status: StatusCode) -> Option<DecodeFn> {
     }
 }
 
+/// What `nodewire probe core` needs beyond the registry: its one `GET` route,
+/// `/node/config/latest`, takes the node key (`--header 'x-node-auth-key: <key>'`); Core
+/// reports no release.
+pub fn probe_profile() -> nodewire_common::probe::Profile {
+    nodewire_common::probe::Profile::new()
+}
+
 /// Every HTTP route and wire type of the Core protocol (built once).
 pub fn registry() -> &'static Registry {
     static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();

@@ -228,6 +228,27 @@ fn fallback(status: StatusCode) -> Option<DecodeFn> {
     }
 }
 
+/// What `nodewire probe telemt` needs beyond the registry: the release is `data.version` of
+/// `GET /v1/system/info`; a user's routes take a username from `GET /v1/users`; a reload's
+/// status (`/v1/system/reload/{id}`) has an id no `GET` lists, so it is skipped.
+pub fn probe_profile() -> nodewire_common::probe::Profile {
+    use nodewire_common::probe::{IdSource, Profile, VersionSource};
+    Profile {
+        version: Some(VersionSource {
+            path: "/v1/system/info",
+            pointer: "/data/version",
+        }),
+        ids: &[IdSource {
+            template: "/v1/users/{username}",
+            param: "username",
+            list: "/v1/users",
+            items: "/data",
+            field: "username",
+        }],
+        ..Profile::new()
+    }
+}
+
 /// Every route and wire type of the telemt API (built once).
 pub fn registry() -> &'static Registry {
     static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
