@@ -419,6 +419,20 @@ async fn telemt_drift_is_reported_at_its_route_and_pointer() -> TestResult {
         .filter(|r| !matches!(r["verdict"].as_str(), Some("ok" | "skipped")))
         .collect();
     assert!(others.is_empty(), "{others:#?}");
+
+    // The table names the same places.
+    let out = probe(vec!["telemt".into(), proxy, "--header".into(), header]).await?;
+    let table = text(&out.stdout);
+    println!("{table}");
+    assert_eq!(out.status.code(), Some(1), "{table}");
+    for expected in [
+        "lost /data/build_flavor",
+        "unknown HealthStatus label `draining` at /data/status",
+        "data.uptime_seconds",
+        "2 drift, 2 error",
+    ] {
+        assert!(table.contains(expected), "{expected}: {table}");
+    }
     server.stop().await;
     Ok(())
 }

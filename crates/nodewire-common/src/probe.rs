@@ -260,6 +260,8 @@ impl Row {
             verdict,
             details.join("; ")
         )
+        .trim_end()
+        .to_owned()
     }
 }
 
