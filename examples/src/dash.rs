@@ -18,7 +18,7 @@ use nodewire_common::client::{Client, ClientError};
 use nodewire_dash::agent::{self, Delivery, FailureLog, StaticReadiness};
 use nodewire_dash::collect::{self, DiskCounters, NetCounters};
 use nodewire_dash::endpoints::{FetchIdentity, PushMetrics, PushStatic};
-use nodewire_dash::receiver::{Body, Push, Receiver, ReceiverConfig, offer_update};
+use nodewire_dash::receiver::{Body, Peer, Push, Receiver, ReceiverConfig};
 use nodewire_dash::report::pressure::ReadFailure;
 use nodewire_dash::report::{
     Connections, Cpu, Disk, DiskFilesystem, DiskLogical, DiskSmart, LogicalKind, Memory, NetIo,
@@ -134,30 +134,29 @@ struct ReceiverState {
     update: Option<UpdateManifest>,
 }
 
-async fn handle_push(State(state): State<Arc<ReceiverState>>, request: Request) -> Response {
+async fn handle_push(
+    State(state): State<Arc<ReceiverState>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    request: Request,
+) -> Response {
     let limit = state.receiver.config().body_limit;
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => Body::Complete(bytes),
         Err(_) => Body::TooLarge,
     };
-    let response = match state.receiver.accept(&parts, body) {
-        Ok(accepted) => {
-            let update = match &accepted.push {
-                Push::Metrics(report) => state
-                    .update
-                    .as_ref()
-                    .filter(|u| offer_update(&report.version, u)),
-                _ => None,
-            };
-            if let Ok(mut board) = state.board.lock() {
-                board.record(&accepted.node, &accepted.push);
-            }
-            state.receiver.respond(&accepted, update)
-        }
-        Err(rejection) => rejection.into_response(),
-    };
-    response.map(AxumBody::from)
+    let peer = Peer::new(peer.ip(), std::time::SystemTime::now());
+    let handled = state.receiver.handle(
+        http::Request::from_parts(parts, body),
+        &peer,
+        state.update.as_ref(),
+    );
+    if let Ok(accepted) = &handled.outcome
+        && let Ok(mut board) = state.board.lock()
+    {
+        board.record(&accepted.node, &accepted.push);
+    }
+    handled.response.map(AxumBody::from)
 }
 
 async fn board_page(State(state): State<Arc<ReceiverState>>) -> Response {
@@ -186,9 +185,12 @@ pub async fn serve_receiver(
         .fallback(handle_push)
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::disable());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Binds `127.0.0.1:0`, serves a receiver in the background and returns its base URL and a

@@ -124,9 +124,9 @@ async fn user_lifecycle_and_errors() -> TestResult {
 
     // Disable, enable.
     let disabled = client.send(&DisableUser::new(bob.clone())).await?;
-    assert!(!disabled.data.enabled);
+    assert_eq!(disabled.data.enabled, Some(false));
     let enabled = client.send(&EnableUser::new(bob.clone())).await?;
-    assert!(enabled.data.enabled);
+    assert_eq!(enabled.data.enabled, Some(true));
 
     // Delete; then 404.
     let deleted = client.send(&DeleteUser::new(bob.clone())).await?;

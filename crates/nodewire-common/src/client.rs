@@ -30,9 +30,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
+use std::sync::{Arc, RwLock};
+
 use crate::endpoint::{Endpoint, Protocol};
 use crate::error::IntoRequestError;
 use crate::secret::Secret;
+use crate::version::{Release, VersioningDecision};
 
 /// A failed call.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,30 @@ pub enum ClientError<F: std::error::Error + 'static> {
     /// The server answered with a failure (or a body that did not decode).
     #[error(transparent)]
     Api(F),
+    /// The route is newer than the server: the server answered its "route not found" failure
+    /// (or the client knew the server's release and did not send), and the endpoint declares
+    /// the release that added the route.
+    #[error("{}", unsupported_text(route, added, server.as_ref()))]
+    RouteNotInRelease {
+        /// `"<METHOD> <path template>"`.
+        route: String,
+        /// The upstream release that added the route.
+        added: &'static str,
+        /// The release the server reports, when the client has seen it.
+        server: Option<Release>,
+    },
+}
+
+fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> String {
+    match server {
+        Some(server) => format!(
+            "`{route}` needs release {added} or later; the server runs {server}"
+        ),
+        None => format!(
+            "`{route}` is not on this server: the route came in release {added}, so the server \
+             is probably older"
+        ),
+    }
 }
 
 /// Sends endpoints to one upstream.
@@ -59,6 +86,8 @@ pub struct Client {
     base_url: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     max_body: usize,
+    /// The server's release, once known (shared by clones).
+    server_release: Arc<RwLock<Option<Release>>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -91,6 +120,7 @@ impl Client {
             base_url: base_url.into(),
             headers: Vec::new(),
             max_body: 64 * 1024 * 1024,
+            server_release: Arc::new(RwLock::new(None)),
         }
     }
 
@@ -116,7 +146,31 @@ impl Client {
         &self.base_url
     }
 
+    /// Records the server's release (read from the upstream's version route), shared by every
+    /// clone of this client. From then on, a call to a route newer than the server fails with
+    /// [`ClientError::RouteNotInRelease`] without being sent.
+    pub fn note_server_release(&self, release: Release) {
+        let mut slot = self
+            .server_release
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Some(release);
+    }
+
+    /// The server's release, when recorded.
+    pub fn server_release(&self) -> Option<Release> {
+        self.server_release
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
     /// Sends one call and decodes the answer.
+    ///
+    /// A route the endpoint declares as added in some release ([`Endpoint::HISTORY`]) that the
+    /// server answers with its "route not found" failure gives
+    /// [`ClientError::RouteNotInRelease`], naming the release it needs (and the server's, when
+    /// recorded with [`note_server_release`](Self::note_server_release)).
     pub async fn send<E: Endpoint>(
         &self,
         endpoint: &E,
@@ -124,9 +178,29 @@ impl Client {
         <E::Protocol as Protocol>::Success<E::Response>,
         ClientError<<E::Protocol as Protocol>::Failure>,
     > {
+        let route = || format!("{} {}", E::METADATA.method, E::METADATA.path);
+        let server = self.server_release();
+        if let Some(release) = &server
+            && let VersioningDecision::Unsupported { added } = E::HISTORY.decision_for(release)
+        {
+            return Err(ClientError::RouteNotInRelease {
+                route: route(),
+                added,
+                server,
+            });
+        }
         let response = self
             .send_raw(endpoint.try_into_http_request(&self.base_url)?)
             .await?;
+        if let Some(added) = E::HISTORY.added
+            && <E::Protocol as Protocol>::is_route_not_found(response.status(), response.body())
+        {
+            return Err(ClientError::RouteNotInRelease {
+                route: route(),
+                added,
+                server,
+            });
+        }
         E::try_from_http_response(&response).map_err(ClientError::Api)
     }
 

@@ -172,6 +172,13 @@ pub trait Protocol: 'static {
         success: &Self::Success<T>,
     ) -> Result<http::Response<Bytes>, serde_json::Error>;
 
+    /// Whether an answer is the upstream's "no such route" failure (what a release older than
+    /// a route answers for it). The default: any `404`; protocols narrow it to their own
+    /// route-not-found body, so a `404` for a missing resource is not mistaken for it.
+    fn is_route_not_found(status: StatusCode, _body: &[u8]) -> bool {
+        status == StatusCode::NOT_FOUND
+    }
+
     /// Normalizes a concrete path before it is matched against route templates (telemt trims
     /// trailing slashes). The default returns the path unchanged.
     fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
@@ -223,6 +230,10 @@ pub trait Endpoint: Sized {
     type Response: Serialize + DeserializeOwned;
     /// Method, path template and body kind.
     const METADATA: Metadata;
+
+    /// The upstream releases that added (deprecated, removed) this route; by default, a route
+    /// as old as every release the crate covers.
+    const HISTORY: crate::version::VersionHistory = crate::version::VersionHistory::ALWAYS;
 
     /// The path parameters, in template order, unescaped.
     fn path_params(&self) -> Vec<&str> {
@@ -387,7 +398,13 @@ pub fn decode_body<T: DeserializeOwned>(
 /// ```
 #[macro_export]
 macro_rules! get_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty) => {
+    (@history) => {
+        $crate::version::VersionHistory::ALWAYS
+    };
+    (@history $since:literal) => {
+        $crate::version::VersionHistory::added_in($since)
+    };
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name;
@@ -404,6 +421,8 @@ macro_rules! get_endpoint {
                 body: $crate::BodyKind::None,
                 description: concat!($($doc),*),
             };
+            const HISTORY: $crate::version::VersionHistory =
+                $crate::get_endpoint!(@history $($since)?);
 
             fn from_parts(
                 _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,

@@ -26,6 +26,7 @@ pub mod probe;
 pub mod registry;
 pub mod secret;
 pub mod sse;
+pub mod version;
 
 #[cfg(feature = "client")]
 pub mod client;

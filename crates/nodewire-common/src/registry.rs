@@ -152,6 +152,9 @@ pub fn short_type_name<T: ?Sized>() -> String {
 pub struct Route {
     /// Method, template, aliases, body kind.
     pub metadata: Metadata,
+    /// The upstream releases that added (deprecated, removed) the route
+    /// ([`Endpoint::HISTORY`](crate::Endpoint::HISTORY)).
+    pub history: crate::version::VersionHistory,
     /// The request body's model type name (`None` when the route takes no body).
     pub request_type: Option<String>,
     /// Decodes a request body (validation included).

@@ -215,6 +215,7 @@ where
         _ => Some(short_type_name::<E::Request>()),
     };
     Route {
+        history: E::HISTORY,
         request: request_decoder::<E::Request>(metadata.body),
         response: |status: StatusCode| -> DecodeFn {
             if status.is_success() {

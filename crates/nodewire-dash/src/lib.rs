@@ -11,8 +11,11 @@
 //!   HTTPS→HTTP fallback rule; [`agent`]: the agent's timing, static, retry and response
 //!   rules; [`collect`]: the agent's arithmetic for turning OS counters into report fields.
 //! - [`receiver`]: Dash's receiving side without IO: `X-Node-Secret` in constant time, the
-//!   1 MiB body limit, the order of checks, status codes and error bodies; [`validate`]:
-//!   Dash's semantic checks; [`version`]: agent versions as Dash reads them.
+//!   1 MiB body limit, the order of checks, status codes and error bodies; [`ratelimit`]:
+//!   Dash's `429 rate_limited` limit per client /24 or /40, on every request (Dash 0.2.0)
+//!   or on failed authentication only (newer Dash), with [`clientip`] for the client
+//!   address; [`validate`]: Dash's semantic checks; [`version`]: agent versions as Dash
+//!   reads them.
 //!
 //! # Example
 //!
@@ -74,10 +77,14 @@
 //!   [`Checks::PresenceAndRanges`](validate::Checks::PresenceAndRanges), not the default.
 //! - JSON is written by serde: integral floats as `3.0`, `<>&` unescaped. Dash and the agent
 //!   read both forms; compare payloads as JSON values.
+//! - The rate limiter tracks at most
+//!   [`RateLimitOptions::max_keys`](ratelimit::RateLimitOptions::max_keys) client networks
+//!   and forgets the least used first; Dash's counter (go-chi `httprate`) has no cap. Its
+//!   default mode is newer Dash's (failed authentication only), since Dash 0.2.0's limit
+//!   on every request refuses about 30 nodes behind one NAT'd /24 (contract §11.5).
 //!
 //! Not covered: the `/virt` VM snapshots and the gRPC transport of the unreleased agent after
-//! 0.2.3 (contract §10); Dash's rate limit (429) is listed in [`ErrorCode`] but not applied by
-//! the [`receiver`].
+//! 0.2.3 (contract §10).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -94,10 +101,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub mod agent;
+pub mod clientip;
 pub mod collect;
 pub mod endpoints;
 pub mod error;
 pub mod identity;
+pub mod ratelimit;
 pub mod receiver;
 pub mod report;
 pub mod static_info;
@@ -209,6 +218,7 @@ fn decode_static_ack(bytes: &[u8]) -> Result<Decoded, Failed> {
             type_name: "text/plain `ok`".to_owned(),
             reencoded: Some(value.clone()),
             original: Some(value),
+            ignored: Vec::new(),
         })
     } else {
         Err(Failed {
@@ -254,6 +264,7 @@ where
 {
     let metadata = E::METADATA;
     Route {
+        history: E::HISTORY,
         request_type: Some(short_type_name::<E::Request>()),
         request,
         schemas: route_schemas::<E>(),

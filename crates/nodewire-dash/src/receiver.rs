@@ -2,25 +2,37 @@
 //! EiluneKit middleware).
 //!
 //! Wrap [`Receiver`] in any HTTP server: read at most [`ReceiverConfig::body_limit`] bytes of
-//! the body (more is [`Body::TooLarge`]), call [`Receiver::accept`], store what it returns, and
-//! answer with [`Receiver::respond`] or the [`Rejection`]'s response. The order of checks is
-//! newer Dash's:
+//! the body (more is [`Body::TooLarge`]), then either call [`Receiver::handle`] with the
+//! request, the peer's address and the time ([`Peer`]) and send the response it returns, or
+//! call [`Receiver::accept_from`], store what it returns, and answer with
+//! [`Receiver::respond`] or the [`Rejection`]'s response. The order of checks is newer
+//! Dash's, with the rate limit ([`ratelimit`](crate::ratelimit)) where the configured
+//! release has it ([`RateLimitOptions::mode`]):
 //!
 //! | step | failure |
 //! | --- | --- |
 //! | path is one of the three routes | `404 not_found` |
 //! | method is `POST` | `405 method_not_allowed`, `Allow: POST` |
 //! | a non-empty body is `application/json` | `415 unsupported_media_type` |
-//! | `X-Node-Secret` is some node's key (constant time) | `401 unauthorized` |
+//! | Dash 0.2.0 ([`RateLimitMode::AllRequests`]): this request fits the client network's budget, and counts | `429 rate_limited` |
+//! | `X-Node-Secret` is some node's key (constant time) | `401 unauthorized`; newer Dash ([`RateLimitMode::FailedAuth`]): the failure counts, and over the budget is `429 rate_limited` instead |
 //! | identity: answered here, the body is not read | |
 //! | the body fits the limit (1 MiB) | `413 body_too_large` |
 //! | the body decodes | `400 invalid_request` (syntax, types), `422` (missing keys, `null`) |
 //! | [`validate`] | `422 invalid_metrics` / `invalid_static_payload` |
 //!
+//! Dash 0.2.0 chains `RequireJSONBody`, `RateLimit`, `LimitBody` around every node route,
+//! outermost first (`internal/transport/http/api/node/router.go:13-31`); newer Dash wraps
+//! only its `401` answer in the limiter (`shared.go:19-32,55-62`). Responses to requests the
+//! limiter saw carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`,
+//! and a `429` also `Retry-After` (go-chi `httprate` v0.15.0 `limiter.go:79-112`).
+//!
 //! Error bodies are Dash's: `{"code":"…","message":"…"}` and a newline, the message fixed per
 //! code (the cause is in [`Rejection::cause`] for logs, never in the body).
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
@@ -30,6 +42,7 @@ use nodewire_common::error::from_slice;
 use crate::endpoints::{IDENTITY_PATH, METRICS_PATH, STATIC_PATH, static_ok_response};
 use crate::error::{ErrorBody, ErrorCode, json_response};
 use crate::identity::{IdentityResponse, InstallId};
+use crate::ratelimit::{RateLimitMode, RateLimitOptions, RateLimitStatus, RateLimiter};
 use crate::update::{MetricsResponse, UpdateManifest};
 use crate::validate::{self, Checks};
 use crate::version::NodeVersion;
@@ -61,6 +74,10 @@ pub struct ReceiverConfig {
     /// `true` when `install_id` was just made: the first identity answer says
     /// `"created": true`, as Dash does when it creates its id file.
     pub install_id_fresh: bool,
+    /// The rate limit (default newer Dash's: failed authentication only, 600 a minute per
+    /// /24 or /40). Applied by [`Receiver::accept_from`] and [`Receiver::handle`], which
+    /// know the peer and the time.
+    pub rate_limit: RateLimitOptions,
 }
 
 impl ReceiverConfig {
@@ -80,6 +97,7 @@ impl ReceiverConfig {
             checks: Checks::default(),
             install_id: InstallId::from_random([0; 16]),
             install_id_fresh: false,
+            rate_limit: RateLimitOptions::default(),
         }
     }
 }
@@ -117,6 +135,37 @@ pub struct Accepted {
     pub node: String,
     /// What it pushed.
     pub push: Push,
+    /// The rate limiter's verdict when it saw this request (Dash 0.2.0 mode); its headers go
+    /// on the response.
+    pub rate_limit: Option<RateLimitStatus>,
+}
+
+/// Where a request came from and when, for the rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    /// The connection's peer address (`None` when it has none, e.g. a Unix socket).
+    pub remote: Option<IpAddr>,
+    /// The time the request arrived.
+    pub now: SystemTime,
+}
+
+impl Peer {
+    /// A request from `remote` at `now`.
+    pub fn new(remote: impl Into<Option<IpAddr>>, now: SystemTime) -> Self {
+        Self {
+            remote: remote.into(),
+            now,
+        }
+    }
+}
+
+/// What [`Receiver::handle`] did with one request.
+#[derive(Debug, Clone)]
+pub struct Handled {
+    /// The response to send.
+    pub response: http::Response<Bytes>,
+    /// The accepted push to store, or why the request was refused.
+    pub outcome: Result<Accepted, Rejection>,
 }
 
 /// A refused request and Dash's answer to it.
@@ -128,6 +177,8 @@ pub struct Rejection {
     pub allow: Option<&'static str>,
     /// Why, for logs; never sent.
     pub cause: Option<String>,
+    /// The rate limiter's verdict when it saw this request; its headers go on the response.
+    pub rate_limit: Option<Box<RateLimitStatus>>,
 }
 
 impl Rejection {
@@ -136,6 +187,20 @@ impl Rejection {
             body: ErrorBody::new(code),
             allow: None,
             cause: None,
+            rate_limit: None,
+        }
+    }
+
+    fn rate_limited(status: RateLimitStatus) -> Self {
+        Self {
+            rate_limit: Some(Box::new(status)),
+            ..Self::because(
+                ErrorCode::RateLimited,
+                format!(
+                    "more than {} requests in the window from {}",
+                    status.limit, status.key
+                ),
+            )
         }
     }
 
@@ -151,9 +216,13 @@ impl Rejection {
         self.body.code.status()
     }
 
-    /// Dash's response.
+    /// Dash's response (with the rate-limit headers when the limiter saw the request).
     pub fn into_response(self) -> http::Response<Bytes> {
-        self.body.into_response(self.allow)
+        let mut response = self.body.into_response(self.allow);
+        if let Some(status) = &self.rate_limit {
+            status.apply(response.headers_mut());
+        }
+        response
     }
 }
 
@@ -162,6 +231,7 @@ impl Rejection {
 pub struct Receiver {
     config: ReceiverConfig,
     announced: AtomicBool,
+    limiter: Option<RateLimiter>,
 }
 
 impl Receiver {
@@ -169,6 +239,8 @@ impl Receiver {
     pub fn new(config: ReceiverConfig) -> Self {
         Self {
             announced: AtomicBool::new(!config.install_id_fresh),
+            limiter: (config.rate_limit.mode != RateLimitMode::Off)
+                .then(|| RateLimiter::new(&config.rate_limit)),
             config,
         }
     }
@@ -202,8 +274,65 @@ impl Receiver {
         found.ok_or_else(|| Rejection::because(ErrorCode::Unauthorized, "unknown X-Node-Secret"))
     }
 
-    /// Runs every check on one request (see the module docs for the order).
+    /// Runs every check but the rate limit on one request (see the module docs for the
+    /// order). Use [`accept_from`](Self::accept_from) to apply the rate limit too.
     pub fn accept(&self, parts: &http::request::Parts, body: Body) -> Result<Accepted, Rejection> {
+        self.run(parts, body, None)
+    }
+
+    /// Runs every check on one request from `peer`, the rate limit included (see the module
+    /// docs for the order).
+    pub fn accept_from(
+        &self,
+        parts: &http::request::Parts,
+        body: Body,
+        peer: &Peer,
+    ) -> Result<Accepted, Rejection> {
+        self.run(parts, body, Some(peer))
+    }
+
+    /// Answers one request from `peer`: [`accept_from`](Self::accept_from), then
+    /// [`respond`](Self::respond) (offering `update` to a metrics push whose version is
+    /// lower, [`offer_update`]) or the rejection's response.
+    pub fn handle(
+        &self,
+        request: http::Request<Body>,
+        peer: &Peer,
+        update: Option<&UpdateManifest>,
+    ) -> Handled {
+        let (parts, body) = request.into_parts();
+        let outcome = self.accept_from(&parts, body, peer);
+        let response = match &outcome {
+            Ok(accepted) => {
+                let update = match &accepted.push {
+                    Push::Metrics(report) => update.filter(|u| offer_update(&report.version, u)),
+                    Push::Identity | Push::Static(_) => None,
+                };
+                self.respond(accepted, update)
+            }
+            Err(rejection) => rejection.clone().into_response(),
+        };
+        Handled { response, outcome }
+    }
+
+    /// The limiter to consult for `peer` in `mode`, if any.
+    fn limiter_for<'a>(
+        &'a self,
+        peer: Option<&'a Peer>,
+        mode: RateLimitMode,
+    ) -> Option<(&'a RateLimiter, &'a Peer)> {
+        if self.config.rate_limit.mode != mode {
+            return None;
+        }
+        self.limiter.as_ref().zip(peer)
+    }
+
+    fn run(
+        &self,
+        parts: &http::request::Parts,
+        body: Body,
+        peer: Option<&Peer>,
+    ) -> Result<Accepted, Rejection> {
         let path = parts.uri.path();
         let route = match path {
             METRICS_PATH | STATIC_PATH | IDENTITY_PATH => path,
@@ -226,12 +355,46 @@ impl Receiver {
                 "content-type is not application/json",
             ));
         }
-        let node = self.authenticate(&parts.headers)?.to_owned();
-        if route == IDENTITY_PATH {
-            return Ok(Accepted {
+        // Dash 0.2.0: RateLimit sits after RequireJSONBody (router.go:15-21,30).
+        let mut rate_limit = None;
+        if let Some((limiter, peer)) = self.limiter_for(peer, RateLimitMode::AllRequests) {
+            let status = limiter.check(limiter.key(peer.remote, &parts.headers), peer.now);
+            if !status.allowed {
+                return Err(Rejection::rate_limited(status));
+            }
+            rate_limit = Some(status);
+        }
+        let node = match self.authenticate(&parts.headers) {
+            Ok(node) => node.to_owned(),
+            Err(mut rejection) => {
+                // Newer Dash: only a 401 goes through the limiter (shared.go:55-62).
+                if let Some((limiter, peer)) = self.limiter_for(peer, RateLimitMode::FailedAuth) {
+                    let status = limiter.check(limiter.key(peer.remote, &parts.headers), peer.now);
+                    if !status.allowed {
+                        return Err(Rejection::rate_limited(status));
+                    }
+                    rate_limit = Some(status);
+                }
+                rejection.rate_limit = rate_limit.map(Box::new);
+                return Err(rejection);
+            }
+        };
+        match self.checks_after_auth(route, body) {
+            Ok(push) => Ok(Accepted {
                 node,
-                push: Push::Identity,
-            });
+                push,
+                rate_limit,
+            }),
+            Err(mut rejection) => {
+                rejection.rate_limit = rate_limit.map(Box::new);
+                Err(rejection)
+            }
+        }
+    }
+
+    fn checks_after_auth(&self, route: &str, body: Body) -> Result<Push, Rejection> {
+        if route == IDENTITY_PATH {
+            return Ok(Push::Identity);
         }
         let bytes = match body {
             Body::Complete(bytes) => bytes,
@@ -242,28 +405,28 @@ impl Receiver {
                 ));
             }
         };
-        let push = if route == METRICS_PATH {
+        if route == METRICS_PATH {
             let report: NodeReport = decode(&bytes, ErrorCode::InvalidMetrics)?;
             validate::check_report(&report, self.config.checks)
                 .map_err(|e| invalid(e, ErrorCode::InvalidMetrics))?;
-            Push::Metrics(Box::new(report))
+            Ok(Push::Metrics(Box::new(report)))
         } else {
             let body: Static = decode(&bytes, ErrorCode::InvalidStaticPayload)?;
             validate::check_static(&body, self.config.checks)
                 .map_err(|e| invalid(e, ErrorCode::InvalidStaticPayload))?;
-            Push::Static(Box::new(body))
-        };
-        Ok(Accepted { node, push })
+            Ok(Push::Static(Box::new(body)))
+        }
     }
 
     /// Dash's answer to an accepted push: the identity, `{"ok":true,"update":…}` with
-    /// `update` when one is pending for this node, or `ok` for static.
+    /// `update` when one is pending for this node, or `ok` for static; with the rate-limit
+    /// headers when the limiter saw the request.
     pub fn respond(
         &self,
         accepted: &Accepted,
         update: Option<&UpdateManifest>,
     ) -> http::Response<Bytes> {
-        match &accepted.push {
+        let mut response = match &accepted.push {
             Push::Identity => {
                 let created = !self.announced.swap(true, Ordering::Relaxed);
                 json_response(
@@ -278,7 +441,11 @@ impl Receiver {
                 json_response(StatusCode::OK, &MetricsResponse::ok(update.cloned()))
             }
             Push::Static(_) => static_ok_response(),
+        };
+        if let Some(status) = &accepted.rate_limit {
+            status.apply(response.headers_mut());
         }
+        response
     }
 }
 
@@ -552,10 +719,234 @@ mod tests {
         let accepted = Accepted {
             node: "a".into(),
             push: Push::Identity,
+            rate_limit: None,
         };
         let first = r.respond(&accepted, None);
         assert!(String::from_utf8_lossy(first.body()).contains("\"created\":true"));
         let second = r.respond(&accepted, None);
         assert!(String::from_utf8_lossy(second.body()).contains("\"created\":false"));
+    }
+
+    mod rate_limit {
+        use std::time::{Duration, UNIX_EPOCH};
+
+        use super::*;
+        use crate::error::JSON_CONTENT_TYPE;
+        use crate::ratelimit::{X_RATELIMIT_LIMIT, X_RATELIMIT_REMAINING, X_RATELIMIT_RESET};
+
+        /// A minute boundary.
+        const T0: u64 = 1_799_999_940;
+
+        fn receiver(mode: RateLimitMode) -> Receiver {
+            Receiver::new(ReceiverConfig {
+                rate_limit: RateLimitOptions::new(mode),
+                ..super::receiver().config().clone()
+            })
+        }
+
+        fn peer(ip: &str, secs: u64) -> Peer {
+            Peer::new(
+                ip.parse::<IpAddr>().ok(),
+                UNIX_EPOCH + Duration::from_secs(T0 + secs),
+            )
+        }
+
+        fn request(path: &str, secret: Option<&str>, body: &[u8]) -> http::Request<Body> {
+            let mut b = http::Request::builder()
+                .method("POST")
+                .uri(path)
+                .header(header::CONTENT_TYPE, "application/json");
+            if let Some(s) = secret {
+                b = b.header(NODE_SECRET_HEADER, s);
+            }
+            b.body(super::body(body)).unwrap()
+        }
+
+        fn identity(secret: Option<&str>) -> http::Request<Body> {
+            request(IDENTITY_PATH, secret, b"{}")
+        }
+
+        fn status(r: &Receiver, req: http::Request<Body>, p: &Peer) -> StatusCode {
+            r.handle(req, p, None).response.status()
+        }
+
+        #[test]
+        fn dash_0_2_0_counts_every_request_per_24() {
+            let r = receiver(RateLimitMode::AllRequests);
+            let p = peer("192.0.2.10", 3);
+            // The first 599 requests: identity answers, all counted.
+            for i in 1..=599 {
+                let h = r.handle(identity(Some("key-a")), &p, None);
+                assert_eq!(h.response.status(), StatusCode::OK, "request {i}");
+                assert_eq!(
+                    h.response.headers()[X_RATELIMIT_REMAINING],
+                    (600 - i).to_string().as_str()
+                );
+            }
+            // The 600th, a real metrics push, passes and carries the headers.
+            let h = r.handle(request(METRICS_PATH, Some("key-b"), REPORT), &p, None);
+            assert_eq!(h.response.status(), StatusCode::OK);
+            assert!(matches!(h.outcome, Ok(Accepted { ref node, .. }) if node == "b"));
+            assert_eq!(h.response.headers()[X_RATELIMIT_LIMIT], "600");
+            assert_eq!(h.response.headers()[X_RATELIMIT_REMAINING], "0");
+            assert_eq!(
+                h.response.headers()[X_RATELIMIT_RESET],
+                (T0 + 60).to_string().as_str()
+            );
+            // The 601st is refused before the key or the body is looked at.
+            let h = r.handle(request(METRICS_PATH, Some("key-b"), REPORT), &p, None);
+            assert_eq!(h.response.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                h.response.body().as_ref(),
+                b"{\"code\":\"rate_limited\",\"message\":\"too many requests\"}\n"
+            );
+            assert_eq!(h.response.headers()[header::RETRY_AFTER], "60");
+            assert_eq!(
+                h.response.headers()[header::CONTENT_TYPE],
+                JSON_CONTENT_TYPE
+            );
+            let cause = h.outcome.err().and_then(|e| e.cause).unwrap_or_default();
+            assert!(cause.contains("v4:192.0.2.0/24"), "{cause}");
+            assert_eq!(
+                status(&r, identity(None), &p),
+                StatusCode::TOO_MANY_REQUESTS
+            );
+            // Another address in the same /24 shares the bucket; another /24 does not.
+            assert_eq!(
+                status(&r, identity(Some("key-a")), &peer("192.0.2.200", 4)),
+                StatusCode::TOO_MANY_REQUESTS
+            );
+            assert_eq!(
+                status(&r, identity(Some("key-a")), &peer("192.0.3.10", 4)),
+                StatusCode::OK
+            );
+            // Checks before the limiter still answer first, and are not counted.
+            let mut wrong_type = identity(Some("key-a"));
+            wrong_type.headers_mut().insert(
+                header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain"),
+            );
+            let h = r.handle(wrong_type, &p, None);
+            assert_eq!(h.response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+            assert!(!h.response.headers().contains_key(X_RATELIMIT_LIMIT));
+            let mut get = identity(Some("key-a"));
+            *get.method_mut() = Method::GET;
+            assert_eq!(status(&r, get, &p), StatusCode::METHOD_NOT_ALLOWED);
+            // Two windows later the bucket is empty again.
+            assert_eq!(
+                status(&r, identity(Some("key-a")), &peer("192.0.2.10", 120)),
+                StatusCode::OK
+            );
+        }
+
+        #[test]
+        fn dash_0_2_0_rejections_after_the_limiter_carry_its_headers() {
+            let r = receiver(RateLimitMode::AllRequests);
+            let p = peer("2001:db8:1::1", 0);
+            let h = r.handle(request(METRICS_PATH, Some("nope"), REPORT), &p, None);
+            assert_eq!(h.response.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(h.response.headers()[X_RATELIMIT_REMAINING], "599");
+            let h = r.handle(request(METRICS_PATH, Some("key-a"), b"{"), &p, None);
+            assert_eq!(h.response.status(), StatusCode::BAD_REQUEST);
+            assert_eq!(h.response.headers()[X_RATELIMIT_REMAINING], "598");
+            // Same /40.
+            let h = r.handle(identity(Some("key-a")), &peer("2001:db8:ff::9", 1), None);
+            assert_eq!(h.response.headers()[X_RATELIMIT_REMAINING], "597");
+        }
+
+        #[test]
+        fn newer_dash_counts_only_failed_authentication() {
+            let r = receiver(RateLimitMode::FailedAuth);
+            let p = peer("198.51.100.20", 10);
+            // Successful requests never count and carry no rate-limit headers.
+            for _ in 0..700 {
+                let h = r.handle(identity(Some("key-a")), &p, None);
+                assert_eq!(h.response.status(), StatusCode::OK);
+                assert!(!h.response.headers().contains_key(X_RATELIMIT_LIMIT));
+            }
+            let h = r.handle(request(STATIC_PATH, Some("key-a"), STATIC), &p, None);
+            assert_eq!(h.response.status(), StatusCode::OK);
+            // 600 failures (missing, empty or unknown key) get 401 with the headers.
+            for i in 1..=600 {
+                let secret = match i % 3 {
+                    0 => None,
+                    1 => Some(""),
+                    _ => Some("wrong"),
+                };
+                let h = r.handle(identity(secret), &p, None);
+                assert_eq!(h.response.status(), StatusCode::UNAUTHORIZED, "failure {i}");
+                assert_eq!(
+                    h.response.headers()[X_RATELIMIT_REMAINING],
+                    (600 - i).to_string().as_str()
+                );
+            }
+            // Authenticated requests that fail later are not counted either.
+            assert_eq!(
+                status(&r, request(METRICS_PATH, Some("key-a"), b"{"), &p),
+                StatusCode::BAD_REQUEST
+            );
+            assert_eq!(status(&r, identity(Some("key-a")), &p), StatusCode::OK);
+            // The 601st failure is 429, from any address in the /24.
+            let h = r.handle(identity(Some("wrong")), &peer("198.51.100.250", 11), None);
+            assert_eq!(h.response.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(h.response.headers()[header::RETRY_AFTER], "60");
+            assert_eq!(
+                h.outcome.err().map(|e| e.body.code),
+                Some(ErrorCode::RateLimited)
+            );
+            // Another /24 is unaffected.
+            assert_eq!(
+                status(&r, identity(Some("wrong")), &peer("198.51.101.20", 11)),
+                StatusCode::UNAUTHORIZED
+            );
+            // Halfway through the next window half the budget is back.
+            let later = peer("198.51.100.20", 90);
+            let passed = (0..400)
+                .filter(|_| status(&r, identity(None), &later) == StatusCode::UNAUTHORIZED)
+                .count();
+            assert_eq!(passed, 300);
+        }
+
+        #[test]
+        fn off_and_accept_without_a_peer_never_limit() {
+            let off = receiver(RateLimitMode::Off);
+            let p = peer("192.0.2.1", 0);
+            for _ in 0..700 {
+                assert_eq!(
+                    status(&off, identity(Some("x")), &p),
+                    StatusCode::UNAUTHORIZED
+                );
+            }
+            let r = receiver(RateLimitMode::AllRequests);
+            for _ in 0..700 {
+                let (parts, body) = identity(Some("key-a")).into_parts();
+                let a = r.accept(&parts, body);
+                assert!(matches!(
+                    a,
+                    Ok(Accepted {
+                        rate_limit: None,
+                        ..
+                    })
+                ));
+            }
+        }
+
+        #[test]
+        fn handle_offers_updates_only_to_older_nodes() {
+            let r = receiver(RateLimitMode::Off);
+            let m = crate::update::UpdateManifest::try_from(crate::update::RawManifest {
+                id: "9.0.0".into(),
+                version: "9.0.0".into(),
+                url: "https://d/x".into(),
+                sha256: "00".repeat(32),
+                size: 1,
+            })
+            .unwrap();
+            let p = peer("192.0.2.1", 0);
+            let h = r.handle(request(METRICS_PATH, Some("key-a"), REPORT), &p, Some(&m));
+            assert!(String::from_utf8_lossy(h.response.body()).contains("\"version\":\"9.0.0\""));
+            let h = r.handle(request(STATIC_PATH, Some("key-a"), STATIC), &p, Some(&m));
+            assert_eq!(h.response.body().as_ref(), b"ok");
+        }
     }
 }

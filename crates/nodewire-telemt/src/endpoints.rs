@@ -18,6 +18,7 @@
 
 use http::{HeaderMap, Method, header};
 use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::version::VersionHistory;
 use nodewire_common::{BodyKind, Endpoint, FromRequestError, IntoRequestError, Metadata};
 
 use crate::Telemt;
@@ -99,20 +100,24 @@ nodewire_common::get_endpoint!(Telemt;
     GetStatsDcs, "/v1/stats/dcs", [], DcStatusData
 );
 nodewire_common::get_endpoint!(Telemt;
-    /// `GET /v1/runtime/me-pool-state` (alias `me_pool_state`).
-    GetRuntimeMePoolState, "/v1/runtime/me-pool-state", ["/v1/runtime/me_pool_state"], RuntimeMePoolStateData
+    /// `GET /v1/runtime/me_pool_state`; the alias `me-pool-state` exists since 3.4.13, so the client sends the
+    /// underscore form every release serves.
+    GetRuntimeMePoolState, "/v1/runtime/me_pool_state", ["/v1/runtime/me-pool-state"], RuntimeMePoolStateData
 );
 nodewire_common::get_endpoint!(Telemt;
-    /// `GET /v1/runtime/me-quality` (alias `me_quality`).
-    GetRuntimeMeQuality, "/v1/runtime/me-quality", ["/v1/runtime/me_quality"], RuntimeMeQualityData
+    /// `GET /v1/runtime/me_quality`; the alias `me-quality` exists since 3.4.13, so the client sends the
+    /// underscore form every release serves.
+    GetRuntimeMeQuality, "/v1/runtime/me_quality", ["/v1/runtime/me-quality"], RuntimeMeQualityData
 );
 nodewire_common::get_endpoint!(Telemt;
-    /// `GET /v1/runtime/upstream-quality` (alias `upstream_quality`).
-    GetRuntimeUpstreamQuality, "/v1/runtime/upstream-quality", ["/v1/runtime/upstream_quality"], RuntimeUpstreamQualityData
+    /// `GET /v1/runtime/upstream_quality`; the alias `upstream-quality` exists since 3.4.13, so the client sends the
+    /// underscore form every release serves.
+    GetRuntimeUpstreamQuality, "/v1/runtime/upstream_quality", ["/v1/runtime/upstream-quality"], RuntimeUpstreamQualityData
 );
 nodewire_common::get_endpoint!(Telemt;
-    /// `GET /v1/runtime/nat-stun` (alias `nat_stun`).
-    GetRuntimeNatStun, "/v1/runtime/nat-stun", ["/v1/runtime/nat_stun"], RuntimeNatStunData
+    /// `GET /v1/runtime/nat_stun`; the alias `nat-stun` exists since 3.4.13, so the client sends the
+    /// underscore form every release serves.
+    GetRuntimeNatStun, "/v1/runtime/nat_stun", ["/v1/runtime/nat-stun"], RuntimeNatStunData
 );
 nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/runtime/me-selftest`: middle-proxy self test.
@@ -136,11 +141,11 @@ nodewire_common::get_endpoint!(Telemt;
 );
 nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/stats/users/quota`: users with a quota above 0.
-    GetStatsUsersQuota, "/v1/stats/users/quota", [], UserQuotaListData
+    GetStatsUsersQuota, "/v1/stats/users/quota", [], UserQuotaListData, since "3.4.13"
 );
 nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/config`: the editable sections of the config file.
-    GetConfig, "/v1/config", [], EditableConfig
+    GetConfig, "/v1/config", [], EditableConfig, since "3.4.16"
 );
 
 /// The server's `limit` query rule (`runtime_edge.rs:372-386`): split on `&`, the first
@@ -152,8 +157,18 @@ pub fn parse_limit(query: Option<&str>) -> Option<u64> {
         .find_map(|v| v.parse::<u64>().ok())
 }
 
+/// The release history of a route: as old as 3.4.11, or added in `since`.
+macro_rules! history {
+    () => {
+        VersionHistory::ALWAYS
+    };
+    ($since:literal) => {
+        VersionHistory::added_in($since)
+    };
+}
+
 macro_rules! limit_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name {
@@ -173,6 +188,7 @@ macro_rules! limit_endpoint {
                 body: BodyKind::None,
                 description: concat!($($doc),*),
             };
+            const HISTORY: VersionHistory = history!($($since)?);
 
             fn query(&self) -> Option<String> {
                 self.limit.map(|n| format!("limit={n}"))
@@ -191,7 +207,8 @@ limit_endpoint!(
 );
 limit_endpoint!(
     /// `GET /v1/runtime/tls-fingerprints?limit=N`: TLS fingerprint tops (default `runtime_edge_top_n`).
-    GetRuntimeTlsFingerprints, "/v1/runtime/tls-fingerprints", RuntimeEdgeTlsFingerprintsData
+    GetRuntimeTlsFingerprints, "/v1/runtime/tls-fingerprints", RuntimeEdgeTlsFingerprintsData,
+    since "3.4.14"
 );
 
 fn username_param(parts: &IncomingParts<'_, impl Sized>) -> Result<Username, FromRequestError> {
@@ -257,7 +274,7 @@ impl Endpoint for GetUser {
 }
 
 macro_rules! user_action {
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $resp:ty) => {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $resp:ty $(, since $since:literal)?) => {
         $(#[doc = $doc])*
         ///
         /// Honours `If-Match`: set [`if_match`](Self::if_match) to make it conditional on the
@@ -295,6 +312,7 @@ macro_rules! user_action {
                 body: BodyKind::None,
                 description: concat!($($doc),*),
             };
+            const HISTORY: VersionHistory = history!($($since)?);
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.username.as_str()]
@@ -321,11 +339,11 @@ user_action!(
 );
 user_action!(
     /// `POST /v1/users/{username}/enable` (body ignored).
-    EnableUser, POST, "/v1/users/{username}/enable", UserInfo
+    EnableUser, POST, "/v1/users/{username}/enable", UserInfo, since "3.4.14"
 );
 user_action!(
     /// `POST /v1/users/{username}/disable` (body ignored; also cancels live sessions).
-    DisableUser, POST, "/v1/users/{username}/disable", UserInfo
+    DisableUser, POST, "/v1/users/{username}/disable", UserInfo, since "3.4.14"
 );
 user_action!(
     /// `POST /v1/users/{username}/reset-quota` (body ignored; the config is not changed).
@@ -574,6 +592,7 @@ impl Endpoint for PatchConfig {
         body: BodyKind::Required,
         description: "Patch the editable config sections.",
     };
+    const HISTORY: VersionHistory = VersionHistory::added_in("3.4.16");
 
     fn query(&self) -> Option<String> {
         self.reload.as_ref().map(ReloadRequest::to_query)
@@ -639,6 +658,7 @@ impl Endpoint for SubmitReload {
         body: BodyKind::Optional,
         description: "Submit a runtime reload.",
     };
+    const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_if_match(headers, &self.if_match)
@@ -676,6 +696,7 @@ impl Endpoint for GetReloadStatus {
         body: BodyKind::None,
         description: "Get a reload's status.",
     };
+    const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
 
     fn path(&self) -> String {
         format!("/v1/system/reload/{}", self.reload_id)

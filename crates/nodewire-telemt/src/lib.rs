@@ -119,6 +119,15 @@ impl Protocol for Telemt {
     fn normalize_path(path: &str) -> Cow<'_, str> {
         Cow::Borrowed(normalize_path(path))
     }
+
+    /// `404` with the error envelope `not_found` / `Route not found` (what every release
+    /// answers for a path it does not route), not a `404` for a missing user.
+    fn is_route_not_found(status: StatusCode, body: &[u8]) -> bool {
+        status == StatusCode::NOT_FOUND
+            && nodewire_common::error::from_slice::<envelope::ErrorResponse>(body).is_ok_and(|e| {
+                e.error.code == envelope::ErrorCode::NotFound && e.error.message == "Route not found"
+            })
+    }
 }
 
 /// The server's path rule (`mod.rs:484-489`): when longer than one character, every trailing
@@ -212,6 +221,7 @@ where
         _ => Some(short_type_name::<E::Request>()),
     };
     Route {
+        history: E::HISTORY,
         request: request_decoder::<E::Request>(metadata.body),
         response: |_status: StatusCode| -> DecodeFn { decode_envelope::<E::Response> },
         request_type,

@@ -327,7 +327,8 @@ pub struct CreateUserRequest {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub data_quota_bytes: Patch<u64>,
     /// Upload rate limit in bytes/s; never 0 (see the type docs). When only one direction is
-    /// sent, the server stores 0 for the other.
+    /// sent, the server stores 0 for the other. Since 3.4.12: an older release ignores it, so
+    /// leave it unset for such a server.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[schemars(range(min = 1))]
     pub rate_limit_up_bps: Patch<NonZeroU64>,
@@ -339,7 +340,7 @@ pub struct CreateUserRequest {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub max_unique_ips: Patch<u64>,
     /// Only `false` is persisted (`access.user_enabled[u] = false`, which also cancels live
-    /// sessions); `true` and null mean enabled.
+    /// sessions); `true` and null mean enabled. Since 3.4.14: an older release ignores it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub enabled: Patch<bool>,
 }
@@ -509,13 +510,20 @@ pub struct TlsDomainLink {
 }
 
 /// One user as the server reports it (`UserInfo`, `model.rs:479-498`). Every field is always
-/// present; optional ones are `null`. The secret is never included (only inside the links).
+/// present in 3.4.25; optional ones are `null`. The secret is never included (only inside the
+/// links).
+///
+/// Older releases lack some fields (found with `git diff` between the release tags): `enabled`
+/// came in 3.4.14, `rate_limit_up_bps` and `rate_limit_down_bps` in 3.4.12. Those decode as
+/// absent when a release does not send them, and re-encode absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserInfo {
     /// The username.
     pub username: String,
-    /// `access.user_enabled[u]`, default `true`.
-    pub enabled: bool,
+    /// `access.user_enabled[u]`, default `true`. Since 3.4.14; `None` when an older release
+    /// answered (those have no per-user switch: every user is enabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Whether the username is in the *running* config (not whether the latest change is live).
     pub in_runtime: bool,
     /// The ad tag.
@@ -527,10 +535,13 @@ pub struct UserInfo {
     pub expiration_rfc3339: Option<String>,
     /// Raw per-user quota in bytes (0 is reported as 0, not null).
     pub data_quota_bytes: Option<u64>,
-    /// Upload limit in bytes/s; null when 0 or unset.
-    pub rate_limit_up_bps: Option<u64>,
-    /// Download limit in bytes/s; null when 0 or unset.
-    pub rate_limit_down_bps: Option<u64>,
+    /// Upload limit in bytes/s; `null` when 0 or unset. Since 3.4.12: absent from older
+    /// releases (which have no rate limits).
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub rate_limit_up_bps: Patch<u64>,
+    /// Download limit in bytes/s; `null` when 0 or unset. Since 3.4.12, like the upload limit.
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    pub rate_limit_down_bps: Patch<u64>,
     /// Effective unique IP limit (per-user if > 0, else global if > 0, else null).
     pub max_unique_ips: Option<u64>,
     /// Live connections.

@@ -4,12 +4,15 @@
 //!
 //! ```sh
 //! cargo run -p nodewire-examples --bin dash-receiver -- --node web-1=s3cret --node db-1=0ther
+//! # Dash 0.2.0's limit on every request instead of newer Dash's on failed authentication:
+//! cargo run -p nodewire-examples --bin dash-receiver -- --node web-1=s3cret --rate-limit 0.2.0
 //! # then point an agent at it:
 //! #   ithiltir-node report install http://127.0.0.1:8080/api/node/metrics s3cret
 //! #   cargo run -p nodewire-examples --bin dash-agent -- --target http://127.0.0.1:8080/api/node/metrics --key s3cret
 //! ```
 
 use clap::Parser;
+use nodewire_dash::ratelimit::{RateLimitMode, RateLimitOptions};
 use nodewire_dash::receiver::ReceiverConfig;
 use nodewire_dash::validate::Checks;
 
@@ -34,6 +37,10 @@ struct Args {
     /// Also apply newer Dash's range checks (refuses Windows agents, which send load -1).
     #[arg(long)]
     strict: bool,
+    /// Rate limit (600 a minute per client /24 or /40): `newer` counts failed
+    /// authentication only, `0.2.0` every node request, `off` none.
+    #[arg(long, default_value_t = RateLimitMode::FailedAuth)]
+    rate_limit: RateLimitMode,
 }
 
 #[tokio::main]
@@ -52,12 +59,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.strict {
         config.checks = Checks::PresenceAndRanges;
     }
+    config.rate_limit = RateLimitOptions::new(args.rate_limit);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     eprintln!(
         "Dash receiver on http://{addr}/ (board), agents push to http://{addr}/api/node/metrics"
     );
     eprintln!("nodes: {}", names.join(", "));
+    eprintln!("rate limit: {}", args.rate_limit);
     nodewire_examples::dash::serve_receiver(listener, config, None, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -553,6 +553,7 @@ mod export_tests {
 
     fn route(metadata: Metadata, schemas: RouteSchemas) -> Route {
         Route {
+            history: crate::version::VersionHistory::ALWAYS,
             metadata,
             request_type: None,
             request: roundtrip::<Oops>,

@@ -333,14 +333,14 @@ impl MockTelemt {
         let tls_link = |domain: &str| format!("{base}ee{}{}", u.secret, hex(domain.as_bytes()));
         UserInfo {
             username: name.to_owned(),
-            enabled: !u.disabled,
+            enabled: Some(!u.disabled),
             in_runtime: true,
             user_ad_tag: u.ad_tag.clone(),
             max_tcp_conns: u.max_tcp_conns.filter(|n| *n > 0),
             expiration_rfc3339: u.expiration.clone(),
             data_quota_bytes: u.data_quota,
-            rate_limit_up_bps: u.rate.map(|r| r.0).filter(|n| *n > 0),
-            rate_limit_down_bps: u.rate.map(|r| r.1).filter(|n| *n > 0),
+            rate_limit_up_bps: u.rate.map(|r| r.0).filter(|n| *n > 0).into(),
+            rate_limit_down_bps: u.rate.map(|r| r.1).filter(|n| *n > 0).into(),
             max_unique_ips: u.max_unique_ips.filter(|n| *n > 0),
             current_connections: 0,
             active_unique_ips: 0,
