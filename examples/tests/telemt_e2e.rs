@@ -77,7 +77,7 @@ async fn user_lifecycle_and_errors() -> TestResult {
     let got = client.send(&GetUser::new(bob.clone())).await?;
     assert_eq!(got.data.data_quota_bytes, Some(1 << 30));
     assert_eq!(got.data.max_tcp_conns, Some(4));
-    assert_eq!(got.data.rate_limit_down_bps, Some(16_000));
+    assert_eq!(got.data.rate_limit_down_bps, Patch::Value(16_000));
     assert_eq!(got.revision, rev1);
 
     // Patch: set one field, remove another with null.

@@ -69,9 +69,9 @@ pub enum ClientError<F: std::error::Error + 'static> {
 
 fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> String {
     match server {
-        Some(server) => format!(
-            "`{route}` needs release {added} or later; the server runs {server}"
-        ),
+        Some(server) => {
+            format!("`{route}` needs release {added} or later; the server runs {server}")
+        }
         None => format!(
             "`{route}` is not on this server: the route came in release {added}, so the server \
              is probably older"

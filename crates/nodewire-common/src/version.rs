@@ -107,7 +107,9 @@ impl FromStr for Release {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 {
-                    return Err(fail("a pre-release identifier is empty or not alphanumeric"));
+                    return Err(fail(
+                        "a pre-release identifier is empty or not alphanumeric",
+                    ));
                 }
                 let digits = identifier
                     .bytes()
@@ -145,14 +147,14 @@ impl PartialOrd for Release {
 
 impl Ord for Release {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.core.cmp(&other.core).then_with(|| {
-            match (self.pre.is_empty(), other.pre.is_empty()) {
+        self.core
+            .cmp(&other.core)
+            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => self.pre.cmp(&other.pre),
-            }
-        })
+            })
     }
 }
 
@@ -272,7 +274,15 @@ mod tests {
 
     #[test]
     fn refusals_say_what_is_wrong() {
-        for bad in ["", "3.4", "3.4.x", "3.4.11.1", "3.4.11-", "3.4.11-b_1", "99999999999999999999.0.0"] {
+        for bad in [
+            "",
+            "3.4",
+            "3.4.x",
+            "3.4.11.1",
+            "3.4.11-",
+            "3.4.11-b_1",
+            "99999999999999999999.0.0",
+        ] {
             assert!(bad.parse::<Release>().is_err(), "{bad}");
         }
         let e = "3.4".parse::<Release>().err();

@@ -125,7 +125,8 @@ impl Protocol for Telemt {
     fn is_route_not_found(status: StatusCode, body: &[u8]) -> bool {
         status == StatusCode::NOT_FOUND
             && nodewire_common::error::from_slice::<envelope::ErrorResponse>(body).is_ok_and(|e| {
-                e.error.code == envelope::ErrorCode::NotFound && e.error.message == "Route not found"
+                e.error.code == envelope::ErrorCode::NotFound
+                    && e.error.message == "Route not found"
             })
     }
 }

@@ -86,3 +86,42 @@ mod tests {
         )
     }
 }
+
+impl SystemInfoData {
+    /// The release this server runs, parsed from [`version`](Self::version) for comparing with
+    /// the release each route needs ([`Endpoint::HISTORY`](nodewire_common::Endpoint::HISTORY)).
+    pub fn release(
+        &self,
+    ) -> Result<nodewire_common::version::Release, nodewire_common::version::ReleaseError> {
+        self.version.parse()
+    }
+}
+
+/// Reads the server's release from `GET /v1/system/info` (every release has it) and records it
+/// on `client`, so later calls to a route the server's release lacks fail with
+/// [`ClientError::RouteNotInRelease`](nodewire_common::client::ClientError::RouteNotInRelease)
+/// naming both releases, without being sent.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use nodewire_common::client::Client;
+/// let client = Client::new("http://127.0.0.1:9091")?;
+/// let release = nodewire_telemt::system::detect_release(&client).await?;
+/// println!("telemt {release}");
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "client")]
+pub async fn detect_release(
+    client: &nodewire_common::client::Client,
+) -> Result<nodewire_common::version::Release, nodewire_common::client::ClientError<crate::Error>> {
+    use nodewire_common::client::ClientError;
+    let info = client.send(&crate::endpoints::GetSystemInfo).await?;
+    let release = info.data.release().map_err(|e| {
+        ClientError::Api(crate::Error::from(nodewire_common::DecodeError::at(
+            "data.version",
+            e.to_string(),
+        )))
+    })?;
+    client.note_server_release(release.clone());
+    Ok(release)
+}

@@ -223,3 +223,28 @@ fn every_route_round_trips_through_the_mock() -> TestResult {
     assert_eq!(all.len(), 38);
     Ok(())
 }
+
+/// Each route says which release added it (found by diffing the release tags); routes as old as
+/// 3.4.11, the oldest release covered, say nothing.
+#[test]
+fn routes_know_their_first_release() {
+    use nodewire_common::version::Release;
+    let expected = [
+        ("GetStatsUsersQuota", "3.4.13"),
+        ("GetRuntimeTlsFingerprints", "3.4.14"),
+        ("EnableUser", "3.4.14"),
+        ("DisableUser", "3.4.14"),
+        ("GetConfig", "3.4.16"),
+        ("PatchConfig", "3.4.16"),
+        ("SubmitReload", "3.4.25"),
+        ("GetReloadStatus", "3.4.25"),
+    ];
+    for route in &nodewire_telemt::registry().routes {
+        let name = route.metadata.name;
+        let want = expected.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
+        assert_eq!(route.history.added, want, "{name}");
+        if let Some(added) = route.history.added {
+            assert!(added.parse::<Release>().is_ok(), "{name}: {added}");
+        }
+    }
+}

@@ -109,12 +109,23 @@ fn print<T: Serialize>(s: Success<T>) -> Result<(), Box<dyn std::error::Error>> 
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("telemt-admin: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut client = Client::new(&args.url)?;
     if let Some(auth) = args.auth {
         client = client.with_header("authorization", Secret::new(auth))?;
     }
+    // Which release answers decides which routes and fields exist; every release reports it.
+    nodewire_telemt::system::detect_release(&client).await?;
     let rev = args.if_match.map(Revision::new);
     let name = |u: &str| Username::new(u);
     match args.command {

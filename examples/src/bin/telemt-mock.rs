@@ -29,6 +29,10 @@ struct Args {
     /// Request body limit in bytes.
     #[arg(long, default_value_t = 65536)]
     body_limit: usize,
+    /// The telemt release to answer as (3.4.11 … 3.4.25): newer routes answer 404, newer
+    /// user fields are left out.
+    #[arg(long, default_value = nodewire_telemt::UPSTREAM_VERSION)]
+    release: nodewire_common::version::Release,
     /// Initial users (repeatable); default `alice`.
     #[arg(long = "user")]
     users: Vec<String>,
@@ -49,6 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 return Err(format!("--gray-action must be api, 200 or drop, not {other}").into());
             }
         },
+        release: args.release,
         ..MockConfig::default()
     };
     if !args.whitelist.is_empty() {

@@ -19,6 +19,12 @@
 //!   routes with no recording answer `enabled: false, reason: "source_unavailable"`).
 //! - There are no live connections: IP lists are empty and quotas stay at 0 used bytes.
 //!
+//! [`MockConfig::release`] makes it answer as an older release: routes added later answer
+//! `404 Route not found` (the hyphenated runtime aliases too, before 3.4.13), `UserInfo` leaves
+//! out `rate_limit_*_bps` before 3.4.12 and `enabled` before 3.4.14, and request fields those
+//! releases do not know are ignored, as they would be. `GET /v1/system/info` reports the
+//! release. Only the differences the crate's version notes list are modelled.
+//!
 //! Wrap it in any HTTP server: read the peer address and the body (up to
 //! [`MockConfig::body_limit`]), then call [`MockTelemt::handle`].
 
@@ -27,6 +33,7 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 use http::StatusCode;
+use nodewire_common::version::{Release, VersioningDecision};
 use nodewire_common::{Patch, Secret};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -82,6 +89,9 @@ pub struct MockConfig {
     pub public_port: u16,
     /// Primary TLS domain, then the extra ones.
     pub tls_domains: Vec<String>,
+    /// The telemt release to answer as (default [`UPSTREAM_VERSION`](crate::UPSTREAM_VERSION);
+    /// 3.4.11 is the oldest the crate covers).
+    pub release: Release,
 }
 
 impl Default for MockConfig {
@@ -98,8 +108,21 @@ impl Default for MockConfig {
             public_host: "127.0.0.1".to_owned(),
             public_port: 443,
             tls_domains: vec!["example.com".to_owned(), "example.org".to_owned()],
+            release: current_release(),
         }
     }
+}
+
+/// [`UPSTREAM_VERSION`](crate::UPSTREAM_VERSION) as a [`Release`].
+fn current_release() -> Release {
+    release(crate::UPSTREAM_VERSION)
+}
+
+/// A release the crate names (always well-formed); the oldest covered one if it were not.
+fn release(text: &str) -> Release {
+    text.parse()
+        .or_else(|_| "3.4.11".parse())
+        .unwrap_or_else(|_: nodewire_common::version::ReleaseError| current_release())
 }
 
 /// A request body as the HTTP layer read it.
@@ -133,6 +156,13 @@ struct StoredUser {
     used_bytes: u64,
     last_reset: u64,
 }
+
+/// The release that added the hyphenated runtime aliases (`me-pool-state`, …).
+const HYPHEN_ALIASES_SINCE: &str = "3.4.13";
+/// The release that added `rate_limit_up_bps` / `rate_limit_down_bps`.
+const RATE_LIMITS_SINCE: &str = "3.4.12";
+/// The release that added `enabled`.
+const ENABLED_SINCE: &str = "3.4.14";
 
 /// An in-memory telemt `/v1` server.
 #[derive(Debug)]
@@ -277,6 +307,7 @@ impl MockTelemt {
         body: Body,
     ) -> Result<http::Response<Bytes>, ApiFailure> {
         check_authorization(&head.headers, &self.config.auth_header)?;
+        self.check_release(head)?;
         let bytes = match body {
             Body::Complete(bytes) => bytes,
             Body::TooLarge => {
@@ -298,6 +329,35 @@ impl MockTelemt {
         };
         let request = Request::from_http(&rebuild(head, bytes), self.config.read_only)?;
         self.answer(request)
+    }
+
+    /// `404 Route not found` for a route (or alias) newer than the configured release.
+    fn check_release(&self, head: &http::request::Parts) -> Result<(), ApiFailure> {
+        let path = crate::normalize_path(head.uri.path());
+        let release = &self.config.release;
+        if let nodewire_common::registry::Lookup::Found(route) =
+            crate::registry().lookup(&head.method, path)
+        {
+            if let VersioningDecision::Unsupported { .. } = route.history.decision_for(release) {
+                return Err(ApiFailure::route_not_found());
+            }
+            let by_alias =
+                nodewire_common::endpoint::match_template(route.metadata.path, path).is_none();
+            if by_alias && *release < self::release(HYPHEN_ALIASES_SINCE) {
+                return Err(ApiFailure::route_not_found());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the configured release reports and takes per-user rate limits.
+    fn has_rate_limits(&self) -> bool {
+        self.config.release >= release(RATE_LIMITS_SINCE)
+    }
+
+    /// Whether the configured release has the per-user `enabled` switch.
+    fn has_enabled_switch(&self) -> bool {
+        self.config.release >= release(ENABLED_SINCE)
     }
 
     fn ok<T: Serialize>(
@@ -333,14 +393,22 @@ impl MockTelemt {
         let tls_link = |domain: &str| format!("{base}ee{}{}", u.secret, hex(domain.as_bytes()));
         UserInfo {
             username: name.to_owned(),
-            enabled: Some(!u.disabled),
+            enabled: self.has_enabled_switch().then_some(!u.disabled),
             in_runtime: true,
             user_ad_tag: u.ad_tag.clone(),
             max_tcp_conns: u.max_tcp_conns.filter(|n| *n > 0),
             expiration_rfc3339: u.expiration.clone(),
             data_quota_bytes: u.data_quota,
-            rate_limit_up_bps: u.rate.map(|r| r.0).filter(|n| *n > 0).into(),
-            rate_limit_down_bps: u.rate.map(|r| r.1).filter(|n| *n > 0).into(),
+            rate_limit_up_bps: if self.has_rate_limits() {
+                u.rate.map(|r| r.0).filter(|n| *n > 0).into()
+            } else {
+                Patch::Absent
+            },
+            rate_limit_down_bps: if self.has_rate_limits() {
+                u.rate.map(|r| r.1).filter(|n| *n > 0).into()
+            } else {
+                Patch::Absent
+            },
             max_unique_ips: u.max_unique_ips.filter(|n| *n > 0),
             current_connections: 0,
             active_unique_ips: 0,
@@ -422,7 +490,7 @@ impl MockTelemt {
             ),
             Request::GetSystemInfo(_) => {
                 let info = SystemInfoData {
-                    version: crate::UPSTREAM_VERSION.to_owned(),
+                    version: self.config.release.to_string(),
                     target_arch: std::env::consts::ARCH.to_owned(),
                     target_os: std::env::consts::OS.to_owned(),
                     build_profile: "unknown".to_owned(),
@@ -562,6 +630,8 @@ impl MockTelemt {
                     (None, None) => None,
                     (up, down) => Some((up.map_or(0, |v| v.get()), down.map_or(0, |v| v.get()))),
                 };
+                let rate = rate.filter(|_| self.has_rate_limits());
+                let disabled = self.has_enabled_switch() && body.enabled.value() == Some(&false);
                 let user = StoredUser {
                     secret: secret.clone(),
                     ad_tag: body.user_ad_tag.value().map(|t| t.as_str().to_owned()),
@@ -570,7 +640,7 @@ impl MockTelemt {
                     data_quota: body.data_quota_bytes.value().copied(),
                     rate,
                     max_unique_ips: body.max_unique_ips.value().copied(),
-                    disabled: body.enabled.value() == Some(&false),
+                    disabled,
                     ..Default::default()
                 };
                 self.users.insert(name.clone(), user);
@@ -590,6 +660,7 @@ impl MockTelemt {
             }) => {
                 self.check_revision(&if_match)?;
                 let name = username.as_str();
+                let (rates, switch) = (self.has_rate_limits(), self.has_enabled_switch());
                 let user = self
                     .users
                     .get_mut(name)
@@ -616,8 +687,9 @@ impl MockTelemt {
                 };
                 direction(body.rate_limit_up_bps, &mut up);
                 direction(body.rate_limit_down_bps, &mut down);
-                user.rate = (up > 0 || down > 0).then_some((up, down));
+                user.rate = (rates && (up > 0 || down > 0)).then_some((up, down));
                 match body.enabled {
+                    _ if !switch => {}
                     Patch::Absent => {}
                     Patch::Null | Patch::Value(true) => user.disabled = false,
                     Patch::Value(false) => user.disabled = true,
