@@ -249,23 +249,6 @@ fn nodepass_parse(certificates_load: bool, url: &str) -> ExitCode {
 }
 
 #[cfg(feature = "probe")]
-const NODEPASS_PROBE: nodewire_common::probe::Profile = nodewire_common::probe::Profile {
-    version: Some(nodewire_common::probe::VersionSource {
-        path: "/info",
-        pointer: "/ver",
-    }),
-    ids: &[nodewire_common::probe::IdSource {
-        template: "/instances/{id}",
-        param: "id",
-        list: "/instances",
-        items: "",
-        field: "id",
-    }],
-    never_call: &[("/tcping", "dials out to the target it is given")],
-    refuse: None,
-};
-
-#[cfg(feature = "probe")]
 const KERNEL_PROBE: nodewire_common::probe::Profile = nodewire_common::probe::Profile {
     version: None,
     ids: &[
@@ -301,7 +284,7 @@ fn probe_profile(protocol: &str) -> nodewire_common::probe::Profile {
     match protocol {
         "telemt" => nodewire_telemt::probe_profile(),
         "core" => nodewire_core::probe_profile(),
-        "nodepass" => NODEPASS_PROBE,
+        "nodepass" => nodewire_nodepass::probe_profile(),
         "kernel" => KERNEL_PROBE,
         _ => nodewire_common::probe::Profile::new(),
     }

@@ -16,6 +16,10 @@
 //!   JSON pointers `lost` or `changed`, the decode `error` with its path, and any open-enum label
 //!   the library does not know (`unknown_labels`), which the lossless check alone does not flag.
 //!
+//! When the server reports its release ([`Profile::version`]), a route added in a later release
+//! (its [`Route::history`](crate::registry::Route::history)) is not called: its row says
+//! `not_in_release` and which release it needs, and it is not drift.
+//!
 //! A probe reports drift when any called route is not `ok`.
 
 use serde::Serialize;
@@ -164,6 +168,8 @@ pub enum Verdict {
     Drift,
     /// The answer did not decode, or the status is not one the route answers on success.
     Error,
+    /// Not called: the route came in a release newer than the one the server reports.
+    NotInRelease,
     /// Not called.
     Skipped,
 }
@@ -235,6 +241,7 @@ impl Row {
             Verdict::Ok => "ok",
             Verdict::Drift => "drift",
             Verdict::Error => "error",
+            Verdict::NotInRelease => "n/a",
             Verdict::Skipped => "skipped",
         };
         let mut details = Vec::new();
@@ -445,12 +452,17 @@ impl Report {
         }
         let count = |v: Verdict| self.routes.iter().filter(|r| r.verdict == v).count();
         out.push_str(&format!(
-            "{} ok, {} drift, {} error, {} skipped\n",
+            "{} ok, {} drift, {} error, {} skipped",
             count(Verdict::Ok),
             count(Verdict::Drift),
             count(Verdict::Error),
             count(Verdict::Skipped)
         ));
+        let absent = count(Verdict::NotInRelease);
+        if absent > 0 {
+            out.push_str(&format!(", {absent} not in this release"));
+        }
+        out.push('\n');
         out
     }
 }
@@ -485,9 +497,10 @@ mod io {
 
     use http::{HeaderName, HeaderValue};
 
-    use super::{Action, ProbeError, Profile, Report, Row, examine, ids_from, plan};
+    use super::{Action, ProbeError, Profile, Report, Row, Verdict, examine, ids_from, plan};
     use crate::endpoint::fill_template;
     use crate::registry::Registry;
+    use crate::version::{Release, VersioningDecision};
 
     /// How to probe.
     #[derive(Debug, Clone)]
@@ -648,6 +661,42 @@ mod io {
         };
         // Answers of parameterless routes, kept for version and id look-ups.
         let mut answers: Vec<(&'static str, Answer)> = Vec::new();
+        // The release first: routes newer than the server are not called.
+        if let Some(source) = profile.version {
+            let answer = caller.get(source.path, false).await?;
+            report.version = (200..300)
+                .contains(&answer.status)
+                .then(|| crate::error::from_slice::<serde_json::Value>(&answer.body).ok())
+                .flatten()
+                .and_then(|v| {
+                    v.pointer(source.pointer)
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                });
+        }
+        let release: Option<Release> = report.version.as_deref().and_then(|v| v.parse().ok());
+        let absent = |route: &crate::registry::Route| -> Option<Row> {
+            let release = release.as_ref()?;
+            match route.history.decision_for(release) {
+                VersioningDecision::Unsupported { added } => {
+                    let mut row = Row::skipped(
+                        route,
+                        format!("added in release {added}; the server runs {release}"),
+                    );
+                    row.verdict = Verdict::NotInRelease;
+                    Some(row)
+                }
+                VersioningDecision::Removed { removed } => {
+                    let mut row = Row::skipped(
+                        route,
+                        format!("removed in release {removed}; the server runs {release}"),
+                    );
+                    row.verdict = Verdict::NotInRelease;
+                    Some(row)
+                }
+                _ => None,
+            }
+        };
         let planned = plan(registry, profile);
         // Parameterless routes first, so list answers are there for the others.
         let (first, second): (Vec<_>, Vec<_>) = planned
@@ -662,6 +711,10 @@ mod io {
         };
         for p in first {
             let template = p.route.metadata.path;
+            if let Some(row) = absent(p.route) {
+                rows.push((index_of(template), row));
+                continue;
+            }
             let row = match &p.action {
                 Action::Skip(reason) => Row::skipped(p.route, reason.clone()),
                 Action::Call | Action::Stream => {
@@ -680,6 +733,10 @@ mod io {
                 continue;
             };
             let template = p.route.metadata.path;
+            if let Some(row) = absent(p.route) {
+                rows.push((index_of(template), row));
+                continue;
+            }
             let id = answers
                 .iter()
                 .find(|(t, a)| *t == source.list && (200..300).contains(&a.status))
@@ -702,17 +759,6 @@ mod io {
         }
         rows.sort_by_key(|(i, _)| *i);
         report.routes = rows.into_iter().map(|(_, r)| r).collect();
-        if let Some(source) = profile.version {
-            report.version = answers
-                .iter()
-                .find(|(t, a)| *t == source.path && (200..300).contains(&a.status))
-                .and_then(|(_, a)| crate::error::from_slice::<serde_json::Value>(&a.body).ok())
-                .and_then(|v| {
-                    v.pointer(source.pointer)
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                });
-        }
         Ok(report)
     }
 }

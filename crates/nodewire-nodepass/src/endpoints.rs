@@ -1,4 +1,5 @@
-//! Every route under the API base as an [`Endpoint`] (contract §3). Paths are relative to the
+//! Every route under the API base as an [`Endpoint`] (contract §3), and the v2 MCP endpoint
+//! [`Mcp`] next to it (§10). Paths are relative to the
 //! API base (`http://host:9090/api/v1` for `master://host:9090`; any prefix works, see
 //! [`MasterUrl::api_base`](crate::url::MasterUrl::api_base)). Every route but `/openapi.json`
 //! and `/docs` needs the [`API_KEY_HEADER`].
@@ -27,6 +28,7 @@ use crate::info::{MasterInfo, UpdateMasterAliasRequest};
 use crate::instances::{
     Action, CreateInstanceRequest, Instance, InstanceId, PutInstanceRequest, UpdateInstanceRequest,
 };
+use crate::mcp::{McpRequest, McpResponse};
 use crate::tcping::{TCPingResult, target_from_query, target_query};
 use crate::url::go::{Mode, unescape};
 
@@ -393,6 +395,69 @@ impl Endpoint for Tcping {
     }
 }
 
+/// v2 only: `POST {prefix}/v2`, the MCP endpoint (JSON-RPC 2.0, [`crate::mcp`]). Every
+/// answer is HTTP `200` (JSON-RPC errors inside); other methods get `405 Method not allowed`.
+///
+/// Its path is relative to the API **prefix** (`http://host:9090/api`), not to the API base
+/// (`…/api/v1`) the other routes hang under: send it with a client whose base URL is
+/// [`Mcp::base_url`] of the API base.
+///
+/// ```
+/// use nodewire_common::Endpoint;
+/// use nodewire_nodepass::endpoints::Mcp;
+/// use nodewire_nodepass::mcp::McpRequest;
+/// let base = Mcp::base_url("http://127.0.0.1:9090/api/v1");
+/// assert_eq!(base, "http://127.0.0.1:9090/api");
+/// let req = Mcp::new(McpRequest::tools_list(1)).try_into_http_request(&base).unwrap();
+/// assert_eq!(req.uri(), "http://127.0.0.1:9090/api/v2");
+/// assert_eq!(&req.body()[..], br#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mcp {
+    /// The JSON-RPC request.
+    pub body: McpRequest,
+}
+
+impl Mcp {
+    /// A call.
+    pub fn new(body: McpRequest) -> Self {
+        Self { body }
+    }
+
+    /// The base URL the MCP path is relative to: `api_base` without its trailing `/v1`
+    /// (the master serves MCP at its prefix plus `/v2`).
+    pub fn base_url(api_base: &str) -> String {
+        let trimmed = api_base.trim_end_matches('/');
+        trimmed.strip_suffix("/v1").unwrap_or(trimmed).to_owned()
+    }
+}
+
+impl Endpoint for Mcp {
+    type Protocol = NodePass;
+    type Request = McpRequest;
+    type Response = McpResponse;
+    const METADATA: Metadata = Metadata {
+        name: "Mcp",
+        method: Method::POST,
+        path: "/v2",
+        aliases: &[],
+        body: BodyKind::Required,
+        description: "v2 only: the MCP endpoint (JSON-RPC 2.0) at the API prefix plus /v2.",
+    };
+    /// The master's MCP endpoint first shipped in the pre-release `v1.16.0-b1` (its constants
+    /// `nextMCPVersion = "v2"`, `mcpVersion = "2025-11-25"`); the stable v1.14.0 has none.
+    const HISTORY: nodewire_common::version::VersionHistory =
+        nodewire_common::version::VersionHistory::added_in("v1.16.0-b1");
+
+    fn body(&self) -> Option<&McpRequest> {
+        Some(&self.body)
+    }
+
+    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
+        Ok(Self { body: body(parts)? })
+    }
+}
+
 /// Calls `$m!` with every endpoint type.
 #[doc(hidden)]
 #[macro_export]
@@ -411,6 +476,7 @@ macro_rules! __with_nodepass_endpoints {
             Tcping,
             GetOpenApiSpec,
             GetDocs,
+            Mcp,
         }
     };
 }

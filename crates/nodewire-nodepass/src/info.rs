@@ -62,7 +62,6 @@ pub struct MasterInfo {
 /// `POST /info` body (`UpdateMasterAliasRequest`). The master treats a missing `alias` as
 /// empty (`{}` clears the alias).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateMasterAliasRequest {
     /// The new alias (at most 256 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -357,7 +357,6 @@ bounded_string!(
 /// `POST /instances` body (`CreateInstanceRequest`). Answers `201` with the instance in
 /// status `stopped`; the start follows asynchronously (SSE `create`, then `update`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateInstanceRequest {
     /// The alias (the master does not check its length on create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,7 +384,6 @@ impl CreateInstanceRequest {
 /// `PUT /instances/{id}` body (`PutInstanceRequest`): a new URL; the instance restarts.
 /// `409 Instance URL conflict` when the normalized URL equals the current one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PutInstanceRequest {
     /// The new instance URL.
     pub url: RequestUrl,
@@ -458,7 +456,6 @@ impl JsonSchema for Action {
 /// `meta.peer` in a PATCH: the whole peer is replaced (an absent field becomes empty, so
 /// `{}` clears it).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PeerUpdate {
     /// `sid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -473,7 +470,6 @@ pub struct PeerUpdate {
 
 /// `meta` in a PATCH.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct MetaUpdate {
     /// Replaces the peer when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,7 +489,6 @@ pub struct MetaUpdate {
 /// `{"action": "restart"}` has an effect: it regenerates the API key
 /// ([`UpdateInstance::regenerate_api_key`](crate::endpoints::UpdateInstance::regenerate_api_key)).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateInstanceRequest {
     /// A new alias (applied when non-empty and different).
     #[serde(default, skip_serializing_if = "Option::is_none")]

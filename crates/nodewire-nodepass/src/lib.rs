@@ -2,7 +2,7 @@
 //! master API (`master://` mode), as NodePass v2.0.0-b10 implements it, with v1.14.0's
 //! differences (no `noc` in `/info`, no `lbs` default in `config`).
 //!
-//! - [`endpoints`]: the 12 routes under the API base as sans-IO
+//! - [`endpoints`]: the 12 routes under the API base (and v2's MCP endpoint) as sans-IO
 //!   [`nodewire_common::Endpoint`] values; auth is the [`endpoints::API_KEY_HEADER`].
 //! - [`instances`]: `Instance` (every field always present), `Meta`/`Peer`/tags, the
 //!   create / PATCH / PUT bodies with the master's 256-byte limits, and the API-key instance
@@ -16,6 +16,8 @@
 //! - [`server`]: the master's routing, auth and request handling, for mocks and proxies;
 //!   `mock` (feature `mock`): an in-memory master.
 //! - [`watch`]: a live instance table with traffic rates from the cumulative counters.
+//! - [`mcp`]: v2's MCP endpoint `POST {prefix}/v2` ([`endpoints::Mcp`]): typed JSON-RPC 2.0
+//!   messages for `initialize`, `tools/list` and the 19 tools of `tools/call`.
 //!
 //! # Example
 //!
@@ -58,8 +60,15 @@
 //! - `/info.mid` is empty on a master's very first start.
 //! - The event stream has no keep-alive frames, no ids, and closes after `shutdown`.
 //!
-//! The v2 MCP endpoint (`POST {prefix}/v2`, JSON-RPC) is outside the API base and not
-//! covered.
+//! - The master decodes request bodies with Go's `encoding/json`, which ignores unknown keys
+//!   (contract §3 rows 2, 4, 5, 9; §5): so do the create, PATCH, PUT and `POST /info` bodies
+//!   here when they are *decoded* (`CreateInstanceRequest`, `PutInstanceRequest`,
+//!   `UpdateInstanceRequest` with `MetaUpdate`/`PeerUpdate`, `UpdateMasterAliasRequest`);
+//!   known fields are still validated (URLs, the 256-byte limits, actions). Requests the
+//!   library *builds* cannot carry unknown keys. `nodewire check` lists the skipped keys
+//!   under `ignored`. (DESIGN.md: "Real peers win over their documents".)
+//! - The MCP endpoint (§10) is at the prefix plus `/v2` (`/api/v2`), next to the API base,
+//!   not under it; its differences from MCP's description are listed in [`mcp`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -81,6 +90,7 @@ pub mod envelope;
 pub mod events;
 pub mod info;
 pub mod instances;
+pub mod mcp;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -136,7 +146,8 @@ const ROUTE_ROOTS: &[&str] = &[
 
 /// Strips the API base from a concrete path: the part after the first `/v1` segment that is
 /// followed by a route (`/api/v1/instances/x` → `/instances/x`, `/admin/v1/info` → `/info`,
-/// `/api/v1/v1/events` → `/events`). A path without one is returned unchanged.
+/// `/api/v1/v1/events` → `/events`); the MCP path, any prefix plus `/v2`, is `/v2`. A path
+/// without either is returned unchanged.
 pub fn normalize_path(path: &str) -> &str {
     let mut from = 0;
     while let Some(i) = path.get(from..).and_then(|p| p.find("/v1/")) {
@@ -151,6 +162,9 @@ pub fn normalize_path(path: &str) -> &str {
             return rest;
         }
         from += i + 3;
+    }
+    if path.ends_with("/v2") {
+        return "/v2";
     }
     path
 }
@@ -167,6 +181,7 @@ fn decode_failure(bytes: &[u8]) -> Result<Decoded, Failed> {
             type_name: "text/plain".to_owned(),
             reencoded: Some(Value::String(text.to_owned())),
             original: Some(Value::String(text.to_owned())),
+            ignored: Vec::new(),
         });
     }
     roundtrip::<ErrorResponse>(bytes)
@@ -193,6 +208,7 @@ fn decode_events(bytes: &[u8]) -> Result<Decoded, Failed> {
         type_name: type_name.clone(),
         reencoded: Some(reencoded),
         original: Some(Value::Array(original)),
+        ignored: Vec::new(),
     })
 }
 
@@ -203,6 +219,7 @@ fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
             type_name: "(no body)".to_owned(),
             reencoded: None,
             original: None,
+            ignored: Vec::new(),
         })
     } else {
         Err(Failed {
@@ -219,6 +236,35 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
         type_name: "String".to_owned(),
         reencoded: Some(Value::String(text.clone())),
         original: Some(Value::String(text)),
+        ignored: Vec::new(),
+    })
+}
+
+/// An MCP request: decoded as [`mcp::McpRequest`] (params typed by method and tool); the
+/// keys it skips, which the master ignores too, are reported as ignored.
+fn decode_mcp_request(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let type_name = short_type_name::<mcp::McpRequest>();
+    let failed = |error| Failed {
+        type_name: type_name.clone(),
+        error,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(failed(nodewire_common::DecodeError::root(
+            "empty body: this route requires a JSON body",
+        )));
+    }
+    let original: Value = nodewire_common::error::from_slice(bytes).map_err(failed)?;
+    let typed: mcp::McpRequest = nodewire_common::error::from_slice(bytes).map_err(failed)?;
+    let reencoded = serde_json::to_value(&typed).map_err(|e| {
+        failed(nodewire_common::DecodeError::root(format!(
+            "cannot re-encode: {e}"
+        )))
+    })?;
+    Ok(Decoded {
+        ignored: mcp::skipped_keys(&original, &reencoded),
+        type_name: type_name.clone(),
+        reencoded: Some(reencoded),
+        original: None,
     })
 }
 
@@ -276,7 +322,12 @@ where
         _ => Some(short_type_name::<E::Request>()),
     };
     Route {
-        request: request_decoder::<E::Request>(metadata.body),
+        history: E::HISTORY,
+        request: if metadata.name == endpoints::Mcp::METADATA.name {
+            decode_mcp_request
+        } else {
+            request_decoder::<E::Request>(metadata.body)
+        },
         response: |status: StatusCode| -> DecodeFn {
             if status.is_success() {
                 success_decoder::<E>()
@@ -295,6 +346,28 @@ fn fallback(status: StatusCode) -> Option<DecodeFn> {
         Some(decode_failure)
     } else {
         None
+    }
+}
+
+/// What `nodewire probe nodepass` needs beyond the registry: the master's release is `ver` of
+/// `GET /info`; an instance's route takes an id from `GET /instances`; `GET /tcping` is never
+/// called, since it dials out to the target it is given.
+pub fn probe_profile() -> nodewire_common::probe::Profile {
+    use nodewire_common::probe::{IdSource, Profile, VersionSource};
+    Profile {
+        version: Some(VersionSource {
+            path: "/info",
+            pointer: "/ver",
+        }),
+        ids: &[IdSource {
+            template: "/instances/{id}",
+            param: "id",
+            list: "/instances",
+            items: "",
+            field: "id",
+        }],
+        never_call: &[("/tcping", "dials out to the target it is given")],
+        ..Profile::new()
     }
 }
 
@@ -331,6 +404,7 @@ pub fn types() -> Vec<TypeEntry> {
     info::register(&mut types);
     tcping::register(&mut types);
     events::register(&mut types);
+    mcp::register(&mut types);
     types
 }
 
@@ -353,5 +427,9 @@ mod tests {
         );
         assert_eq!(normalize_path("/tcping"), "/tcping");
         assert_eq!(normalize_path("/api/v1/"), "/api/v1/");
+        assert_eq!(normalize_path("/api/v2"), "/v2");
+        assert_eq!(normalize_path("/admin/x/v2"), "/v2");
+        assert_eq!(normalize_path("/api/v1/instances/v2"), "/instances/v2");
+        assert_eq!(normalize_path("/api/v2/"), "/api/v2/");
     }
 }

@@ -1,7 +1,8 @@
 //! Server-side helpers: the master's routing, authentication and request decoding as pure
 //! functions, for mocks, proxies and tests (v2 `master.go:118-157`, `rest.go`).
 //!
-//! [`route`] applies the master's order: the mux (unknown paths → `404 page not found` as
+//! [`route`] applies the master's order (the v2 MCP path included, [`mcp_path`]): the mux
+//! (unknown paths → `404 page not found` as
 //! text, without CORS), CORS and `OPTIONS` (200, no auth), the `X-API-Key` check on protected
 //! paths (constant time), the method check of each handler (405 JSON), then the body, decoded
 //! as Go's `encoding/json` does (unknown fields ignored, field names case-insensitive, `null`
@@ -52,6 +53,9 @@ pub enum Incoming {
     OpenApi,
     /// `/docs` (any method).
     Docs,
+    /// v2 only: `POST {prefix}/v2`, the MCP endpoint, with the raw body (read it with
+    /// [`crate::mcp::read_request`]).
+    Mcp(Bytes),
 }
 
 /// A create or replace body: `alias` and `url` as Go decoded them (`url` non-empty).
@@ -138,10 +142,20 @@ pub fn route(
     request: &http::Request<Bytes>,
 ) -> Result<Incoming, Reply> {
     let path = request.uri().path();
+    let method = request.method();
+    if path == mcp_path(api_base) {
+        if method == Method::OPTIONS {
+            return Ok(Incoming::Preflight);
+        }
+        check_api_key(request.headers(), key)?;
+        return match *method {
+            Method::POST => Ok(Incoming::Mcp(request.body().clone())),
+            _ => Err(Box::new(not_allowed())),
+        };
+    }
     let Some(rest) = path.strip_prefix(api_base) else {
         return Err(Box::new(mux_not_found()));
     };
-    let method = request.method();
     enum Kind {
         Instances,
         Detail(String),
@@ -220,6 +234,12 @@ pub fn route(
         },
         Kind::OpenApi | Kind::Docs => Err(Box::new(mux_not_found())),
     }
+}
+
+/// The MCP path of a master whose API base is `api_base`: the base without its `/v1`, plus
+/// `/v2` (`/api/v1` → `/api/v2`).
+pub fn mcp_path(api_base: &str) -> String {
+    format!("{}/v2", api_base.strip_suffix("/v1").unwrap_or(api_base))
 }
 
 /// Decodes a `PUT` body the way the master does, after it checked the id is not the API key.
@@ -408,6 +428,22 @@ mod tests {
                 alias: String::new(),
                 url: "server://h:1/x".into()
             }))
+        );
+        assert_eq!(
+            status(go("GET", "/api/v2", Some("k"), "")),
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+        assert_eq!(
+            status(go("POST", "/api/v2", None, "{}")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            go("POST", "/api/v2", Some("k"), "{}").ok(),
+            Some(Incoming::Mcp(Bytes::from_static(b"{}")))
+        );
+        assert_eq!(
+            status(go("POST", "/api/v2/", Some("k"), "{}")),
+            StatusCode::NOT_FOUND
         );
         assert_eq!(
             status(go("GET", "/api/v1/tcping", Some("k"), "")),

@@ -117,7 +117,7 @@ fn responses_decode() -> TestResult {
 fn every_route_and_type_is_registered() {
     let registry = nodewire_nodepass::registry();
     assert_eq!(registry.protocol, "nodepass");
-    assert_eq!(registry.routes.len(), 12);
+    assert_eq!(registry.routes.len(), 13);
     let files = registry.schema_files();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     for name in [
@@ -127,6 +127,13 @@ fn every_route_and_type_is_registered() {
         "TCPingResult.json",
         "UpdateInstanceRequest.json",
         "ErrorResponse.json",
+        "McpRequest.json",
+        "McpResponse.json",
+        "McpToolCallParams.json",
+        "InitializeResult.json",
+        "ToolsListResult.json",
+        "ToolCallResult.json",
+        "ExportFile.json",
     ] {
         assert!(names.contains(&name), "{names:?}");
     }

@@ -48,3 +48,51 @@ fn the_event_stream_decodes_every_event() -> Result<(), Box<dyn std::error::Erro
     assert!(events.iter().all(|e| e.kind.is_known()));
     Ok(())
 }
+
+#[test]
+fn unknown_request_keys_are_ignored_as_the_master_does() -> Result<(), Box<dyn std::error::Error>> {
+    use nodewire_common::check::{Target, check};
+    let registry = nodewire_nodepass::registry();
+    for (line, file, ignored) in [
+        (
+            "POST /api/v1/instances",
+            "create-unknown-key",
+            &["/tags"][..],
+        ),
+        (
+            "PUT /api/v1/instances/4abf2548",
+            "put-unknown-key",
+            &["/alias"],
+        ),
+        (
+            "PATCH /api/v1/instances/4abf2548",
+            "patch-unknown-keys",
+            &["/meta/notes", "/meta/peer/region", "/proxyProtocol"],
+        ),
+        ("POST /api/v1/info", "info-unknown-key", &["/name"]),
+        (
+            "POST /api/v2",
+            "mcp-unknown-keys",
+            &["/params/_meta", "/params/arguments/verbose", "/trace"],
+        ),
+    ] {
+        let bytes = std::fs::read(fixtures_dir().join(format!("v2.0.0-b10/{file}.request.json")))?;
+        let outcome = check(registry, &Target::Request { line }, &bytes)?;
+        assert!(outcome.ok, "{file}: {outcome:?}");
+        let mut got = outcome.ignored.clone();
+        got.sort();
+        assert_eq!(got, ignored, "{file}");
+        assert!(outcome.lost.is_empty(), "{file}: {outcome:?}");
+    }
+    // Known fields are still validated.
+    let outcome = check(
+        registry,
+        &Target::Request {
+            line: "PATCH /api/v1/instances/4abf2548",
+        },
+        br#"{"x":1,"alias":"a","meta":{"peer":{"sid":1}}}"#,
+    )?;
+    assert!(!outcome.ok);
+    assert!(outcome.error.unwrap_or_default().contains("meta.peer.sid"));
+    Ok(())
+}

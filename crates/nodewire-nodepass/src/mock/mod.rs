@@ -20,12 +20,23 @@
 //!   reports `cpu: -1` and zero system counters (the host is not sampled); `/docs` is a short
 //!   page of the mock's own; nothing is persisted; `GET /instances` keeps creation order.
 //!
+//! The v2 MCP endpoint (`{prefix}/v2`, absent with [`Compat::V1_14_0`]) answers `initialize`,
+//! `tools/list` and all 19 tools over the same instances. `export_instances` and
+//! `import_instances` use an in-memory `nodepass.json` ([`MockConfig::export_path`] is only
+//! the path in the answers); `tcping_target` dials with [`MockConfig::mcp_dial`], by default
+//! [`dial_loopback`], which never leaves the host. A `set_instance_*` change stores a
+//! `config` from [`crate::url::normalize`] of the new URL.
+//!
 //! Wrap it in any HTTP server: read the body (up to the limit), call [`MockMaster::handle`],
 //! and for [`Outcome::Stream`] keep the connection open, writing what
 //! [`MockMaster::take_events`] returns after each later call.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+mod mcp;
+
+pub use mcp::dial_loopback;
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -64,6 +75,12 @@ pub struct MockConfig {
     pub subscriber_buffer: usize,
     /// The request body limit in bytes.
     pub body_limit: usize,
+    /// How the MCP `tcping_target` tool dials `host:port`: the latency, or Go's error text
+    /// (`dial tcp 127.0.0.1:1: connect: connection refused`).
+    pub mcp_dial: fn(&str) -> Result<Duration, String>,
+    /// The path of `nodepass.json` that the MCP export and import tools name (the file
+    /// itself is kept in memory).
+    pub export_path: String,
 }
 
 impl Default for MockConfig {
@@ -78,6 +95,8 @@ impl Default for MockConfig {
             name: "127.0.0.1".to_owned(),
             subscriber_buffer: 10,
             body_limit: 1024 * 1024,
+            mcp_dial: dial_loopback,
+            export_path: format!("/usr/local/bin/gob/{}", crate::mcp::EXPORT_FILE_NAME),
         }
     }
 }
@@ -147,6 +166,8 @@ pub struct MockMaster {
     subscribers: BTreeMap<SubscriberId, Subscriber>,
     next_subscriber: u64,
     started: Instant,
+    /// `nodepass.json` as the MCP export tool last wrote it.
+    exported: Option<Vec<u8>>,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -253,6 +274,7 @@ impl MockMaster {
             subscribers: BTreeMap::new(),
             next_subscriber: 1,
             started: Instant::now(),
+            exported: None,
         }
     }
 
@@ -423,6 +445,11 @@ impl MockMaster {
         *request.method_mut() = head.method.clone();
         *request.uri_mut() = head.uri.clone();
         *request.headers_mut() = head.headers.clone();
+        if self.config.compat == Compat::V1_14_0
+            && request.uri().path() == crate::server::mcp_path(&self.config.api_base)
+        {
+            return Outcome::Respond(crate::envelope::mux_not_found());
+        }
         let incoming = match route(&self.config.api_base, &self.key, &request) {
             Ok(incoming) => incoming,
             Err(response) => return Outcome::Respond(*response),
@@ -452,6 +479,7 @@ impl MockMaster {
                 respond(StatusCode::OK, &self.info())
             }
             Incoming::Tcping(target) => Outcome::Tcping { target },
+            Incoming::Mcp(body) => self.mcp(&body),
             Incoming::OpenApi => {
                 let spec = include_str!("openapi.json").replacen(
                     "{\"url\": \"/api/v1\"}",
