@@ -248,36 +248,6 @@ fn nodepass_parse(certificates_load: bool, url: &str) -> ExitCode {
     }
 }
 
-#[cfg(feature = "probe")]
-const KERNEL_PROBE: nodewire_common::probe::Profile = nodewire_common::probe::Profile {
-    version: None,
-    ids: &[
-        nodewire_common::probe::IdSource {
-            template: "/v1/tls/nodes/{id}",
-            param: "id",
-            list: "/v1/tls/nodes",
-            items: "",
-            field: "id",
-        },
-        nodewire_common::probe::IdSource {
-            template: "/v1/protocols/{id}/users",
-            param: "id",
-            list: "/v1/protocols",
-            items: "",
-            field: "id",
-        },
-        nodewire_common::probe::IdSource {
-            template: "/v1/users/{id}",
-            param: "id",
-            list: "/v1/users",
-            items: "",
-            field: "id",
-        },
-    ],
-    never_call: &[],
-    refuse: None,
-};
-
 /// The probe profile of each protocol the CLI knows.
 #[cfg(feature = "probe")]
 fn probe_profile(protocol: &str) -> nodewire_common::probe::Profile {
@@ -285,7 +255,7 @@ fn probe_profile(protocol: &str) -> nodewire_common::probe::Profile {
         "telemt" => nodewire_telemt::probe_profile(),
         "core" => nodewire_core::probe_profile(),
         "nodepass" => nodewire_nodepass::probe_profile(),
-        "kernel" => KERNEL_PROBE,
+        "kernel" => nodewire_kernel::probe_profile(),
         _ => nodewire_common::probe::Profile::new(),
     }
 }

@@ -436,3 +436,45 @@ async fn telemt_drift_is_reported_at_its_route_and_pointer() -> TestResult {
     server.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_release_is_not_drift() -> TestResult {
+    use nodewire_telemt::mock::{MockConfig, MockTelemt};
+    let config = MockConfig {
+        auth_header: nodewire_common::Secret::new(TELEMT_AUTH),
+        release: "3.4.11".parse()?,
+        ..MockConfig::default()
+    };
+    let (url, server) =
+        nodewire_examples::telemt::spawn_mock(MockTelemt::new(config, &["alice"])).await?;
+    let header = format!("Authorization: {TELEMT_AUTH}");
+    let (code, report, stderr) = probe_json(&["telemt", &url, "--header", &header]).await?;
+    assert_eq!(code, Some(0), "{report:#}{stderr}");
+    assert_eq!(report["version"], "3.4.11");
+    let rows = rows_of(&report);
+    for (route, added) in [
+        ("GET /v1/config", "3.4.16"),
+        ("GET /v1/stats/users/quota", "3.4.13"),
+        ("GET /v1/runtime/tls-fingerprints", "3.4.14"),
+    ] {
+        let row = row(&rows, route).ok_or(route)?;
+        assert_eq!(row["verdict"], "not_in_release", "{row}");
+        assert_eq!(
+            row["error"],
+            format!("added in release {added}; the server runs 3.4.11")
+        );
+        assert!(row.get("status").is_none(), "{route} was called");
+    }
+    // The user routes decode without the fields 3.4.11 lacks.
+    assert_eq!(verdict(&rows, "GET /v1/users").as_deref(), Some("ok"));
+    assert_eq!(
+        verdict(&rows, "GET /v1/users/{username}").as_deref(),
+        Some("ok")
+    );
+    assert_eq!(
+        verdict(&rows, "GET /v1/runtime/me_pool_state").as_deref(),
+        Some("ok")
+    );
+    server.stop().await;
+    Ok(())
+}

@@ -100,7 +100,8 @@ impl Credentials {
 pub struct AuthConfig {
     /// Accepted Basic credentials.
     pub basic: Option<(String, Secret)>,
-    /// An accepted bearer token (the panel's control-token alternative).
+    /// An accepted bearer token: the panel sends a bare `control_token` as
+    /// `Authorization: Bearer <token>` (contract §8 row 8; core.yaml defines only Basic).
     pub bearer: Option<Secret>,
     /// `api.auth.allow_insecure`: accept calls without `Authorization`.
     pub allow_insecure: bool,
@@ -163,6 +164,48 @@ pub(crate) fn base64(input: &[u8]) -> String {
     out
 }
 
+/// Decodes standard base64 with padding (RFC 4648 §4); ASCII whitespace is skipped, as Go's
+/// `encoding/json` does for `[]byte`. The error says what is wrong and at which character.
+pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    let symbols: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !symbols.len().is_multiple_of(4) {
+        return Err(format!(
+            "base64 text of {} symbols is not a multiple of 4",
+            symbols.len()
+        ));
+    }
+    let value = |c: u8, at: usize| -> Result<u32, String> {
+        match c {
+            b'A'..=b'Z' => Ok(u32::from(c - b'A')),
+            b'a'..=b'z' => Ok(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Ok(u32::from(c - b'0') + 52),
+            b'+' => Ok(62),
+            b'/' => Ok(63),
+            _ => Err(format!(
+                "`{}` at symbol {at} is not standard base64",
+                char::from(c)
+            )),
+        }
+    };
+    let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
+    let count = symbols.len() / 4;
+    for (index, chunk) in symbols.chunks(4).enumerate() {
+        let at = index * 4;
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && index + 1 != count) {
+            return Err(format!("misplaced `=` padding near symbol {at}"));
+        }
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = if i >= 4 - pad { 0 } else { value(c, at + i)? };
+            n = (n << 6) | v;
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend(bytes.iter().take(3 - pad));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +224,15 @@ mod tests {
             assert_eq!(base64(input.as_bytes()), expected);
         }
         assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+        for input in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
+            assert_eq!(
+                base64_decode(&base64(input.as_bytes())).ok(),
+                Some(input.as_bytes().to_vec())
+            );
+        }
+        assert!(base64_decode("Zm9").is_err());
+        assert!(base64_decode("Zm=v").is_err());
+        assert!(base64_decode("Z!9v").is_err());
     }
 
     #[test]

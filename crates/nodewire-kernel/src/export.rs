@@ -106,6 +106,8 @@ wire_struct! {
     }
 }
 
+crate::wire::strict_as_decoded!(ExportRequest);
+
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     use nodewire_common::registry::TypeEntry;
     types.extend([

@@ -11,8 +11,9 @@
 //! - [`streams`]: the SSE frames of `/v1/status/stream` and `/v1/events/stream` (through the
 //!   shared incremental SSE decoder) and the WebSocket messages of `/v1/status/ws` and
 //!   `/v1/events/ws`.
-//! - [`webhooks`]: the panel's `POST /api/v1/kernel/{events,traffic,service-events}` with the
-//!   `X-ZNP-Webhook-Token` check.
+//! - [`webhooks`]: the panel's `POST /api/v1/kernel/{events,traffic,service-events}`: bodies in
+//!   the shape the panel's go-zero handlers accept, and the panel's guard
+//!   ([`webhooks::guard`]: allowed networks, Stripe-style signatures, `X-ZNP-Webhook-Token`).
 //! - [`auth`]: Basic auth from an access key and a secret key, the control-token alternative,
 //!   and `allow_insecure`.
 //! - [`server`]: the kernel's request pipeline as a pure function, for mocks and proxies;
@@ -67,7 +68,11 @@
 //! Every string enum the kernel sends is an open enum (an unknown label is kept); request enums
 //! are strict (`NodeProfile.protocol`, `ExportRequest.format`, the registration `event`s,
 //! `NodeProfile.role`, `RateLimitOverrideRequest.scope`), so the library never sends a label
-//! core.yaml does not list. `HealthStatus` is externally tagged and `ActionView` is tagged on
+//! core.yaml does not list.
+//!
+//! Decoding a request and validating it are two steps: decoding is as lenient as the real
+//! panel needs (below), [`Validate`] is strict, and every endpoint runs it before a request is
+//! sent. `HealthStatus` is externally tagged and `ActionView` is tagged on
 //! `type`, as the spec defines them; both keep forms they do not know.
 //!
 //! # Where this crate differs from the upstream documentation
@@ -81,20 +86,41 @@
 //!   This crate follows core.yaml and has no such endpoints.
 //! - **Event names.** The registration enums are underscored (`node_degraded`), the streams
 //!   dotted (`node.degraded`); the docs and core.yaml name the service event
-//!   `user.traffic.reported`, the panel's code `user_traffic_reported` (refused by
-//!   [`registrations::ServiceEventRegistrationRequest`]).
-//! - **Webhook bodies** are decoded as the docs describe them (`id` or `node_id`; `payload` an
-//!   object; the envelope's other members optional), where the panel's Go handlers require every
-//!   key and refuse an object `payload` (contract §8 #3–#5). core.yaml defines no callback body
-//!   and does not say how `secret` is used; the panel expects it verbatim in
-//!   `X-ZNP-Webhook-Token`.
-//! - **Control tokens.** core.yaml defines only Basic auth; the panel also sends a
-//!   `control_token` as `Bearer <token>` ([`auth::Credentials::Token`]).
+//!   `user.traffic.reported`.
+//!
+//! Where the real panel sends or expects what its own documents forbid, the real peer wins
+//! (each case with its row in contracts/kernel.md §8):
+//!
+//! - **`HealthStatus`** (row 1). The panel reads `health.status` as a string and marks a node
+//!   offline when it meets core.yaml's object form. Every form decodes here; a kernel built on
+//!   the crate writes core.yaml's form by default and can write the lower-case string the panel
+//!   reads ([`status::HealthFormat::PanelString`], `mock::MockConfig::health_format`).
+//! - **`user_traffic_reported`** (row 2). The panel registers its service-event callback under
+//!   that name, outside core.yaml's enum. [`registrations::ServiceEventName`] accepts it (any
+//!   spelling the panel's normalization maps to a known event), keeps its text and compares it
+//!   equal to `user.traffic.reported`; [`Validate`] refuses it in a request the library sends.
+//! - **Webhook bodies** (rows 3-5). The panel's go-zero handlers require every key of their Go
+//!   structs and read `payload` only as base64 text; its docs show bodies with keys left out
+//!   and an object `payload`, which it answers with 400. A kernel sends the go-zero shape by
+//!   default ([`webhooks::WebhookShape`]; the documented one on request); the receiver reads
+//!   both. `observed_at` is in Unix seconds, core.yaml's timestamps in milliseconds (row 15).
+//! - **Numeric `metadata`** (row 6). The panel sends `{"subscription_id": 12}` where core.yaml
+//!   has `map<string,string>`: request bodies decode numbers ([`users::MetadataValue`]) and
+//!   re-encode them unchanged; [`Validate`] refuses them in a request the library sends.
+//! - **Discovery** (row 7). The panel first calls `GET /v1/nodes/{id}/config`, not in
+//!   core.yaml, and falls back to `GET /v1/protocols` only on a 404: the server helpers and the
+//!   mock answer 404 there ([`server::PANEL_DISCOVERY_PATH`]).
+//! - **Control tokens** (row 8). core.yaml defines only Basic auth; the panel sends a bare
+//!   `control_token` as `Authorization: Bearer <token>` ([`auth::Credentials::Token`]), which
+//!   the server side accepts next to Basic ([`auth::AuthConfig::bearer`]).
+//! - **Webhook secrets** (row 9). core.yaml does not say how the registration `secret` is
+//!   used; the panel expects it verbatim in `X-ZNP-Webhook-Token`, and may instead check a
+//!   Stripe-style signature ([`webhooks::guard`]).
+//! - **Repeated registrations** (row 11). The panel registers its callbacks again on every
+//!   sync; the mock returns the existing record for an identical registration.
 //! - **Undefined stream payloads.** `mode=diff` frames, the WebSocket framing, event ids and
 //!   every event payload but the node example are not specified: diff frames and payloads are
 //!   kept as raw JSON objects, WebSocket messages are read as the JSON of one SSE `data` line.
-//! - **Units.** Callbacks use Unix seconds (`observed_at`); core.yaml uses milliseconds
-//!   (`*_ms`).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -137,6 +163,7 @@ pub mod webhooks;
 
 pub use error::{Error, ErrorResponse};
 pub use reply::{Format, NoContent, Reply};
+pub use wire::Validate;
 
 /// The core.yaml version these types were read from (`info.version`).
 pub const UPSTREAM_VERSION: &str = "1.0.0";
@@ -197,6 +224,7 @@ fn decode_event_stream<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<
         type_name,
         reencoded: Some(reencoded),
         original: Some(original),
+        ignored: Vec::new(),
     })
 }
 
@@ -211,6 +239,7 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
         type_name: "String".to_owned(),
         reencoded: Some(value.clone()),
         original: Some(value),
+        ignored: Vec::new(),
     })
 }
 
@@ -221,6 +250,7 @@ fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
             type_name: "(no body)".to_owned(),
             reencoded: None,
             original: None,
+            ignored: Vec::new(),
         })
     } else {
         Err(Failed {
@@ -287,6 +317,7 @@ where
 {
     let metadata = E::METADATA;
     Route {
+        history: E::HISTORY,
         request_type: match metadata.body {
             nodewire_common::BodyKind::None => None,
             _ => Some(short_type_name::<E::Request>()),
@@ -316,6 +347,7 @@ where
 {
     let metadata = E::METADATA;
     Route {
+        history: E::HISTORY,
         request_type: Some(short_type_name::<E::Request>()),
         request: request_decoder::<E::Request>(metadata.body),
         response: webhook_response::<E>,
@@ -335,6 +367,40 @@ fn fallback(status: StatusCode) -> Option<DecodeFn> {
         Some(roundtrip::<ErrorResponse>)
     } else {
         None
+    }
+}
+
+/// What `nodewire probe kernel` needs beyond the registry: ids for `/v1/tls/nodes/{id}`,
+/// `/v1/protocols/{id}/users` and `/v1/users/{id}` come from their list routes; `core.yaml`
+/// has no route that reports the kernel's release, so none is read. The WebSocket streams are
+/// skipped, the SSE streams read until their first event.
+pub fn probe_profile() -> nodewire_common::probe::Profile {
+    use nodewire_common::probe::{IdSource, Profile};
+    Profile {
+        ids: &[
+            IdSource {
+                template: "/v1/tls/nodes/{id}",
+                param: "id",
+                list: "/v1/tls/nodes",
+                items: "",
+                field: "id",
+            },
+            IdSource {
+                template: "/v1/protocols/{id}/users",
+                param: "id",
+                list: "/v1/protocols",
+                items: "",
+                field: "id",
+            },
+            IdSource {
+                template: "/v1/users/{id}",
+                param: "id",
+                list: "/v1/users",
+                items: "",
+                field: "id",
+            },
+        ],
+        ..Profile::new()
     }
 }
 

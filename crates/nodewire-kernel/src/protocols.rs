@@ -150,6 +150,17 @@ impl ProtocolUpsertRequest {
     }
 }
 
+impl crate::wire::Validate for ProtocolUpsertRequest {
+    /// Checks each user (numeric `metadata` is refused: contract §8 row 6).
+    fn validate(&self) -> Result<(), nodewire_common::DecodeError> {
+        use crate::wire::Within;
+        match &self.users {
+            Some(users) => users.validate().map_err(|e| e.within("users")),
+            None => Ok(()),
+        }
+    }
+}
+
 wire_struct! {
     /// A node as `GET /v1/protocols` lists it (core.yaml:1599).
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]

@@ -6,12 +6,32 @@
 //! (`user.traffic.reported`). core.yaml does not say how the kernel uses `secret`; the panel
 //! expects it back verbatim in the `X-ZNP-Webhook-Token` header of each callback (see
 //! [`webhooks`](crate::webhooks)).
+//!
+//! The panel registers its service-event callback as `user_traffic_reported`, a label
+//! core.yaml's enum does not list (contract §8 row 2; the panel's
+//! `internal/logic/admin/protocolbindings/synclogic.go:281`). [`ServiceEventName`] accepts it
+//! (and any spelling that normalizes as the panel normalizes event names), keeps the text as
+//! sent, and compares equal to core.yaml's `user.traffic.reported`;
+//! [`Validate`] refuses it in a request the library sends.
+//!
+//! ```
+//! use nodewire_kernel::Validate;
+//! use nodewire_kernel::registrations::{ServiceEventKind, ServiceEventRegistrationRequest};
+//! let body = br#"{"event":"user_traffic_reported","callback":"http://panel/api/v1/kernel/service-events"}"#;
+//! let request: ServiceEventRegistrationRequest = serde_json::from_slice(body).unwrap();
+//! assert_eq!(request.event, ServiceEventKind::UserTrafficReported);
+//! assert_eq!(serde_json::to_value(&request.event).unwrap(), "user_traffic_reported");
+//! assert!(request.validate().is_err());
+//! ```
 
-use nodewire_common::{Patch, Secret};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
-use crate::wire::wire_struct;
+use nodewire_common::{DecodeError, Patch, Secret};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::wire::{Validate, strict_as_decoded, wire_struct};
 
 /// The node events a callback can be registered for (the inline enum at core.yaml:2008). A
 /// request enum: only these labels are sent or accepted.
@@ -68,7 +88,8 @@ impl NodeEventKind {
 }
 
 /// The service events a callback can be registered for (the inline enum at core.yaml:2031).
-/// A request enum: `user_traffic_reported`, which the panel sends (contract §8 #2), is refused.
+/// In a registration body the event travels as a [`ServiceEventName`], which also accepts the
+/// panel's spelling `user_traffic_reported` (contract §8 row 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum ServiceEventKind {
     /// A user's allowance changed.
@@ -86,6 +107,158 @@ impl ServiceEventKind {
             Self::UserQuotaChanged => "user.quota.changed",
             Self::UserTrafficReported => "user.traffic.reported",
         }
+    }
+
+    /// The label as the panel normalizes event names: lower case, `.` and `-` turned into
+    /// `_` (`user_traffic_reported`; the panel's `serviceeventlogic.go:34-89`).
+    pub fn normalized(self) -> &'static str {
+        match self {
+            Self::UserQuotaChanged => "user_quota_changed",
+            Self::UserTrafficReported => "user_traffic_reported",
+        }
+    }
+
+    /// The kind whose normalized label `text` normalizes to (`User.Traffic-Reported` →
+    /// [`UserTrafficReported`](Self::UserTrafficReported)).
+    pub fn from_any_spelling(text: &str) -> Option<Self> {
+        let normalized = normalize_event(text);
+        [Self::UserQuotaChanged, Self::UserTrafficReported]
+            .into_iter()
+            .find(|kind| kind.normalized() == normalized)
+    }
+}
+
+/// The panel's normalization of an event name: lower case, `.` and `-` turned into `_`.
+pub fn normalize_event(text: &str) -> String {
+    text.trim().to_ascii_lowercase().replace(['.', '-'], "_")
+}
+
+/// The `event` of a service-event registration: its [`ServiceEventKind`] and the label as it
+/// was sent.
+///
+/// core.yaml lists `user.quota.changed` and `user.traffic.reported`; the panel sends
+/// `user_traffic_reported` (contract §8 row 2). Decoding accepts any label that
+/// [normalizes](normalize_event) to a known kind and keeps its text, so re-encoding reproduces
+/// it; names compare (and hash) by kind, so `user_traffic_reported` equals
+/// `user.traffic.reported`. [`new`](Self::new) and `From<ServiceEventKind>` use core.yaml's
+/// label, the only one [`Validate`] lets a request carry.
+#[derive(Debug, Clone)]
+pub struct ServiceEventName {
+    kind: ServiceEventKind,
+    label: String,
+}
+
+impl ServiceEventName {
+    /// core.yaml's label for `kind` (`user.traffic.reported`).
+    pub fn new(kind: ServiceEventKind) -> Self {
+        Self {
+            kind,
+            label: kind.as_str().to_owned(),
+        }
+    }
+
+    /// The panel's label for `kind` (`user_traffic_reported`), as a real panel registers it.
+    pub fn panel(kind: ServiceEventKind) -> Self {
+        Self {
+            kind,
+            label: kind.normalized().to_owned(),
+        }
+    }
+
+    /// Reads a label in any spelling that normalizes to a known kind; the error lists the
+    /// accepted labels.
+    pub fn parse(label: &str) -> Result<Self, String> {
+        match ServiceEventKind::from_any_spelling(label) {
+            Some(kind) => Ok(Self {
+                kind,
+                label: label.to_owned(),
+            }),
+            None => Err(format!(
+                "unknown service event `{label}`, expected one of: user.quota.changed, \
+                 user.traffic.reported (the panel's user_quota_changed and \
+                 user_traffic_reported are read as the same events)"
+            )),
+        }
+    }
+
+    /// The event.
+    pub fn kind(&self) -> ServiceEventKind {
+        self.kind
+    }
+
+    /// The label as sent.
+    pub fn as_str(&self) -> &str {
+        &self.label
+    }
+
+    /// `true` when the label is core.yaml's own (`user.traffic.reported`), `false` for
+    /// another spelling (the panel's `user_traffic_reported`).
+    pub fn is_documented(&self) -> bool {
+        self.label == self.kind.as_str()
+    }
+}
+
+impl From<ServiceEventKind> for ServiceEventName {
+    fn from(kind: ServiceEventKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl PartialEq for ServiceEventName {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+impl Eq for ServiceEventName {}
+
+impl Hash for ServiceEventName {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+    }
+}
+
+impl PartialEq<ServiceEventKind> for ServiceEventName {
+    fn eq(&self, other: &ServiceEventKind) -> bool {
+        self.kind == *other
+    }
+}
+
+impl std::fmt::Display for ServiceEventName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl Serialize for ServiceEventName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.label)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceEventName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let label = Cow::<'de, str>::deserialize(deserializer)?;
+        Self::parse(&label).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for ServiceEventName {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("ServiceEventName")
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A service event: core.yaml's `user.quota.changed` or `user.traffic.reported`, or the panel's `user_quota_changed` / `user_traffic_reported` (contract §8 row 2). Any spelling that lower-cases and maps `.` and `-` to `_` onto one of these is read as that event.",
+            "enum": [
+                "user.quota.changed",
+                "user.traffic.reported",
+                "user_quota_changed",
+                "user_traffic_reported"
+            ]
+        })
     }
 }
 
@@ -132,8 +305,8 @@ wire_struct! {
     /// The body of `POST /v1/service-events/registrations` (core.yaml:2026).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
     pub struct ServiceEventRegistrationRequest {
-        /// The service event.
-        event: ServiceEventKind,
+        /// The service event (core.yaml's label, or the panel's; contract §8 row 2).
+        event: ServiceEventName,
         /// The URL the kernel posts to.
         callback: String,
         /// Shared secret (the panel's webhook token).
@@ -149,12 +322,34 @@ impl ServiceEventRegistrationRequest {
         secret: Option<Secret>,
     ) -> Self {
         Self {
-            event,
+            event: ServiceEventName::new(event),
             callback: callback.into(),
             secret: secret.map_or(Patch::Absent, Patch::Value),
         }
     }
 }
+
+impl Validate for ServiceEventRegistrationRequest {
+    /// Refuses an `event` spelled otherwise than core.yaml spells it (the panel's
+    /// `user_traffic_reported`, accepted when decoding: contract §8 row 2).
+    fn validate(&self) -> Result<(), DecodeError> {
+        if self.event.is_documented() {
+            Ok(())
+        } else {
+            Err(DecodeError::at(
+                "event",
+                format!(
+                    "`{}` is the panel's spelling (contract §8 row 2); core.yaml allows only \
+                     user.quota.changed and user.traffic.reported (send `{}`)",
+                    self.event.as_str(),
+                    self.event.kind().as_str()
+                ),
+            ))
+        }
+    }
+}
+
+strict_as_decoded!(EventRegistrationRequest);
 
 wire_struct! {
     /// A service-event registration (core.yaml:2038).
@@ -180,6 +375,7 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<EventSubscriptionRecord>(),
         TypeEntry::of::<NodeEventKind>(),
         TypeEntry::of::<ServiceEventKind>(),
+        TypeEntry::of::<ServiceEventName>(),
     ]);
 }
 
@@ -188,8 +384,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_panels_service_event_name_is_refused() {
+    fn the_panels_service_event_name_decodes_and_fails_validation() {
         let body = br#"{"event":"user_traffic_reported","callback":"http://panel/api/v1/kernel/service-events"}"#;
+        let decoded = nodewire_common::error::from_slice::<ServiceEventRegistrationRequest>(body);
+        let Ok(request) = decoded else {
+            panic!("{decoded:?}")
+        };
+        assert_eq!(request.event, ServiceEventKind::UserTrafficReported);
+        assert_eq!(
+            request.event,
+            ServiceEventName::new(ServiceEventKind::UserTrafficReported)
+        );
+        assert_eq!(request.event.as_str(), "user_traffic_reported");
+        let reencoded = serde_json::to_value(&request).ok();
+        let original = serde_json::from_slice::<serde_json::Value>(body).ok();
+        assert_eq!(reencoded, original);
+        assert_eq!(
+            request.validate().err().map(|e| e.path),
+            Some("event".into())
+        );
+        let strict = ServiceEventRegistrationRequest::new(
+            ServiceEventKind::UserTrafficReported,
+            "http://panel/",
+            None,
+        );
+        assert_eq!(strict.validate(), Ok(()));
+    }
+
+    #[test]
+    fn any_normalizing_spelling_is_read_and_others_refused() {
+        for label in [
+            "User.Traffic-Reported",
+            "user_quota_changed",
+            "user.quota.changed",
+        ] {
+            assert!(ServiceEventName::parse(label).is_ok(), "{label}");
+        }
+        let body = br#"{"event":"user.deleted","callback":"http://panel/"}"#;
         let err = nodewire_common::error::from_slice::<ServiceEventRegistrationRequest>(body).err();
         assert_eq!(err.map(|e| e.path).as_deref(), Some("event"));
     }

@@ -6,6 +6,15 @@
 //! operation. Failures come back as an [`ApiFailure`] that renders the `{code, message}` body.
 //! core.yaml maps no codes to statuses; the codes used are those of [`codes`].
 //!
+//! What the real panel needs from a kernel, beyond core.yaml:
+//!
+//! - **Control tokens** (contract §8 row 8): the panel sends a bare `control_token` as
+//!   `Authorization: Bearer <token>`; [`AuthConfig::bearer`] accepts it next to Basic.
+//! - **Discovery** (contract §8 row 7): the panel's node sync first calls
+//!   `GET /v1/nodes/{id}/config` ([`PANEL_DISCOVERY_PATH`]), which core.yaml does not define,
+//!   and falls back to `GET /v1/protocols` **only on a 404** (`pkg/kernel/http_provider.go:70-76`).
+//!   Once authenticated, that path (any method) answers 404 `NOT_FOUND`, never 405.
+//!
 //! ```
 //! use nodewire_kernel::auth::AuthConfig;
 //! use nodewire_kernel::server::Request;
@@ -29,6 +38,15 @@ use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
 use crate::error::{ErrorResponse, codes};
 use crate::reply::json_response;
+
+/// The panel's discovery route, `GET /v1/nodes/{id}/config` (not in core.yaml; contract §8
+/// row 7): answered 404 so the panel falls back to `GET /v1/protocols`.
+pub const PANEL_DISCOVERY_PATH: &str = "/v1/nodes/{id}/config";
+
+/// `true` for a path the panel's discovery call uses (`/v1/nodes/<id>/config`).
+pub fn is_panel_discovery(path: &str) -> bool {
+    nodewire_common::endpoint::match_template(PANEL_DISCOVERY_PATH, path).is_some()
+}
 
 /// The default request body limit of the helpers and the mock (1 MiB; core.yaml states none).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -223,6 +241,11 @@ impl Request {
             auth.check(request.headers())
                 .map_err(ApiFailure::unauthorized)?;
         }
+        if is_panel_discovery(path) {
+            return Err(ApiFailure::not_found(format!(
+                "no route for `{path}`: node configs are served by GET /v1/protocols"
+            )));
+        }
         let route = match (route, lookup) {
             (Some(route), _) => route,
             (None, Lookup::MethodNotAllowed(allow)) => {
@@ -295,6 +318,27 @@ mod tests {
         ));
         let f = Request::from_http(&req("POST", "/api/v1/kernel/events", AUTH, "{}"), &c).err();
         assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn the_panels_discovery_call_gets_a_404_and_bearer_tokens_pass() {
+        let c = AuthConfig {
+            bearer: Some(Secret::new("tok")),
+            ..config()
+        };
+        for auth in [AUTH, Some("Bearer tok")] {
+            let f = Request::from_http(&req("GET", "/v1/nodes/edge-1/config", auth, ""), &c).err();
+            assert_eq!(
+                f.map(|f| (f.status, f.body.code)),
+                Some((StatusCode::NOT_FOUND, "NOT_FOUND".to_owned()))
+            );
+        }
+        let f = Request::from_http(&req("GET", "/v1/nodes/edge-1/config", None, ""), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::UNAUTHORIZED));
+        assert!(matches!(
+            Request::from_http(&req("GET", "/v1/protocols", Some("Bearer tok"), ""), &c),
+            Ok(Request::ListProtocols(_))
+        ));
     }
 
     #[test]

@@ -14,14 +14,156 @@
 //! );
 //! assert!(!format!("{body:?}").contains("secret\""));
 //! ```
+//!
+//! core.yaml types `metadata` as `map<string,string>`, but the panel sends
+//! `{"subscription_id": 12}` in every user it pushes (contract §8 row 6; the panel's
+//! `protocolbindings/synclogic.go:425-427`). In the request bodies ([`User`],
+//! [`UserCreateRequest`], [`UserPatchRequest`]) a value is a [`MetadataValue`]: a string or a
+//! JSON number, kept as sent. [`Validate`] refuses numbers in a body the library sends.
+//!
+//! ```
+//! use nodewire_kernel::Validate;
+//! use nodewire_kernel::users::{MetadataValue, User};
+//! let body = br#"[{"id":"12","username":"u","password":"p","metadata":{"subscription_id":12}}]"#;
+//! let users: Vec<User> = serde_json::from_slice(body).unwrap();
+//! let metadata = users[0].metadata.as_ref().unwrap();
+//! assert_eq!(metadata["subscription_id"].to_text(), "12");
+//! assert_eq!(serde_json::to_string(&users[0].metadata).unwrap(), r#"{"subscription_id":12}"#);
+//! assert_eq!(users.validate().unwrap_err().path, "[0].metadata.subscription_id");
+//! ```
 
 use std::collections::BTreeMap;
 
-use nodewire_common::{Patch, Secret};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
-use crate::wire::wire_struct;
+use nodewire_common::{DecodeError, Patch, Secret};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::wire::{Validate, strict_as_decoded, wire_struct};
+
+/// A `metadata` value in a request body: a string, as core.yaml defines it, or a JSON number,
+/// as the panel sends `subscription_id` (contract §8 row 6). Kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MetadataValue {
+    /// A string (core.yaml).
+    String(String),
+    /// A number (the panel's `{"subscription_id": 12}`).
+    Number(serde_json::Number),
+}
+
+impl MetadataValue {
+    /// The value as text: the string, or the number's decimal form (`12`).
+    pub fn to_text(&self) -> String {
+        match self {
+            Self::String(s) => s.clone(),
+            Self::Number(n) => n.to_string(),
+        }
+    }
+
+    /// The string, when the value is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(s) => Some(s),
+            Self::Number(_) => None,
+        }
+    }
+}
+
+impl From<&str> for MetadataValue {
+    fn from(text: &str) -> Self {
+        Self::String(text.to_owned())
+    }
+}
+
+impl From<String> for MetadataValue {
+    fn from(text: String) -> Self {
+        Self::String(text)
+    }
+}
+
+impl Serialize for MetadataValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(s) => serializer.serialize_str(s),
+            Self::Number(n) => n.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetadataValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = MetadataValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MetadataValue, E> {
+                Ok(MetadataValue::String(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<MetadataValue, E> {
+                Ok(MetadataValue::String(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MetadataValue, E> {
+                Ok(MetadataValue::Number(v.into()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MetadataValue, E> {
+                Ok(MetadataValue::Number(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MetadataValue, E> {
+                serde_json::Number::from_f64(v)
+                    .map(MetadataValue::Number)
+                    .ok_or_else(|| E::custom("a metadata number must be finite"))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for MetadataValue {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("MetadataValue")
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A string (core.yaml), or a number as the panel sends `subscription_id` (contract §8 row 6).",
+            "type": ["string", "number"]
+        })
+    }
+}
+
+/// Request metadata: string keys, [`MetadataValue`]s.
+pub type RequestMetadata = BTreeMap<String, MetadataValue>;
+
+/// Refuses numeric values (core.yaml's `metadata` is `map<string,string>`; contract §8 row 6).
+fn validate_metadata(metadata: Option<&RequestMetadata>) -> Result<(), DecodeError> {
+    for (key, value) in metadata.into_iter().flatten() {
+        if let MetadataValue::Number(n) = value {
+            return Err(DecodeError::at(
+                format!("metadata.{key}"),
+                format!(
+                    "core.yaml allows only string metadata values, got the number {n} (the \
+                     panel's form, contract §8 row 6); send \"{n}\""
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// String metadata from request metadata (numbers as their decimal text).
+pub fn metadata_as_strings(metadata: &RequestMetadata) -> BTreeMap<String, String> {
+    metadata
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_text()))
+        .collect()
+}
 
 wire_struct! {
     /// A user with its password, as sent in `POST /v1/users/import` and in
@@ -38,9 +180,9 @@ wire_struct! {
         traffic?: Traffic,
         /// Rate limits.
         rate?: Rate,
-        /// Free-form string metadata (string values only: the panel's numeric
-        /// `subscription_id` does not fit; contract §8 #6).
-        metadata?: BTreeMap<String, String>,
+        /// Free-form metadata: strings in core.yaml, numbers too as the panel sends them
+        /// (contract §8 row 6).
+        metadata?: RequestMetadata,
         /// Tags.
         tags?: Vec<String>,
     }
@@ -99,8 +241,8 @@ wire_struct! {
         traffic?: TrafficPatch,
         /// Rate limits.
         rate?: RatePatch,
-        /// Free-form string metadata.
-        metadata?: BTreeMap<String, String>,
+        /// Free-form metadata (numbers too, as the panel sends them: contract §8 row 6).
+        metadata?: RequestMetadata,
         /// Tags.
         tags?: Vec<String>,
     }
@@ -142,9 +284,14 @@ impl UserCreateRequest {
         self
     }
 
-    /// Sets the metadata.
+    /// Sets string metadata.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(metadata);
+        self.metadata = Some(
+            metadata
+                .into_iter()
+                .map(|(k, v)| (k, MetadataValue::String(v)))
+                .collect(),
+        );
         self
     }
 }
@@ -160,12 +307,35 @@ wire_struct! {
         traffic?: TrafficPatch,
         /// New rate limits.
         rate?: RatePatch,
-        /// New metadata.
-        metadata?: BTreeMap<String, String>,
+        /// New metadata (numbers too, as the panel sends them: contract §8 row 6).
+        metadata?: RequestMetadata,
         /// New tags.
         tags?: Vec<String>,
     }
 }
+
+impl Validate for User {
+    /// Refuses numeric `metadata` values (contract §8 row 6).
+    fn validate(&self) -> Result<(), DecodeError> {
+        validate_metadata(self.metadata.as_ref())
+    }
+}
+
+impl Validate for UserCreateRequest {
+    /// Refuses numeric `metadata` values (contract §8 row 6).
+    fn validate(&self) -> Result<(), DecodeError> {
+        validate_metadata(self.metadata.as_ref())
+    }
+}
+
+impl Validate for UserPatchRequest {
+    /// Refuses numeric `metadata` values (contract §8 row 6).
+    fn validate(&self) -> Result<(), DecodeError> {
+        validate_metadata(self.metadata.as_ref())
+    }
+}
+
+strict_as_decoded!(TrafficPatch, RatePatch);
 
 wire_struct! {
     /// The answer to `POST /v1/users` (core.yaml:1756).
@@ -270,5 +440,6 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<Rate>(),
         TypeEntry::of::<TrafficPatch>(),
         TypeEntry::of::<RatePatch>(),
+        TypeEntry::of::<MetadataValue>(),
     ]);
 }

@@ -1,29 +1,54 @@
 //! The panel side of the callbacks: `POST /api/v1/kernel/events`, `/traffic` and
 //! `/service-events` (contract §7; docs/kernel-integration.md, "面板回调接入").
 //!
-//! The bodies are decoded as the panel's documentation promises, not as its Go code happens
-//! to (contract §8 #3–#5):
+//! # Two body shapes
 //!
-//! - node events need `event` and **either** `id` or `node_id` (the docs' own example has no
-//!   `node_id`, which the Go handler refuses); the rest is optional;
-//! - traffic records need `bytes_up`, `bytes_down` and either `subscription_id` or `user_id`;
-//!   `observed_at` is Unix **seconds** (core.yaml uses milliseconds everywhere else);
-//! - service events need `event`; `payload` is a JSON **object** (the Go handler only accepts
-//!   a base64 string there), `event_id`, `occurred_at_ms` and `records` are optional.
+//! The panel's documentation and its Go handlers disagree (contract §8 rows 3-5). The handlers
+//! parse bodies with go-zero's `httpx.Parse` (contract §7.2), which requires **every** key of
+//! the Go struct (`omitempty` does not make a key optional), refuses `null`, is strict about
+//! types, and reads `payload` (a `json.RawMessage`) only from a base64 **string**: an object
+//! `payload` is a 400. The documented bodies omit keys and carry `payload` as an object, so the
+//! real panel answers them with 400.
 //!
-//! Every callback may carry the shared token in `X-ZNP-Webhook-Token`; [`check_token`] compares
-//! it in constant time. Failures answer `{"message": …}` ([`PanelErrorResponse`]).
+//! - Sending (a kernel): [`WebhookShape::GoZero`] is the default: every key of the Go structs
+//!   of contract §7.3 present (`""` / `0` where there is no value), `payload` as the base64
+//!   text of its JSON, `observed_at` in Unix seconds, `Content-Type: application/json`
+//!   ([`callback_request`]). [`WebhookShape::Documented`] (object `payload`, empty keys
+//!   omitted) is there for receivers that follow the document.
+//! - Receiving (a panel): both shapes decode. Node events need `event` and `id` or `node_id`;
+//!   traffic records need `bytes_up`, `bytes_down` and `subscription_id` or `user_id`;
+//!   service events need `event`, and `payload` may be an object or base64 text
+//!   ([`EventPayload`]). Unknown keys are ignored, as go-zero ignores them.
+//!
+//! # The guard
+//!
+//! [`Webhook::receive`] applies the panel's `WebhookMiddleware`
+//! (`internal/middleware/webhookmiddleware.go`) in its order, configured by a
+//! [`WebhookConfig`]: allowed networks (403), Stripe-style signature (401), shared token
+//! (401); then go-zero's Content-Type rule (400) and the body (400). See [`guard`] for the
+//! exact rules and messages. Failures answer `{"message": …}` ([`PanelErrorResponse`]).
 //!
 //! ```
-//! use nodewire_kernel::webhooks::{KernelNodeEventRequest, Webhook};
+//! use nodewire_kernel::webhooks::{KernelNodeEventRequest, Webhook, WebhookShape};
+//! use nodewire_kernel::streams::NodeEventName;
 //! let body = br#"{"event":"node_healthy","id":"edge-hk-1-vless","status":"healthy",
 //!     "message":"ok","observed_at":1734001010}"#;
 //! let event: KernelNodeEventRequest = serde_json::from_slice(body).unwrap();
 //! assert_eq!(event.node(), "edge-hk-1-vless");
 //!
+//! // What a kernel sends by default: every key of the panel's Go struct.
+//! let sent = KernelNodeEventRequest::new(NodeEventName::NodeHealthy, "edge-1")
+//!     .shaped(WebhookShape::GoZero);
+//! assert_eq!(
+//!     serde_json::to_value(&sent).unwrap(),
+//!     serde_json::json!({"event": "node_healthy", "id": "edge-1", "node_id": "edge-1",
+//!         "protocol": "", "status": "", "message": "", "observed_at": 0})
+//! );
+//!
 //! let request = http::Request::builder()
 //!     .method("POST")
 //!     .uri("/api/v1/kernel/events")
+//!     .header("content-type", "application/json")
 //!     .header("x-znp-webhook-token", "t0ken")
 //!     .body(bytes::Bytes::from_static(body))
 //!     .unwrap();
@@ -31,27 +56,48 @@
 //! assert!(matches!(Webhook::from_http(&request, Some(&token)), Ok(Webhook::NodeEvent(_))));
 //! ```
 
+use std::net::IpAddr;
+use std::time::SystemTime;
+
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
 use nodewire_common::{
     BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
 };
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::reply::{Reply, decode_success, json_response};
 use crate::streams::{EventName, NodeEventName, UserTrafficReported};
-use crate::wire::{check_request, wire_struct};
+use crate::wire::{check_request, strict_as_decoded, wire_struct};
 
-/// The token header (`webhookmiddleware.go`, constant 23).
+pub mod guard;
+
+pub use guard::{
+    DEFAULT_TOLERANCE, SIGNATURE_HEADER, WebhookConfig, sign_request, stripe_signature,
+};
+
+/// The token header (`webhookmiddleware.go:23`).
 pub const TOKEN_HEADER: &str = "x-znp-webhook-token";
 
 /// The panel's default request body limit for these routes, in bytes (what the examples use;
 /// the panel's own limit is its HTTP server's).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The shape of the callback bodies a kernel sends (see the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WebhookShape {
+    /// What the real panel's go-zero handlers accept (contract §7.2-§7.3, §8 rows 3-5): every
+    /// key of the Go struct present, `payload` as base64 text. The default.
+    #[default]
+    GoZero,
+    /// What the panel's documentation shows: object `payload`, empty keys omitted. The real
+    /// panel answers these bodies with 400.
+    Documented,
+}
 
 nodewire_common::open_enum! {
     /// The node state in a node-event callback, as the panel maps it (case-insensitive on its
@@ -68,8 +114,19 @@ nodewire_common::open_enum! {
     }
 }
 
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
+}
+
+fn non_zero(n: Option<u64>) -> Option<u64> {
+    n.filter(|n| *n != 0)
+}
+
 wire_struct! {
-    /// The body of `POST /api/v1/kernel/events`: a node event. `id` or `node_id`, at least one.
+    /// The body of `POST /api/v1/kernel/events`: a node event (the panel's
+    /// `KernelNodeEventRequest`, `internal/types/kernel.go:29-37`). Decoding needs `id` or
+    /// `node_id`, as the docs say; the panel's handler needs all seven keys (contract §8 row 4),
+    /// which [`shaped`](Self::shaped) with [`WebhookShape::GoZero`] provides.
     #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
     #[schemars(extend("anyOf" = [{"required": ["id"]}, {"required": ["node_id"]}]))]
     pub struct KernelNodeEventRequest {
@@ -142,12 +199,51 @@ impl KernelNodeEventRequest {
         }
     }
 
-    /// The node: `id`, else `node_id`, as the panel reads it.
+    /// The node: `id`, else `node_id`, as the panel reads it (`eventlogic.go:30-44`).
     pub fn node(&self) -> &str {
         self.id
             .as_deref()
+            .filter(|id| !id.is_empty())
             .or(self.node_id.as_deref())
             .unwrap_or_default()
+    }
+
+    /// The body in `shape`: with [`WebhookShape::GoZero`] every key is present (the node id
+    /// in both `id` and `node_id`, `""` and `0` where there is no value); with
+    /// [`WebhookShape::Documented`] empty strings and zeros are omitted, and `node_id` when it
+    /// repeats `id` (the docs' example form).
+    pub fn shaped(self, shape: WebhookShape) -> Self {
+        match shape {
+            WebhookShape::GoZero => {
+                let node = self.node().to_owned();
+                Self {
+                    id: Some(self.id.filter(|i| !i.is_empty()).unwrap_or(node.clone())),
+                    node_id: Some(self.node_id.filter(|i| !i.is_empty()).unwrap_or(node)),
+                    protocol: Some(self.protocol.unwrap_or_default()),
+                    status: Some(self.status.unwrap_or_else(|| NodeEventStatus::from(""))),
+                    message: Some(self.message.unwrap_or_default()),
+                    observed_at: Some(self.observed_at.unwrap_or(0)),
+                    event: self.event,
+                }
+            }
+            WebhookShape::Documented => {
+                let id = non_empty(self.id);
+                let node_id = non_empty(self.node_id);
+                Self {
+                    node_id: match (&id, node_id) {
+                        (None, None) => Some(String::new()),
+                        (Some(id), Some(node)) if *id == node => None,
+                        (_, node) => node,
+                    },
+                    id,
+                    protocol: non_empty(self.protocol),
+                    status: self.status.filter(|s| !s.as_str().is_empty()),
+                    message: non_empty(self.message),
+                    observed_at: non_zero(self.observed_at),
+                    event: self.event,
+                }
+            }
+        }
     }
 }
 
@@ -171,7 +267,8 @@ impl KernelNodeEventResponse {
 }
 
 wire_struct! {
-    /// The body of `POST /api/v1/kernel/traffic`: a batch of traffic records.
+    /// The body of `POST /api/v1/kernel/traffic`: a batch of traffic records
+    /// (`internal/types/kernel.go:6-8`).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
     pub struct KernelTrafficReportRequest {
         /// The records (may be empty).
@@ -179,9 +276,19 @@ wire_struct! {
     }
 }
 
+impl KernelTrafficReportRequest {
+    /// The body in `shape` (each record [shaped](KernelTrafficRecord::shaped)).
+    pub fn shaped(self, shape: WebhookShape) -> Self {
+        Self {
+            records: self.records.into_iter().map(|r| r.shaped(shape)).collect(),
+        }
+    }
+}
+
 wire_struct! {
-    /// One traffic record. Ids are the **panel's** numeric ids; `subscription_id` or `user_id`
-    /// names whom to charge (the panel prefers the subscription).
+    /// One traffic record (`internal/types/kernel.go:11-20`). Ids are the **panel's** numeric
+    /// ids; `subscription_id` or `user_id` names whom to charge (the panel prefers the
+    /// subscription). The panel's handler needs all eight keys (contract §8 row 5).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
     #[schemars(extend("anyOf" = [{"required": ["subscription_id"]}, {"required": ["user_id"]}]))]
     pub struct KernelTrafficRecord {
@@ -199,7 +306,7 @@ wire_struct! {
         bytes_up: u64,
         /// Bytes down.
         bytes_down: u64,
-        /// Unix seconds (0 or absent: now).
+        /// Unix seconds (0 or absent: now; `trafficlogic.go:67-69`).
         observed_at?: u64,
     }
 }
@@ -243,6 +350,41 @@ impl<'de> Deserialize<'de> for KernelTrafficRecord {
     }
 }
 
+impl KernelTrafficRecord {
+    /// The record in `shape`: with [`WebhookShape::GoZero`] all eight keys (`0` and `""` where
+    /// there is no value, which the panel reads as "none"); with [`WebhookShape::Documented`]
+    /// zeros and empty strings omitted (but one of `subscription_id` / `user_id` kept).
+    pub fn shaped(self, shape: WebhookShape) -> Self {
+        match shape {
+            WebhookShape::GoZero => Self {
+                user_id: Some(self.user_id.unwrap_or(0)),
+                subscription_id: Some(self.subscription_id.unwrap_or(0)),
+                protocol: Some(self.protocol.unwrap_or_default()),
+                node_id: Some(self.node_id.unwrap_or(0)),
+                binding_id: Some(self.binding_id.unwrap_or(0)),
+                observed_at: Some(self.observed_at.unwrap_or(0)),
+                ..self
+            },
+            WebhookShape::Documented => {
+                let subscription_id = non_zero(self.subscription_id);
+                let user_id = match (non_zero(self.user_id), subscription_id) {
+                    (None, None) => Some(self.user_id.unwrap_or(0)),
+                    (user, _) => user,
+                };
+                Self {
+                    user_id,
+                    subscription_id,
+                    protocol: non_empty(self.protocol),
+                    node_id: non_zero(self.node_id),
+                    binding_id: non_zero(self.binding_id),
+                    observed_at: non_zero(self.observed_at),
+                    ..self
+                }
+            }
+        }
+    }
+}
+
 wire_struct! {
     /// The answer to a traffic batch: records charged and records that failed (an unknown
     /// subscription counts as failed, not as an HTTP error).
@@ -255,9 +397,122 @@ wire_struct! {
     }
 }
 
+/// The `payload` of a service-event callback: a JSON object, as the docs show it, or the
+/// base64 text of that JSON, the only form the panel's handler accepts (its `Payload` is a
+/// Go `json.RawMessage`, a `[]byte` that go-zero fills from a base64 string; contract §7.3,
+/// §8 row 3). Kept as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventPayload {
+    /// A JSON object (documented).
+    Object(Map<String, Value>),
+    /// The base64 text of the JSON (what go-zero reads).
+    Base64(String),
+}
+
+impl EventPayload {
+    /// The base64 form of `object`'s JSON.
+    pub fn encode(object: &Map<String, Value>) -> Self {
+        let json = serde_json::to_vec(object).unwrap_or_else(|_| b"{}".to_vec());
+        Self::Base64(crate::auth::base64(&json))
+    }
+
+    /// The payload as a JSON object (base64 text decoded and parsed); the error says what is
+    /// wrong.
+    pub fn to_object(&self) -> Result<Map<String, Value>, DecodeError> {
+        match self {
+            Self::Object(map) => Ok(map.clone()),
+            Self::Base64(text) => {
+                let bytes = crate::auth::base64_decode(text)
+                    .map_err(|e| DecodeError::at("payload", format!("not base64: {e}")))?;
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(Value::Object(map)) => Ok(map),
+                    Ok(_) => Err(DecodeError::at(
+                        "payload",
+                        "the base64 text does not hold a JSON object",
+                    )),
+                    Err(e) => Err(DecodeError::at(
+                        "payload",
+                        format!("the base64 text does not hold JSON: {e}"),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The payload in `shape`: base64 text for [`WebhookShape::GoZero`], an object for
+    /// [`WebhookShape::Documented`] (base64 text that does not hold a JSON object is kept).
+    pub fn shaped(self, shape: WebhookShape) -> Self {
+        match (shape, self) {
+            (WebhookShape::GoZero, Self::Object(map)) => Self::encode(&map),
+            (WebhookShape::Documented, Self::Base64(text)) => {
+                match Self::Base64(text.clone()).to_object() {
+                    Ok(map) => Self::Object(map),
+                    Err(_) => Self::Base64(text),
+                }
+            }
+            (_, same) => same,
+        }
+    }
+}
+
+impl Serialize for EventPayload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Object(map) => map.serialize(serializer),
+            Self::Base64(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventPayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Object(map) => Ok(Self::Object(map)),
+            Value::String(text) => match crate::auth::base64_decode(&text) {
+                Ok(_) => Ok(Self::Base64(text)),
+                Err(e) => Err(serde::de::Error::custom(format!(
+                    "a string payload must be base64 text: {e}"
+                ))),
+            },
+            other => Err(serde::de::Error::custom(format!(
+                "expected a JSON object or its base64 text, got {}",
+                json_kind(&other)
+            ))),
+        }
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl JsonSchema for EventPayload {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EventPayload".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A service event's payload: a JSON object (the panel's docs), or the base64 text of that JSON (what the panel's go-zero handler accepts; contract §8 row 3).",
+            "anyOf": [
+                {"type": "object"},
+                {"type": "string", "contentEncoding": "base64", "contentMediaType": "application/json"}
+            ]
+        })
+    }
+}
+
 wire_struct! {
-    /// The body of `POST /api/v1/kernel/service-events`: the event stream's envelope, with an
-    /// optional batch of traffic records.
+    /// The body of `POST /api/v1/kernel/service-events` (`internal/types/kernel.go:45-51`):
+    /// the event stream's envelope, with an optional batch of traffic records. The panel's
+    /// handler needs all five keys and a base64 `payload` (contract §8 row 3).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
     pub struct KernelServiceEventRequest {
         /// The event, dotted (`user.traffic.reported`).
@@ -266,28 +521,37 @@ wire_struct! {
         event_id?: String,
         /// Unix milliseconds.
         occurred_at_ms?: u64,
-        /// The payload, a JSON object.
-        payload?: Map<String, Value>,
+        /// The payload: a JSON object, or its base64 text.
+        payload?: EventPayload,
         /// Traffic records (the panel does not read them).
         records?: Vec<KernelTrafficRecord>,
     }
 }
 
 impl KernelServiceEventRequest {
-    /// An event with a payload.
+    /// An event with a payload (an object; [`shaped`](Self::shaped) encodes it for the
+    /// panel).
     pub fn new(event: EventName, payload: Map<String, Value>) -> Self {
         Self {
             event,
             event_id: None,
             occurred_at_ms: None,
-            payload: Some(payload),
+            payload: Some(EventPayload::Object(payload)),
             records: None,
+        }
+    }
+
+    /// The payload as a JSON object (`{}` when absent; base64 text decoded).
+    pub fn payload_object(&self) -> Result<Map<String, Value>, DecodeError> {
+        match &self.payload {
+            Some(payload) => payload.to_object(),
+            None => Ok(Map::new()),
         }
     }
 
     /// Decodes the payload as `T` (an absent payload reads as `{}`); the error names the field.
     pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        nodewire_common::error::from_value(Value::Object(self.payload.clone().unwrap_or_default()))
+        nodewire_common::error::from_value(Value::Object(self.payload_object()?))
     }
 
     /// The payload of `user.traffic.reported`.
@@ -298,12 +562,50 @@ impl KernelServiceEventRequest {
     /// The panel's name for the event: lower-cased, `.` and `-` turned into `_`
     /// (`user_traffic_reported`).
     pub fn normalized_event(&self) -> String {
-        self.event
-            .as_str()
-            .to_ascii_lowercase()
-            .replace(['.', '-'], "_")
+        crate::registrations::normalize_event(self.event.as_str())
+    }
+
+    /// The body in `shape`: with [`WebhookShape::GoZero`] all five keys (`""`, `0`, `[]`
+    /// where there is no value) and `payload` as base64 text (`{}` when absent); with
+    /// [`WebhookShape::Documented`] `payload` as an object and empty keys omitted.
+    pub fn shaped(self, shape: WebhookShape) -> Self {
+        match shape {
+            WebhookShape::GoZero => Self {
+                event: self.event,
+                event_id: Some(self.event_id.unwrap_or_default()),
+                occurred_at_ms: Some(self.occurred_at_ms.unwrap_or(0)),
+                payload: Some(
+                    self.payload
+                        .unwrap_or(EventPayload::Object(Map::new()))
+                        .shaped(shape),
+                ),
+                records: Some(
+                    self.records
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| r.shaped(shape))
+                        .collect(),
+                ),
+            },
+            WebhookShape::Documented => Self {
+                event: self.event,
+                event_id: non_empty(self.event_id),
+                occurred_at_ms: non_zero(self.occurred_at_ms),
+                payload: self.payload.map(|p| p.shaped(shape)),
+                records: self
+                    .records
+                    .filter(|r| !r.is_empty())
+                    .map(|r| r.into_iter().map(|r| r.shaped(shape)).collect()),
+            },
+        }
     }
 }
+
+strict_as_decoded!(
+    KernelNodeEventRequest,
+    KernelTrafficReportRequest,
+    KernelServiceEventRequest
+);
 
 wire_struct! {
     /// The answer to a service event: `{"status":"accepted","accepted":1}` or
@@ -416,7 +718,7 @@ pub struct WebhookFailure {
 }
 
 impl WebhookFailure {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
@@ -433,30 +735,15 @@ impl WebhookFailure {
     }
 }
 
-/// Checks `X-ZNP-Webhook-Token` as the panel does: with a token configured, the header
-/// (trimmed) must equal it, compared in constant time; without one, any request passes.
+/// Checks `X-ZNP-Webhook-Token` as the panel does (`webhookmiddleware.go:100-108`): with a
+/// token configured, the header (trimmed) must equal it, compared in constant time; without
+/// one, any request passes. [`WebhookConfig::check`] runs the whole guard.
 pub fn check_token(headers: &HeaderMap, expected: Option<&Secret>) -> Result<(), WebhookFailure> {
-    let Some(expected) = expected else {
-        return Ok(());
-    };
-    let given = headers
-        .get(TOKEN_HEADER)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
-        .unwrap_or_default();
-    if given.is_empty() {
-        return Err(WebhookFailure::new(
-            StatusCode::UNAUTHORIZED,
-            "missing webhook token",
-        ));
+    WebhookConfig {
+        shared_token: expected.cloned(),
+        ..WebhookConfig::default()
     }
-    if expected.ct_eq_str(&given) {
-        Ok(())
-    } else {
-        Err(WebhookFailure::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid webhook token",
-        ))
-    }
+    .check_token(headers)
 }
 
 fn token_from(headers: &HeaderMap) -> Option<Secret> {
@@ -487,9 +774,16 @@ macro_rules! webhook_endpoint {
         }
 
         impl $name {
-            /// The call with `body`, carrying `token` when given.
+            /// The call with `body` in the shape the real panel accepts
+            /// ([`WebhookShape::GoZero`]), carrying `token` when given.
             pub fn new(body: $req, token: Option<Secret>) -> Self {
-                Self { token, body }
+                Self::with_shape(body, token, WebhookShape::GoZero)
+            }
+
+            /// The call with `body` in `shape` ([`WebhookShape::Documented`] for receivers
+            /// that follow the panel's documentation).
+            pub fn with_shape(body: $req, token: Option<Secret>, shape: WebhookShape) -> Self {
+                Self { token, body: body.shaped(shape) }
             }
         }
 
@@ -551,12 +845,53 @@ pub enum Webhook {
     ServiceEvent(PostKernelServiceEvent),
 }
 
+/// The first key of each route's Go struct: what go-zero reports missing when it does not
+/// read the body (contract §7.2).
+fn first_go_field(route: &str) -> &'static str {
+    if route == "PostKernelTraffic" {
+        "records"
+    } else {
+        "event"
+    }
+}
+
+/// go-zero's `withJsonBody` (`rest/httpx/requests.go`, contract §7.2): the body is parsed
+/// only when it is not empty and `Content-Type` contains `application/json` (case-sensitive,
+/// as Go's `strings.Contains`).
+fn has_json_body(request: &http::Request<Bytes>) -> bool {
+    !request.body().is_empty()
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| String::from_utf8_lossy(v.as_bytes()).contains("application/json"))
+}
+
 impl Webhook {
-    /// Decodes a callback in the panel's order: route (404 / 405), token (401), body (400
-    /// `invalid request: …`, naming the field). The body limit is the caller's (413).
+    /// Decodes a callback with only the shared-token check (no address or signature rules):
+    /// [`receive`](Self::receive) with [`WebhookConfig::with_token`].
     pub fn from_http(
         request: &http::Request<Bytes>,
         token: Option<&Secret>,
+    ) -> Result<Self, WebhookFailure> {
+        Self::receive(
+            request,
+            None,
+            &WebhookConfig::with_token(token.cloned()),
+            SystemTime::now(),
+        )
+    }
+
+    /// Receives a callback in the panel's order: route (404 / 405), then the guard of
+    /// `config` ([`WebhookConfig::check`]: 403 address, 401 signature or token; `peer` is the
+    /// TCP peer address, used when `X-Forwarded-For` has no address), then go-zero's
+    /// Content-Type rule (400 `invalid request: field "event" is not set` when the body is
+    /// empty or not labelled `application/json`), then the body (400 `invalid request: …`,
+    /// naming the field). The body limit is the caller's (413, [`payload_too_large`]).
+    pub fn receive(
+        request: &http::Request<Bytes>,
+        peer: Option<IpAddr>,
+        config: &WebhookConfig,
+        now: SystemTime,
     ) -> Result<Self, WebhookFailure> {
         let path = request.uri().path();
         let method = request.method();
@@ -574,7 +909,16 @@ impl Webhook {
                 "method not allowed",
             ));
         }
-        check_token(request.headers(), token)?;
+        config.check(request.headers(), peer, request.body(), now)?;
+        if !has_json_body(request) {
+            return Err(WebhookFailure::new(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "invalid request: field \"{}\" is not set",
+                    first_go_field(route.name)
+                ),
+            ));
+        }
         let invalid = |e: FromRequestError| {
             WebhookFailure::new(StatusCode::BAD_REQUEST, format!("invalid request: {e}"))
         };
@@ -597,8 +941,10 @@ pub fn payload_too_large() -> WebhookFailure {
     WebhookFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "invalid webhook payload")
 }
 
-/// Builds the `POST` a kernel sends to a registered callback URL (any path), with the token
-/// header when a secret was registered.
+/// Builds the `POST` a kernel sends to a registered callback URL (any path), with
+/// `Content-Type: application/json` and the token header when a secret was registered. The
+/// body is sent as given: shape it first (`shaped(WebhookShape::GoZero)` for the real panel).
+/// [`sign_request`] adds a `Stripe-Signature`.
 pub fn callback_request<T: Serialize>(
     url: &str,
     token: Option<&Secret>,
@@ -634,82 +980,11 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<KernelTrafficIngestResponse>(),
         TypeEntry::of::<KernelServiceEventRequest>(),
         TypeEntry::of::<KernelServiceEventResponse>(),
+        TypeEntry::of::<EventPayload>(),
         TypeEntry::of::<PanelErrorResponse>(),
         TypeEntry::of::<NodeEventStatus>(),
     ]);
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn post(path: &str, token: Option<&str>, body: &'static str) -> http::Request<Bytes> {
-        let mut r = http::Request::new(Bytes::from_static(body.as_bytes()));
-        *r.method_mut() = Method::POST;
-        *r.uri_mut() = path.parse().unwrap_or_default();
-        if let Some(t) = token {
-            r.headers_mut()
-                .insert(TOKEN_HEADER, HeaderValue::from_str(t).unwrap());
-        }
-        r
-    }
-
-    #[test]
-    fn tokens_are_checked() {
-        let secret = Secret::new("s3cret");
-        let body = r#"{"records":[]}"#;
-        let missing =
-            Webhook::from_http(&post("/api/v1/kernel/traffic", None, body), Some(&secret));
-        assert_eq!(
-            missing.err().map(|f| f.message),
-            Some("missing webhook token".into())
-        );
-        let wrong = Webhook::from_http(
-            &post("/api/v1/kernel/traffic", Some("nope"), body),
-            Some(&secret),
-        );
-        assert_eq!(
-            wrong.err().map(|f| f.status),
-            Some(StatusCode::UNAUTHORIZED)
-        );
-        let trimmed = Webhook::from_http(
-            &post("/api/v1/kernel/traffic", Some(" s3cret "), body),
-            Some(&secret),
-        );
-        assert!(matches!(trimmed, Ok(Webhook::Traffic(_))));
-        let open = Webhook::from_http(&post("/api/v1/kernel/traffic", None, body), None);
-        assert!(open.is_ok());
-    }
-
-    #[test]
-    fn bodies_follow_the_docs() {
-        let no_node = r#"{"event":"node_healthy","status":"healthy"}"#;
-        let f = Webhook::from_http(&post("/api/v1/kernel/events", None, no_node), None).err();
-        assert_eq!(f.as_ref().map(|f| f.status), Some(StatusCode::BAD_REQUEST));
-        assert!(f.is_some_and(|f| f.message.contains("node_id")));
-        let node_id_only = r#"{"event":"node_degraded","node_id":"edge-1"}"#;
-        assert!(
-            Webhook::from_http(&post("/api/v1/kernel/events", None, node_id_only), None).is_ok()
-        );
-        let string_payload = r#"{"event":"user.traffic.reported","payload":"eyJ9"}"#;
-        let f = Webhook::from_http(
-            &post("/api/v1/kernel/service-events", None, string_payload),
-            None,
-        )
-        .err();
-        assert!(f.is_some_and(|f| f.message.contains("payload")));
-        let no_owner = r#"{"records":[{"bytes_up":1,"bytes_down":2}]}"#;
-        let f = Webhook::from_http(&post("/api/v1/kernel/traffic", None, no_owner), None).err();
-        assert!(f.is_some_and(|f| f.message.contains("subscription_id")));
-        let f = Webhook::from_http(&post("/api/v1/kernel/nope", None, "{}"), None).err();
-        assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
-    }
-
-    #[test]
-    fn service_event_names_normalize_as_the_panel_does() -> Result<(), serde_json::Error> {
-        let e: KernelServiceEventRequest =
-            serde_json::from_str(r#"{"event":"User.Traffic-Reported"}"#)?;
-        assert_eq!(e.normalized_event(), "user_traffic_reported");
-        Ok(())
-    }
-}
+mod tests;

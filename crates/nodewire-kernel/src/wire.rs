@@ -141,15 +141,82 @@ where
     }
 }
 
-/// Applies the decoding rules of a request body to a value about to be sent, so the library
-/// never sends a body the kernel would refuse (an unknown `role`, say). The error names the
-/// JSON path of the fault.
-pub(crate) fn check_request<T: Serialize + DeserializeOwned>(
+/// The strict check of a request body the library builds, run before it is sent.
+///
+/// Decoding is lenient where a real peer sends what its document forbids (the panel's
+/// `user_traffic_reported`, numeric `metadata`; see the crate docs); validating is not: a
+/// client built on this crate sends only what core.yaml allows. [`Endpoint`] conversions run
+/// it for every request body.
+///
+/// [`Endpoint`]: nodewire_common::Endpoint
+pub trait Validate {
+    /// `Ok` when the body holds only what core.yaml allows; the error names the JSON path of
+    /// the fault and the contract row of the leniency it relies on.
+    fn validate(&self) -> Result<(), nodewire_common::DecodeError>;
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self) -> Result<(), nodewire_common::DecodeError> {
+        for (i, item) in self.iter().enumerate() {
+            item.validate().map_err(|e| e.within(&i.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Implements [`Validate`] for request bodies that decode exactly as strictly as core.yaml
+/// defines them (nothing beyond decoding to check).
+macro_rules! strict_as_decoded {
+    ($($ty:ty),* $(,)?) => {
+        $(impl crate::wire::Validate for $ty {
+            fn validate(&self) -> Result<(), nodewire_common::DecodeError> {
+                Ok(())
+            }
+        })*
+    };
+}
+pub(crate) use strict_as_decoded;
+
+/// Prefixes the path of an error with a parent member.
+pub(crate) trait Within {
+    /// The same error, `parent` prepended to its path.
+    fn within(self, parent: &str) -> Self;
+}
+
+impl Within for nodewire_common::DecodeError {
+    fn within(self, parent: &str) -> Self {
+        let child = if self.path == "." {
+            ""
+        } else {
+            self.path.as_str()
+        };
+        let head = match parent.parse::<usize>() {
+            Ok(i) => format!("[{i}]"),
+            Err(_) => parent.to_owned(),
+        };
+        let path = if child.is_empty() {
+            head
+        } else if child.starts_with('[') {
+            format!("{head}{child}")
+        } else {
+            format!("{head}.{child}")
+        };
+        nodewire_common::DecodeError::at(path, self.message)
+    }
+}
+
+/// Applies the decoding rules of a request body to a value about to be sent, then its
+/// [`Validate`] check, so the library never sends a body the kernel would refuse (an unknown
+/// `role`, say) or one that only the lenient decoder accepts. The error names the JSON path
+/// of the fault.
+pub(crate) fn check_request<T: Serialize + DeserializeOwned + Validate>(
     body: &T,
 ) -> Result<(), nodewire_common::IntoRequestError> {
     let value = serde_json::to_value(body)?;
-    nodewire_common::error::from_value::<T>(value)
-        .map(drop)
+    let decoded = nodewire_common::error::from_value::<T>(value)
+        .map_err(|e| nodewire_common::IntoRequestError::Invalid(e.to_string()))?;
+    decoded
+        .validate()
         .map_err(|e| nodewire_common::IntoRequestError::Invalid(e.to_string()))
 }
 

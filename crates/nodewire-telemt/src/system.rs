@@ -46,6 +46,45 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     types.push(nodewire_common::registry::TypeEntry::of::<SystemInfoData>());
 }
 
+impl SystemInfoData {
+    /// The release this server runs, parsed from [`version`](Self::version) for comparing with
+    /// the release each route needs ([`Endpoint::HISTORY`](nodewire_common::Endpoint::HISTORY)).
+    pub fn release(
+        &self,
+    ) -> Result<nodewire_common::version::Release, nodewire_common::version::ReleaseError> {
+        self.version.parse()
+    }
+}
+
+/// Reads the server's release from `GET /v1/system/info` (every release has it) and records it
+/// on `client`, so later calls to a route the server's release lacks fail with
+/// [`ClientError::RouteNotInRelease`](nodewire_common::client::ClientError::RouteNotInRelease)
+/// naming both releases, without being sent.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use nodewire_common::client::Client;
+/// let client = Client::new("http://127.0.0.1:9091")?;
+/// let release = nodewire_telemt::system::detect_release(&client).await?;
+/// println!("telemt {release}");
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "client")]
+pub async fn detect_release(
+    client: &nodewire_common::client::Client,
+) -> Result<nodewire_common::version::Release, nodewire_common::client::ClientError<crate::Error>> {
+    use nodewire_common::client::ClientError;
+    let info = client.send(&crate::endpoints::GetSystemInfo).await?;
+    let release = info.data.release().map_err(|e| {
+        ClientError::Api(crate::Error::from(nodewire_common::DecodeError::at(
+            "data.version",
+            e.to_string(),
+        )))
+    })?;
+    client.note_server_release(release.clone());
+    Ok(release)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,43 +124,4 @@ mod tests {
             r#"{"version":"3.4.25","target_arch":"aarch64","target_os":"linux","build_profile":"release","git_commit":"d851200e47e56b542f936c154945e75e42b671eb","build_time_utc":"2026-07-20T10:11:12Z","rustc_version":"1.88.0","process_started_at_epoch_secs":1795334721,"uptime_seconds":86400.0,"config_path":"config.toml","config_hash":"200f78a8a48c5773690f82370c5a77cac9cff40131aaee189e94d5d7b261814e","config_reload_count":3,"last_config_reload_epoch_secs":1795400000}"#,
         )
     }
-}
-
-impl SystemInfoData {
-    /// The release this server runs, parsed from [`version`](Self::version) for comparing with
-    /// the release each route needs ([`Endpoint::HISTORY`](nodewire_common::Endpoint::HISTORY)).
-    pub fn release(
-        &self,
-    ) -> Result<nodewire_common::version::Release, nodewire_common::version::ReleaseError> {
-        self.version.parse()
-    }
-}
-
-/// Reads the server's release from `GET /v1/system/info` (every release has it) and records it
-/// on `client`, so later calls to a route the server's release lacks fail with
-/// [`ClientError::RouteNotInRelease`](nodewire_common::client::ClientError::RouteNotInRelease)
-/// naming both releases, without being sent.
-///
-/// ```no_run
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// use nodewire_common::client::Client;
-/// let client = Client::new("http://127.0.0.1:9091")?;
-/// let release = nodewire_telemt::system::detect_release(&client).await?;
-/// println!("telemt {release}");
-/// # Ok(()) }
-/// ```
-#[cfg(feature = "client")]
-pub async fn detect_release(
-    client: &nodewire_common::client::Client,
-) -> Result<nodewire_common::version::Release, nodewire_common::client::ClientError<crate::Error>> {
-    use nodewire_common::client::ClientError;
-    let info = client.send(&crate::endpoints::GetSystemInfo).await?;
-    let release = info.data.release().map_err(|e| {
-        ClientError::Api(crate::Error::from(nodewire_common::DecodeError::at(
-            "data.version",
-            e.to_string(),
-        )))
-    })?;
-    client.note_server_release(release.clone());
-    Ok(release)
 }

@@ -20,10 +20,22 @@
 //!   show it) and, with [`MockConfig::traffic_callback`], a traffic batch; changing a user's
 //!   `traffic.allocated` emits `user.quota.changed` with the payload
 //!   `{user_id, allocated, previous_allocated}`;
-//! - node-event callbacks carry the body the panel docs show (`event`, `id`, `node_id`,
-//!   `protocol`, `status`, `message`, `observed_at` in seconds); service-event callbacks carry
-//!   the stream's envelope;
-//! - registering the same `(event, callback)` again returns the existing registration;
+//! - callback bodies are shaped by [`MockConfig::webhook_shape`]: by default as the real
+//!   panel's go-zero handlers read them (every key present, the service event's `payload` as
+//!   base64 text; contract §8 rows 3-5), or as the panel docs show them; node events carry
+//!   `event`, `id`, `node_id`, `protocol`, `status`, `message` and `observed_at` in seconds,
+//!   service events the stream's envelope;
+//! - registering the same `(event, callback)` again returns the existing registration, also
+//!   when the service event is spelled as the panel spells it (`user_traffic_reported`), so a
+//!   panel that registers on every sync creates no duplicates (contract §8 rows 2 and 11);
+//! - `metadata` values may be numbers, as the panel sends them (contract §8 row 6); the views
+//!   (`UserView`, `UserStatus`) show them as their decimal text;
+//! - both Basic credentials and the panel's bare control token (`Authorization: Bearer
+//!   <token>`, contract §8 row 8) are accepted by default;
+//! - `GET /v1/nodes/{id}/config` (the panel's discovery call, not in core.yaml) answers 404
+//!   once authenticated, so the panel falls back to `GET /v1/protocols` (contract §8 row 7);
+//! - `health.status` follows [`MockConfig::health_format`]: core.yaml's form by default, or
+//!   the lower-case string the panel can read (contract §8 row 1);
 //! - `PUT` and `PATCH /v1/users/{id}` both merge (absent members unchanged; `rate` members
 //!   `null` = unlimited); `traffic.allocated` and `traffic.used` are set, not added;
 //! - `GET /v1/protocols/{id}/users?all=true` adds the registry's users to the node's own;
@@ -63,7 +75,7 @@ use crate::security::{
     RateLimitOverrideResponse, RateLimitOverrideScope, RateLimitOverridesSnapshot,
 };
 use crate::server::{ApiFailure, Request};
-use crate::status::HealthStatus;
+use crate::status::{HealthFormat, HealthStatus};
 use crate::streams::{
     EventCategory, EventEnvelope, EventName, NodeEventName, PanelId, TrafficReading,
     UserTrafficReported,
@@ -71,12 +83,12 @@ use crate::streams::{
 use crate::tls::{TlsMode, TlsNodeDetail, TlsNodeSummary};
 use crate::traffic::{NodeProtocolTrafficSummary, TrafficSummaryResponse};
 use crate::users::{
-    Rate, RatePatch, Traffic, TrafficPatch, User, UserCreateResponse, UserPatchRequest,
-    UserPatchResponse, UserView, UsersImportResponse,
+    MetadataValue, Rate, RatePatch, Traffic, TrafficPatch, User, UserCreateResponse,
+    UserPatchRequest, UserPatchResponse, UserView, UsersImportResponse, metadata_as_strings,
 };
 use crate::webhooks::{
-    KernelNodeEventRequest, KernelServiceEventRequest, KernelTrafficRecord,
-    KernelTrafficReportRequest, NodeEventStatus, callback_request,
+    EventPayload, KernelNodeEventRequest, KernelServiceEventRequest, KernelTrafficRecord,
+    KernelTrafficReportRequest, NodeEventStatus, WebhookShape, callback_request,
 };
 
 pub use snapshot::StatusSubscription;
@@ -93,7 +105,8 @@ pub struct Callback {
 /// The mock's settings.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
-    /// What the API accepts. Default: Basic `panel` / `panel-secret`.
+    /// What the API accepts. Default: Basic `panel` / `panel-secret`, or the control token
+    /// `panel-token` as `Authorization: Bearer panel-token` (contract §8 row 8).
     pub auth: crate::auth::AuthConfig,
     /// The request body limit in bytes.
     pub body_limit: usize,
@@ -102,6 +115,11 @@ pub struct MockConfig {
     pub traffic_callback: Option<Callback>,
     /// Rule providers (names).
     pub providers: Vec<String>,
+    /// The shape of callback bodies (default: what the real panel accepts).
+    pub webhook_shape: WebhookShape,
+    /// How `health.status` is written in `GET /v1/status` and the status stream (default:
+    /// core.yaml's form; [`HealthFormat::PanelString`] for the panel, contract §8 row 1).
+    pub health_format: HealthFormat,
 }
 
 impl Default for MockConfig {
@@ -109,12 +127,14 @@ impl Default for MockConfig {
         Self {
             auth: crate::auth::AuthConfig {
                 basic: Some(("panel".to_owned(), Secret::new("panel-secret"))),
-                bearer: None,
+                bearer: Some(Secret::new("panel-token")),
                 allow_insecure: false,
             },
             body_limit: crate::server::DEFAULT_BODY_LIMIT,
             traffic_callback: None,
             providers: vec!["demo-provider".to_owned()],
+            webhook_shape: WebhookShape::GoZero,
+            health_format: HealthFormat::Spec,
         }
     }
 }
@@ -267,7 +287,12 @@ fn view(user: &User, redact: bool) -> UserView {
         id: Some(user.id.clone()),
         username: (!redact).then(|| user.username.clone()),
         tags: (!redact).then(|| user.tags.clone().unwrap_or_default()),
-        metadata: Some(user.metadata.clone().unwrap_or_default()),
+        metadata: Some(
+            user.metadata
+                .as_ref()
+                .map(metadata_as_strings)
+                .unwrap_or_default(),
+        ),
         traffic: (!redact).then_some(Traffic {
             allocated: Some(traffic.allocated.unwrap_or(0)),
             used: Some(traffic.used.unwrap_or(0)),
@@ -629,7 +654,7 @@ impl MockKernel {
                 .map(|r| r.record.clone())
                 .collect::<Vec<_>>()),
             Request::RegisterServiceEvent(r) => ok(self.register_service_event(
-                r.body.event,
+                r.body.event.kind(),
                 &r.body.callback,
                 r.body.secret.value().cloned(),
             )),
@@ -1065,7 +1090,8 @@ impl MockKernel {
             status,
             message: Some(message.to_owned()),
             observed_at: Some(now / 1000),
-        };
+        }
+        .shaped(self.config.webhook_shape);
         let deliveries: Vec<Delivery> = self
             .node_registrations
             .iter()
@@ -1089,9 +1115,10 @@ impl MockKernel {
             event: envelope.event.clone(),
             event_id: envelope.event_id.clone(),
             occurred_at_ms: envelope.occurred_at_ms,
-            payload: envelope.payload.clone(),
+            payload: envelope.payload.clone().map(EventPayload::Object),
             records: None,
-        };
+        }
+        .shaped(self.config.webhook_shape);
         let deliveries: Vec<Delivery> = self
             .service_registrations
             .iter()
@@ -1167,7 +1194,7 @@ impl MockKernel {
             .metadata
             .as_ref()
             .and_then(|m| m.get("subscription_id"))
-            .cloned();
+            .map(MetadataValue::to_text);
         let counters = self
             .traffic
             .entry((node_id.to_owned(), protocol.clone()))
@@ -1198,18 +1225,21 @@ impl MockKernel {
         {
             self.effects.deliveries.push(Delivery {
                 callback,
-                body: DeliveryBody::Traffic(KernelTrafficReportRequest {
-                    records: vec![KernelTrafficRecord {
-                        user_id: panel_user,
-                        subscription_id: panel_subscription,
-                        protocol: Some(protocol),
-                        node_id: None,
-                        binding_id: None,
-                        bytes_up,
-                        bytes_down,
-                        observed_at: Some(now_ms() / 1000),
-                    }],
-                }),
+                body: DeliveryBody::Traffic(
+                    KernelTrafficReportRequest {
+                        records: vec![KernelTrafficRecord {
+                            user_id: panel_user,
+                            subscription_id: panel_subscription,
+                            protocol: Some(protocol),
+                            node_id: None,
+                            binding_id: None,
+                            bytes_up,
+                            bytes_down,
+                            observed_at: Some(now_ms() / 1000),
+                        }],
+                    }
+                    .shaped(self.config.webhook_shape),
+                ),
             });
         }
         Ok(())

@@ -58,7 +58,13 @@ impl MockKernel {
             ..RuntimeStatusSnapshot::default()
         };
         if has("nodes") {
-            snapshot.nodes = Some(self.nodes.values().map(node_status).collect());
+            let format = self.config.health_format;
+            snapshot.nodes = Some(
+                self.nodes
+                    .values()
+                    .map(|n| node_status(n, format))
+                    .collect(),
+            );
         }
         if has("pipeline") {
             snapshot.pipeline = Some(PipelineStatus {
@@ -144,7 +150,7 @@ impl MockKernel {
     }
 }
 
-fn node_status(node: &super::Node) -> NodeStatus {
+fn node_status(node: &super::Node, format: crate::status::HealthFormat) -> NodeStatus {
     let p = &node.upsert.profile;
     NodeStatus {
         id: Some(p.id.clone()),
@@ -153,7 +159,7 @@ fn node_status(node: &super::Node) -> NodeStatus {
         tags: Some(p.tags.clone().unwrap_or_default()),
         description: super::null_if_absent(p.description.clone()),
         health: Some(NodeHealthState {
-            status: Some(node.health.clone()),
+            status: Some(format.apply(&node.health)),
             consecutive_failures: Some(node.consecutive_failures),
             last_failure_elapsed_ms: node
                 .last_failure_ms
@@ -172,7 +178,12 @@ fn user_status(user: &crate::users::User, redact: bool) -> UserStatus {
         id: (!redact).then(|| user.id.clone()),
         username: (!redact).then(|| user.username.clone()),
         tags: (!redact).then(|| user.tags.clone().unwrap_or_default()),
-        metadata: (!redact).then(|| user.metadata.clone().unwrap_or_default()),
+        metadata: (!redact).then(|| {
+            user.metadata
+                .as_ref()
+                .map(crate::users::metadata_as_strings)
+                .unwrap_or_default()
+        }),
         traffic_allocated: Some(allocated),
         traffic_used: Some(used),
         traffic_remaining: Some(allocated.saturating_sub(used)),

@@ -367,3 +367,201 @@ fn tls_nodes_and_export() {
         .body;
     assert_eq!(provider.state, Some(ProviderState::Healthy));
 }
+
+/// What the real panel sends and expects (contract §8 rows 1, 2, 6, 7, 8 and 11).
+#[test]
+fn the_real_panel_is_served() {
+    let mut m = mock();
+    let panel = Credentials::control_token("panel-token");
+
+    // Row 8: the bare control token, sent as a bearer token.
+    let (_, answer) = send(&mut m, &ListProtocols, &panel);
+    assert!(answer.unwrap().is_ok());
+
+    // Rows 2 and 11: `user_traffic_reported`, registered again on every sync, and the same
+    // event in core.yaml's spelling, are one registration.
+    let panel_spelling = br#"{"event":"user_traffic_reported","callback":"http://panel.test/api/v1/kernel/service-events","secret":"tok"}"#;
+    let register = |m: &mut MockKernel, body: &'static [u8]| {
+        let (head, _) = http::Request::builder()
+            .method("POST")
+            .uri("/v1/service-events/registrations")
+            .header(header::AUTHORIZATION, "Bearer panel-token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(())
+            .unwrap()
+            .into_parts();
+        match m.handle(&head, Body::Complete(Bytes::from_static(body))) {
+            Outcome::Respond(r) => {
+                RegisterServiceEvent::try_from_http_response(&r)
+                    .unwrap()
+                    .body
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    let first = register(&mut m, panel_spelling);
+    let again = register(&mut m, panel_spelling);
+    assert_eq!(first, again);
+    let documented = call(
+        &mut m,
+        &RegisterServiceEvent::new(ServiceEventRegistrationRequest::new(
+            ServiceEventKind::UserTrafficReported,
+            "http://panel.test/api/v1/kernel/service-events",
+            Some(Secret::new("tok")),
+        )),
+    )
+    .unwrap()
+    .body;
+    assert_eq!(first, documented);
+    assert_eq!(
+        call(&mut m, &ListServiceEventRegistrations)
+            .unwrap()
+            .body
+            .len(),
+        1
+    );
+    for _ in 0..2 {
+        call(
+            &mut m,
+            &RegisterEvent::new(EventRegistrationRequest::new(
+                NodeEventKind::NodeAdded,
+                "http://panel.test/api/v1/kernel/events",
+                Some(Secret::new("tok")),
+            )),
+        )
+        .unwrap();
+    }
+    assert_eq!(call(&mut m, &ListEventRegistrations).unwrap().body.len(), 1);
+
+    // Row 6: numeric metadata, as the panel pushes its users.
+    let upsert = br#"{"listen":"0.0.0.0:443","users":[{"id":"12","username":"u","password":"p","metadata":{"subscription_id":34}}],"profile":{"id":"edge-1","role":"listener","protocol":"vless","profile":{}}}"#;
+    let (head, _) = http::Request::builder()
+        .method("POST")
+        .uri("/v1/protocols")
+        .header(header::AUTHORIZATION, "Bearer panel-token")
+        .body(())
+        .unwrap()
+        .into_parts();
+    let Outcome::Respond(r) = m.handle(&head, Body::Complete(Bytes::from_static(upsert))) else {
+        panic!()
+    };
+    assert_eq!(r.status(), StatusCode::OK);
+    let users = call(&mut m, &ListProtocolUsers::new("edge-1"))
+        .unwrap()
+        .body;
+    assert_eq!(
+        users[0]
+            .metadata
+            .as_ref()
+            .and_then(|md| md.get("subscription_id"))
+            .map(String::as_str),
+        Some("34")
+    );
+    m.take_effects();
+    m.record_traffic("edge-1", "12", 1, 2).unwrap();
+    let traffic = m
+        .take_effects()
+        .deliveries
+        .into_iter()
+        .find_map(|d| match d.body {
+            DeliveryBody::Traffic(t) => Some(t),
+            _ => None,
+        });
+    assert_eq!(
+        traffic.map(|t| (t.records[0].user_id, t.records[0].subscription_id)),
+        Some((Some(12), Some(34)))
+    );
+
+    // Row 7: the discovery call gets a 404, so the panel falls back to GET /v1/protocols.
+    let (head, _) = http::Request::builder()
+        .uri("/v1/nodes/edge-1/config")
+        .header(header::AUTHORIZATION, "Bearer panel-token")
+        .body(())
+        .unwrap()
+        .into_parts();
+    let Outcome::Respond(r) = m.handle(&head, Body::Complete(Bytes::new())) else {
+        panic!()
+    };
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn health_can_be_written_as_the_panel_reads_it() {
+    let mut m = MockKernel::new(MockConfig {
+        health_format: HealthFormat::PanelString,
+        ..MockConfig::default()
+    });
+    upsert_edge(&mut m, "edge-1");
+    upsert_edge(&mut m, "edge-2");
+    m.set_health(
+        "edge-2",
+        HealthStatus::Degraded {
+            consecutive_failures: 2,
+        },
+    )
+    .unwrap();
+    let status = call(&mut m, &GetStatus::include("nodes")).unwrap().body;
+    let labels: Vec<Value> = status
+        .snapshot
+        .nodes
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.health.as_ref()?.status.as_ref())
+        .map(|s| serde_json::to_value(s).unwrap())
+        .collect();
+    assert_eq!(labels, [json!("healthy"), json!("degraded")]);
+    // The default stays core.yaml's form.
+    let mut spec = mock();
+    upsert_edge(&mut spec, "edge-1");
+    let status = call(&mut spec, &GetStatus::include("nodes")).unwrap().body;
+    let health = status.snapshot.nodes.unwrap()[0].health.clone().unwrap();
+    assert_eq!(health.status, Some(HealthStatus::Healthy));
+}
+
+#[test]
+fn the_client_side_stays_strict() {
+    let mut user = User::new("12", "u", "p");
+    user.metadata = Some(
+        [(
+            "subscription_id".to_owned(),
+            MetadataValue::Number(34.into()),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let err = ImportUsers::new(vec![user.clone()])
+        .try_into_http_request("http://kernel.test")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("[0].metadata.subscription_id") && err.contains("row 6"),
+        "{err}"
+    );
+    let profile = NodeProfile::new("edge-1", NodeRole::Listener, ProfileProtocol::Vless);
+    let upsert = ProtocolUpsertRequest::new(profile).users(vec![user]);
+    let err = UpsertProtocol::new(upsert)
+        .try_into_http_request("http://kernel.test")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("users[0].metadata.subscription_id"), "{err}");
+    let mut registration = ServiceEventRegistrationRequest::new(
+        ServiceEventKind::UserTrafficReported,
+        "http://panel.test/",
+        None,
+    );
+    assert!(
+        RegisterServiceEvent::new(registration.clone())
+            .try_into_http_request("http://kernel.test")
+            .is_ok()
+    );
+    registration.event =
+        crate::registrations::ServiceEventName::panel(ServiceEventKind::UserTrafficReported);
+    let err = RegisterServiceEvent::new(registration)
+        .try_into_http_request("http://kernel.test")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("row 2"), "{err}");
+}

@@ -76,6 +76,40 @@ impl HealthStatus {
     }
 }
 
+/// How a kernel built on this crate writes `health.status` in `GET /v1/status` (server side).
+///
+/// core.yaml's `HealthStatus` is `"Healthy"` or an object; the panel reads a plain string and
+/// marks the **whole node offline** when it meets an object (contract §8 row 1; the panel's
+/// `pkg/kernel/control_types.go:61-63`, `statuspoller.go:189-205`). A kernel that must serve
+/// that panel can write the lower-case state instead, which the panel maps
+/// (`protocolbindings/statussynclogic.go:196-210`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HealthFormat {
+    /// core.yaml's form: `"Healthy"`, `{"Degraded":{…}}`, `{"Unhealthy":{…}}`.
+    #[default]
+    Spec,
+    /// The panel-compatible form: `"healthy"`, `"degraded"`, `"unhealthy"` (contract §8 row 1).
+    PanelString,
+}
+
+impl HealthFormat {
+    /// `status` written in this format.
+    pub fn apply(self, status: &HealthStatus) -> HealthStatus {
+        match self {
+            Self::Spec => status.clone(),
+            Self::PanelString => status.to_panel_string(),
+        }
+    }
+}
+
+impl HealthStatus {
+    /// The state as the panel reads it: a lower-case string (`"degraded"`), kept in
+    /// [`HealthStatus::Other`] (contract §8 row 1).
+    pub fn to_panel_string(&self) -> Self {
+        Self::Other(Value::String(self.label().to_ascii_lowercase()))
+    }
+}
+
 impl fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.consecutive_failures() {

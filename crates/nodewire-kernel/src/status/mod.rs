@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use health::HealthStatus;
+pub use health::{HealthFormat, HealthStatus};
 
 use self::metrics::{
     HttpProxyMetricsSnapshot, HttpStatus, QuicStatus, SocksStatus, SsMetricsSnapshot,
