@@ -25,7 +25,7 @@ use nodewire_kernel::streams::{
 };
 use nodewire_kernel::webhooks::{
     KernelNodeEventResponse, KernelServiceEventResponse, KernelTrafficIngestResponse,
-    PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic, Webhook,
+    PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic, Webhook, WebhookConfig,
 };
 use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
@@ -462,23 +462,29 @@ fn answer(webhook: &Webhook) -> Response {
 }
 
 struct Receiver {
-    token: Option<Secret>,
+    guard: WebhookConfig,
+    body_limit: usize,
     sink: mpsc::UnboundedSender<Webhook>,
 }
 
-async fn receive(State(receiver): State<Arc<Receiver>>, request: Request) -> Response {
+async fn receive(
+    State(receiver): State<Arc<Receiver>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    request: Request,
+) -> Response {
     let (head, body) = request.into_parts();
-    let bytes =
-        match axum::body::to_bytes(body, nodewire_kernel::webhooks::DEFAULT_BODY_LIMIT).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                return nodewire_kernel::webhooks::payload_too_large()
-                    .into_response()
-                    .map(AxumBody::from);
-            }
-        };
+    let Ok(bytes) = axum::body::to_bytes(body, receiver.body_limit).await else {
+        return nodewire_kernel::webhooks::payload_too_large()
+            .into_response()
+            .map(AxumBody::from);
+    };
     let request = http::Request::from_parts(head, bytes);
-    match Webhook::from_http(&request, receiver.token.as_ref()) {
+    match Webhook::receive(
+        &request,
+        Some(peer.ip()),
+        &receiver.guard,
+        std::time::SystemTime::now(),
+    ) {
         Ok(webhook) => {
             let response = answer(&webhook);
             let _ = receiver.sink.send(webhook);
@@ -509,21 +515,31 @@ impl WebhookReceiver {
     }
 }
 
-/// Serves the panel's three callback routes on `listener`, checking `token`, and passes each
+/// Serves the panel's three callback routes on `listener` behind the panel's webhook guard
+/// (`guard`: allowed networks, Stripe-style signature, shared token; then go-zero's
+/// Content-Type rule), reading at most `body_limit` bytes (413 beyond), and passes each
 /// accepted callback to `sink`, until `shutdown` resolves.
 pub async fn serve_webhooks(
     listener: TcpListener,
-    token: Option<Secret>,
+    guard: WebhookConfig,
+    body_limit: usize,
     sink: mpsc::UnboundedSender<Webhook>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = axum::Router::new()
         .fallback(receive)
-        .with_state(Arc::new(Receiver { token, sink }))
+        .with_state(Arc::new(Receiver {
+            guard,
+            body_limit,
+            sink,
+        }))
         .layer(axum::extract::DefaultBodyLimit::disable());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Binds `127.0.0.1:0` and serves a webhook receiver in the background.
@@ -532,15 +548,35 @@ pub async fn spawn_webhooks(token: Option<Secret>) -> std::io::Result<WebhookRec
     let url = format!("http://{}", listener.local_addr()?);
     let (sink, received) = mpsc::unbounded_channel();
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_webhooks(listener, token, sink, async {
-        let _ = rx.await;
-    }));
+    let guard = WebhookConfig {
+        shared_token: token,
+        ..WebhookConfig::default()
+    };
+    let task = tokio::spawn(serve_webhooks(
+        listener,
+        guard,
+        nodewire_kernel::webhooks::DEFAULT_BODY_LIMIT,
+        sink,
+        async {
+            let _ = rx.await;
+        },
+    ));
     Ok(WebhookReceiver {
         url,
         received,
         stop: Some(stop),
         task,
     })
+}
+
+/// A callback's body as JSON text.
+pub fn body_json(webhook: &Webhook) -> String {
+    let value = match webhook {
+        Webhook::NodeEvent(call) => serde_json::to_string(&call.body),
+        Webhook::Traffic(call) => serde_json::to_string(&call.body),
+        Webhook::ServiceEvent(call) => serde_json::to_string(&call.body),
+    };
+    value.unwrap_or_else(|e| format!("(cannot encode: {e})"))
 }
 
 /// One line describing a callback.

@@ -8,20 +8,11 @@
 //! ```
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use axum::body::Body as AxumBody;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::response::{IntoResponse, Response};
 use clap::Parser;
-use nodewire_common::{Endpoint, Secret};
-use nodewire_kernel::Reply;
-use nodewire_kernel::webhooks::{
-    DEFAULT_BODY_LIMIT, KernelNodeEventResponse, KernelServiceEventResponse,
-    KernelTrafficIngestResponse, PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic,
-    Webhook, WebhookConfig, payload_too_large,
-};
+use nodewire_common::Secret;
+use nodewire_kernel::webhooks::{DEFAULT_BODY_LIMIT, WebhookConfig};
 
 /// Receive and print kernel callbacks.
 #[derive(Parser)]
@@ -52,64 +43,6 @@ struct Args {
     json: bool,
 }
 
-struct Receiver {
-    guard: WebhookConfig,
-    body_limit: usize,
-    json: bool,
-}
-
-/// The panel's answer to an accepted callback.
-fn answer(webhook: &Webhook) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
-    match webhook {
-        Webhook::NodeEvent(_) => PostKernelEvent::try_into_http_response(&Reply::json(
-            KernelNodeEventResponse::ignored(),
-        )),
-        Webhook::Traffic(call) => {
-            PostKernelTraffic::try_into_http_response(&Reply::json(KernelTrafficIngestResponse {
-                accepted: call.body.records.len() as u64,
-                failed: 0,
-            }))
-        }
-        Webhook::ServiceEvent(_) => PostKernelServiceEvent::try_into_http_response(&Reply::json(
-            KernelServiceEventResponse::accepted(1),
-        )),
-    }
-}
-
-async fn receive(
-    State(receiver): State<Arc<Receiver>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
-    let (head, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, receiver.body_limit).await else {
-        return payload_too_large().into_response().map(AxumBody::from);
-    };
-    let request = http::Request::from_parts(head, bytes);
-    let webhook = match Webhook::receive(
-        &request,
-        Some(peer.ip()),
-        &receiver.guard,
-        SystemTime::now(),
-    ) {
-        Ok(webhook) => webhook,
-        Err(failure) => {
-            eprintln!("refused {peer}: {} {}", failure.status, failure.message);
-            return failure.into_response().map(AxumBody::from);
-        }
-    };
-    println!("{}", nodewire_examples::kernel::describe(&webhook));
-    if receiver.json {
-        println!("  {}", String::from_utf8_lossy(request.body()));
-    }
-    match answer(&webhook) {
-        Ok(response) => response.map(AxumBody::from),
-        Err(_) => http::StatusCode::INTERNAL_SERVER_ERROR
-            .into_response()
-            .map(AxumBody::from),
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
@@ -131,19 +64,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "kernel webhooks on http://{}/api/v1/kernel/{{events,traffic,service-events}}",
         listener.local_addr()?
     );
-    let app = axum::Router::new()
-        .fallback(receive)
-        .with_state(Arc::new(Receiver {
-            guard,
-            body_limit: args.body_limit,
-            json: args.json,
-        }))
-        .layer(axum::extract::DefaultBodyLimit::disable());
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let (sink, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let json = args.json;
+    tokio::spawn(async move {
+        while let Some(webhook) = received.recv().await {
+            println!("{}", nodewire_examples::kernel::describe(&webhook));
+            if json {
+                println!("  {}", nodewire_examples::kernel::body_json(&webhook));
+            }
+        }
+    });
+    nodewire_examples::kernel::serve_webhooks(listener, guard, args.body_limit, sink, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
