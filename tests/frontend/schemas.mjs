@@ -116,7 +116,8 @@ export function normalizePath(index, protocol, path) {
       let from = 0;
       for (;;) {
         const i = path.indexOf("/v1/", from);
-        if (i < 0) return path;
+        // The MCP endpoint: any prefix plus `/v2`.
+        if (i < 0) return path.endsWith("/v2") ? "/v2" : path;
         const rest = path.slice(i + 3);
         if (roots.has(rest.split("/")[1])) return rest;
         from = i + 3;

@@ -1,5 +1,6 @@
-// Validates every fixture of every protocol crate's fixture manifest
-// (crates/nodewire-*/tests/fixtures/manifest.json) with ajv against the exported schema of its
+// Validates every fixture of every protocol crate's fixture manifests
+// (crates/nodewire-*/tests/fixtures/manifest.json and the manifests of its subfolders, such as
+// the telemt answers of older releases in versions/) with ajv against the exported schema of its
 // route or type, found through schemas/index.json:
 //
 // - accept fixtures must validate;
@@ -42,21 +43,34 @@ const NOT_EXPRESSIBLE = {
  * not yet: `<crate>/<file>` → the constraint the schema lacks, and where.
  */
 const SCHEMA_GAPS = {
+  "nodewire-nodepass/v2.0.0-b10/mcp-bad-action.request.json":
+    "McpRequest.params is typed by `method` and the tool `name`; the exported anyOf keeps an " +
+    "untyped alternative for other methods and tools, so `control_instance` with an unknown " +
+    "`action` validates. if/then on `method` and `params.name` would state it.",
 };
 
 const { index, validator } = createValidator();
 
 function manifests() {
   const crates = join(repoRoot, "crates");
-  return readdirSync(crates)
-    .filter((name) => name.startsWith("nodewire-"))
-    .map((name) => ({ crate: name, dir: join(crates, name, "tests", "fixtures") }))
-    .filter(({ dir }) => existsSync(join(dir, "manifest.json")))
-    .map(({ crate, dir }) => ({
-      crate,
-      dir,
-      entries: JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")),
-    }));
+  const found = [];
+  for (const crate of readdirSync(crates).filter((name) => name.startsWith("nodewire-"))) {
+    const root = join(crates, crate, "tests", "fixtures");
+    if (!existsSync(root)) continue;
+    // The crate's manifest, and those of its subfolders (answers of older releases).
+    const dirs = [root, ...readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(root, e.name))];
+    for (const dir of dirs.filter((d) => existsSync(join(d, "manifest.json")))) {
+      const prefix = dir === root ? crate : `${crate}/${dir.slice(root.length + 1)}`;
+      found.push({
+        crate: prefix,
+        dir,
+        entries: JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")),
+      });
+    }
+  }
+  return found;
 }
 
 /** What an entry is checked against: `{ file, contentType, optional, what }`. */

@@ -287,6 +287,7 @@ impl JsonSchema for ErrorCode {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct McpRequest {
     /// Always `"2.0"`.
+    #[schemars(extend("const" = "2.0"))]
     pub jsonrpc: String,
     /// The id; `None` when absent (a notification in JSON-RPC terms, though the master
     /// answers it all the same).

@@ -241,11 +241,17 @@ impl JsonSchema for HealthStatus {
             })
         };
         schemars::json_schema!({
-            "description": "A node's health: \"Healthy\", {\"Degraded\":{\"consecutive_failures\":N}} or {\"Unhealthy\":{\"consecutive_failures\":N}} (serde's externally tagged enum).",
+            "description": "A node's health: \"Healthy\", {\"Degraded\":{\"consecutive_failures\":N}} or {\"Unhealthy\":{\"consecutive_failures\":N}} (serde's externally tagged enum). Other labels are kept, as an open enum keeps them: any other string (such as the lower-case strings a panel-compatible kernel serves, contracts/kernel.md §8 row 1) and objects with another single key.",
             "oneOf": [
                 {"type": "string", "enum": ["Healthy"]},
                 branch("Degraded"),
-                branch("Unhealthy")
+                branch("Unhealthy"),
+                {"type": "string", "not": {"enum": ["Healthy"]}},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "not": {"anyOf": [{"required": ["Degraded"]}, {"required": ["Unhealthy"]}]}
+                }
             ]
         })
     }
