@@ -59,6 +59,33 @@ pub struct MasterInfo {
     pub ver: String,
 }
 
+impl MasterInfo {
+    /// The master's release, parsed from [`ver`](Self::ver) (`v2.0.0-b10`, `v1.14.0`), to
+    /// compare with the release a route needs
+    /// ([`Endpoint::HISTORY`](nodewire_common::Endpoint::HISTORY)); record it on a client with
+    /// `Client::note_server_release`.
+    ///
+    /// ```
+    /// let info: nodewire_nodepass::info::MasterInfo = serde_json::from_str(
+    ///     r#"{"alias":"","arch":"amd64","cpu":0,"crt":"","diskr":0,"diskw":0,"key":"",
+    ///     "log":"info","mem_total":0,"mem_used":0,"mid":"","name":"127.0.0.1","netrx":0,
+    ///     "nettx":0,"os":"linux","swap_total":0,"swap_used":0,"sysup":1,"tls":"0",
+    ///     "uptime":0,"ver":"v1.14.0"}"#,
+    /// ).unwrap();
+    /// let mcp = nodewire_nodepass::endpoints::Mcp::HISTORY;
+    /// use nodewire_common::Endpoint;
+    /// assert!(matches!(
+    ///     mcp.decision_for(&info.release().unwrap()),
+    ///     nodewire_common::version::VersioningDecision::Unsupported { added: "v1.16.0-b1" }
+    /// ));
+    /// ```
+    pub fn release(
+        &self,
+    ) -> Result<nodewire_common::version::Release, nodewire_common::version::ReleaseError> {
+        self.ver.parse()
+    }
+}
+
 /// `POST /info` body (`UpdateMasterAliasRequest`). The master treats a missing `alias` as
 /// empty (`{}` clears the alias).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
