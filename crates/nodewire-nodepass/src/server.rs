@@ -273,19 +273,8 @@ fn decode_object(body: &[u8]) -> Result<Map<String, Value>, ()> {
     }
 }
 
-/// The value of a struct field as Go finds it: an exact key, else a case-insensitive one.
-fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).or_else(|| {
-        object
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-            .next_back()
-    })
-}
-
 fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, ()> {
-    match field(object, name) {
+    match crate::mcp::go_field(object, name) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(()),
@@ -294,15 +283,15 @@ fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, ()> {
 
 fn decode_patch(body: &[u8]) -> Option<PatchBody> {
     let object = decode_object(body).ok()?;
-    let restart = match field(&object, "restart") {
+    let restart = match crate::mcp::go_field(&object, "restart") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
         Some(_) => return None,
     };
-    let meta = match field(&object, "meta") {
+    let meta = match crate::mcp::go_field(&object, "meta") {
         None | Some(Value::Null) => None,
         Some(Value::Object(meta)) => {
-            let peer = match field(meta, "peer") {
+            let peer = match crate::mcp::go_field(meta, "peer") {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(p)) => Some(Peer {
                     sid: string_field(p, "sid").ok()?,
@@ -311,7 +300,7 @@ fn decode_patch(body: &[u8]) -> Option<PatchBody> {
                 }),
                 Some(_) => return None,
             };
-            let tags = match field(meta, "tags") {
+            let tags = match crate::mcp::go_field(meta, "tags") {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(t)) => {
                     let mut tags = BTreeMap::new();

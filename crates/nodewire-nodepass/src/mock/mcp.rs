@@ -59,23 +59,6 @@ fn str_arg<'a>(args: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     args.get(key).and_then(Value::as_str)
 }
 
-/// Go's `URL.Hostname()` of a host (`[::1]:80` → `::1`, `h:1` → `h`).
-fn hostname(host: &str) -> &str {
-    let host = match host.rfind(':') {
-        Some(i)
-            if host
-                .get(i + 1..)
-                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            host.get(..i).unwrap_or_default()
-        }
-        _ => host,
-    };
-    host.strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host)
-}
-
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -584,7 +567,7 @@ impl MockMaster {
                     parts.host = format!("{value}:{port}");
                 }
                 "tunnel_port" => {
-                    parts.host = format!("{}:{value}", hostname(&parts.host));
+                    parts.host = format!("{}:{value}", go::hostname(&parts.host));
                 }
                 "target_address" | "target_port" => {
                     let mut pieces: Vec<String> = parts
@@ -668,7 +651,7 @@ impl MockMaster {
                 target_address,
                 target_port,
                 targets,
-                tunnel_address: hostname(&host).to_owned(),
+                tunnel_address: go::hostname(&host).to_owned(),
                 tunnel_port: go::go_port(&host).to_owned(),
             }),
             ..ToolCallResult::text(format!("Instance {id} configuration retrieved"))
@@ -782,7 +765,8 @@ fn given(args: &Map<String, Value>, keys: &[&str]) -> Updates {
         .collect()
 }
 
-fn new_instance(
+/// A new instance as the master creates it: stopped, no metadata, zero counters.
+pub(super) fn new_instance(
     id: InstanceId,
     alias: String,
     role: Role,

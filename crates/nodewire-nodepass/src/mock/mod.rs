@@ -568,28 +568,7 @@ impl MockMaster {
         if self.find(&id).is_some() {
             return fail(StatusCode::CONFLICT, messages::INSTANCE_ID_EXISTS);
         }
-        let instance = Instance {
-            id,
-            alias,
-            kind: match stored.role {
-                Role::Server => InstanceType::Server,
-                Role::Client => InstanceType::Client,
-            },
-            status: InstanceStatus::Stopped,
-            url: stored.url,
-            config: stored.config,
-            restart: true,
-            meta: Meta::default(),
-            mode: 0,
-            ping: 0,
-            pool: 0,
-            tcps: 0,
-            udps: 0,
-            tcprx: 0,
-            tcptx: 0,
-            udprx: 0,
-            udptx: 0,
-        };
+        let instance = mcp::new_instance(id, alias, stored.role, stored.url, stored.config);
         let outcome = respond(StatusCode::CREATED, &instance);
         self.instances.push(instance);
         let index = self.instances.len() - 1;

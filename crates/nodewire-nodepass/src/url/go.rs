@@ -664,6 +664,24 @@ pub(crate) fn go_port(host_port: &str) -> &str {
         .unwrap_or_default()
 }
 
+/// The host of `host[:port]` without a trailing all-digit `:port` and without IPv6 brackets
+/// (`[::1]:80` → `::1`, `h:1` → `h`), as the master reads a listen address.
+pub(crate) fn hostname(host: &str) -> &str {
+    let host = match host.rfind(':') {
+        Some(i)
+            if host
+                .get(i + 1..)
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            host.get(..i).unwrap_or_default()
+        }
+        _ => host,
+    };
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
 /// Converts bytes this module wrote (ASCII, or copied from a `&str`) into a `String`.
 pub(crate) fn into_string(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {

@@ -63,23 +63,7 @@ impl MasterUrl {
         };
         let query = Values::parse(url.raw_query);
         let get = |k: &str| String::from_utf8_lossy(query.get(k)).into_owned();
-        let hostname = {
-            let host = listen.as_str();
-            let host = match host.rfind(':') {
-                Some(i)
-                    if host
-                        .get(i + 1..)
-                        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
-                {
-                    host.get(..i).unwrap_or_default()
-                }
-                _ => host,
-            };
-            host.strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .unwrap_or(host)
-                .to_owned()
-        };
+        let hostname = super::go::hostname(listen.as_str()).to_owned();
         Ok(Self {
             hostname,
             prefix,
