@@ -34,6 +34,8 @@ use std::net::{IpAddr, Ipv6Addr};
 
 mod duration;
 pub(crate) mod go;
+#[cfg(test)]
+mod go_oracle;
 mod instance;
 mod master;
 mod normalize;

@@ -322,7 +322,7 @@ fn or_default(value: String, default: &str) -> String {
 pub(crate) fn effective(
     url: &go::GoUrl<'_>,
     role: Role,
-    tunnel: &ProcessAddress,
+    tunnel_host: &str,
     env: &Environment,
 ) -> Effective {
     let q = Values::parse(url.raw_query);
@@ -355,10 +355,10 @@ pub(crate) fn effective(
     let sni = text(&q, "sni");
     let server_name = if !sni.is_empty() {
         sni
-    } else if tunnel.host.is_empty() || tunnel.host.parse::<IpAddr>().is_ok() {
+    } else if tunnel_host.is_empty() || tunnel_host.parse::<IpAddr>().is_ok() {
         "none".to_owned()
     } else {
-        tunnel.host.clone()
+        tunnel_host.to_owned()
     };
     let dial = text(&q, "dial");
     let dial = if !dial.is_empty() && dial != "auto" && dial.parse::<IpAddr>().is_ok() {
@@ -436,7 +436,7 @@ impl Process {
             }
         };
         let (tunnel, targets) = addresses(&parsed)?;
-        let effective = effective(&parsed, role, &tunnel, env);
+        let effective = effective(&parsed, role, &tunnel.host, env);
         Ok(Self {
             role,
             tunnel,
@@ -444,4 +444,13 @@ impl Process {
             effective,
         })
     }
+}
+
+/// The host `net.SplitHostPort` finds in `host_port`, empty when it fails (the process's
+/// first guess at the TLS server name).
+#[cfg(test)]
+pub(crate) fn split_host_port_host(host_port: &str) -> &str {
+    split_host_port(host_port)
+        .map(|(host, _)| host)
+        .unwrap_or_default()
 }

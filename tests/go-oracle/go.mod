@@ -1,0 +1,3 @@
+module nodewire.test/go-oracle
+
+go 1.26.0
