@@ -2,7 +2,9 @@
 // standard library (and the NodePass master and process logic restated over it) does with
 // a URL. nodewire's differential tests feed it the same URLs they feed the Rust crate.
 //
-// Requests: {"mode":"parse"|"create"|"process","url":"...","master":{"log":"","tls":"0","crt":"","key":""}}.
+// Requests: {"mode":"parse"|"create"|"process","url":"...","master":{"log":"","tls":"0","crt":"","key":""}},
+// {"mode":"json","strings":[...]} and {"mode":"decode","type":"...","body_hex":"...","stream":false}
+// (decode.go: what encoding/json does with a request body in the Go struct of that type).
 // Byte strings that are not valid UTF-8 are written as "hex:" followed by lowercase hex.
 package main
 
@@ -34,6 +36,11 @@ type request struct {
 	Master master `json:"master"`
 	// JSON asks for Go's encoding/json bytes of these strings (mode "json").
 	Strings []string `json:"strings"`
+	// Type, BodyHex and Stream are mode "decode"'s: the Go type, the body in hex, and
+	// whether it is read with json.Decoder (the first value) rather than json.Unmarshal.
+	Type    string `json:"type"`
+	BodyHex string `json:"body_hex"`
+	Stream  bool   `json:"stream"`
 }
 
 // text keeps valid UTF-8 as it is and writes anything else as hex, so that no byte is lost
@@ -308,6 +315,8 @@ func main() {
 				answer = processMode(req.URL)
 			case "json":
 				answer = jsonMode(req.Strings)
+			case "decode":
+				answer = decodeMode(req.Type, req.BodyHex, req.Stream)
 			default:
 				answer = map[string]any{"ok": false, "error": fmt.Sprintf("unknown mode %q", req.Mode)}
 			}

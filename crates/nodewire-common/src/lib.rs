@@ -11,6 +11,7 @@
 //! - [`open_enum!`]: string enums that keep labels they do not know;
 //! - [`Secret`]: keys and secrets with a redacted `Debug` and constant-time comparison;
 //! - [`DecodeError`]: decode failures that carry the JSON path of the fault;
+//! - [`go_json`]: Go's `encoding/json` decoding rules for server-side decoders of Go upstreams;
 //! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
 //! - `client` (feature `client`): a reqwest client that runs any endpoint.
 
@@ -19,6 +20,7 @@
 pub mod check;
 pub mod endpoint;
 pub mod error;
+pub mod go_json;
 pub mod lossless;
 pub mod open_enum;
 pub mod patch;

@@ -63,8 +63,12 @@
 //!
 //! Deliberate differences from Dash and the agent:
 //!
-//! - Keys are matched exactly and a repeated key is refused; Go's decoder also accepts
-//!   differently-cased keys and keeps the last of repeated ones.
+//! - The types' own `Deserialize` matches keys exactly and refuses a repeated key. The
+//!   [`receiver`] decodes pushes as Dash's `encoding/json` does (keys matched with Unicode
+//!   case folding, repeated keys applied in order, invalid UTF-8 read as U+FFFD, the
+//!   timestamp forms Go's `time.Time` takes), checked against Go itself by
+//!   `tests/go_oracle.rs`; it refuses a timestamp offset of 24 hours or more, which Go's
+//!   parser takes and its encoder then cannot write.
 //! - A report missing a key the agent always sends, or with `null` there, is refused by the
 //!   [`receiver`] with `422 invalid_metrics`; Dash reads it as Go's zero value and refuses
 //!   only the keys it checks.
@@ -116,6 +120,7 @@ pub mod update;
 pub mod validate;
 pub mod version;
 
+mod go_shapes;
 mod serde_util;
 mod url_parts;
 

@@ -37,7 +37,11 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use nodewire_common::Secret;
-use nodewire_common::error::from_slice;
+use std::sync::OnceLock;
+
+use nodewire_common::error::from_value;
+
+use nodewire_common::go_json::{Read, Shape};
 
 use crate::endpoints::{IDENTITY_PATH, METRICS_PATH, STATIC_PATH, static_ok_response};
 use crate::error::{ErrorBody, ErrorCode, json_response};
@@ -406,12 +410,12 @@ impl Receiver {
             }
         };
         if route == METRICS_PATH {
-            let report: NodeReport = decode(&bytes, ErrorCode::InvalidMetrics)?;
+            let report: NodeReport = decode(&bytes, report_shape(), ErrorCode::InvalidMetrics)?;
             validate::check_report(&report, self.config.checks)
                 .map_err(|e| invalid(e, ErrorCode::InvalidMetrics))?;
             Ok(Push::Metrics(Box::new(report)))
         } else {
-            let body: Static = decode(&bytes, ErrorCode::InvalidStaticPayload)?;
+            let body: Static = decode(&bytes, static_shape(), ErrorCode::InvalidStaticPayload)?;
             validate::check_static(&body, self.config.checks)
                 .map_err(|e| invalid(e, ErrorCode::InvalidStaticPayload))?;
             Ok(Push::Static(Box::new(body)))
@@ -482,13 +486,30 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Decodes a body; a missing key or a `null` is a semantic failure (`semantic`), anything
-/// else a `400 invalid_request`.
+fn report_shape() -> &'static Shape {
+    static SHAPE: OnceLock<Shape> = OnceLock::new();
+    SHAPE.get_or_init(crate::go_shapes::node_report)
+}
+
+fn static_shape() -> &'static Shape {
+    static SHAPE: OnceLock<Shape> = OnceLock::new();
+    SHAPE.get_or_init(crate::go_shapes::static_info)
+}
+
+/// Decodes a body as Dash's `encoding/json` does ([`go_json`](nodewire_common::go_json): keys matched
+/// with Unicode case folding, repeated keys applied in order, `null` clearing only pointers
+/// and slices, invalid UTF-8 read as U+FFFD, exactly one JSON value), then into `T`. A Go
+/// decode failure or a timestamp Go's `time.Time` refuses is `400 invalid_request`; a key
+/// missing or `null` where the agent always sends a value is a semantic failure
+/// (`semantic`).
 fn decode<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
+    shape: &Shape,
     semantic: ErrorCode,
 ) -> Result<T, Rejection> {
-    from_slice(bytes).map_err(|e| {
+    let value = nodewire_common::go_json::decode(bytes, shape, Read::Unmarshal)
+        .map_err(|e| Rejection::because(ErrorCode::InvalidRequest, e))?;
+    from_value(value).map_err(|e| {
         let shape =
             e.message.starts_with("missing field") || e.message.starts_with("invalid type: null");
         let code = if shape {

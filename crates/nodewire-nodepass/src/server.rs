@@ -5,15 +5,20 @@
 //! (unknown paths → `404 page not found` as
 //! text, without CORS), CORS and `OPTIONS` (200, no auth), the `X-API-Key` check on protected
 //! paths (constant time), the method check of each handler (405 JSON), then the body, decoded
-//! as Go's `encoding/json` does (unknown fields ignored, field names case-insensitive, `null`
-//! leaves a field unchanged, a wrong type fails the whole body).
+//! as the master's `json.NewDecoder(r.Body).Decode` does: the first JSON value (the rest is
+//! not read) into the handler's struct, with Go's rules: unknown fields ignored, field names
+//! matched with Unicode case folding (`URL`, `aLiAs`, `ſid`), repeated keys applied in order
+//! (a later `meta`, `peer` or `tags` object merges into the earlier one), `null` leaves a
+//! string or bool unchanged and clears a pointer or map, invalid UTF-8 and lone surrogates
+//! read as U+FFFD, a wrong type fails the whole body. `tests/go-oracle` checks these
+//! decoders against Go's own `encoding/json`.
 
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use nodewire_common::Secret;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::envelope::{error_response, messages, mux_not_found, set_cors_headers};
 use crate::instances::{InstanceId, Peer};
@@ -216,8 +221,7 @@ pub fn route(
         Kind::Info => match *method {
             Method::GET => Ok(Incoming::GetInfo),
             Method::POST => {
-                let alias = decode_object(body)
-                    .and_then(|o| string_field(&o, "alias"))
+                let alias = decode_info_alias(body)
                     .map_err(|()| bad_request(messages::INVALID_REQUEST_BODY))?;
                 if alias.len() > crate::instances::MAX_VALUE_LEN {
                     return Err(bad_request(&messages::too_long("Master alias")));
@@ -248,85 +252,120 @@ pub fn decode_put_body(body: &[u8]) -> Result<UrlBody, Reply> {
 }
 
 fn decode_url_body(body: &[u8], with_alias: bool) -> Result<UrlBody, Reply> {
-    let invalid = || bad_request(messages::INVALID_REQUEST_BODY);
-    let object = decode_object(body).map_err(|()| invalid())?;
-    let url = string_field(&object, "url").map_err(|()| invalid())?;
-    let alias = if with_alias {
-        string_field(&object, "alias").map_err(|()| invalid())?
+    let shape = if with_alias {
+        shapes::create()
     } else {
-        String::new()
+        shapes::put()
     };
+    let value =
+        go_decode(body, &shape).map_err(|()| bad_request(messages::INVALID_REQUEST_BODY))?;
+    let url = text(&value, "url");
     if url.is_empty() {
-        return Err(invalid());
+        return Err(bad_request(messages::INVALID_REQUEST_BODY));
     }
-    Ok(UrlBody { alias, url })
+    Ok(UrlBody {
+        alias: text(&value, "alias"),
+        url,
+    })
 }
 
-/// The first JSON value of `body` as an object (`null` is an empty object); `Err` when Go's
-/// decoder would fail.
-fn decode_object(body: &[u8]) -> Result<Map<String, Value>, ()> {
-    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
-    match stream.next() {
-        Some(Ok(Value::Object(map))) => Ok(map),
-        Some(Ok(Value::Null)) => Ok(Map::new()),
-        _ => Err(()),
+/// The master's request structs as [`go_json`](nodewire_common::go_json) shapes (v2 `rest.go`).
+pub(crate) mod shapes {
+    use nodewire_common::go_json::Shape;
+
+    fn strings(names: &[&'static str]) -> Shape {
+        Shape::Struct(names.iter().map(|n| (*n, Shape::String)).collect())
+    }
+
+    /// `POST /instances`: `{Alias string "alias"; URL string "url"}`.
+    pub(crate) fn create() -> Shape {
+        strings(&["alias", "url"])
+    }
+
+    /// `PUT /instances/{id}`: `{URL string "url"}`.
+    pub(crate) fn put() -> Shape {
+        strings(&["url"])
+    }
+
+    /// `POST /info`: `{Alias string "alias"}`.
+    pub(crate) fn info() -> Shape {
+        strings(&["alias"])
+    }
+
+    /// `PATCH /instances/{id}` (contract §5).
+    pub(crate) fn patch() -> Shape {
+        Shape::Struct(vec![
+            ("alias", Shape::String),
+            ("action", Shape::String),
+            ("restart", Shape::Ptr(Box::new(Shape::Bool))),
+            (
+                "meta",
+                Shape::Ptr(Box::new(Shape::Struct(vec![
+                    (
+                        "peer",
+                        Shape::Ptr(Box::new(strings(&["sid", "type", "alias"]))),
+                    ),
+                    ("tags", Shape::Map(Box::new(Shape::String))),
+                ]))),
+            ),
+        ])
     }
 }
 
-fn string_field(object: &Map<String, Value>, name: &str) -> Result<String, ()> {
-    match crate::mcp::go_field(object, name) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(()),
-    }
+/// The master's `json.NewDecoder(r.Body).Decode(&reqData)`: the first JSON value, read as
+/// Go reads it into `shape`; `Err` when Go's decoder fails.
+fn go_decode(body: &[u8], shape: &nodewire_common::go_json::Shape) -> Result<Value, ()> {
+    nodewire_common::go_json::decode(body, shape, nodewire_common::go_json::Read::FirstValue)
+        .map_err(|_| ())
+}
+
+/// A string field of a decoded struct (`""` when never set).
+fn text(value: &Value, name: &str) -> String {
+    value
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `POST /info`'s alias as the master decodes it.
+fn decode_info_alias(body: &[u8]) -> Result<String, ()> {
+    go_decode(body, &shapes::info()).map(|v| text(&v, "alias"))
 }
 
 fn decode_patch(body: &[u8]) -> Option<PatchBody> {
-    let object = decode_object(body).ok()?;
-    let restart = match crate::mcp::go_field(&object, "restart") {
+    let value = go_decode(body, &shapes::patch()).ok()?;
+    let meta = match value.get("meta") {
         None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return None,
-    };
-    let meta = match crate::mcp::go_field(&object, "meta") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(meta)) => {
-            let peer = match crate::mcp::go_field(meta, "peer") {
+        Some(meta) => Some(PatchMeta {
+            peer: match meta.get("peer") {
                 None | Some(Value::Null) => None,
-                Some(Value::Object(p)) => Some(Peer {
-                    sid: string_field(p, "sid").ok()?,
-                    kind: string_field(p, "type").ok()?,
-                    alias: string_field(p, "alias").ok()?,
+                Some(p) => Some(Peer {
+                    sid: text(p, "sid"),
+                    kind: text(p, "type"),
+                    alias: text(p, "alias"),
                 }),
-                Some(_) => return None,
-            };
-            let tags = match crate::mcp::go_field(meta, "tags") {
-                None | Some(Value::Null) => None,
-                Some(Value::Object(t)) => {
-                    let mut tags = BTreeMap::new();
-                    for (k, v) in t {
-                        let v = match v {
-                            Value::String(s) => s.clone(),
-                            Value::Null => String::new(),
-                            _ => return None,
-                        };
-                        tags.insert(k.clone(), v);
-                    }
-                    Some(tags)
-                }
-                Some(_) => return None,
-            };
-            Some(PatchMeta { peer, tags })
-        }
-        Some(_) => return None,
+            },
+            tags: match meta.get("tags") {
+                Some(Value::Object(t)) => Some(
+                    t.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                        .collect(),
+                ),
+                _ => None,
+            },
+        }),
     };
     Some(PatchBody {
-        alias: string_field(&object, "alias").ok()?,
-        action: string_field(&object, "action").ok()?,
-        restart,
+        alias: text(&value, "alias"),
+        action: text(&value, "action"),
+        restart: value.get("restart").and_then(Value::as_bool),
         meta,
     })
 }
+
+#[cfg(test)]
+mod go_oracle;
 
 #[cfg(test)]
 mod tests {

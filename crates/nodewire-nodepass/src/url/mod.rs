@@ -35,7 +35,7 @@ use std::net::{IpAddr, Ipv6Addr};
 mod duration;
 pub(crate) mod go;
 #[cfg(test)]
-mod go_oracle;
+pub(crate) mod go_oracle;
 mod instance;
 mod master;
 mod normalize;
