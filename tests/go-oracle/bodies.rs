@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use super::oracle::Rng;
+
 /// A JSON text as a tree that can hold what `serde_json::Value` cannot: repeated keys,
 /// member order, number text and raw (invalid UTF-8) string bytes.
 #[derive(Debug, Clone)]
@@ -113,27 +115,6 @@ fn escape(s: &str) -> Vec<u8> {
         .get(1..quoted.len().saturating_sub(1))
         .unwrap_or_default()
         .to_vec()
-}
-
-/// A small seeded generator (SplitMix64).
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        items.get(self.below(items.len()))
-    }
 }
 
 /// Values of every JSON type and the number forms Go's integer and float fields tell apart.

@@ -137,3 +137,41 @@ pub(crate) fn ask(requests: &[Value]) -> Result<Vec<Value>, Error> {
     }
     Ok(answers)
 }
+
+/// A small seeded generator (SplitMix64) for the differential tests.
+pub(crate) struct Rng(pub(crate) u64);
+
+#[allow(
+    dead_code,
+    reason = "shared by several test files, each using a subset"
+)]
+impl Rng {
+    /// The next 64 random bits.
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    /// `true` `percent` times in a hundred.
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One of `items`, `None` when there are none.
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+
+    /// One of the strings `items`, `""` when there are none.
+    pub(crate) fn pick_str<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        self.pick(items).copied().unwrap_or_default()
+    }
+}

@@ -2,21 +2,14 @@
 //! with an error naming the field for reject entries, exit 2 for usage errors.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{Value, json};
 
+mod common;
+use common::nodewire;
+
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nodewire-telemt/tests/fixtures")
-}
-
-fn nodewire(args: &[&str]) -> Result<(i32, Value), Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nodewire"))
-        .args(args)
-        .output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
-    Ok((out.status.code().unwrap_or(-1), value))
 }
 
 #[test]

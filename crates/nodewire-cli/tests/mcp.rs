@@ -3,24 +3,17 @@
 //! `ignored`, and the 405 for other methods decodes as the master's error body.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
+
+mod common;
+use common::nodewire;
 
 fn fixture(name: &str) -> Result<String, Box<dyn std::error::Error>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../nodewire-nodepass/tests/fixtures/v2.0.0-b10")
         .join(name);
     Ok(path.to_str().ok_or("path")?.to_owned())
-}
-
-fn nodewire(args: &[&str]) -> Result<(i32, Value), Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nodewire"))
-        .args(args)
-        .output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
-    Ok((out.status.code().unwrap_or(-1), value))
 }
 
 #[test]

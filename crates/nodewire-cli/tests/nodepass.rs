@@ -4,9 +4,11 @@
 //! process's effective values or exit error; exit codes 0, 1 and 2.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{Value, json};
+
+mod common;
+use common::nodewire;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -31,15 +33,6 @@ fn examples() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
         .and_then(Value::as_array)
         .ok_or("examples")?
         .clone())
-}
-
-fn nodewire(args: &[&str]) -> Result<(i32, Value), Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nodewire"))
-        .args(args)
-        .output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
-    Ok((out.status.code().unwrap_or(-1), value))
 }
 
 #[test]

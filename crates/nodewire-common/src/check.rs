@@ -253,6 +253,32 @@ impl ManifestEntry {
     }
 }
 
+/// [`check_manifest`] as a test wants it: the entries when the manifest in `dir` lists at least
+/// `at_least` of them and every one behaves as it says, else the failures, one a line.
+pub fn verify_manifest(
+    registry: &Registry,
+    dir: &std::path::Path,
+    at_least: usize,
+) -> Result<Vec<ManifestEntry>, String> {
+    let (entries, failures) = check_manifest(registry, dir)?;
+    if entries.len() < at_least {
+        return Err(format!(
+            "{}: the manifest lists {} entries, expected at least {at_least}",
+            dir.display(),
+            entries.len()
+        ));
+    }
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} of {} entries failed:\n{}",
+            failures.len(),
+            entries.len(),
+            failures.join("\n")
+        ));
+    }
+    Ok(entries)
+}
+
 /// Checks every entry of the manifest at `dir/manifest.json` against `registry`, reading each
 /// payload from `dir`. Returns the entries and one line per entry that does not behave as the
 /// manifest says.

@@ -40,7 +40,7 @@ mod bodies;
 #[path = "../../../tests/go-oracle/oracle.rs"]
 mod oracle;
 
-use bodies::{J, Rng, hex, vary};
+use bodies::{J, hex, vary};
 
 /// Variations per fixture unless `NODEWIRE_GO_ORACLE_BODIES` says otherwise.
 const DEFAULT_VARIATIONS: usize = 150;
@@ -186,7 +186,7 @@ fn pushes_decode_as_go_does() {
     let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
     let started = std::time::Instant::now();
     let receiver = Receiver::new(ReceiverConfig::new([("n", Secret::new("k"))]));
-    let mut rng = Rng(seed);
+    let mut rng = oracle::Rng(seed);
     let fixtures = fixtures();
     assert!(fixtures.len() >= 20, "{} fixtures", fixtures.len());
     let mut bodies = Vec::new();

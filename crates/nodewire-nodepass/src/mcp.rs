@@ -1282,6 +1282,19 @@ fn commons(names: &[&'static str]) -> Vec<(&'static str, PropertySchema)> {
     names.iter().map(|n| (*n, common(n))).collect()
 }
 
+/// The `create_instance` arguments that build the URL itself (alias aside, which names the
+/// instance): every other non-empty string argument becomes a query parameter.
+pub const CREATE_INSTANCE_URL_ARGUMENTS: &[&str] = &[
+    "alias",
+    "role",
+    "tunnel_address",
+    "tunnel_port",
+    "target_address",
+    "target_port",
+    "targets",
+    "password",
+];
+
 /// The 19 tools, in the order `tools/list` sends them.
 pub fn tools() -> Vec<Tool> {
     let peer = PropertySchema {
@@ -1337,35 +1350,16 @@ pub fn tools() -> Vec<Tool> {
         tool(
             ToolName::CreateInstance,
             "Create a new NodePass instance with structured configuration",
-            commons(&[
-                "alias",
-                "role",
-                "tunnel_address",
-                "tunnel_port",
-                "target_address",
-                "target_port",
-                "targets",
-                "password",
-                "log",
-                "tls",
-                "crt",
-                "key",
-                "sni",
-                "dns",
-                "lbs",
-                "mode",
-                "type",
-                "min",
-                "max",
-                "dial",
-                "read",
-                "rate",
-                "slot",
-                "proxy",
-                "block",
-                "notcp",
-                "noudp",
-            ]),
+            commons(
+                &[
+                    CREATE_INSTANCE_URL_ARGUMENTS,
+                    &[
+                        "log", "tls", "crt", "key", "sni", "dns", "lbs", "mode", "type", "min",
+                        "max", "dial", "read", "rate", "slot", "proxy", "block", "notcp", "noudp",
+                    ],
+                ]
+                .concat(),
+            ),
             &["role", "tunnel_port", "target_port"],
         ),
         tool(
@@ -1567,26 +1561,17 @@ pub fn read_request(body: &[u8]) -> Result<MasterRequest, McpReply> {
     };
     let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
     let object = match stream.next() {
-        Some(Ok(Value::Object(object))) => object,
-        Some(Ok(Value::Null)) => Map::new(),
-        Some(Ok(other)) => {
-            return Err(parse_error(format!(
-                "json: cannot unmarshal {} into Go value of type master.MCPRequest",
-                go_type_name(&other)
-            )));
-        }
+        Some(Ok(value)) => unmarshal_object(Some(&value), "Go value of type master.MCPRequest")
+            .map_err(parse_error)?,
         Some(Err(e)) => return Err(parse_error(e.to_string())),
         None => return Err(parse_error("EOF".to_owned())),
     };
     let string = |name: &str| -> Result<String, McpReply> {
-        match go_field(&object, name) {
-            None | Some(Value::Null) => Ok(String::new()),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(parse_error(format!(
-                "json: cannot unmarshal {} into Go struct field MCPRequest.{name} of type string",
-                go_type_name(other)
-            ))),
-        }
+        unmarshal_string(
+            go_field(&object, name),
+            &format!("Go struct field MCPRequest.{name} of type string"),
+        )
+        .map_err(parse_error)
     };
     let jsonrpc = string("jsonrpc")?;
     let method = string("method")?;
@@ -1605,6 +1590,30 @@ pub fn read_request(body: &[u8]) -> Result<MasterRequest, McpReply> {
     })
 }
 
+/// Go's error text for a JSON value of the wrong type (`into` names the Go destination).
+fn cannot_unmarshal(value: &Value, into: &str) -> String {
+    format!("json: cannot unmarshal {} into {into}", go_type_name(value))
+}
+
+/// Go's decoding of a value into a struct or a map: absent and `null` leave it empty, any other
+/// non-object is [`cannot_unmarshal`].
+fn unmarshal_object(value: Option<&Value>, into: &str) -> Result<Map<String, Value>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(o)) => Ok(o.clone()),
+        Some(other) => Err(cannot_unmarshal(other, into)),
+    }
+}
+
+/// Go's decoding of a value into a `string`: absent and `null` leave it empty.
+fn unmarshal_string(value: Option<&Value>, into: &str) -> Result<String, String> {
+    match value {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(cannot_unmarshal(other, into)),
+    }
+}
+
 /// Reads `tools/call` params as the master does; `Err` is the `-32602` answer.
 pub fn read_tool_call(request: &MasterRequest) -> Result<MasterToolCall, McpReply> {
     let invalid = |text: &str| {
@@ -1614,37 +1623,24 @@ pub fn read_tool_call(request: &MasterRequest) -> Result<MasterToolCall, McpRepl
             Some(Value::String(text.to_owned())),
         ))
     };
-    let object = match &request.params {
-        None => return Err(invalid("unexpected end of JSON input")),
-        Some(Value::Null) => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            return Err(invalid(&format!(
-                "json: cannot unmarshal {} into Go value of type master.MCPToolCallParams",
-                go_type_name(other)
-            )));
-        }
-    };
-    let name = match go_field(&object, "name") {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err(invalid(&format!(
-                "json: cannot unmarshal {} into Go struct field MCPToolCallParams.name of type string",
-                go_type_name(other)
-            )));
-        }
-    };
-    let arguments = match go_field(&object, "arguments") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        Some(other) => {
-            return Err(invalid(&format!(
-                "json: cannot unmarshal {} into Go struct field MCPToolCallParams.arguments of type map[string]interface {{}}",
-                go_type_name(other)
-            )));
-        }
-    };
+    if request.params.is_none() {
+        return Err(invalid("unexpected end of JSON input"));
+    }
+    let object = unmarshal_object(
+        request.params.as_ref(),
+        "Go value of type master.MCPToolCallParams",
+    )
+    .map_err(|e| invalid(&e))?;
+    let name = unmarshal_string(
+        go_field(&object, "name"),
+        "Go struct field MCPToolCallParams.name of type string",
+    )
+    .map_err(|e| invalid(&e))?;
+    let arguments = unmarshal_object(
+        go_field(&object, "arguments"),
+        "Go struct field MCPToolCallParams.arguments of type map[string]interface {}",
+    )
+    .map_err(|e| invalid(&e))?;
     Ok(MasterToolCall { name, arguments })
 }
 

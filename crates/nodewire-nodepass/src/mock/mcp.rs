@@ -377,18 +377,8 @@ impl MockMaster {
         let failed = || invalid("failed to construct URL");
         let parsed = go::parse(&raw).map_err(|_| failed())?;
         let mut query = Values::parse(parsed.raw_query);
-        const SKIP: &[&str] = &[
-            "alias",
-            "role",
-            "tunnel_address",
-            "tunnel_port",
-            "target_address",
-            "target_port",
-            "targets",
-            "password",
-        ];
         for (key, value) in args {
-            if SKIP.contains(&key.as_str()) {
+            if crate::mcp::CREATE_INSTANCE_URL_ARGUMENTS.contains(&key.as_str()) {
                 continue;
             }
             if let Some(v) = value.as_str().filter(|v| !v.is_empty()) {
@@ -765,7 +755,7 @@ fn given(args: &Map<String, Value>, keys: &[&str]) -> Updates {
         .collect()
 }
 
-/// A new instance as the master creates it: stopped, no metadata, zero counters.
+/// A new instance as the master creates it: stopped, restarting, no metadata, zero counters.
 pub(super) fn new_instance(
     id: InstanceId,
     alias: String,
@@ -773,28 +763,11 @@ pub(super) fn new_instance(
     url: String,
     config: String,
 ) -> Instance {
-    Instance {
-        id,
-        alias,
-        kind: match role {
-            Role::Server => InstanceType::Server,
-            Role::Client => InstanceType::Client,
-        },
-        status: InstanceStatus::Stopped,
-        url,
-        config,
-        restart: true,
-        meta: Meta::default(),
-        mode: 0,
-        ping: 0,
-        pool: 0,
-        tcps: 0,
-        udps: 0,
-        tcprx: 0,
-        tcptx: 0,
-        udprx: 0,
-        udptx: 0,
-    }
+    let kind = match role {
+        Role::Server => InstanceType::Server,
+        Role::Client => InstanceType::Client,
+    };
+    super::idle_instance(id, alias, kind, InstanceStatus::Stopped, url, config, true)
 }
 
 #[cfg(test)]

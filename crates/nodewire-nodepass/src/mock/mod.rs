@@ -216,6 +216,37 @@ fn log_line(level: &str, colour: u8, message: &str) -> String {
     format!("{now}  \u{1b}[{colour}m{level}\u{1b}[0m  {message}")
 }
 
+/// An instance with no metadata and zero counters (the API-key record, or a new instance).
+fn idle_instance(
+    id: InstanceId,
+    alias: String,
+    kind: InstanceType,
+    status: InstanceStatus,
+    url: String,
+    config: String,
+    restart: bool,
+) -> Instance {
+    Instance {
+        id,
+        alias,
+        kind,
+        status,
+        url,
+        config,
+        restart,
+        meta: Meta::default(),
+        mode: 0,
+        ping: 0,
+        pool: 0,
+        tcps: 0,
+        udps: 0,
+        tcprx: 0,
+        tcptx: 0,
+        udprx: 0,
+        udptx: 0,
+    }
+}
+
 fn respond<T: Serialize>(status: StatusCode, value: &T) -> Outcome {
     Outcome::Respond(
         json_response(status, value)
@@ -247,25 +278,15 @@ impl MockMaster {
             config.api_key.clone()
         };
         let master_id = random_hex(8);
-        let key_instance = Instance {
-            id: InstanceId::api_key(),
-            alias: config.alias.clone(),
-            kind: InstanceType::ApiKey,
-            status: InstanceStatus::ApiKey,
-            url: key.expose().to_owned(),
-            config: master_id.clone(),
-            restart: false,
-            meta: Meta::default(),
-            mode: 0,
-            ping: 0,
-            pool: 0,
-            tcps: 0,
-            udps: 0,
-            tcprx: 0,
-            tcptx: 0,
-            udprx: 0,
-            udptx: 0,
-        };
+        let key_instance = idle_instance(
+            InstanceId::api_key(),
+            config.alias.clone(),
+            InstanceType::ApiKey,
+            InstanceStatus::ApiKey,
+            key.expose().to_owned(),
+            master_id.clone(),
+            false,
+        );
         Self {
             config,
             key,

@@ -21,11 +21,11 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{decode_info_alias, decode_patch, decode_put_body, decode_url_body};
-use crate::url::go_oracle::oracle::ask;
+use crate::url::go_oracle::oracle::{self, ask};
 
 #[path = "../../../../tests/go-oracle/bodies.rs"]
 mod bodies;
-use bodies::{J, Rng, hex, vary};
+use bodies::{J, hex, vary};
 
 /// Variations per fixture unless `NODEWIRE_GO_ORACLE_BODIES` says otherwise.
 const DEFAULT_VARIATIONS: usize = 150;
@@ -164,7 +164,7 @@ fn request_bodies_decode_as_go_does() {
         .unwrap_or(DEFAULT_VARIATIONS);
     let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
     let started = std::time::Instant::now();
-    let mut rng = Rng(seed);
+    let mut rng = oracle::Rng(seed);
     let fixtures = fixtures();
     assert!(fixtures.len() >= 30, "{} request fixtures", fixtures.len());
     let mut bodies: Vec<(String, Vec<u8>)> = Vec::new();

@@ -268,34 +268,6 @@ fn same(kind: usize, count: usize, go: &Value, rust: &Value) -> bool {
     }
 }
 
-/// A small seeded generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items
-            .get(self.below(items.len()))
-            .copied()
-            .unwrap_or_default()
-    }
-}
-
 const SCHEMES: &[&str] = &[
     "server", "client", "master", "http", "https", "SERVER", "Client", "HTTP", "ftp", "x-y.z",
     "1server", "",
@@ -469,21 +441,21 @@ const RAW: &[&str] = &[
     "\u{0}", "\t", "\u{7f}", "\\", "\"", "%2", "%25", "//", "::",
 ];
 
-fn host_port(rng: &mut Rng, out: &mut String) {
-    out.push_str(rng.pick(HOSTS));
-    out.push_str(rng.pick(PORTS));
+fn host_port(rng: &mut oracle::Rng, out: &mut String) {
+    out.push_str(rng.pick_str(HOSTS));
+    out.push_str(rng.pick_str(PORTS));
 }
 
 /// One URL from the grammar, sometimes mutated, sometimes raw noise.
-fn generate(rng: &mut Rng) -> String {
+fn generate(rng: &mut oracle::Rng) -> String {
     let mut url = String::new();
     if rng.chance(4) {
         for _ in 0..rng.below(24) {
-            url.push_str(rng.pick(RAW));
+            url.push_str(rng.pick_str(RAW));
         }
         return url;
     }
-    let scheme = rng.pick(SCHEMES);
+    let scheme = rng.pick_str(SCHEMES);
     url.push_str(scheme);
     url.push_str(match rng.below(20) {
         0 => ":",
@@ -492,7 +464,7 @@ fn generate(rng: &mut Rng) -> String {
         _ => "://",
     });
     if rng.chance(25) {
-        url.push_str(rng.pick(USERS));
+        url.push_str(rng.pick_str(USERS));
         url.push('@');
     }
     host_port(rng, &mut url);
@@ -506,7 +478,7 @@ fn generate(rng: &mut Rng) -> String {
             if i > 0 {
                 url.push_str(if rng.chance(80) { "," } else { ", " });
             }
-            url.push_str(rng.pick(TARGETS));
+            url.push_str(rng.pick_str(TARGETS));
         }
     }
     if rng.chance(75) {
@@ -519,16 +491,16 @@ fn generate(rng: &mut Rng) -> String {
                     _ => "&",
                 });
             }
-            url.push_str(rng.pick(KEYS));
+            url.push_str(rng.pick_str(KEYS));
             if rng.chance(90) {
                 url.push('=');
-                url.push_str(rng.pick(VALUES));
+                url.push_str(rng.pick_str(VALUES));
             }
         }
     }
     if rng.chance(10) {
         url.push('#');
-        url.push_str(rng.pick(FRAGMENTS));
+        url.push_str(rng.pick_str(FRAGMENTS));
     }
     if rng.chance(10) {
         let at = url
@@ -537,7 +509,7 @@ fn generate(rng: &mut Rng) -> String {
             .nth(rng.below(url.chars().count() + 1))
             .unwrap_or(url.len());
         if rng.chance(50) {
-            url.insert_str(at, rng.pick(RAW));
+            url.insert_str(at, rng.pick_str(RAW));
         } else if at < url.len() {
             url.remove(at);
         }
@@ -584,7 +556,7 @@ fn generated_urls_agree_with_go() {
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(DEFAULT_URLS);
     let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
-    let mut rng = Rng(seed);
+    let mut rng = oracle::Rng(seed);
     let started = std::time::Instant::now();
     let mut compared = 0;
     let mut done = 0;
