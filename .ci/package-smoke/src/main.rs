@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("dash: {} {}", request.method(), request.uri());
 
     // Core
-    let call = nodewire::core::endpoints::GetLatestConfig;
+    let call = nodewire::nexuma::endpoints::GetLatestConfig;
     let request = call.try_into_http_request("http://127.0.0.1:3000")?;
     println!("core: {} {}", request.method(), request.uri());
 

@@ -1,14 +1,17 @@
 //! **nodewire**: exact wire types for the control-plane protocols that proxy and VPN panels
 //! speak to their nodes, one feature per upstream.
 //!
-//! | feature | module | upstream |
-//! | --- | --- | --- |
-//! | `telemt` | [`telemt`] | telemt MTProto proxy `/v1` control API |
-//! | `nodepass` | [`nodepass`] | NodePass master API, event stream, instance URLs |
-//! | `kernel` | [`kernel`] | zero-net-panel kernel `core.yaml` API, streams, panel webhooks |
-//! | `dash` | [`dash`] | Ithiltir Dash node reports, static info, update manifests |
-//! | `core` | [`core`] | Nexuma Core ⇄ node agent, HTTP and gRPC `nodeservice.NodeService` |
-//! | `full` | all of the above | |
+//! | feature | module | crate | upstream |
+//! | --- | --- | --- | --- |
+//! | `telemt` | [`telemt`] | `nodewire-telemt` | telemt MTProto proxy `/v1` control API |
+//! | `nodepass` | [`nodepass`] | `nodewire-nodepass` | NodePass master API, event stream, instance URLs |
+//! | `kernel` | [`kernel`] | `nodewire-kernel` | zero-net-panel kernel `core.yaml` API, streams, panel webhooks |
+//! | `dash` | [`dash`] | `nodewire-dash` | Ithiltir Dash node reports, static info, update manifests |
+//! | `core` | [`nexuma`] | `nodewire-core` | Nexuma Core ⇄ node agent, HTTP and gRPC `nodeservice.NodeService` |
+//! | `full` | all of the above | | |
+//!
+//! Each module is named after its upstream. The Nexuma Core module is [`nexuma`], not `core`,
+//! so that `use nodewire::…` never shadows Rust's own `core` crate.
 //! | `client` | | the reqwest client (`common::client::Client`) for every enabled protocol |
 //!
 //! ```toml
@@ -93,13 +96,13 @@ pub use nodewire_dash as dash;
 ///
 /// ```
 /// use nodewire::common::Endpoint;
-/// use nodewire::core::endpoints::GetLatestConfig;
+/// use nodewire::nexuma::endpoints::GetLatestConfig;
 ///
 /// let request = GetLatestConfig.try_into_http_request("http://127.0.0.1:3000").unwrap();
 /// assert_eq!(request.uri().path(), "/node/config/latest");
 /// ```
 #[cfg(feature = "core")]
-pub use nodewire_core as core;
+pub use nodewire_core as nexuma;
 
 /// The registries of every enabled protocol, for tools that walk them all.
 pub fn registries() -> Vec<&'static common::registry::Registry> {
