@@ -114,10 +114,7 @@ fn heartbeat(c: &mut Criterion) {
     let (mut ours, mut bare) = runtime.block_on(async {
         let core = MockCore::new(MockConfig {
             registration_codes: vec![Secret::new("bench-node")],
-            config: NodeConfig {
-                revision: 1,
-                ..NodeConfig::default()
-            },
+            config: NodeConfig::new(1),
         });
         let registration = RegisterNodeDto::new(
             "bench-node".parse().expect("registration code"),
@@ -148,10 +145,7 @@ fn heartbeat(c: &mut Criterion) {
         (ours, bare)
     });
 
-    let beat = NodeHeartbeatDto {
-        revision: Some(1),
-        ..NodeHeartbeatDto::default()
-    };
+    let beat = NodeHeartbeatDto::default().revision(1);
     let answer = runtime
         .block_on(ours.heartbeat(&beat))
         .expect("heartbeat through nodewire");

@@ -1,15 +1,15 @@
-//! HTTP wiring for the kernel: serves [`MockKernel`] (its SSE streams included) and a
-//! panel-side webhook receiver with axum, delivers the mock's callbacks, reads SSE responses
-//! incrementally, and runs the tour's kernel leg.
+//! HTTP wiring for the kernel: serves [`MockKernel`] (its SSE and WebSocket streams included)
+//! and a panel-side webhook receiver with axum, delivers the mock's callbacks, and runs the
+//! tour's kernel leg. Reading the streams is the common client's (`Client::stream`).
 
-use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body as AxumBody;
-use axum::extract::{Request, State};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -17,21 +17,15 @@ use nodewire_common::client::Client;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_kernel::Reply;
 use nodewire_kernel::auth::Credentials;
-use nodewire_kernel::endpoints::KernelEndpoint;
-use nodewire_kernel::mock::StatusSubscription;
 use nodewire_kernel::mock::{Body, Delivery, EventSubscription, MockKernel, Outcome};
-use nodewire_kernel::streams::{
-    EventEnvelope, StreamDecoder, StreamError, StreamEvent, render_event,
-};
+use nodewire_kernel::mock::{StatusSubscription, WsStream};
+use nodewire_kernel::streams::{EventEnvelope, StreamEvent, render_event};
 use nodewire_kernel::webhooks::{
     KernelNodeEventResponse, KernelServiceEventResponse, KernelTrafficIngestResponse,
     PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic, Webhook, WebhookConfig,
 };
-use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc, watch};
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 struct Shared {
     mock: Mutex<MockKernel>,
@@ -172,12 +166,64 @@ fn event_stream(shared: &Shared, subscription: EventSubscription) -> Response {
     sse_response(AxumBody::from_stream(open.chain(events)))
 }
 
+/// The next status message of a WebSocket stream, read from the mock.
+fn status_message(shared: &Shared, stream: &mut WsStream) -> Option<String> {
+    let mock = shared.mock.lock().ok()?;
+    stream.next_message(&mock)
+}
+
+async fn tick(ticker: &mut Option<tokio::time::Interval>) {
+    match ticker {
+        Some(ticker) => {
+            ticker.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Sends a WebSocket stream's messages until the client leaves or the server stops.
+async fn send_messages(
+    shared: Arc<Shared>,
+    mut socket: WebSocket,
+    mut stream: WsStream,
+    mut events: broadcast::Receiver<EventEnvelope>,
+) {
+    let mut stopping = shared.stopping.clone();
+    let mut ticker = stream.interval().map(|every| {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticker
+    });
+    loop {
+        let text = tokio::select! {
+            _ = stopping.changed() => break,
+            () = tick(&mut ticker) => status_message(&shared, &mut stream),
+            event = events.recv() => match event {
+                Ok(event) => stream.event_message(&event),
+                Err(broadcast::error::RecvError::Lagged(_)) => None,
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            // Pings are answered by axum; a close or an error ends the stream.
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => None,
+            },
+        };
+        if let Some(text) = text
+            && socket.send(Message::Text(text.into())).await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let limit = match shared.mock.lock() {
         Ok(mock) => mock.config().body_limit,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let (head, body) = request.into_parts();
+    let (mut head, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => Body::Complete(bytes),
         Err(_) => Body::TooLarge,
@@ -194,6 +240,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Outcome::Respond(response) => response.map(AxumBody::from),
         Outcome::StatusStream(subscription) => status_stream(shared, subscription),
         Outcome::EventStream(subscription) => event_stream(&shared, subscription),
+        Outcome::WebSocket(stream) => {
+            match WebSocketUpgrade::from_request_parts(&mut head, &()).await {
+                Ok(upgrade) => {
+                    // Subscribed before the `101`, so no event after the handshake is missed.
+                    let events = shared.events.subscribe();
+                    upgrade.on_upgrade(move |socket| send_messages(shared, socket, stream, events))
+                }
+                Err(rejection) => rejection.into_response(),
+            }
+        }
     }
 }
 
@@ -353,78 +409,6 @@ pub async fn spawn_mock(mock: MockKernel) -> std::io::Result<KernelMock> {
         stop: Some(stop),
         task,
     })
-}
-
-/// A Server-Sent Events response read incrementally into typed events.
-pub struct SseReader<T> {
-    response: reqwest::Response,
-    decoder: StreamDecoder<T>,
-    pending: VecDeque<Result<StreamEvent<T>, StreamError>>,
-}
-
-impl<T> std::fmt::Debug for SseReader<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SseReader")
-            .field("status", &self.response.status())
-            .finish()
-    }
-}
-
-impl<T: DeserializeOwned> SseReader<T> {
-    /// Opens a streaming endpoint (`StatusStream`, `EventsStream`) at `base_url`. A failure
-    /// status is decoded as the kernel's error.
-    pub async fn open<E: KernelEndpoint>(
-        http: &reqwest::Client,
-        base_url: &str,
-        credentials: &Credentials,
-        call: &E,
-    ) -> Result<Self, BoxError> {
-        let mut request = call.try_into_http_request(base_url)?;
-        request.headers_mut().insert(
-            header::ACCEPT,
-            HeaderValue::from_static("text/event-stream"),
-        );
-        if let Some(auth) = credentials.authorization() {
-            let mut value = HeaderValue::from_str(auth.expose())?;
-            value.set_sensitive(true);
-            request.headers_mut().insert(header::AUTHORIZATION, value);
-        }
-        let response = http.execute(reqwest::Request::try_from(request)?).await?;
-        if !response.status().is_success() {
-            let status = response.status();
-            let body = response.bytes().await?;
-            let mut head = http::Response::new(body);
-            *head.status_mut() = status;
-            return match E::try_from_http_response(&head) {
-                Err(e) => Err(e.into()),
-                Ok(_) => Err(format!("stream refused with {status}").into()),
-            };
-        }
-        Ok(Self {
-            response,
-            decoder: StreamDecoder::new(),
-            pending: VecDeque::new(),
-        })
-    }
-
-    /// The next event, or `None` when the stream ends.
-    pub async fn next(&mut self) -> Option<Result<StreamEvent<T>, BoxError>> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some(item.map_err(Into::into));
-            }
-            match self.response.chunk().await {
-                Ok(Some(chunk)) => self.pending.extend(self.decoder.push(&chunk)),
-                Ok(None) => {
-                    self.pending.extend(self.decoder.finish());
-                    if self.pending.is_empty() {
-                        return None;
-                    }
-                }
-                Err(e) => return Some(Err(e.into())),
-            }
-        }
-    }
 }
 
 /// What the webhook receiver answers and reports for one callback.
@@ -727,15 +711,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     exchange_redacted(&client, &RegisterServiceEvent::new(body)).await??;
 
     println!("\n-- follow /v1/events/stream");
-    let http = reqwest::Client::new();
-    let mut stream = SseReader::<EventEnvelope>::open(
-        &http,
-        &kernel.url,
-        &credentials,
-        &EventsStream::default(),
-    )
-    .await
-    .map_err(|e| -> Box<dyn std::error::Error> { e })?;
+    let mut stream = client.stream(&EventsStream::default()).await?;
 
     println!("\n-- add a VLESS listener with one user (panel user 7), and a registry user");
     let profile = NodeProfile::new("edge-1", NodeRole::Listener, ProfileProtocol::Vless)
@@ -780,7 +756,8 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n-- what arrived on the event stream");
     for _ in 0..3 {
-        match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        let next = futures_util::StreamExt::next(&mut stream);
+        match tokio::time::timeout(Duration::from_secs(5), next).await {
             Ok(Some(Ok(event))) => println!(
                 "   {}  {}",
                 event.event,

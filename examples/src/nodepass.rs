@@ -1,5 +1,6 @@
-//! HTTP wiring for NodePass: serves [`MockMaster`] with axum (its event streams included),
-//! follows a master's `/events` for the watch example, and runs the tour's NodePass leg.
+//! HTTP wiring for NodePass: serves [`MockMaster`] with axum (its event streams included) and
+//! runs the tour's NodePass leg. Following a master's `/events` is the crate's
+//! ([`Follow`](nodewire_nodepass::events::Follow), [`Watch`](nodewire_nodepass::watch::Watch)).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -9,21 +10,18 @@ use axum::body::Body as AxumBody;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::StreamExt;
+use nodewire_common::Secret;
 use nodewire_common::client::Client;
-use nodewire_common::{Endpoint, Secret};
 use nodewire_nodepass::endpoints::*;
-use nodewire_nodepass::events::{Disconnect, EventStream, InstanceEvent, Next, Reconnect};
 use nodewire_nodepass::instances::{
     CreateInstanceRequest, InstanceId, MetaUpdate, PutInstanceRequest, TagKey, TagValue,
     UpdateInstanceRequest,
 };
 use nodewire_nodepass::mock::{Body, MockMaster, Outcome, SubscriberId};
 use nodewire_nodepass::url::{Address, InstanceUrl, LogLevel, RunMode, TunnelKey};
-use nodewire_nodepass::watch::Table;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 struct Shared {
     mock: Mutex<MockMaster>,
@@ -205,147 +203,6 @@ pub async fn spawn_mock(mock: MockMaster, tick: Option<Duration>) -> std::io::Re
     })
 }
 
-/// An open `/events` response, read incrementally.
-pub struct EventSource {
-    response: reqwest::Response,
-    stream: EventStream,
-}
-
-/// Why opening or reading `/events` stopped.
-#[derive(Debug)]
-pub enum StreamEnd {
-    /// `401`: the key is missing or no longer valid.
-    Unauthorized,
-    /// A transport or HTTP failure.
-    Failed(String),
-}
-
-impl EventSource {
-    /// `GET {base}/events` with `key`.
-    pub async fn open(http: &reqwest::Client, base: &str, key: &Secret) -> Result<Self, StreamEnd> {
-        let mut request = SubscribeEvents
-            .try_into_http_request(base)
-            .map_err(|e| StreamEnd::Failed(e.to_string()))?;
-        let mut value = http::HeaderValue::from_str(key.expose())
-            .map_err(|e| StreamEnd::Failed(e.to_string()))?;
-        value.set_sensitive(true);
-        request.headers_mut().insert(API_KEY_HEADER, value);
-        let request =
-            reqwest::Request::try_from(request).map_err(|e| StreamEnd::Failed(e.to_string()))?;
-        let response = http
-            .execute(request)
-            .await
-            .map_err(|e| StreamEnd::Failed(e.to_string()))?;
-        match response.status() {
-            http::StatusCode::OK => Ok(Self {
-                response,
-                stream: EventStream::new(),
-            }),
-            http::StatusCode::UNAUTHORIZED => Err(StreamEnd::Unauthorized),
-            other => Err(StreamEnd::Failed(format!("HTTP {other}"))),
-        }
-    }
-
-    /// The next chunk's events; `Ok(None)` when the stream ended (after `shutdown`, or the
-    /// connection closed).
-    pub async fn next(&mut self) -> Result<Option<Vec<InstanceEvent>>, String> {
-        if self.stream.is_finished() {
-            return Ok(None);
-        }
-        match self.response.chunk().await {
-            Ok(Some(chunk)) => self
-                .stream
-                .push(&chunk)
-                .into_iter()
-                .map(|r| r.map_err(|e| e.to_string()))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Ok(None) => Ok(None),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    /// `true` once `shutdown` arrived.
-    pub fn is_finished(&self) -> bool {
-        self.stream.is_finished()
-    }
-
-    /// The stream's `retry:`.
-    pub fn retry(&self) -> Duration {
-        self.stream.retry()
-    }
-}
-
-/// Follows a master: `GET /instances`, then `/events` with the crate's reconnect rules,
-/// calling `show` with the table after every change. Returns when the key is refused.
-pub async fn watch_master(
-    base: &str,
-    key: Secret,
-    mut show: impl FnMut(&Table),
-) -> Result<(), BoxError> {
-    let client = Client::new(base)?.with_header(API_KEY_HEADER, key.clone())?;
-    let http = reqwest::Client::new();
-    let mut table = Table::new();
-    let mut rules = Reconnect::default();
-    loop {
-        let why = match client.send(&ListInstances).await {
-            Ok(instances) => {
-                table.reset(instances);
-                show(&table);
-                follow(&http, base, &key, &mut table, &mut rules, &mut show).await
-            }
-            Err(nodewire_common::client::ClientError::Api(e)) if e.is_unauthorized() => {
-                Disconnect::Unauthorized
-            }
-            Err(_) => Disconnect::Failed,
-        };
-        match rules.next(why) {
-            Next::NewKeyNeeded => return Err("the master refuses the API key".into()),
-            Next::Reconnect { after } => tokio::time::sleep(after).await,
-        }
-    }
-}
-
-async fn follow(
-    http: &reqwest::Client,
-    base: &str,
-    key: &Secret,
-    table: &mut Table,
-    rules: &mut Reconnect,
-    show: &mut impl FnMut(&Table),
-) -> Disconnect {
-    let mut source = match EventSource::open(http, base, key).await {
-        Ok(s) => s,
-        Err(StreamEnd::Unauthorized) => return Disconnect::Unauthorized,
-        Err(StreamEnd::Failed(_)) => return Disconnect::Failed,
-    };
-    loop {
-        let read = source.next();
-        let next = match rules.silence_limit(table.any_running()) {
-            Some(limit) => match tokio::time::timeout(limit, read).await {
-                Ok(r) => r,
-                Err(_) => return Disconnect::Silent,
-            },
-            None => read.await,
-        };
-        match next {
-            Ok(Some(events)) => {
-                rules.set_retry(source.retry());
-                if !events.is_empty() {
-                    rules.connected();
-                }
-                for event in &events {
-                    table.apply(event);
-                }
-                show(table);
-            }
-            Ok(None) if source.is_finished() => return Disconnect::Shutdown,
-            Ok(None) => return Disconnect::Closed,
-            Err(_) => return Disconnect::Failed,
-        }
-    }
-}
-
 const WIDTH: usize = 200;
 
 /// The tour's NodePass leg: a mock master on 127.0.0.1, driven with the library's client.
@@ -366,7 +223,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
         "== NodePass {} master API (mock on {base})\n",
         nodewire_nodepass::UPSTREAM_VERSION
     );
-    let client = Client::new(&base)?.with_header(API_KEY_HEADER, key.clone())?;
+    let client = Client::new(&base)?.with_header(nodewire_nodepass::AUTH_HEADER, key.clone())?;
 
     println!("-- what a master stores for a URL, computed locally (master://…?log=info)");
     let settings = nodewire_nodepass::url::MasterSettings {
@@ -381,21 +238,17 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("\n-- the event stream, followed in the background");
-    let http = reqwest::Client::new();
-    let mut source = EventSource::open(&http, &base, &key)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let mut events = client.stream(&SubscribeEvents).await?;
     let reader = tokio::spawn(async move {
         let mut seen = Vec::new();
-        while let Ok(Some(events)) = source.next().await {
-            for e in events {
-                let id = e
-                    .instance
-                    .as_ref()
-                    .map(|i| i.id.to_string())
-                    .unwrap_or_default();
-                seen.push(format!("{} {id}", e.kind));
-            }
+        // The stream ends after `shutdown`.
+        while let Some(Ok(e)) = events.next().await {
+            let id = e
+                .instance
+                .as_ref()
+                .map(|i| i.id.to_string())
+                .unwrap_or_default();
+            seen.push(format!("{} {id}", e.kind));
         }
         seen
     });
@@ -489,7 +342,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
         println!("   the old key is refused: {e}");
     }
     let new_key = key_instance.api_key().ok_or("no key")?.key;
-    let client = Client::new(&base)?.with_header(API_KEY_HEADER, new_key)?;
+    let client = Client::new(&base)?.with_header(nodewire_nodepass::AUTH_HEADER, new_key)?;
     crate::exchange(&client, &GetInstance::new(created.id.clone()), WIDTH).await??;
     server.stop().await;
     Ok(())

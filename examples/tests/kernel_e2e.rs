@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use http::StatusCode;
 use nodewire_common::client::{Client, ClientError};
 use nodewire_common::{Endpoint, Secret};
-use nodewire_examples::kernel::{SseReader, spawn_mock, spawn_webhooks};
+use nodewire_examples::kernel::{spawn_mock, spawn_webhooks};
 use nodewire_kernel::auth::Credentials;
 use nodewire_kernel::endpoints::*;
 use nodewire_kernel::mock::{Callback, MockConfig, MockKernel};
@@ -18,7 +19,7 @@ use nodewire_kernel::registrations::{
     EventRegistrationRequest, NodeEventKind, ServiceEventKind, ServiceEventRegistrationRequest,
 };
 use nodewire_kernel::status::HealthStatus;
-use nodewire_kernel::streams::{EventEnvelope, EventName, StatusFrame};
+use nodewire_kernel::streams::{EventName, StatusFrame};
 use nodewire_kernel::users::{RatePatch, TrafficPatch, User, UserCreateRequest, UserPatchRequest};
 use nodewire_kernel::webhooks::{NodeEventStatus, Webhook};
 use nodewire_kernel::{Error, Reply};
@@ -35,8 +36,8 @@ fn status_of<T: std::fmt::Debug>(r: Result<Reply<T>, ClientError<Error>>) -> Opt
     }
 }
 
-fn boxed(e: Box<dyn std::error::Error + Send + Sync>) -> Box<dyn std::error::Error> {
-    e
+fn boxed(e: impl std::error::Error + 'static) -> Box<dyn std::error::Error> {
+    Box::new(e)
 }
 
 #[tokio::test]
@@ -99,15 +100,7 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
     );
 
     // Follow both streams before anything happens.
-    let http = reqwest::Client::new();
-    let mut events = SseReader::<EventEnvelope>::open(
-        &http,
-        &kernel.url,
-        &credentials,
-        &EventsStream::default(),
-    )
-    .await
-    .map_err(boxed)?;
+    let mut events = client.stream(&EventsStream::default()).await?;
     let status_call = StatusStream {
         query: StatusStreamQuery {
             interval: Some(1),
@@ -115,9 +108,7 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
             ..StatusStreamQuery::default()
         },
     };
-    let mut frames = SseReader::<StatusFrame>::open(&http, &kernel.url, &credentials, &status_call)
-        .await
-        .map_err(boxed)?;
+    let mut frames = client.stream(&status_call).await?;
     let first = tokio::time::timeout(PATIENCE, frames.next())
         .await?
         .ok_or("status stream ended")?

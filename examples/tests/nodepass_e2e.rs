@@ -6,19 +6,21 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use http::StatusCode;
 use nodewire_common::client::{Client, ClientError};
 use nodewire_common::{Endpoint, Secret};
-use nodewire_examples::nodepass::{EventSource, StreamEnd, spawn_mock, watch_master};
+use nodewire_examples::nodepass::spawn_mock;
 use nodewire_nodepass::Error;
 use nodewire_nodepass::endpoints::*;
-use nodewire_nodepass::events::EventType;
+use nodewire_nodepass::events::{Change, EventType, FollowError};
 use nodewire_nodepass::instances::{
     Action, CreateInstanceRequest, InstanceAlias, InstanceId, InstanceStatus, MetaUpdate,
     PeerUpdate, PutInstanceRequest, TagKey, TagValue, UpdateInstanceRequest,
 };
 use nodewire_nodepass::mock::{MockConfig, MockMaster};
 use nodewire_nodepass::url::{Address, InstanceUrl, MasterSettings, RequestUrl};
+use nodewire_nodepass::watch::Watch;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -58,7 +60,8 @@ async fn raw(
 #[tokio::test]
 async fn lifecycle_and_errors() -> TestResult {
     let server = spawn_mock(mock(), None).await?;
-    let client = Client::new(&server.base_url)?.with_header(API_KEY_HEADER, Secret::new(KEY))?;
+    let client = Client::new(&server.base_url)?
+        .with_header(nodewire_nodepass::AUTH_HEADER, Secret::new(KEY))?;
 
     // 401 without the key and with a wrong one; the public routes need none.
     let anonymous = Client::new(&server.base_url)?;
@@ -69,7 +72,8 @@ async fn lifecycle_and_errors() -> TestResult {
             "Unauthorized: API key required".into()
         ))
     );
-    let wrong = Client::new(&server.base_url)?.with_header(API_KEY_HEADER, Secret::new("x"))?;
+    let wrong = Client::new(&server.base_url)?
+        .with_header(nodewire_nodepass::AUTH_HEADER, Secret::new("x"))?;
     assert_eq!(
         api(wrong.send(&GetMasterInfo).await),
         Some((
@@ -198,7 +202,7 @@ async fn lifecycle_and_errors() -> TestResult {
     assert_eq!(unrouted.status(), StatusCode::NOT_FOUND);
     assert!(matches!(
         GetMasterInfo::try_from_http_response(&unrouted),
-        Err(Error::Unrouted { .. })
+        Err(Error::Unexpected { .. })
     ));
     let preflight = raw(&anonymous, "OPTIONS", "/instances", "").await?;
     assert_eq!(preflight.status(), StatusCode::OK);
@@ -228,11 +232,9 @@ async fn lifecycle_and_errors() -> TestResult {
 async fn events_follow_changes_and_close_on_key_regeneration() -> TestResult {
     let server = spawn_mock(mock(), Some(Duration::from_millis(50))).await?;
     let key = Secret::new(KEY);
-    let client = Client::new(&server.base_url)?.with_header(API_KEY_HEADER, key.clone())?;
-    let http = reqwest::Client::new();
-    let mut source = EventSource::open(&http, &server.base_url, &key)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let client =
+        Client::new(&server.base_url)?.with_header(nodewire_nodepass::AUTH_HEADER, key.clone())?;
+    let mut source = client.stream(&SubscribeEvents).await?;
     let url = RequestUrl::new("client://127.0.0.1:10101/127.0.0.1:8080?mode=2")?;
     client
         .send(&CreateInstance::new(CreateInstanceRequest::new(url)))
@@ -241,13 +243,11 @@ async fn events_follow_changes_and_close_on_key_regeneration() -> TestResult {
     // Read until a CHECK_POINT update with traffic arrives (the stream never ends by itself).
     let mut kinds = Vec::new();
     let guard = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(events)) = source.next().await {
-            for e in events {
-                let traffic = e.instance.as_ref().map(|i| i.tcprx).unwrap_or(0);
-                kinds.push(e.kind.clone());
-                if e.kind == EventType::Update && traffic > 0 {
-                    return true;
-                }
+        while let Some(Ok(e)) = source.next().await {
+            let traffic = e.instance.as_ref().map(|i| i.tcprx).unwrap_or(0);
+            kinds.push(e.kind.clone());
+            if e.kind == EventType::Update && traffic > 0 {
+                return true;
             }
         }
         false
@@ -265,9 +265,9 @@ async fn events_follow_changes_and_close_on_key_regeneration() -> TestResult {
     let ended = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             match source.next().await {
-                Ok(Some(events)) => tail.extend(events),
-                Ok(None) => return source.is_finished(),
-                Err(_) => return false,
+                Some(Ok(event)) => tail.push(event),
+                None => return !source.is_open(),
+                Some(Err(_)) => return false,
             }
         }
     })
@@ -283,14 +283,12 @@ async fn events_follow_changes_and_close_on_key_regeneration() -> TestResult {
             .is_some_and(|i| i.is_api_key() && i.url == new_key.expose())
     }));
     assert!(matches!(
-        EventSource::open(&http, &server.base_url, &key).await,
-        Err(StreamEnd::Unauthorized)
+        client.stream(&SubscribeEvents).await,
+        Err(ClientError::Api(e)) if e.is_unauthorized()
     ));
-    assert!(
-        EventSource::open(&http, &server.base_url, &new_key)
-            .await
-            .is_ok()
-    );
+    let renewed =
+        Client::new(&server.base_url)?.with_header(nodewire_nodepass::AUTH_HEADER, new_key)?;
+    assert!(renewed.stream(&SubscribeEvents).await.is_ok());
     server.stop().await;
     Ok(())
 }
@@ -299,38 +297,52 @@ async fn events_follow_changes_and_close_on_key_regeneration() -> TestResult {
 async fn the_watch_table_has_rates_and_stops_when_the_key_changes() -> TestResult {
     let server = spawn_mock(mock(), Some(Duration::from_millis(50))).await?;
     let key = Secret::new(KEY);
-    let client = Client::new(&server.base_url)?.with_header(API_KEY_HEADER, key.clone())?;
+    let client =
+        Client::new(&server.base_url)?.with_header(nodewire_nodepass::AUTH_HEADER, key.clone())?;
     let url = RequestUrl::new("server://:10101/127.0.0.1:8080")?;
     let created = client
         .send(&CreateInstance::new(CreateInstanceRequest::new(url)))
         .await?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let base = server.base_url.clone();
-    let watcher = tokio::spawn(async move {
-        watch_master(&base, key, move |table| {
-            let rate = table.rows().first().and_then(|r| r.rates.tcprx);
-            let _ = tx.send((table.rows().len(), rate, table.to_string()));
-        })
-        .await
-        .map_err(|e| e.to_string())
-    });
+    let mut watch = Watch::new(client.clone());
     let seen = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some((rows, rate, text)) = rx.recv().await {
-            if let Some(rate) = rate {
-                return Some((rows, rate, text));
+        while let Some(change) = watch.next().await {
+            change?;
+            let table = watch.table();
+            if let Some(rate) = table.rows().first().and_then(|r| r.rates.tcprx) {
+                return Ok((table.rows().len(), rate, table.to_string()));
+            }
+        }
+        Err(FollowError::Event(nodewire_common::DecodeError::root(
+            "ended",
+        )))
+    })
+    .await??;
+    let (rows, rate, text) = seen;
+    assert_eq!(rows, 1);
+    assert!(rate > 0.0);
+    assert!(text.contains(created.id.as_str()));
+    // After a key regeneration the watcher reconnects, is refused, and stops, with the new
+    // key the stream announced before `shutdown`.
+    let regenerated = client.send(&UpdateInstance::regenerate_api_key()).await?;
+    let new_key = regenerated.api_key().ok_or("key")?.key;
+    let end = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut shutdown = false;
+        while let Some(change) = watch.next().await {
+            match change {
+                Ok(Change::Disconnected { why, .. }) => {
+                    shutdown |= why == nodewire_nodepass::events::Disconnect::Shutdown;
+                }
+                Ok(_) => {}
+                Err(e) => return Some((shutdown, e)),
             }
         }
         None
     })
     .await?;
-    let (rows, rate, text) = seen.ok_or("no rate")?;
-    assert_eq!(rows, 1);
-    assert!(rate > 0.0);
-    assert!(text.contains(created.id.as_str()));
-    // After a key regeneration the watcher reconnects, is refused, and stops.
-    client.send(&UpdateInstance::regenerate_api_key()).await?;
-    let stopped = tokio::time::timeout(Duration::from_secs(60), watcher).await??;
-    assert!(stopped.is_err());
+    match end {
+        Some((true, FollowError::KeyRefused { announced: Some(k) })) => assert_eq!(k, new_key),
+        other => panic!("expected shutdown, then the key refused: {other:?}"),
+    }
     server.stop().await;
     Ok(())
 }

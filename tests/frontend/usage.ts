@@ -55,7 +55,7 @@ export const fixtures = {
   dashIdentity: dashIdentity satisfies AsJson<Dash.IdentityResponse>,
   dashMetrics: dashMetrics satisfies AsJson<Dash.NodeReport>,
   dashMetricsResponse: dashMetricsResponse satisfies AsJson<Dash.MetricsResponse>,
-  dashUnauthorized: dashUnauthorized satisfies AsJson<Dash.ErrorBody>,
+  dashUnauthorized: dashUnauthorized satisfies AsJson<Dash.ErrorResponse>,
   kernelStatus: kernelStatus satisfies AsJson<Kernel.StatusResponse>,
   kernelTraffic: kernelTraffic satisfies AsJson<Kernel.KernelTrafficReportRequest>,
   kernelUserCreate: kernelUserCreate satisfies AsJson<Kernel.UserCreateRequest>,

@@ -139,7 +139,7 @@ async fn nodepass_mock_is_clean() -> TestResult {
     // One instance, so `/instances/{id}` has an id to call.
     let created = reqwest::Client::new()
         .post(format!("{}/instances", server.base_url))
-        .header("x-api-key", KEY)
+        .header(nodewire_nodepass::AUTH_HEADER, KEY)
         .header("content-type", "application/json")
         .body(json!({"alias": "probe", "url": "server://:10101/127.0.0.1:8080"}).to_string())
         .send()

@@ -24,6 +24,11 @@
 //! let users = client.send(&ListUsers).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Stream routes ([`StreamEndpoint`](crate::stream::StreamEndpoint)s: Server-Sent Events, and
+//! WebSocket with the `websocket` feature) are opened with [`Client::stream`], which sends the
+//! same headers and yields the route's typed items as they arrive; [`Reconnecting`] follows one
+//! across disconnects.
 
 use std::time::Duration;
 
@@ -36,6 +41,12 @@ use crate::endpoint::{Endpoint, Protocol};
 use crate::error::IntoRequestError;
 use crate::secret::Secret;
 use crate::version::{Release, VersioningDecision};
+
+mod reconnect;
+mod stream;
+
+pub use reconnect::{Reconnecting, Update};
+pub use stream::{DEFAULT_RETRY, Items, Open, StreamError};
 
 /// A failed call.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +76,10 @@ pub enum ClientError<F: std::error::Error + 'static> {
         /// The release the server reports, when the client has seen it.
         server: Option<Release>,
     },
+    /// A stream route answered without opening a stream: a success that is not
+    /// `text/event-stream`, or a WebSocket handshake that did not complete.
+    #[error("no stream: {0}")]
+    NotAStream(String),
 }
 
 fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> String {
@@ -178,30 +193,53 @@ impl Client {
         <E::Protocol as Protocol>::Success<E::Response>,
         ClientError<<E::Protocol as Protocol>::Failure>,
     > {
-        let route = || format!("{} {}", E::METADATA.method, E::METADATA.path);
+        self.check_release::<E>()?;
+        let response = self
+            .send_raw(endpoint.try_into_http_request(&self.base_url)?)
+            .await?;
+        self.check_route_found::<E>(&response)?;
+        E::try_from_http_response(&response).map_err(ClientError::Api)
+    }
+
+    /// Refuses a route newer than the server's recorded release.
+    fn check_release<E: Endpoint>(
+        &self,
+    ) -> Result<(), ClientError<<E::Protocol as Protocol>::Failure>> {
         let server = self.server_release();
         if let Some(release) = &server
             && let VersioningDecision::Unsupported { added } = E::HISTORY.decision_for(release)
         {
             return Err(ClientError::RouteNotInRelease {
-                route: route(),
+                route: format!("{} {}", E::METADATA.method, E::METADATA.path),
                 added,
                 server,
             });
         }
-        let response = self
-            .send_raw(endpoint.try_into_http_request(&self.base_url)?)
-            .await?;
+        Ok(())
+    }
+
+    /// Maps the upstream's "route not found" answer to a route that declares its release.
+    fn check_route_found<E: Endpoint>(
+        &self,
+        response: &http::Response<Bytes>,
+    ) -> Result<(), ClientError<<E::Protocol as Protocol>::Failure>> {
         if let Some(added) = E::HISTORY.added
             && <E::Protocol as Protocol>::is_route_not_found(response.status(), response.body())
         {
             return Err(ClientError::RouteNotInRelease {
-                route: route(),
+                route: format!("{} {}", E::METADATA.method, E::METADATA.path),
                 added,
-                server,
+                server: self.server_release(),
             });
         }
-        E::try_from_http_response(&response).map_err(ClientError::Api)
+        Ok(())
+    }
+
+    /// Adds the client's headers to a request.
+    fn apply_headers(&self, request: &mut http::Request<Bytes>) {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
     }
 
     /// Sends a prepared request and returns the raw response.
@@ -209,11 +247,17 @@ impl Client {
         &self,
         mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, ClientError<F>> {
-        for (name, value) in &self.headers {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
+        self.apply_headers(&mut request);
         let request = reqwest::Request::try_from(request)?;
-        let mut response = self.http.execute(request).await?;
+        let response = self.http.execute(request).await?;
+        self.read_response(response).await
+    }
+
+    /// Reads a whole response, within the body limit.
+    async fn read_response<F: std::error::Error + 'static>(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<http::Response<Bytes>, ClientError<F>> {
         let mut builder = http::Response::builder().status(response.status());
         for (name, value) in response.headers() {
             builder = builder.header(name, value);

@@ -11,14 +11,21 @@
 //! | server | [`Endpoint::try_into_http_response`] | [`Endpoint::try_from_http_request`] |
 //!
 //! No HTTP stack is involved: everything is `http::Request<Bytes>` / `http::Response<Bytes>`.
+//!
+//! Besides the conversions, an endpoint states the facts of its route that every reader of it
+//! needs (the client, a server, the [`registry`](crate::registry) behind `nodewire check` and
+//! the schema export): its success statuses ([`Endpoint::SUCCESS`]), what a successful answer's
+//! body is ([`Endpoint::RESPONSE`]), and the rules a call must keep ([`Endpoint::validate`]).
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use schemars::{JsonSchema, Schema};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{DecodeError, FromRequestError, IntoRequestError, from_slice};
+use crate::error::{DecodeError, FromRequestError, IntoRequestError, InvalidRequest, from_slice};
+use crate::registry::{Decoded, Failed};
 
 /// Whether a route carries a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +36,79 @@ pub enum BodyKind {
     Required,
     /// A JSON body may be sent; an empty body means the defaults.
     Optional,
+}
+
+/// What the body of a successful answer is ([`Endpoint::RESPONSE`]).
+///
+/// ```
+/// use nodewire_common::ResponseBody;
+/// const DOCS: ResponseBody = ResponseBody::text("text/html");
+/// assert_eq!(DOCS.media_type(), Some("text/html"));
+/// assert_eq!(ResponseBody::Empty.media_type(), None);
+/// ```
+#[derive(Clone, Copy)]
+pub enum ResponseBody {
+    /// JSON: the endpoint's [`Response`](Endpoint::Response), inside the protocol's envelope if
+    /// it has one.
+    Json,
+    /// No body (`204 No Content`).
+    Empty,
+    /// `text/event-stream`, read whole into the endpoint's `Response`; each event's `data` is
+    /// JSON, described by `data`.
+    EventStream {
+        /// The JSON Schema of one event's `data`.
+        data: fn() -> Schema,
+    },
+    /// Text of `media_type` (`text/plain`, `text/html`), read as one string into the
+    /// endpoint's `Response`.
+    Text {
+        /// The media type.
+        media_type: &'static str,
+        /// The JSON Schema of the text as one JSON string.
+        schema: fn() -> Schema,
+    },
+    /// A WebSocket upgrade (`101 Switching Protocols`): no body; messages follow on the
+    /// upgraded connection.
+    WebSocket,
+}
+
+impl ResponseBody {
+    /// An event stream whose events each carry a `T` as JSON `data`.
+    pub const fn event_stream<T: JsonSchema>() -> Self {
+        Self::EventStream {
+            data: crate::registry::schema_of::<T>,
+        }
+    }
+
+    /// Any text of `media_type`.
+    pub const fn text(media_type: &'static str) -> Self {
+        Self::Text {
+            media_type,
+            schema: crate::registry::any_string_schema,
+        }
+    }
+
+    /// The body's media type, if it has a body.
+    pub fn media_type(self) -> Option<&'static str> {
+        match self {
+            Self::Json => Some(crate::registry::JSON_MEDIA_TYPE),
+            Self::EventStream { .. } => Some(crate::registry::EVENT_STREAM_MEDIA_TYPE),
+            Self::Text { media_type, .. } => Some(media_type),
+            Self::Empty | Self::WebSocket => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Json => f.write_str("Json"),
+            Self::Empty => f.write_str("Empty"),
+            Self::EventStream { .. } => f.write_str("EventStream"),
+            Self::Text { media_type, .. } => f.debug_tuple("Text").field(media_type).finish(),
+            Self::WebSocket => f.write_str("WebSocket"),
+        }
+    }
 }
 
 /// Static facts about a route.
@@ -235,6 +315,18 @@ pub trait Endpoint: Sized {
     /// as old as every release the crate covers.
     const HISTORY: crate::version::VersionHistory = crate::version::VersionHistory::ALWAYS;
 
+    /// The statuses of a successful answer, the usual one first; by default `200 OK`.
+    /// (telemt's create answers `201` or `202`, NodePass's delete `204`, a WebSocket route
+    /// `101`.)
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::OK];
+
+    /// Statuses whose answer carries either the success body or the protocol's error body
+    /// (telemt's readiness answers `503` with either); by default none.
+    const SUCCESS_OR_ERROR: &'static [StatusCode] = &[];
+
+    /// What the body of a successful answer is; by default JSON.
+    const RESPONSE: ResponseBody = ResponseBody::Json;
+
     /// The path parameters, in template order, unescaped.
     fn path_params(&self) -> Vec<&str> {
         Vec::new()
@@ -255,8 +347,54 @@ pub trait Endpoint: Sized {
         None
     }
 
-    /// Builds the endpoint from an incoming request's parts (server side).
+    /// Builds the endpoint from an incoming request's parts (server side), decoding as
+    /// leniently as the upstream server does; the checks it applies after decoding belong in
+    /// [`validate`](Self::validate).
     fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError>;
+
+    /// The checks the upstream server applies to a decoded request body (Dash's presence
+    /// checks on a report). [`validate`](Self::validate) runs it by default, and
+    /// `nodewire check` runs it on request bodies. By default, none.
+    fn validate_body(_body: &Self::Request) -> Result<(), DecodeError> {
+        Ok(())
+    }
+
+    /// The checks the upstream server applies to a call once decoded (path parameters,
+    /// query, body). [`try_from_http_request`](Self::try_from_http_request) runs it after
+    /// decoding, and a client runs it before sending (through
+    /// [`validate_outgoing`](Self::validate_outgoing)). By default,
+    /// [`validate_body`](Self::validate_body) on the body.
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        match self.body() {
+            Some(body) => Self::validate_body(body).map_err(InvalidRequest::Body),
+            None => Ok(()),
+        }
+    }
+
+    /// The checks on a call this library builds, before it is sent
+    /// ([`try_into_http_request`](Self::try_into_http_request) runs it first). By default,
+    /// [`validate`](Self::validate). An endpoint whose decoding takes what real peers send
+    /// against their contract (the kernel panel's numeric `metadata`) overrides it to refuse
+    /// that too, calling `validate` as well: decoding stays lenient, building stays strict.
+    fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
+        self.validate()
+    }
+
+    /// How `nodewire check` reads a request body of this route: decoded as
+    /// [`Request`](Self::Request) by the route's [`BodyKind`], checked by
+    /// [`validate_body`](Self::validate_body), re-encoded, with the keys the model ignores
+    /// listed ([`registry::check_request_body`](crate::registry::check_request_body)). A
+    /// route whose body needs another reading overrides it (NodePass's MCP messages).
+    fn check_request_body(bytes: &[u8]) -> Result<Decoded, Failed> {
+        crate::registry::check_request_body::<Self>(bytes)
+    }
+
+    /// The rules a reader applies to a decoded success body beyond decoding it, for
+    /// `nodewire check` (Dash's agent refuses an update manifest that breaks its rules). By
+    /// default, none.
+    fn check_response(_body: &Self::Response) -> Result<(), DecodeError> {
+        Ok(())
+    }
 
     /// The concrete path, relative to the API base.
     fn path(&self) -> String {
@@ -265,10 +403,15 @@ pub trait Endpoint: Sized {
 
     /// Builds the outgoing request against `base_url` (scheme, host, port and any API prefix,
     /// such as `http://127.0.0.1:9091` or `https://host/api/v1`).
+    ///
+    /// The call is checked first ([`validate_outgoing`](Self::validate_outgoing)): a call that
+    /// breaks a rule of its route is [`IntoRequestError::Validation`], and nothing is built.
     fn try_into_http_request(
         &self,
         base_url: &str,
     ) -> Result<http::Request<Bytes>, IntoRequestError> {
+        self.validate_outgoing()
+            .map_err(IntoRequestError::Validation)?;
         let base = url::Url::parse(base_url).map_err(|e| IntoRequestError::BaseUrl {
             url: base_url.to_owned(),
             reason: e.to_string(),
@@ -310,9 +453,19 @@ pub trait Endpoint: Sized {
         Ok(request)
     }
 
-    /// Builds the endpoint from an incoming request (server side). The method and path must
-    /// match this route; the body is decoded and validated as [`Self::Request`].
+    /// Builds the endpoint from an incoming request (server side): decodes it
+    /// ([`decode_http_request`](Self::decode_http_request)), then applies the checks the
+    /// upstream server applies ([`validate`](Self::validate)).
     fn try_from_http_request(request: &http::Request<Bytes>) -> Result<Self, FromRequestError> {
+        let endpoint = Self::decode_http_request(request)?;
+        endpoint.validate()?;
+        Ok(endpoint)
+    }
+
+    /// Decodes an incoming request as leniently as the upstream server does, without the
+    /// checks of [`validate`](Self::validate). The method and path must match this route; the
+    /// body is decoded as [`Self::Request`].
+    fn decode_http_request(request: &http::Request<Bytes>) -> Result<Self, FromRequestError> {
         if request.method() != Self::METADATA.method {
             return Err(FromRequestError::Method {
                 expected: Self::METADATA.method.clone(),
@@ -368,7 +521,9 @@ pub fn decode_body<T: DeserializeOwned>(
 }
 
 /// Declares a `GET` route without parameters or body: a unit struct under the upstream's
-/// operation name, documented by the doc comment given, whose response is `$resp`.
+/// operation name, documented by the doc comment given, whose response is `$resp`. After the
+/// response type come, in this order and each optional, `since "<release>"` (the release that
+/// added the route) and `response <ResponseBody>` (a body other than JSON).
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -392,9 +547,14 @@ pub fn decode_body<T: DeserializeOwned>(
 ///     /// `GET /v1/health`: liveness.
 ///     GetHealth, "/v1/health", ["/health"], serde_json::Value
 /// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /docs`: the API's documentation page.
+///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html")
+/// );
 /// use nodewire_common::Endpoint;
 /// assert_eq!(GetHealth::METADATA.path, "/v1/health");
 /// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
+/// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
 /// ```
 #[macro_export]
 macro_rules! get_endpoint {
@@ -404,7 +564,13 @@ macro_rules! get_endpoint {
     (@history $since:literal) => {
         $crate::version::VersionHistory::added_in($since)
     };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)?) => {
+    (@response) => {
+        $crate::ResponseBody::Json
+    };
+    (@response $response:expr) => {
+        $response
+    };
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name;
@@ -423,6 +589,7 @@ macro_rules! get_endpoint {
             };
             const HISTORY: $crate::version::VersionHistory =
                 $crate::get_endpoint!(@history $($since)?);
+            const RESPONSE: $crate::ResponseBody = $crate::get_endpoint!(@response $($response)?);
 
             fn from_parts(
                 _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
@@ -431,14 +598,122 @@ macro_rules! get_endpoint {
             }
         }
     };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
-        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp);
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)?);
     };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Bare;
+
+    impl Protocol for Bare {
+        const NAME: &'static str = "bare";
+        type Success<T> = T;
+        type Failure = DecodeError;
+
+        fn decode_response<T: DeserializeOwned>(
+            _: StatusCode,
+            _: &HeaderMap,
+            body: &[u8],
+        ) -> Result<T, DecodeError> {
+            from_slice(body)
+        }
+
+        fn encode_response<T: Serialize>(
+            success: &T,
+        ) -> Result<http::Response<Bytes>, serde_json::Error> {
+            Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+        }
+    }
+
+    /// `POST /names`: the server refuses an empty name; this library also refuses an upper-case
+    /// one, which the server takes.
+    #[derive(Debug)]
+    struct AddName(String);
+
+    impl Endpoint for AddName {
+        type Protocol = Bare;
+        type Request = String;
+        type Response = NoBody;
+        const METADATA: Metadata = Metadata {
+            name: "AddName",
+            method: Method::POST,
+            path: "/names",
+            aliases: &[],
+            body: BodyKind::Required,
+            description: "Add a name.",
+        };
+
+        fn body(&self) -> Option<&String> {
+            Some(&self.0)
+        }
+
+        fn from_parts(parts: IncomingParts<'_, String>) -> Result<Self, FromRequestError> {
+            Ok(Self(parts.body.unwrap_or_default()))
+        }
+
+        fn validate_body(body: &String) -> Result<(), DecodeError> {
+            if body.is_empty() {
+                return Err(DecodeError::root("must not be empty"));
+            }
+            Ok(())
+        }
+
+        fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
+            self.validate()?;
+            if self.0.chars().any(char::is_uppercase) {
+                return Err(InvalidRequest::body(".", "must be lower case"));
+            }
+            Ok(())
+        }
+    }
+
+    fn incoming(body: &'static str) -> http::Request<Bytes> {
+        let mut request = http::Request::new(Bytes::from_static(body.as_bytes()));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = http::Uri::from_static("/names");
+        request
+    }
+
+    #[test]
+    fn building_checks_the_call_first() {
+        assert!(
+            AddName("ada".into())
+                .try_into_http_request("http://h")
+                .is_ok()
+        );
+        for (name, message) in [("", "must not be empty"), ("Ada", "must be lower case")] {
+            match AddName(name.into()).try_into_http_request("http://h") {
+                Err(IntoRequestError::Validation(InvalidRequest::Body(e))) => {
+                    assert_eq!(e.message, message);
+                }
+                other => panic!("{name:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_server_decodes_then_applies_its_own_checks() {
+        assert_eq!(
+            AddName::try_from_http_request(&incoming("\"Ada\""))
+                .ok()
+                .map(|a| a.0),
+            Some("Ada".to_owned())
+        );
+        assert!(AddName::decode_http_request(&incoming("\"\"")).is_ok());
+        let refused = AddName::try_from_http_request(&incoming("\"\""));
+        assert!(matches!(
+            refused,
+            Err(FromRequestError::Validation(InvalidRequest::Body(_)))
+        ));
+        assert_eq!(
+            refused.err().map(|e| e.to_string()).as_deref(),
+            Some("body at `.`: must not be empty")
+        );
+    }
 
     #[test]
     fn templates_match_and_fill() {

@@ -95,6 +95,23 @@ pub fn from_value<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(path_error)
 }
 
+/// The start of a failure body that is not the upstream's error body (a proxy's page, a
+/// router's plain-text 404), for the `Unexpected { status, text }` failure every protocol
+/// crate has: lossy UTF-8, at most 1024 bytes, cut at a character boundary.
+///
+/// ```
+/// assert_eq!(nodewire_common::error::body_text(b"404 page not found\n"), "404 page not found\n");
+/// assert_eq!(nodewire_common::error::body_text(&[b'x'; 2000]).len(), 1024);
+/// ```
+pub fn body_text(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut end = text.len().min(1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_owned()
+}
+
 fn path_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
     let path = err.path().to_string();
     json_error(path, err.inner())
@@ -134,9 +151,14 @@ pub enum IntoRequestError {
     /// The request body could not be serialized.
     #[error("cannot serialize the request body: {0}")]
     Body(#[from] serde_json::Error),
-    /// The request failed validation before it was sent.
+    /// The request could not be built as asked (a header value that is not one, say).
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// The call broke a rule of its route ([`Endpoint::validate_outgoing`]); nothing was built.
+    ///
+    /// [`Endpoint::validate_outgoing`]: crate::Endpoint::validate_outgoing
+    #[error("invalid request: {0}")]
+    Validation(InvalidRequest),
     /// The assembled `http::Request` was rejected by the `http` crate.
     #[error("cannot build the HTTP request: {0}")]
     Http(#[from] http::Error),
@@ -176,7 +198,72 @@ pub enum FromRequestError {
         /// What is wrong with it.
         message: String,
     },
-    /// The body could not be decoded or failed validation.
+    /// The body could not be decoded.
     #[error("body {0}")]
     Body(#[from] DecodeError),
+    /// The request decoded but broke a rule the upstream server checks
+    /// ([`Endpoint::validate`]); its text is the same as the decoding error for that part.
+    ///
+    /// [`Endpoint::validate`]: crate::Endpoint::validate
+    #[error(transparent)]
+    Validation(#[from] InvalidRequest),
+}
+
+/// A call that breaks a rule of its route: which part of the request, where in it, and what
+/// is wrong. [`Endpoint::validate`](crate::Endpoint::validate) and
+/// [`Endpoint::validate_outgoing`](crate::Endpoint::validate_outgoing) return it; the text
+/// reads as [`FromRequestError`]'s for the same part (``query: …``, ``body at `users[0].name`: …``).
+///
+/// ```
+/// use nodewire_common::{DecodeError, InvalidRequest};
+/// let e = InvalidRequest::Body(DecodeError::at("users[0].metadata.plan", "must be a string"));
+/// assert_eq!(e.to_string(), "body at `users[0].metadata.plan`: must be a string");
+/// let e = InvalidRequest::query("interval", "`interval` must be 1 to 60 seconds, got 0");
+/// assert_eq!(e.to_string(), "query: `interval` must be 1 to 60 seconds, got 0");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// A path parameter.
+    #[error("path parameter `{name}`: {message}")]
+    PathParam {
+        /// The template name of the parameter.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A query parameter.
+    #[error("query: {message}")]
+    Query {
+        /// The parameter's name.
+        name: &'static str,
+        /// What is wrong with it, naming the parameter as the upstream does.
+        message: String,
+    },
+    /// A header.
+    #[error("header `{name}`: {message}")]
+    Header {
+        /// The header name.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The body: the JSON path of the fault and what is wrong there.
+    #[error("body {0}")]
+    Body(DecodeError),
+}
+
+impl InvalidRequest {
+    /// A query parameter `name` that breaks a rule.
+    pub fn query(name: &'static str, message: impl Into<String>) -> Self {
+        Self::Query {
+            name,
+            message: message.into(),
+        }
+    }
+
+    /// A body that breaks a rule at the JSON path `path` (`.` for the whole body).
+    pub fn body(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Body(DecodeError::at(path, message))
+    }
 }

@@ -13,7 +13,12 @@
 //! - [`DecodeError`]: decode failures that carry the JSON path of the fault;
 //! - [`go_json`]: Go's `encoding/json` decoding rules for server-side decoders of Go upstreams;
 //! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
-//! - `client` (feature `client`): a reqwest client that runs any endpoint.
+//! - [`ValidationError`] and [`string_schema!`] for validated text newtypes, and
+//!   [`Timestamp`]: date-times kept as sent, under each peer's reading rule;
+//! - [`stream`]: stream endpoints (Server-Sent Events, WebSocket) and their typed items;
+//! - `client` (feature `client`): a reqwest client that runs any endpoint;
+//! - `server` (feature `server`): request bodies under a limit, responses and the request
+//!   enum that every protocol crate's server and mock are built on.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -28,16 +33,25 @@ pub mod probe;
 pub mod registry;
 pub mod secret;
 pub mod sse;
+pub mod stream;
+pub mod timestamp;
+pub mod validation;
 pub mod version;
 
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use endpoint::{BodyKind, Endpoint, Metadata, PathParams, Protocol};
-pub use error::{DecodeError, FromRequestError, IntoRequestError};
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod server;
+
+pub use endpoint::{BodyKind, Endpoint, Metadata, PathParams, Protocol, ResponseBody};
+pub use error::{DecodeError, FromRequestError, IntoRequestError, InvalidRequest};
 pub use open_enum::UnknownLabel;
 pub use patch::Patch;
 pub use secret::Secret;
+pub use timestamp::Timestamp;
+pub use validation::ValidationError;
 
 #[doc(hidden)]
 pub mod __private {

@@ -25,9 +25,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::ResponseBody;
 use crate::lossless::compare;
 use crate::open_enum::{UnknownLabelSeen, collect_unknown_labels};
-use crate::registry::{EVENT_STREAM_MEDIA_TYPE, Registry, ResponseStatus, Route};
+use crate::registry::{Registry, Route};
 
 /// What a probe needs to know about one protocol beyond its registry.
 #[derive(Debug, Clone, Copy)]
@@ -133,11 +134,7 @@ fn action_for(route: &Route, profile: &Profile) -> Action {
     if let Some((_, reason)) = profile.never_call.iter().find(|(t, _)| *t == template) {
         return Action::Skip((*reason).to_owned());
     }
-    let responses = &route.schemas.responses;
-    if responses
-        .iter()
-        .any(|(status, _)| *status == ResponseStatus::Code(101))
-    {
+    if matches!(route.response_body, ResponseBody::WebSocket) {
         return Action::Skip("WebSocket stream: not probed".to_owned());
     }
     let params = template.split('/').filter(|s| s.starts_with('{')).count();
@@ -147,11 +144,7 @@ fn action_for(route: &Route, profile: &Profile) -> Action {
             _ => Action::Skip("no GET route lists the ids of its path parameters".to_owned()),
         };
     }
-    let streams = responses.iter().any(|(status, body)| {
-        matches!(status, ResponseStatus::Code(code) if (200..300).contains(code))
-            && body.is_some_and(|b| b.media_type == EVENT_STREAM_MEDIA_TYPE)
-    });
-    if streams {
+    if matches!(route.response_body, ResponseBody::EventStream { .. }) {
         Action::Stream
     } else {
         Action::Call
@@ -294,11 +287,7 @@ pub fn examine(route: &Route, path: &str, status: u16, body: &[u8]) -> Row {
         row.error = Some(format!("invalid status {status}"));
         return row;
     };
-    let declared = route
-        .schemas
-        .responses
-        .iter()
-        .any(|(s, _)| *s == ResponseStatus::Code(status));
+    let declared = route.success.contains(&code) || route.success_or_error.contains(&code);
     let decode = (route.response)(code);
     let (decoded, labels) = collect_unknown_labels(|| decode(body));
     match decoded {

@@ -3,6 +3,13 @@
 //! Each protocol crate exposes a `registry()` listing every route (with the codec and the JSON
 //! Schema of its request and response bodies) and every wire type (with its JSON Schema). The
 //! `nodewire` CLI's `check` and `schemas` commands walk it; nothing here does I/O.
+//!
+//! A route's entry is derived from its [`Endpoint`] alone ([`route`]): the success statuses
+//! and body kind it states, and the [`RegistryProtocol`] of its protocol, which says how the
+//! protocol wraps success bodies and what its error body is. A protocol crate lists its
+//! endpoints and wire types and builds its registry once ([`static_registry!`]).
+//!
+//! [`static_registry!`]: crate::static_registry!
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,8 +21,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::endpoint::{BodyKind, Metadata};
-use crate::error::{DecodeError, from_slice};
+use crate::endpoint::{BodyKind, Endpoint, Metadata, Protocol, ResponseBody};
+use crate::error::{DecodeError, from_slice, from_value};
 
 mod export;
 
@@ -68,14 +75,6 @@ pub fn roundtrip<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decode
         original: None,
         ignored: Vec::new(),
     })
-}
-
-/// Like [`roundtrip`], and also records the keys the model ignores ([`Decoded::ignored`]):
-/// the decoder of request bodies, which upstream servers decode leniently.
-pub fn roundtrip_request<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let mut decoded = roundtrip::<T>(bytes)?;
-    decoded.ignored = ignored_keys::<T>(bytes);
-    Ok(decoded)
 }
 
 /// The JSON pointers of the object keys that decoding `bytes` as `T` skips (unknown to the
@@ -153,11 +152,19 @@ pub struct Route {
     /// Method, template, aliases, body kind.
     pub metadata: Metadata,
     /// The upstream releases that added (deprecated, removed) the route
-    /// ([`Endpoint::HISTORY`](crate::Endpoint::HISTORY)).
+    /// ([`Endpoint::HISTORY`]).
     pub history: crate::version::VersionHistory,
+    /// The statuses of a successful answer ([`Endpoint::SUCCESS`]).
+    pub success: &'static [StatusCode],
+    /// The statuses answered with the success body or the error body
+    /// ([`Endpoint::SUCCESS_OR_ERROR`]).
+    pub success_or_error: &'static [StatusCode],
+    /// What a successful answer's body is ([`Endpoint::RESPONSE`]).
+    pub response_body: ResponseBody,
     /// The request body's model type name (`None` when the route takes no body).
     pub request_type: Option<String>,
-    /// Decodes a request body (validation included).
+    /// Decodes a request body, with the checks the upstream server applies
+    /// ([`Endpoint::check_request_body`]).
     pub request: DecodeFn,
     /// Picks the response decoder for a status code.
     pub response: fn(StatusCode) -> DecodeFn,
@@ -232,7 +239,8 @@ impl BodySchema {
     }
 }
 
-fn any_string_schema() -> Schema {
+/// The schema of any JSON string.
+pub(crate) fn any_string_schema() -> Schema {
     schemars::json_schema!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "string"
@@ -404,6 +412,25 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The registry of protocol `P`: its `routes` (built with [`route`], or the [`routes!`]
+    /// macro) and wire `types`; requests no route matches are answered with `P`'s error body
+    /// ([`RegistryProtocol::fallback`]).
+    ///
+    /// [`routes!`]: crate::routes!
+    pub fn new<P: RegistryProtocol>(routes: Vec<Route>, types: Vec<TypeEntry>) -> Self {
+        Self {
+            protocol: P::NAME,
+            routes,
+            types,
+            normalize_path: normalized_path::<P>,
+            fallback: P::fallback,
+            fallback_schemas: vec![(
+                ResponseStatus::Default,
+                Some(BodySchema::json::<P::ErrorBody>()),
+            )],
+        }
+    }
+
     /// Looks up `method` and a concrete `path` (query string ignored).
     pub fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
         let path = path.split('?').next().unwrap_or(path);
@@ -440,40 +467,361 @@ impl Registry {
     }
 }
 
-/// The request decoder for a route whose body kind is `kind` and body type `T`.
-pub fn request_decoder<T: Serialize + DeserializeOwned>(kind: BodyKind) -> DecodeFn {
-    match kind {
-        BodyKind::None => |_| {
-            Ok(Decoded {
-                type_name: "(no body)".to_owned(),
+fn normalized_path<P: Protocol>(path: &str) -> String {
+    P::normalize_path(path).into_owned()
+}
+
+/// What the registry needs to know about a protocol beyond [`Protocol`]: how it wraps a
+/// route's success body, what its error body is, and how `nodewire check` reads each.
+///
+/// Every hook but the two types has a default that fits a protocol with bare JSON bodies.
+pub trait RegistryProtocol: Protocol {
+    /// The success body around a route's response type `T`: `T` itself for a bare protocol,
+    /// the envelope for an enveloped one (telemt's `SuccessResponse<T>`). Only its schema is
+    /// used.
+    type SuccessBody<T: JsonSchema>: JsonSchema;
+
+    /// The body of every failure status, and of the answer to a request no route matches.
+    type ErrorBody: Serialize + DeserializeOwned + JsonSchema;
+
+    /// Whether an answer with `status` carries the route's success body, `success` being the
+    /// route's [`Endpoint::SUCCESS`]. By default: any `2xx`, or a listed status.
+    fn carries_success_body(status: StatusCode, success: &[StatusCode]) -> bool {
+        status.is_success() || success.contains(&status)
+    }
+
+    /// Reads a JSON success body of route `E` (decoded, checked by
+    /// [`Endpoint::check_response`], re-encoded). By default the body is `E::Response`
+    /// itself ([`check_json`]); an enveloped protocol reads its envelope.
+    fn check_success<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
+        check_json::<E>(bytes)
+    }
+
+    /// Reads an event-stream success body of route `E`. By default, the array of each
+    /// event's `data` as JSON is `E::Response` ([`check_event_data`]).
+    fn check_event_stream<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
+        check_event_data::<E>(bytes)
+    }
+
+    /// Reads an error body. By default, [`ErrorBody`](Self::ErrorBody).
+    fn check_error(bytes: &[u8]) -> Result<Decoded, Failed> {
+        roundtrip::<Self::ErrorBody>(bytes)
+    }
+
+    /// The reader for the answer to a request no route matches: the error body for a `4xx`
+    /// or `5xx`, nothing otherwise.
+    fn fallback(status: StatusCode) -> Option<DecodeFn> {
+        if status.is_client_error() || status.is_server_error() {
+            Some(Self::check_error)
+        } else {
+            None
+        }
+    }
+}
+
+/// The registry entry of endpoint `E`, derived from its facts: metadata and history, the
+/// request reader ([`Endpoint::check_request_body`]), the response reader for each status,
+/// and the schemas of its bodies.
+///
+/// A status the protocol says carries the success body is read by the route's
+/// [`Endpoint::RESPONSE`]; one of [`Endpoint::SUCCESS_OR_ERROR`] as either body; any other as
+/// the protocol's error body.
+pub fn route<E>() -> Route
+where
+    E: Endpoint,
+    E::Protocol: RegistryProtocol,
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    let metadata = E::METADATA;
+    Route {
+        history: E::HISTORY,
+        success: E::SUCCESS,
+        success_or_error: E::SUCCESS_OR_ERROR,
+        response_body: E::RESPONSE,
+        request_type: match metadata.body {
+            BodyKind::None => None,
+            BodyKind::Required | BodyKind::Optional => Some(short_type_name::<E::Request>()),
+        },
+        request: E::check_request_body,
+        response: response_reader::<E>,
+        schemas: route_schemas::<E>(),
+        metadata,
+    }
+}
+
+/// The reader of an answer to `E` with `status`.
+fn response_reader<E>(status: StatusCode) -> DecodeFn
+where
+    E: Endpoint,
+    E::Protocol: RegistryProtocol,
+{
+    if <E::Protocol as RegistryProtocol>::carries_success_body(status, E::SUCCESS) {
+        match E::RESPONSE {
+            ResponseBody::Json => <E::Protocol as RegistryProtocol>::check_success::<E>,
+            ResponseBody::EventStream { .. } => {
+                <E::Protocol as RegistryProtocol>::check_event_stream::<E>
+            }
+            ResponseBody::Text { .. } => check_text::<E>,
+            ResponseBody::Empty | ResponseBody::WebSocket => check_empty,
+        }
+    } else if E::SUCCESS_OR_ERROR.contains(&status) {
+        check_success_or_error::<E>
+    } else {
+        <E::Protocol as RegistryProtocol>::check_error
+    }
+}
+
+/// The schemas of `E`'s bodies: its success body for each success status, either body for
+/// each status of [`Endpoint::SUCCESS_OR_ERROR`], the error body for every other status.
+fn route_schemas<E>() -> RouteSchemas
+where
+    E: Endpoint,
+    E::Protocol: RegistryProtocol,
+    E::Request: JsonSchema,
+    E::Response: JsonSchema,
+{
+    type Success<P, T> = <P as RegistryProtocol>::SuccessBody<T>;
+    type Error<P> = <P as RegistryProtocol>::ErrorBody;
+    let success = match E::RESPONSE {
+        ResponseBody::Json => Some(BodySchema::json::<Success<E::Protocol, E::Response>>()),
+        ResponseBody::EventStream { data } => Some(BodySchema::new(EVENT_STREAM_MEDIA_TYPE, data)),
+        ResponseBody::Text { media_type, schema } => Some(BodySchema::new(media_type, schema)),
+        ResponseBody::Empty | ResponseBody::WebSocket => None,
+    };
+    let statuses: Vec<u16> = E::SUCCESS.iter().map(StatusCode::as_u16).collect();
+    let mut schemas = RouteSchemas::new(
+        BodySchema::request::<E::Request>(E::METADATA.body),
+        &statuses,
+        success,
+        BodySchema::json::<Error<E::Protocol>>(),
+    );
+    for status in E::SUCCESS_OR_ERROR {
+        schemas.responses.push((
+            ResponseStatus::Code(status.as_u16()),
+            Some(BodySchema::new(
+                JSON_MEDIA_TYPE,
+                any_of::<Success<E::Protocol, E::Response>, Error<E::Protocol>>,
+            )),
+        ));
+    }
+    schemas
+}
+
+fn failed_as<T: ?Sized>(error: DecodeError) -> Failed {
+    Failed {
+        type_name: short_type_name::<T>(),
+        error,
+    }
+}
+
+/// Re-encodes a checked value of `T` as JSON.
+fn reencode<T: Serialize>(value: &T) -> Result<Value, Failed> {
+    serde_json::to_value(value)
+        .map_err(|e| failed_as::<T>(DecodeError::root(format!("cannot re-encode: {e}"))))
+}
+
+/// The default request reader ([`Endpoint::check_request_body`]): by the route's
+/// [`BodyKind`], the body decoded as `E::Request`, checked by [`Endpoint::validate_body`] and
+/// re-encoded, with the keys the model ignores listed ([`Decoded::ignored`]).
+pub fn check_request_body<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let blank = bytes.iter().all(u8::is_ascii_whitespace);
+    match E::METADATA.body {
+        BodyKind::None => return Ok(no_body()),
+        BodyKind::Optional if blank => {
+            return Ok(Decoded {
+                type_name: short_type_name::<E::Request>(),
                 reencoded: None,
                 original: None,
                 ignored: Vec::new(),
-            })
-        },
-        BodyKind::Optional => |bytes| {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                Ok(Decoded {
-                    type_name: short_type_name::<T>(),
-                    reencoded: None,
-                    original: None,
-                    ignored: Vec::new(),
-                })
-            } else {
-                roundtrip_request::<T>(bytes)
-            }
-        },
-        BodyKind::Required => |bytes| {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                Err(Failed {
-                    type_name: short_type_name::<T>(),
-                    error: DecodeError::root("empty body: this route requires a JSON body"),
-                })
-            } else {
-                roundtrip_request::<T>(bytes)
-            }
-        },
+            });
+        }
+        BodyKind::Required if blank => {
+            return Err(failed_as::<E::Request>(DecodeError::root(
+                "empty body: this route requires a JSON body",
+            )));
+        }
+        BodyKind::Required | BodyKind::Optional => {}
     }
+    let typed: E::Request = from_slice(bytes).map_err(failed_as::<E::Request>)?;
+    E::validate_body(&typed).map_err(failed_as::<E::Request>)?;
+    Ok(Decoded {
+        type_name: short_type_name::<E::Request>(),
+        reencoded: Some(reencode(&typed)?),
+        original: None,
+        ignored: ignored_keys::<E::Request>(bytes),
+    })
+}
+
+/// Reads a JSON success body that is `E::Response` itself, checked by
+/// [`Endpoint::check_response`].
+pub fn check_json<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let typed: E::Response = from_slice(bytes).map_err(failed_as::<E::Response>)?;
+    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
+    Ok(Decoded {
+        type_name: short_type_name::<E::Response>(),
+        reencoded: Some(reencode(&typed)?),
+        original: None,
+        ignored: Vec::new(),
+    })
+}
+
+/// Reads an event stream whose `E::Response` is the array of each event's `data`, parsed as
+/// JSON; the re-encoding is compared with that array.
+pub fn check_event_data<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let events = crate::sse::decode_all(bytes)
+        .map_err(|e| failed_as::<E::Response>(DecodeError::root(e.to_string())))?;
+    let data = events
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            from_slice::<Value>(event.data.as_bytes()).map_err(|e| {
+                failed_as::<E::Response>(DecodeError::at(
+                    format!("[{i}]"),
+                    format!("event `{}`: not JSON: {}", event.event, e.message),
+                ))
+            })
+        })
+        .collect::<Result<Vec<Value>, Failed>>()?;
+    let original = Value::Array(data);
+    let typed: E::Response = from_value(original.clone()).map_err(failed_as::<E::Response>)?;
+    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
+    Ok(Decoded {
+        type_name: short_type_name::<E::Response>(),
+        reencoded: Some(reencode(&typed)?),
+        original: Some(original),
+        ignored: Vec::new(),
+    })
+}
+
+/// Reads a text body: UTF-8, read as one JSON string into `E::Response`.
+fn check_text<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        failed_as::<E::Response>(DecodeError::root(format!(
+            "the text body is not UTF-8: {e}"
+        )))
+    })?;
+    let original = Value::String(text.to_owned());
+    let typed: E::Response = from_value(original.clone()).map_err(failed_as::<E::Response>)?;
+    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
+    Ok(Decoded {
+        type_name: short_type_name::<E::Response>(),
+        reencoded: Some(reencode(&typed)?),
+        original: Some(original),
+        ignored: Vec::new(),
+    })
+}
+
+/// Reads a status that carries either body: the success body if it reads, else the error
+/// body.
+fn check_success_or_error<E>(bytes: &[u8]) -> Result<Decoded, Failed>
+where
+    E: Endpoint,
+    E::Protocol: RegistryProtocol,
+{
+    <E::Protocol as RegistryProtocol>::check_success::<E>(bytes)
+        .or_else(|_| <E::Protocol as RegistryProtocol>::check_error(bytes))
+}
+
+fn no_body() -> Decoded {
+    Decoded {
+        type_name: "(no body)".to_owned(),
+        reencoded: None,
+        original: None,
+        ignored: Vec::new(),
+    }
+}
+
+/// Reads the empty body of a `204` or `101` (whitespace at most).
+pub fn check_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(no_body())
+    } else {
+        Err(Failed {
+            type_name: "(no body)".to_owned(),
+            error: DecodeError::root("expected an empty body"),
+        })
+    }
+}
+
+/// `vec![route::<A>(), route::<B>(), …]`: the registry entries of the endpoint types given
+/// ([`route`]); a protocol crate's endpoint list macro can call it back. See
+/// [`static_registry!`](crate::static_registry!) for an example.
+#[macro_export]
+macro_rules! routes {
+    ($($endpoint:ty),* $(,)?) => {
+        ::std::vec![$($crate::registry::route::<$endpoint>()),*]
+    };
+}
+
+/// The body of a protocol crate's `registry()`: the [`Registry`] of protocol `$protocol` with
+/// `$routes` and `$types`, built on first use and kept for the life of the program.
+///
+/// ```
+/// use http::StatusCode;
+/// use nodewire_common::registry::{Lookup, Registry, RegistryProtocol, TypeEntry};
+/// use nodewire_common::{DecodeError, Endpoint, ResponseBody};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+/// pub struct Oops {
+///     message: String,
+/// }
+///
+/// pub struct Demo;
+/// impl nodewire_common::Protocol for Demo {
+///     const NAME: &'static str = "demo";
+///     type Success<T> = T;
+///     type Failure = DecodeError;
+///     fn decode_response<T: serde::de::DeserializeOwned>(
+///         _: StatusCode, _: &http::HeaderMap, body: &[u8],
+///     ) -> Result<T, DecodeError> {
+///         nodewire_common::error::from_slice(body)
+///     }
+///     fn encode_response<T: serde::Serialize>(
+///         success: &T,
+///     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+///         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+///     }
+/// }
+/// impl RegistryProtocol for Demo {
+///     type SuccessBody<T: schemars::JsonSchema> = T;
+///     type ErrorBody = Oops;
+/// }
+///
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /things`.
+///     ListThings, "/things", Vec<String>
+/// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /docs`.
+///     GetDocs, "/docs", String, response ResponseBody::text("text/html")
+/// );
+///
+/// pub fn registry() -> &'static Registry {
+///     nodewire_common::static_registry!(
+///         Demo,
+///         nodewire_common::routes!(ListThings, GetDocs),
+///         vec![TypeEntry::of::<Oops>()],
+///     )
+/// }
+///
+/// let Lookup::Found(docs) = registry().lookup(&http::Method::GET, "/docs") else {
+///     panic!("no /docs");
+/// };
+/// assert_eq!(docs.success, &[StatusCode::OK]);
+/// let page = (docs.response)(StatusCode::OK)(b"<html></html>").unwrap();
+/// assert_eq!(page.type_name, "String");
+/// let failure = (docs.response)(StatusCode::NOT_FOUND)(br#"{"message":"gone"}"#).unwrap();
+/// assert_eq!(failure.type_name, "Oops");
+/// assert!(std::ptr::eq(registry(), registry()));
+/// ```
+#[macro_export]
+macro_rules! static_registry {
+    ($protocol:ty, $routes:expr, $types:expr $(,)?) => {{
+        static REGISTRY: ::std::sync::OnceLock<$crate::registry::Registry> =
+            ::std::sync::OnceLock::new();
+        REGISTRY.get_or_init(|| $crate::registry::Registry::new::<$protocol>($routes, $types))
+    }};
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! use nodewire_core::auth;
 //!
 //! let mut headers = http::HeaderMap::new();
-//! headers.insert(auth::HEADER, auth::header_value(&Secret::new("k-123")).unwrap());
+//! headers.insert(nodewire_core::AUTH_HEADER, auth::header_value(&Secret::new("k-123")).unwrap());
 //! let presented = auth::key_from_headers(&headers).unwrap();
 //! assert!(auth::verify(&presented, &Secret::new("k-123")));
 //! assert!(!auth::verify(&presented, &Secret::new("k-124")));
@@ -24,8 +24,9 @@ use nodewire_common::Secret;
 
 use crate::proto;
 
-/// The header (HTTP) and metadata key (gRPC) that carries the node's key.
-pub const HEADER: &str = "x-node-auth-key";
+/// The header (HTTP) and metadata key (gRPC) that carries the node's key, also
+/// [`nodewire_core::AUTH_HEADER`](crate::AUTH_HEADER).
+pub const AUTH_HEADER: &str = "x-node-auth-key";
 
 /// A key that cannot travel in a header: it has characters other than visible ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +35,7 @@ pub struct InvalidKey;
 
 /// The key in `headers`, if the header is present, readable and not empty.
 pub fn key_from_headers(headers: &HeaderMap) -> Option<Secret> {
-    non_empty(headers.get(HEADER)?.to_str().ok()?)
+    non_empty(headers.get(AUTH_HEADER)?.to_str().ok()?)
 }
 
 /// The header value for `key`, marked sensitive.
@@ -106,7 +107,10 @@ auth_key_field!(
 /// The key of a gRPC request, by [`select_key`]'s rule (server side).
 #[cfg(any(feature = "client", feature = "server"))]
 pub fn key_from_request<T: AuthKeyField>(request: &tonic::Request<T>) -> Option<Secret> {
-    let metadata = request.metadata().get(HEADER).and_then(|v| v.to_str().ok());
+    let metadata = request
+        .metadata()
+        .get(AUTH_HEADER)
+        .and_then(|v| v.to_str().ok());
     select_key(metadata, request.get_ref().auth_key_field())
 }
 
@@ -114,7 +118,7 @@ pub fn key_from_request<T: AuthKeyField>(request: &tonic::Request<T>) -> Option<
 #[cfg(any(feature = "client", feature = "server"))]
 pub fn attach_key<T>(request: &mut tonic::Request<T>, key: &Secret) -> Result<(), InvalidKey> {
     let value = metadata_value(key)?;
-    request.metadata_mut().insert(HEADER, value);
+    request.metadata_mut().insert(AUTH_HEADER, value);
     Ok(())
 }
 
@@ -160,7 +164,9 @@ impl tonic::service::Interceptor for AuthInterceptor {
         &mut self,
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
-        request.metadata_mut().insert(HEADER, self.value.clone());
+        request
+            .metadata_mut()
+            .insert(AUTH_HEADER, self.value.clone());
         Ok(request)
     }
 }
@@ -171,7 +177,7 @@ pub fn http_client(
     base_url: impl Into<String>,
     key: Secret,
 ) -> Result<nodewire_common::client::Client, nodewire_common::IntoRequestError> {
-    nodewire_common::client::Client::new(base_url)?.with_header(HEADER, key)
+    nodewire_common::client::Client::new(base_url)?.with_header(AUTH_HEADER, key)
 }
 
 #[cfg(test)]
@@ -204,7 +210,7 @@ mod tests {
         let value = header_value(&Secret::new("abc")).unwrap();
         assert!(value.is_sensitive());
         let mut headers = HeaderMap::new();
-        headers.insert(HEADER, HeaderValue::from_static(""));
+        headers.insert(AUTH_HEADER, HeaderValue::from_static(""));
         assert!(key_from_headers(&headers).is_none());
     }
 

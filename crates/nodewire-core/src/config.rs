@@ -43,6 +43,16 @@ pub struct ClientRef {
     pub subscription_id: Option<u64>,
 }
 
+impl ClientRef {
+    /// A link of `user_id`, tied to `subscription_id` (`None` is sent as `null`).
+    pub fn new(user_id: u64, subscription_id: Option<u64>) -> Self {
+        Self {
+            user_id,
+            subscription_id,
+        }
+    }
+}
+
 /// The schema of an id that is always present and may be `null`.
 struct NullableId;
 
@@ -145,6 +155,22 @@ pub struct NodeServices {
     pub mtproto: Option<MtProtoServiceConfig>,
 }
 
+impl NodeServices {
+    /// Sets the Xray configuration.
+    #[must_use]
+    pub fn xray(mut self, config: impl Into<XrayServiceConfig>) -> Self {
+        self.xray = Some(config.into());
+        self
+    }
+
+    /// Sets the MTProto configuration.
+    #[must_use]
+    pub fn mtproto(mut self, config: impl Into<MtProtoServiceConfig>) -> Self {
+        self.mtproto = Some(config.into());
+        self
+    }
+}
+
 /// `NodeConfig`: what `GET /node/config/latest` returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NodeConfig {
@@ -160,12 +186,38 @@ pub struct NodeConfig {
     pub services: NodeServices,
 }
 
+impl NodeConfig {
+    /// Revision `revision` with empty client maps and no services (set them on it).
+    ///
+    /// ```
+    /// use nodewire_core::config::{ClientRef, NodeConfig, NodeServices};
+    /// let mut config = NodeConfig::new(12);
+    /// config.client_map.insert("0b7e…".into(), ClientRef::new(42, Some(7)));
+    /// config.services = NodeServices::default()
+    ///     .xray(serde_json::json!({"inbounds": []}).as_object().cloned().unwrap_or_default());
+    /// assert_eq!(config.services.xray.unwrap().inbounds().len(), 0);
+    /// ```
+    pub fn new(revision: u64) -> Self {
+        Self {
+            revision,
+            ..Self::default()
+        }
+    }
+}
+
 /// `NodeConfigAppliedDto`: the revision the node now runs. Core marks the node's sync status
 /// `synced`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NodeConfigAppliedDto {
     /// The applied revision.
     pub revision: u64,
+}
+
+impl NodeConfigAppliedDto {
+    /// Revision `revision` is applied.
+    pub fn new(revision: u64) -> Self {
+        Self { revision }
+    }
 }
 
 #[cfg(test)]

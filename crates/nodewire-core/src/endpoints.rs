@@ -1,7 +1,7 @@
 //! The eight HTTP routes as [`Endpoint`]s.
 //!
 //! Every route except [`RegisterNode`] requires the node's key in the `x-node-auth-key` header
-//! ([`auth::HEADER`](crate::auth::HEADER)); with `nodewire_common::client::Client`, add it once
+//! ([`AUTH_HEADER`](crate::AUTH_HEADER)); with `nodewire_common::client::Client`, add it once
 //! with `with_header` (or use [`auth::http_client`](crate::auth)).
 //!
 //! ```
@@ -21,9 +21,9 @@
 //! assert!(Heartbeat::try_from_http_response(&response).unwrap().need_sync);
 //! ```
 
-use http::Method;
+use http::{Method, StatusCode};
 use nodewire_common::endpoint::{IncomingParts, NoBody};
-use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata};
+use nodewire_common::{BodyKind, Endpoint, FromRequestError, Metadata};
 
 use crate::Core;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
@@ -33,6 +33,10 @@ use crate::register::{RegisterNodeDto, RegisterNodeResponse};
 use crate::response::OkResponse;
 use crate::session::SessionEventsDto;
 use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
+
+/// The statuses of a successful `POST`: `201` (NestJS's default); clients accept any `2xx`
+/// and a controller may answer `200`, so both are listed.
+const POST_SUCCESS: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
 
 macro_rules! post_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty) => {
@@ -62,15 +66,14 @@ macro_rules! post_endpoint {
                 body: BodyKind::Required,
                 description: concat!($($doc),*),
             };
+            const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
 
             fn body(&self) -> Option<&$req> {
                 Some(&self.body)
             }
 
             fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
-                let body = parts.body.ok_or_else(|| {
-                    FromRequestError::Body(DecodeError::root("empty body"))
-                })?;
+                let body = nodewire_common::server::require_body(parts.body)?;
                 Ok(Self { body })
             }
         }
@@ -129,6 +132,7 @@ impl Endpoint for Heartbeat {
         body: BodyKind::Optional,
         description: "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.",
     };
+    const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
 
     fn body(&self) -> Option<&NodeHeartbeatDto> {
         Some(&self.body)

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use nodewire_core::heartbeat::NodeHeartbeatDto;
-//! let dto = NodeHeartbeatDto { revision: Some(7), ..Default::default() };
+//! let dto = NodeHeartbeatDto::default().revision(7);
 //! assert_eq!(serde_json::to_string(&dto)?, r#"{"revision":7}"#);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
@@ -25,6 +25,22 @@ pub struct NodeHeartbeatDto {
     /// `needSync`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<u64>,
+}
+
+impl NodeHeartbeatDto {
+    /// Sets the node's public IP address.
+    #[must_use]
+    pub fn ip(mut self, ip: IpAddress) -> Self {
+        self.ip = Some(ip);
+        self
+    }
+
+    /// Sets the config revision the node runs.
+    #[must_use]
+    pub fn revision(mut self, revision: u64) -> Self {
+        self.revision = Some(revision);
+        self
+    }
 }
 
 /// `{ ok: true, needSync }`.

@@ -51,6 +51,9 @@
 //!   (`tonic::transport::Channel`, with whatever TLS you need).
 //! - `server`: the generated gRPC server trait and [`grpc::server::GrpcCore`].
 //! - `mock`: [`mock::MockCore`].
+//! - `collect`: [`collect::Collector`], this machine's metrics for `ReportNodeStats`.
+//! - `agent` (with `client` and `collect`): [`agent`], the node agent: registration and the
+//!   key file, the gRPC channel (TLS unless told otherwise), the heartbeat cycle.
 //!
 //! Code generation runs in `build.rs` with `tonic-prost-build` fed by `protox`: building needs
 //! no system `protoc`.
@@ -92,15 +95,15 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::Protocol;
-use nodewire_common::registry::{
-    BodySchema, DecodeFn, Registry, ResponseStatus, Route, RouteSchemas, TypeEntry,
-    request_decoder, roundtrip, short_type_name,
-};
-use schemars::JsonSchema;
+use nodewire_common::registry::{Registry, RegistryProtocol, TypeEntry};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "agent")]
+pub mod agent;
 pub mod auth;
+#[cfg(feature = "collect")]
+pub mod collect;
 pub mod config;
 pub mod endpoints;
 pub mod grpc;
@@ -123,6 +126,7 @@ pub mod proto {
     include!(concat!(env!("OUT_DIR"), "/nodeservice.rs"));
 }
 
+pub use auth::AUTH_HEADER;
 pub use response::{Error, ErrorResponse, OkResponse};
 
 /// The full gRPC service name.
@@ -183,59 +187,10 @@ pub fn normalize_path(path: &str) -> Cow<'_, str> {
     }
 }
 
-/// The body schemas of a route. Successful `POST`s answer `201` (NestJS's default) and
-/// clients accept any 2xx: the document names no status and a controller may answer `200`,
-/// so both are listed for `POST`s.
-fn route_schemas<E: nodewire_common::Endpoint<Protocol = Core>>() -> RouteSchemas
-where
-    E::Request: JsonSchema,
-    E::Response: JsonSchema,
-{
-    let statuses: &[u16] = if E::METADATA.method == http::Method::POST {
-        &[200, 201]
-    } else {
-        &[200]
-    };
-    RouteSchemas::new(
-        BodySchema::request::<E::Request>(E::METADATA.body),
-        statuses,
-        Some(BodySchema::json::<E::Response>()),
-        BodySchema::json::<ErrorResponse>(),
-    )
-}
-
-fn route<E: nodewire_common::Endpoint<Protocol = Core>>() -> Route
-where
-    E::Request: JsonSchema + 'static,
-    E::Response: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    let request_type = match metadata.body {
-        nodewire_common::BodyKind::None => None,
-        _ => Some(short_type_name::<E::Request>()),
-    };
-    Route {
-        history: E::HISTORY,
-        request: request_decoder::<E::Request>(metadata.body),
-        response: |status: StatusCode| -> DecodeFn {
-            if status.is_success() {
-                roundtrip::<E::Response>
-            } else {
-                roundtrip::<ErrorResponse>
-            }
-        },
-        request_type,
-        schemas: route_schemas::<E>(),
-        metadata,
-    }
-}
-
-fn fallback(status: StatusCode) -> Option<DecodeFn> {
-    if status.is_client_error() || status.is_server_error() {
-        Some(roundtrip::<ErrorResponse>)
-    } else {
-        None
-    }
+/// Bare JSON bodies, NestJS error bodies.
+impl RegistryProtocol for Core {
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 }
 
 /// What `nodewire probe core` needs beyond the registry: its one `GET` route,
@@ -247,27 +202,9 @@ pub fn probe_profile() -> nodewire_common::probe::Profile {
 
 /// Every HTTP route and wire type of the Core protocol (built once).
 pub fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-fn build_registry() -> Registry {
-    macro_rules! routes {
-        ($($e:ident,)*) => {
-            vec![$(route::<endpoints::$e>()),*]
-        };
-    }
-    Registry {
-        protocol: Core::NAME,
-        routes: crate::__with_core_endpoints!(routes),
-        types: types(),
-        normalize_path: |p| normalize_path(p).into_owned(),
-        fallback,
-        fallback_schemas: vec![(
-            ResponseStatus::Default,
-            Some(BodySchema::json::<ErrorResponse>()),
-        )],
-    }
+    use endpoints::*;
+    use nodewire_common::routes;
+    nodewire_common::static_registry!(Core, crate::__with_core_endpoints!(routes), types())
 }
 
 /// Every named wire type of the HTTP routes, with its schema.

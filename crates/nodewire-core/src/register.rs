@@ -67,18 +67,21 @@ impl RegisterNodeDto {
     }
 
     /// Sets `port` (0 is not a port and leaves it unset).
+    #[must_use]
     pub fn port(mut self, port: u16) -> Self {
         self.port = NonZeroU16::new(port);
         self
     }
 
     /// Sets `domain`.
+    #[must_use]
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.domain = Some(domain.into());
         self
     }
 
     /// Sets `host` (the first version of the document).
+    #[must_use]
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
@@ -115,6 +118,16 @@ pub struct RegisterNodeResponse {
     /// The node's id.
     #[serde(rename = "nodeId")]
     pub node_id: NodeId,
+}
+
+impl RegisterNodeResponse {
+    /// The answer that hands `auth_key` to node `node_id`.
+    pub fn new(auth_key: impl Into<Secret>, node_id: NodeId) -> Self {
+        Self {
+            auth_key: auth_key.into(),
+            node_id,
+        }
+    }
 }
 
 #[cfg(test)]

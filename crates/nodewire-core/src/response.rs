@@ -6,8 +6,9 @@
 //! `message` as a list of strings, other exceptions as one string.
 
 use bytes::Bytes;
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
 use nodewire_common::error::{DecodeError, from_slice};
+use nodewire_common::server::{JsonStyle, json_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -101,11 +102,11 @@ pub enum Error {
     },
     /// Core (or a proxy in front of it) answered an error status with a body that is not a
     /// NestJS error body.
-    #[error("Core error {status}: {text}")]
-    Status {
+    #[error("Core answered {status} without an error body: {text}")]
+    Unexpected {
         /// The HTTP status.
         status: StatusCode,
-        /// The start of the body, as text (at most 512 characters).
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
         text: String,
     },
     /// A success body did not decode.
@@ -117,7 +118,7 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Decode(_) => None,
         }
     }
@@ -130,9 +131,9 @@ pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T,
     }
     match from_slice::<ErrorResponse>(body) {
         Ok(body) => Err(Error::Api { status, body }),
-        Err(_) => Err(Error::Status {
+        Err(_) => Err(Error::Unexpected {
             status,
-            text: String::from_utf8_lossy(body).chars().take(512).collect(),
+            text: nodewire_common::error::body_text(body),
         }),
     }
 }
@@ -140,22 +141,15 @@ pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T,
 /// The response content type NestJS (Express) sends.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
-/// A JSON response with `status`.
-pub fn json_response(status: StatusCode, body: Vec<u8>) -> http::Response<Bytes> {
-    let mut response = http::Response::new(Bytes::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    response
-}
+/// How NestJS (Express) writes JSON: serde_json's compact form, [`CONTENT_TYPE`].
+pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::compact(CONTENT_TYPE);
 
 /// Encodes `body` as a JSON response with `status`.
 pub fn encode<T: Serialize>(
     status: StatusCode,
     body: &T,
 ) -> Result<http::Response<Bytes>, serde_json::Error> {
-    Ok(json_response(status, serde_json::to_vec(body)?))
+    json_response(JSON_STYLE, status, body)
 }
 
 #[cfg(test)]
@@ -183,7 +177,7 @@ mod tests {
         let html = b"<html>bad gateway</html>";
         assert!(matches!(
             decode::<OkResponse>(StatusCode::BAD_GATEWAY, html),
-            Err(Error::Status { .. })
+            Err(Error::Unexpected { .. })
         ));
     }
 

@@ -20,9 +20,10 @@ use std::future::Future;
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use nodewire_common::registry::Lookup;
+use nodewire_common::server::{RequestEnum, Routing, text_response};
 use nodewire_common::{Endpoint, FromRequestError, Secret};
 
+use crate::auth;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
 use crate::endpoints::*;
 use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
@@ -32,7 +33,6 @@ use crate::response::{self, ErrorMessage, ErrorResponse, OkResponse};
 use crate::session::SessionEventsDto;
 use crate::stats::NodeStats;
 use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
-use crate::{auth, registry};
 
 /// The HTTP body limit of the example servers and the mock: 4 MiB, the same as gRPC's
 /// default message limit, so a batch that fits one transport fits the other. (Express's own
@@ -103,7 +103,7 @@ impl Failure {
     pub fn missing_key() -> Self {
         Self::new(
             FailureKind::Unauthenticated,
-            format!("missing node auth key ({})", auth::HEADER),
+            format!("missing node auth key ({})", crate::AUTH_HEADER),
         )
     }
 
@@ -165,7 +165,7 @@ impl Failure {
         match response::encode(status, &self.to_error_response()) {
             Ok(response) => response,
             // Serializing this plain struct cannot fail; answer a bare status anyway.
-            Err(_) => response::json_response(status, Vec::new()),
+            Err(_) => text_response(status, response::CONTENT_TYPE, Bytes::new()),
         }
     }
 
@@ -263,42 +263,41 @@ pub trait CoreBackend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), Failure>> + Send;
 }
 
-macro_rules! request_enum {
+/// Whether a route needs the node's key: every route but [`RegisterNode`], which a node
+/// calls to get one.
+trait NodeKey {
+    /// `false` for the routes a node calls without a key.
+    const REQUIRED: bool = true;
+}
+
+impl NodeKey for RegisterNode {
+    const REQUIRED: bool = false;
+}
+impl NodeKey for Heartbeat {}
+impl NodeKey for ReportUsage {}
+impl NodeKey for ReportOutboundUsage {}
+impl NodeKey for ReportSessionEvents {}
+impl NodeKey for GetLatestConfig {}
+impl NodeKey for ConfirmConfigApplied {}
+impl NodeKey for ReportError {}
+
+const fn needs_key<E: NodeKey>() -> bool {
+    E::REQUIRED
+}
+
+macro_rules! core_requests {
     ($($e:ident,)*) => {
-        /// One decoded HTTP request of any route.
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum Request {
-            $(
-                #[doc = concat!("[`", stringify!($e), "`]")]
-                $e($e),
-            )*
-        }
-
-        impl Request {
-            /// The endpoint's name.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.name,)*
-                }
-            }
-
-            /// Decodes `request` as the route named `name` (from [`route`]).
-            pub fn decode(name: &str, request: &http::Request<Bytes>) -> Result<Self, Failure> {
-                $(
-                    if name == $e::METADATA.name {
-                        return $e::try_from_http_request(request)
-                            .map(Self::$e)
-                            .map_err(failure_for);
-                    }
-                )*
-                Err(not_found(request.method(), request.uri().path()))
-            }
+        nodewire_common::request_enum! {
+            /// One decoded HTTP request of any route. [`Request::route`](RequestEnum::route)
+            /// finds a request's route (Express's rules: case-insensitive, one trailing `/`
+            /// ignored); its `facts` say whether the route needs the node's key.
+            pub enum Request { $($e,)* }
+            facts: bool = needs_key;
         }
     };
 }
 
-crate::__with_core_endpoints!(request_enum);
+crate::__with_core_endpoints!(core_requests);
 
 fn not_found(method: &Method, path: &str) -> Failure {
     // Express's text for an unrouted request; a wrong method is a 404 too.
@@ -311,20 +310,6 @@ fn failure_for(err: FromRequestError) -> Failure {
         FromRequestError::Body(e) => Failure::invalid_argument(e.to_string()),
         other => Failure::invalid_argument(other.to_string()),
     }
-}
-
-/// Finds the route of `request` by method and path (Express's rules: case-insensitive, one
-/// trailing `/` ignored, a wrong method is `404`). Returns its endpoint name.
-pub fn route(request: &http::Request<Bytes>) -> Result<&'static str, Failure> {
-    match registry().lookup(request.method(), request.uri().path()) {
-        Lookup::Found(route) => Ok(route.metadata.name),
-        _ => Err(not_found(request.method(), request.uri().path())),
-    }
-}
-
-/// Whether the route named `name` needs the node's key (all but registration).
-pub fn requires_key(name: &str) -> bool {
-    name != RegisterNode::METADATA.name
 }
 
 /// Answers one HTTP request with `backend`: routing, the key, the body, the call.
@@ -351,44 +336,59 @@ async fn dispatch<B: CoreBackend + ?Sized>(
     backend: &B,
     request: &http::Request<Bytes>,
 ) -> Result<http::Response<Bytes>, Failure> {
-    let name = route(request)?;
-    if !requires_key(name) {
-        return match Request::decode(name, request)? {
-            Request::RegisterNode(call) => {
-                respond::<RegisterNode>(&backend.register(call.body).await?)
-            }
-            _ => Err(not_found(request.method(), request.uri().path())),
-        };
+    let (method, path) = (request.method(), request.uri().path());
+    let Routing::Found(arm) = Request::route(method, path) else {
+        return Err(not_found(method, path));
+    };
+    let node = if arm.facts {
+        let key = auth::key_from_headers(request.headers()).ok_or_else(Failure::missing_key)?;
+        Some(backend.authenticate(&key).await?)
+    } else {
+        None
+    };
+    let call = arm.decode(request).map_err(failure_for)?;
+    match (call, node) {
+        (Request::RegisterNode(call), _) => {
+            respond::<RegisterNode>(&backend.register(call.body).await?)
+        }
+        (call, Some(node)) => answer(backend, &node, call).await,
+        (_, None) => Err(not_found(method, path)),
     }
-    let key = auth::key_from_headers(request.headers()).ok_or_else(Failure::missing_key)?;
-    let node = backend.authenticate(&key).await?;
+}
+
+/// One call of a node that presented its key.
+async fn answer<B: CoreBackend + ?Sized>(
+    backend: &B,
+    node: &B::Node,
+    call: Request,
+) -> Result<http::Response<Bytes>, Failure> {
     let ok = OkResponse::default();
-    match Request::decode(name, request)? {
+    match call {
         Request::RegisterNode(call) => respond::<RegisterNode>(&backend.register(call.body).await?),
         Request::Heartbeat(call) => {
-            respond::<Heartbeat>(&backend.heartbeat(&node, call.body).await?)
+            respond::<Heartbeat>(&backend.heartbeat(node, call.body).await?)
         }
         Request::ReportUsage(call) => {
-            backend.report_usage(&node, call.body).await?;
+            backend.report_usage(node, call.body).await?;
             respond::<ReportUsage>(&ok)
         }
         Request::ReportOutboundUsage(call) => {
-            backend.report_outbound_usage(&node, call.body).await?;
+            backend.report_outbound_usage(node, call.body).await?;
             respond::<ReportOutboundUsage>(&ok)
         }
         Request::ReportSessionEvents(call) => {
-            backend.report_session_events(&node, call.body).await?;
+            backend.report_session_events(node, call.body).await?;
             respond::<ReportSessionEvents>(&ok)
         }
         Request::GetLatestConfig(_) => {
-            respond::<GetLatestConfig>(&backend.latest_config(&node).await?)
+            respond::<GetLatestConfig>(&backend.latest_config(node).await?)
         }
         Request::ConfirmConfigApplied(call) => {
-            backend.config_applied(&node, call.body).await?;
+            backend.config_applied(node, call.body).await?;
             respond::<ConfirmConfigApplied>(&ok)
         }
         Request::ReportError(call) => {
-            backend.report_error(&node, call.body).await?;
+            backend.report_error(node, call.body).await?;
             respond::<ReportError>(&ok)
         }
     }
@@ -420,29 +420,33 @@ mod tests {
 
     #[test]
     fn routes_follow_express() {
-        let req = |method: Method, path: &str| {
-            let mut r = http::Request::new(Bytes::new());
-            *r.method_mut() = method;
-            *r.uri_mut() = path.parse().unwrap();
-            r
-        };
+        let route = |method: Method, path: &str| Request::route(&method, path);
+        let path = |method: Method, p: &str| route(method, p).map_found(|arm| arm.metadata.path);
         assert_eq!(
-            route(&req(Method::POST, "/node/heartbeat")),
-            Ok("Heartbeat")
+            path(Method::POST, "/node/heartbeat"),
+            Routing::Found("/node/heartbeat")
         );
         assert_eq!(
-            route(&req(Method::POST, "/Node/Heartbeat/")),
-            Ok("Heartbeat")
+            path(Method::POST, "/Node/Heartbeat/"),
+            Routing::Found("/node/heartbeat")
         );
         assert_eq!(
-            route(&req(Method::GET, "/node/config/latest?x=1")),
-            Ok("GetLatestConfig")
+            path(Method::GET, "/node/config/latest"),
+            Routing::Found("/node/config/latest")
         );
-        let err = route(&req(Method::GET, "/node/heartbeat")).unwrap_err();
-        assert_eq!(err.kind, FailureKind::NotFound);
-        assert_eq!(err.message, "Cannot GET /node/heartbeat");
-        assert!(route(&req(Method::POST, "/node/unknown")).is_err());
-        assert!(!requires_key("RegisterNode"));
-        assert!(requires_key("Heartbeat"));
+        assert!(matches!(
+            route(Method::GET, "/node/heartbeat"),
+            Routing::MethodNotAllowed(_)
+        ));
+        assert!(matches!(
+            route(Method::POST, "/node/unknown"),
+            Routing::NotFound
+        ));
+        let keyless: Vec<&str> = Request::ARMS
+            .iter()
+            .filter(|arm| !arm.facts)
+            .map(|arm| arm.metadata.path)
+            .collect();
+        assert_eq!(keyless, ["/node/register"]);
     }
 }

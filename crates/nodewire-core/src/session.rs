@@ -57,11 +57,61 @@ pub struct SessionEventEntryDto {
     pub ip_address: Option<IpAddress>,
 }
 
+impl SessionEventEntryDto {
+    /// `event_type` for `user_id` over `protocol` at `occurred_at`, without an IP address.
+    ///
+    /// ```
+    /// use nodewire_core::session::{SessionEventEntryDto, SessionEventType, VpnProtocol};
+    /// let event = SessionEventEntryDto::new(
+    ///     5,
+    ///     VpnProtocol::Vless,
+    ///     SessionEventType::Online,
+    ///     "2026-06-01T00:00:00Z".parse()?,
+    /// )
+    /// .ip_address("198.51.100.4".parse()?);
+    /// assert_eq!(
+    ///     serde_json::to_string(&event)?,
+    ///     r#"{"userId":5,"protocol":"vless","eventType":"online","occurredAt":"2026-06-01T00:00:00Z","ipAddress":"198.51.100.4"}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(
+        user_id: u64,
+        protocol: VpnProtocol,
+        event_type: SessionEventType,
+        occurred_at: Timestamp,
+    ) -> Self {
+        Self {
+            user_id,
+            protocol,
+            event_type,
+            occurred_at,
+            ip_address: None,
+        }
+    }
+
+    /// Sets the user's IP address.
+    #[must_use]
+    pub fn ip_address(mut self, ip: IpAddress) -> Self {
+        self.ip_address = Some(ip);
+        self
+    }
+}
+
 /// `SessionEventsDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SessionEventsDto {
     /// The events, oldest first.
     pub events: Vec<SessionEventEntryDto>,
+}
+
+impl SessionEventsDto {
+    /// A report of `events`, oldest first.
+    pub fn new(events: impl IntoIterator<Item = SessionEventEntryDto>) -> Self {
+        Self {
+            events: events.into_iter().collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,16 +5,9 @@
 //! to `node_outbounds.traffic_bytes_up/down` (outbound usage). All counts are bytes.
 //!
 //! ```
-//! use nodewire_common::Patch;
 //! use nodewire_core::usage::UsageEntryDto;
-//! let entry = UsageEntryDto {
-//!     user_id: 42,
-//!     subscription_id: Patch::Null,
-//!     node_protocol_id: 3,
-//!     bytes_up: 1024,
-//!     bytes_down: 8192,
-//!     recorded_at: "2026-06-01T12:00:00.000Z".parse()?,
-//! };
+//! let entry = UsageEntryDto::new(42, 3, 1024, 8192, "2026-06-01T12:00:00.000Z".parse()?)
+//!     .clear_subscription_id();
 //! assert_eq!(
 //!     serde_json::to_string(&entry)?,
 //!     r#"{"userId":42,"subscriptionId":null,"nodeProtocolId":3,"bytesUp":1024,"bytesDown":8192,"recordedAt":"2026-06-01T12:00:00.000Z"}"#
@@ -56,11 +49,55 @@ pub struct UsageEntryDto {
     pub recorded_at: Timestamp,
 }
 
+impl UsageEntryDto {
+    /// `bytes_up` and `bytes_down` of `user_id` through `node_protocol_id`, measured at
+    /// `recorded_at`; `subscriptionId` is not sent.
+    pub fn new(
+        user_id: u64,
+        node_protocol_id: u64,
+        bytes_up: u64,
+        bytes_down: u64,
+        recorded_at: Timestamp,
+    ) -> Self {
+        Self {
+            user_id,
+            subscription_id: Patch::Absent,
+            node_protocol_id,
+            bytes_up,
+            bytes_down,
+            recorded_at,
+        }
+    }
+
+    /// Sets `subscriptionId`.
+    #[must_use]
+    pub fn subscription_id(mut self, id: u64) -> Self {
+        self.subscription_id = Patch::Value(id);
+        self
+    }
+
+    /// Sends `subscriptionId: null` (the traffic is not tied to a subscription).
+    #[must_use]
+    pub fn clear_subscription_id(mut self) -> Self {
+        self.subscription_id = Patch::Null;
+        self
+    }
+}
+
 /// `NodeUsageDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NodeUsageDto {
     /// The deltas.
     pub entries: Vec<UsageEntryDto>,
+}
+
+impl NodeUsageDto {
+    /// A report of `entries`.
+    pub fn new(entries: impl IntoIterator<Item = UsageEntryDto>) -> Self {
+        Self {
+            entries: entries.into_iter().collect(),
+        }
+    }
 }
 
 /// `OutboundUsageItem`: one xray outbound's traffic.
@@ -76,11 +113,31 @@ pub struct OutboundUsageItem {
     pub bytes_down: u64,
 }
 
+impl OutboundUsageItem {
+    /// `bytes_up` and `bytes_down` through the outbound tagged `tag`.
+    pub fn new(tag: impl Into<String>, bytes_up: u64, bytes_down: u64) -> Self {
+        Self {
+            tag: tag.into(),
+            bytes_up,
+            bytes_down,
+        }
+    }
+}
+
 /// `NodeOutboundUsageDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NodeOutboundUsageDto {
     /// The deltas.
     pub items: Vec<OutboundUsageItem>,
+}
+
+impl NodeOutboundUsageDto {
+    /// A report of `items`.
+    pub fn new(items: impl IntoIterator<Item = OutboundUsageItem>) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+        }
+    }
 }
 
 #[cfg(test)]

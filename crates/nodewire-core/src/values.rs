@@ -7,43 +7,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
-use schemars::JsonSchema;
+use nodewire_common::string_schema;
 use serde::{Deserialize, Serialize};
 
-/// A value that failed validation: which field and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-#[non_exhaustive]
-pub struct ValidationError {
-    /// The field (JSON name) that is wrong.
-    pub field: &'static str,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl ValidationError {
-    /// A failure of `field`.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-macro_rules! string_schema {
-    ($ty:ident, $schema:tt) => {
-        impl JsonSchema for $ty {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($ty))
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!($schema)
-            }
-        }
-    };
-}
+pub use nodewire_common::ValidationError;
+use nodewire_common::timestamp::Rfc3339;
 
 macro_rules! text_newtype {
     ($ty:ident) => {
@@ -99,8 +67,10 @@ macro_rules! text_newtype {
 /// `recordedAt` and `occurredAt`.
 ///
 /// JavaScript's `Date.prototype.toISOString()` (`2026-06-01T12:00:00.000Z`) is the form a
-/// Node.js agent sends; any offset (`+03:00`) and any number of fraction digits are accepted.
-/// A date alone or a time without a zone is refused: it names no instant.
+/// Node.js agent sends, and the form [`from_utc`](nodewire_common::Timestamp::from_utc) and
+/// [`now`](nodewire_common::Timestamp::now) write; any offset (`+03:00`) and any number of
+/// fraction digits are accepted ([`Rfc3339`]). A date alone or a time without a zone is
+/// refused: it names no instant.
 ///
 /// ```
 /// use nodewire_core::values::Timestamp;
@@ -110,64 +80,7 @@ macro_rules! text_newtype {
 /// assert!(Timestamp::new("2026-06-01").is_err());
 /// assert!(Timestamp::new("2026-02-30T00:00:00Z").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Timestamp(String);
-
-string_schema!(Timestamp, {
-    "type": "string",
-    "format": "date-time",
-    "description": "An ISO 8601 date-time with a time zone (RFC 3339), e.g. 2026-06-01T12:00:00.000Z."
-});
-
-text_newtype!(Timestamp);
-
-impl Timestamp {
-    /// The rule, as the error message states it.
-    pub const RULE: &'static str =
-        "must be an ISO 8601 date-time with a time zone, such as 2026-06-01T12:00:00.000Z";
-
-    /// Validates a timestamp.
-    pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
-        Self::for_field("timestamp", text)
-    }
-
-    /// Validates a timestamp, naming `field` in the error.
-    pub fn for_field(
-        field: &'static str,
-        text: impl Into<String>,
-    ) -> Result<Self, ValidationError> {
-        let text = text.into();
-        match DateTime::parse_from_rfc3339(&text) {
-            Ok(_) => Ok(Self(text)),
-            Err(e) => Err(ValidationError::new(
-                field,
-                format!("{} (`{text}`: {e})", Self::RULE),
-            )),
-        }
-    }
-
-    /// The instant in `toISOString()` form: UTC, milliseconds, `Z`.
-    pub fn from_utc(instant: DateTime<Utc>) -> Self {
-        Self(instant.to_rfc3339_opts(SecondsFormat::Millis, true))
-    }
-
-    /// The current time, in `toISOString()` form.
-    pub fn now() -> Self {
-        Self::from_utc(DateTime::<Utc>::from(std::time::SystemTime::now()))
-    }
-
-    /// The instant with the offset it was written with.
-    pub fn to_datetime(&self) -> DateTime<FixedOffset> {
-        // Validated at construction; the fallback is never taken.
-        DateTime::parse_from_rfc3339(&self.0).unwrap_or_default()
-    }
-
-    /// The instant in UTC.
-    pub fn to_utc(&self) -> DateTime<Utc> {
-        self.to_datetime().with_timezone(&Utc)
-    }
-}
+pub type Timestamp = nodewire_common::Timestamp<Rfc3339>;
 
 /// An IPv4 or IPv6 address, kept as text (`ip`, `ipAddress`).
 ///
@@ -306,7 +219,8 @@ mod tests {
 
     #[test]
     fn timestamps_from_instants_look_like_to_iso_string() {
-        let t = Timestamp::from_utc(DateTime::from_timestamp(1_780_315_200, 5_000_000).unwrap());
+        let instant = chrono::DateTime::from_timestamp(1_780_315_200, 5_000_000).unwrap();
+        let t = Timestamp::from_utc(instant);
         assert_eq!(t.as_str(), "2026-06-01T12:00:00.005Z");
         assert_eq!(t.to_utc().timestamp(), 1_780_315_200);
         assert!(Timestamp::new(Timestamp::now().as_str()).is_ok());

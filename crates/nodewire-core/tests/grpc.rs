@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use nodewire_common::{Patch, Secret};
+use nodewire_common::Secret;
 use nodewire_core::config::NodeConfig;
 use nodewire_core::grpc::client::{CallError, CoreClient};
 use nodewire_core::grpc::server::GrpcCore;
@@ -72,10 +72,7 @@ fn code_of<T: std::fmt::Debug>(r: Result<T, CallError>) -> Option<Code> {
 
 #[tokio::test]
 async fn the_typed_client_against_the_mock() -> TestResult {
-    let mut config = NodeConfig {
-        revision: 5,
-        ..NodeConfig::default()
-    };
+    let mut config = NodeConfig::new(5);
     config.client_map.insert(
         "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10".into(),
         serde_json::from_str(r#"{"userId":42,"subscriptionId":null}"#)?,
@@ -105,10 +102,7 @@ async fn the_typed_client_against_the_mock() -> TestResult {
     client.confirm_config_applied(got.revision).await?;
     assert_eq!(core.node(1)?.ok_or("no node")?.sync, SyncStatus::Synced);
     let beat = client
-        .heartbeat(&NodeHeartbeatDto {
-            ip: None,
-            revision: Some(5),
-        })
+        .heartbeat(&NodeHeartbeatDto::default().revision(5))
         .await?;
     assert!(!beat.need_sync);
     assert_eq!(
@@ -118,36 +112,28 @@ async fn the_typed_client_against_the_mock() -> TestResult {
 
     let entries = (0..1000u64)
         .map(|i| -> Result<UsageEntryDto, Box<dyn std::error::Error>> {
-            Ok(UsageEntryDto {
-                user_id: i % 10,
-                subscription_id: Patch::Value(i % 10),
-                node_protocol_id: 1,
-                bytes_up: i,
-                bytes_down: 1,
-                recorded_at: "2026-06-01T12:00:00.000Z".parse()?,
-            })
+            Ok(
+                UsageEntryDto::new(i % 10, 1, i, 1, "2026-06-01T12:00:00.000Z".parse()?)
+                    .subscription_id(i % 10),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    client.report_usage(&NodeUsageDto { entries }).await?;
+    client.report_usage(&NodeUsageDto::new(entries)).await?;
     assert_eq!(core.usage_entries()?, 1000);
     assert_eq!(core.usage_by_protocol()?[&1].bytes_up, 999 * 1000 / 2);
 
-    let stats = NodeStats {
-        uptime_seconds: 100,
-        cpu_percent: 12.5,
-        cpu_cores: 2,
-        ram_used: 1,
-        ram_total: 2,
-        xray_running: true,
-        xray_uptime_seconds: Some(30),
-        ..Default::default()
-    };
+    let mut stats = NodeStats::default();
+    stats.uptime_seconds = 100;
+    stats.cpu_percent = 12.5;
+    stats.cpu_cores = 2;
+    stats.ram_used = 1;
+    stats.ram_total = 2;
+    stats.xray_running = true;
+    stats.xray_uptime_seconds = Some(30);
     client.report_node_stats(&stats).await?;
     assert_eq!(core.node(1)?.ok_or("no node")?.stats, Some(stats));
-    let bad_stats = NodeStats {
-        cpu_percent: 101.0,
-        ..Default::default()
-    };
+    let mut bad_stats = NodeStats::default();
+    bad_stats.cpu_percent = 101.0;
     let err = client
         .report_node_stats(&bad_stats)
         .await

@@ -33,7 +33,7 @@ fn request<E: Endpoint>(
     let mut r = e.try_into_http_request(BASE)?;
     if let Some(key) = key {
         r.headers_mut()
-            .insert(auth::HEADER, auth::header_value(key)?);
+            .insert(nodewire_core::AUTH_HEADER, auth::header_value(key)?);
     }
     Ok(r)
 }
@@ -83,12 +83,10 @@ fn config() -> NodeConfig {
         "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10": {"userId": 42, "subscriptionId": 7}
     }))
     .unwrap_or_default();
-    NodeConfig {
-        revision: 1,
-        client_map,
-        mtproto_client_map: Default::default(),
-        services,
-    }
+    let mut config = NodeConfig::new(1);
+    config.client_map = client_map;
+    config.services = services;
+    config
 }
 
 fn registration(code: &str) -> Result<RegisterNodeDto, Box<dyn std::error::Error>> {
@@ -123,10 +121,7 @@ async fn a_node_s_whole_life_over_http() -> TestResult {
     assert_eq!(registered.node_id.to_string(), "1");
 
     // Heartbeat without a revision: needSync.
-    let beat = Heartbeat::new(NodeHeartbeatDto {
-        ip: Some("203.0.113.7".parse()?),
-        revision: None,
-    });
+    let beat = Heartbeat::new(NodeHeartbeatDto::default().ip("203.0.113.7".parse()?));
     let (status, answer) = call(&core, &beat, Some(&key)).await?;
     assert_eq!(status, StatusCode::CREATED);
     assert!(answer?.need_sync);
@@ -138,17 +133,12 @@ async fn a_node_s_whole_life_over_http() -> TestResult {
     assert_eq!(latest, config());
     let (_, answer) = call(
         &core,
-        &ConfirmConfigApplied::new(NodeConfigAppliedDto {
-            revision: latest.revision,
-        }),
+        &ConfirmConfigApplied::new(NodeConfigAppliedDto::new(latest.revision)),
         Some(&key),
     )
     .await?;
     answer?;
-    let beat = Heartbeat::new(NodeHeartbeatDto {
-        ip: None,
-        revision: Some(latest.revision),
-    });
+    let beat = Heartbeat::new(NodeHeartbeatDto::default().revision(latest.revision));
     assert!(!call(&core, &beat, Some(&key)).await?.1?.need_sync);
     let node = core.node(1)?.ok_or("no node")?;
     assert_eq!(node.sync, SyncStatus::Synced);
@@ -165,7 +155,7 @@ async fn a_node_s_whole_life_over_http() -> TestResult {
     // Confirming a revision never published: 409.
     let (status, answer) = call(
         &core,
-        &ConfirmConfigApplied::new(NodeConfigAppliedDto { revision: 9 }),
+        &ConfirmConfigApplied::new(NodeConfigAppliedDto::new(9)),
         Some(&key),
     )
     .await?;
@@ -174,49 +164,35 @@ async fn a_node_s_whole_life_over_http() -> TestResult {
 
     // Usage, outbound usage, session events.
     let entry = |user, sub, up| -> Result<UsageEntryDto, Box<dyn std::error::Error>> {
-        Ok(UsageEntryDto {
-            user_id: user,
-            subscription_id: sub,
-            node_protocol_id: 3,
-            bytes_up: up,
-            bytes_down: 2 * up,
-            recorded_at: "2026-06-01T12:00:00.000Z".parse()?,
-        })
+        let mut entry =
+            UsageEntryDto::new(user, 3, up, 2 * up, "2026-06-01T12:00:00.000Z".parse()?);
+        entry.subscription_id = sub;
+        Ok(entry)
     };
-    let usage = NodeUsageDto {
-        entries: vec![
-            entry(42, Patch::Value(7), 100)?,
-            entry(42, Patch::Value(7), 50)?,
-            entry(43, Patch::Null, 1)?,
-            entry(44, Patch::Absent, 1)?,
-        ],
-    };
+    let usage = NodeUsageDto::new([
+        entry(42, Patch::Value(7), 100)?,
+        entry(42, Patch::Value(7), 50)?,
+        entry(43, Patch::Null, 1)?,
+        entry(44, Patch::Absent, 1)?,
+    ]);
     call(&core, &ReportUsage::new(usage), Some(&key)).await?.1?;
     let totals = core.usage()?;
     assert_eq!(totals[&(42, Some(7))].bytes_up, 150);
     assert_eq!(totals[&(42, Some(7))].bytes_down, 300);
     assert_eq!(totals[&(43, None)].bytes_up, 1);
     assert_eq!(core.usage_by_protocol()?[&3].bytes_up, 152);
-    let outbound = NodeOutboundUsageDto {
-        items: vec![OutboundUsageItem {
-            tag: "direct".into(),
-            bytes_up: 5,
-            bytes_down: 6,
-        }],
-    };
+    let outbound = NodeOutboundUsageDto::new([OutboundUsageItem::new("direct", 5, 6)]);
     call(&core, &ReportOutboundUsage::new(outbound), Some(&key))
         .await?
         .1?;
     assert_eq!(core.outbound_usage()?["direct"].bytes_down, 6);
-    let events = SessionEventsDto {
-        events: vec![SessionEventEntryDto {
-            user_id: 42,
-            protocol: VpnProtocol::Vless,
-            event_type: SessionEventType::Online,
-            occurred_at: "2026-06-01T12:00:00+03:00".parse()?,
-            ip_address: Some("198.51.100.4".parse()?),
-        }],
-    };
+    let events = SessionEventsDto::new([SessionEventEntryDto::new(
+        42,
+        VpnProtocol::Vless,
+        SessionEventType::Online,
+        "2026-06-01T12:00:00+03:00".parse()?,
+    )
+    .ip_address("198.51.100.4".parse()?)]);
     call(&core, &ReportSessionEvents::new(events), Some(&key))
         .await?
         .1?;
@@ -266,7 +242,7 @@ fn raw(method: Method, path: &str, body: &str, key: Option<&str>) -> http::Reque
     *r.uri_mut() = format!("{BASE}{path}").parse().unwrap_or_default();
     if let Some(key) = key {
         r.headers_mut().insert(
-            auth::HEADER,
+            nodewire_core::AUTH_HEADER,
             HeaderValue::from_str(key).unwrap_or(HeaderValue::from_static("x")),
         );
     }

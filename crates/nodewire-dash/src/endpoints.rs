@@ -32,16 +32,19 @@
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::{IncomingParts, Outcome};
+use nodewire_common::server::require_body;
 use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Secret,
+    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, ResponseBody,
+    Secret,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::identity::{IdentityRequest, IdentityResponse};
-use crate::update::MetricsResponse;
-use crate::{Dash, NODE_SECRET_HEADER, NodeReport, Static};
+use crate::update::{MetricsResponse, UpdateManifest};
+use crate::validate::{Checks, check_report, check_static};
+use crate::{AUTH_HEADER, Dash, NodeReport, Static};
 
 /// `POST /api/node/metrics`.
 pub const METRICS_PATH: &str = "/api/node/metrics";
@@ -55,27 +58,23 @@ fn put_secret(headers: &mut HeaderMap, secret: &Secret) -> Result<(), IntoReques
         IntoRequestError::Invalid("the node secret is not a valid header value".to_owned())
     })?;
     value.set_sensitive(true);
-    headers.insert(NODE_SECRET_HEADER, value);
+    headers.insert(AUTH_HEADER, value);
     Ok(())
 }
 
 /// Reads `X-Node-Secret` as Dash does: missing or empty means unauthenticated.
 pub fn secret_from(headers: &HeaderMap) -> Result<Secret, FromRequestError> {
-    match headers.get(NODE_SECRET_HEADER).map(HeaderValue::to_str) {
+    match headers.get(AUTH_HEADER).map(HeaderValue::to_str) {
         Some(Ok(value)) if !value.is_empty() => Ok(Secret::new(value)),
         Some(Ok(_)) | None => Err(FromRequestError::Header {
-            name: NODE_SECRET_HEADER,
+            name: AUTH_HEADER,
             message: "missing".to_owned(),
         }),
         Some(Err(_)) => Err(FromRequestError::Header {
-            name: NODE_SECRET_HEADER,
+            name: AUTH_HEADER,
             message: "not visible ASCII".to_owned(),
         }),
     }
-}
-
-fn require_body<T>(body: Option<T>) -> Result<T, FromRequestError> {
-    body.ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
 }
 
 /// `POST /api/node/metrics`: one [`NodeReport`]; the answer may carry an update manifest.
@@ -122,6 +121,22 @@ impl Endpoint for PushMetrics {
         })
     }
 
+    /// Dash's default checks on a report ([`Checks::Presence`]; `422 invalid_metrics`).
+    fn validate_body(report: &NodeReport) -> Result<(), DecodeError> {
+        check_report(report, Checks::default()).map_err(|e| e.into_decode_error())
+    }
+
+    /// A manifest in the answer must pass the agent's rules.
+    fn check_response(response: &MetricsResponse) -> Result<(), DecodeError> {
+        match response.update.clone().map(UpdateManifest::try_from) {
+            Some(Err(e)) => Err(DecodeError::at(
+                format!("update.{}", e.field()),
+                e.to_string(),
+            )),
+            Some(Ok(_)) | None => Ok(()),
+        }
+    }
+
     /// The agent's reading (`handleResponse`, `decodeMetricsResponse`): `200` is success
     /// whatever the body; the body counts only when it is JSON, see
     /// [`agent::read_metrics_body`](crate::agent::read_metrics_body).
@@ -164,6 +179,10 @@ impl Endpoint for PushStatic {
         body: BodyKind::Required,
         description: "Push static host metadata (Static); Dash answers the text `ok`.",
     };
+    const RESPONSE: ResponseBody = ResponseBody::Text {
+        media_type: "text/plain",
+        schema: static_ack_schema,
+    };
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_secret(headers, &self.secret)
@@ -178,6 +197,12 @@ impl Endpoint for PushStatic {
             secret: secret_from(parts.headers)?,
             body: require_body(parts.body)?,
         })
+    }
+
+    /// Dash's default checks on a static body ([`Checks::Presence`];
+    /// `422 invalid_static_payload`).
+    fn validate_body(body: &Static) -> Result<(), DecodeError> {
+        check_static(body, Checks::default()).map_err(|e| e.into_decode_error())
     }
 
     /// `200` is success and the body is ignored (`sendStatic`).
@@ -203,6 +228,16 @@ pub fn static_ok_response() -> http::Response<Bytes> {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
+}
+
+/// The schema of Dash's answer to a static body: the text `ok`.
+fn static_ack_schema() -> schemars::Schema {
+    schemars::json_schema!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "description": "Dash's answer to an accepted static body: the text `ok` (the agent ignores it).",
+        "type": "string",
+        "const": "ok"
+    })
 }
 
 /// The answer to an accepted static body: the text `ok`, which the agent ignores.
@@ -338,12 +373,29 @@ mod tests {
         let call = FetchIdentity::new(Secret::new("k1"));
         let request = call.try_into_http_request("http://127.0.0.1:1/")?;
         assert_eq!(request.method(), Method::POST);
-        assert_eq!(request.headers()[NODE_SECRET_HEADER], "k1");
-        assert!(request.headers()[NODE_SECRET_HEADER].is_sensitive());
+        assert_eq!(request.headers()[AUTH_HEADER], "k1");
+        assert!(request.headers()[AUTH_HEADER].is_sensitive());
         assert_eq!(request.headers()[header::CONTENT_TYPE], "application/json");
         let bad = FetchIdentity::new(Secret::new("bad\nkey"));
         assert!(bad.try_into_http_request("http://127.0.0.1:1/").is_err());
         Ok(())
+    }
+
+    #[test]
+    fn a_report_dash_would_refuse_is_not_sent() {
+        let body = std::fs::read("tests/fixtures/live-push/003-metrics.request.json").unwrap();
+        let mut report: NodeReport = serde_json::from_slice(&body).unwrap();
+        let call = PushMetrics::new(Secret::new("k1"), report.clone());
+        assert!(call.try_into_http_request("http://127.0.0.1:1").is_ok());
+        report.hostname = " ".to_owned();
+        let refused =
+            PushMetrics::new(Secret::new("k1"), report).try_into_http_request("http://127.0.0.1:1");
+        match refused {
+            Err(IntoRequestError::Validation(nodewire_common::InvalidRequest::Body(e))) => {
+                assert_eq!(e.path, "hostname");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use nodewire_common::DecodeError;
 use nodewire_common::error::from_slice;
+use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -75,14 +76,14 @@ impl ErrorCode {
 /// Dash's error body, `{"code":"…","message":"…"}` followed by a newline, with
 /// `Content-Type: application/json; charset=utf-8`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ErrorBody {
+pub struct ErrorResponse {
     /// Machine-readable code; match on this.
     pub code: ErrorCode,
     /// Human-readable text (fixed per code).
     pub message: String,
 }
 
-impl ErrorBody {
+impl ErrorResponse {
     /// The body Dash sends for `code`, with its fixed message.
     pub fn new(code: ErrorCode) -> Self {
         let message = code.message().to_owned();
@@ -93,7 +94,13 @@ impl ErrorBody {
     /// (Go's `json.Encoder`); `allow` becomes the `Allow` header (405).
     pub fn into_response(self, allow: Option<&'static str>) -> http::Response<Bytes> {
         let status = self.code.status();
-        let mut response = json_response(status, &self);
+        let mut response = json_response(JSON_STYLE, status, &self).unwrap_or_else(|_| {
+            text_response(
+                status,
+                JSON_CONTENT_TYPE,
+                &b"{\"code\":\"internal_error\",\"message\":\"internal server error\"}\n"[..],
+            )
+        });
         if let Some(allow) = allow {
             response
                 .headers_mut()
@@ -106,21 +113,9 @@ impl ErrorBody {
 /// The content type of every JSON body Dash writes.
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
-/// A JSON response as Dash writes it: compact JSON, a trailing newline,
-/// `application/json; charset=utf-8`.
-pub fn json_response<T: Serialize>(status: StatusCode, body: &T) -> http::Response<Bytes> {
-    let mut bytes = serde_json::to_vec(body).unwrap_or_else(|_| {
-        br#"{"code":"internal_error","message":"internal server error"}"#.to_vec()
-    });
-    bytes.push(b'\n');
-    let mut response = http::Response::new(Bytes::from(bytes));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(JSON_CONTENT_TYPE),
-    );
-    response
-}
+/// How Dash writes JSON: serde_json's compact form, a trailing newline (Go's
+/// `json.Encoder`), [`JSON_CONTENT_TYPE`].
+pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::compact(JSON_CONTENT_TYPE).with_newline();
 
 /// A call that did not succeed. For the agent only `200 OK` is success; anything else fails
 /// the target for this round.
@@ -133,15 +128,15 @@ pub enum Error {
         /// The HTTP status.
         status: StatusCode,
         /// The error body.
-        body: ErrorBody,
+        body: ErrorResponse,
     },
     /// A status other than 200 without Dash's error body (a proxy, say).
-    #[error("HTTP {status} from the Dash endpoint")]
-    Status {
+    #[error("Dash answered {status} without an error body: {text}")]
+    Unexpected {
         /// The HTTP status.
         status: StatusCode,
-        /// The body as text (lossy UTF-8, cut at 512 characters).
-        body: String,
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
+        text: String,
     },
     /// A 200 whose body did not decode.
     #[error("cannot decode the Dash response {0}")]
@@ -152,7 +147,7 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Decode(_) => None,
         }
     }
@@ -167,11 +162,11 @@ impl Error {
 
     /// The failure for a non-200 response.
     pub fn from_response(status: StatusCode, body: &[u8]) -> Self {
-        match from_slice::<ErrorBody>(body) {
+        match from_slice::<ErrorResponse>(body) {
             Ok(body) => Self::Api { status, body },
-            Err(_) => Self::Status {
+            Err(_) => Self::Unexpected {
                 status,
-                body: String::from_utf8_lossy(body).chars().take(512).collect(),
+                text: nodewire_common::error::body_text(body),
             },
         }
     }
@@ -183,17 +178,17 @@ mod tests {
 
     #[test]
     fn bodies_match_dash() {
-        let r = ErrorBody::new(ErrorCode::Unauthorized).into_response(None);
+        let r = ErrorResponse::new(ErrorCode::Unauthorized).into_response(None);
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(
             r.body().as_ref(),
             b"{\"code\":\"unauthorized\",\"message\":\"unauthorized\"}\n"
         );
         assert_eq!(r.headers()[header::CONTENT_TYPE], JSON_CONTENT_TYPE);
-        let r = ErrorBody::new(ErrorCode::MethodNotAllowed).into_response(Some("POST"));
+        let r = ErrorResponse::new(ErrorCode::MethodNotAllowed).into_response(Some("POST"));
         assert_eq!(r.headers()[header::ALLOW], "POST");
         assert_eq!(
-            ErrorBody::new(ErrorCode::BodyTooLarge).message,
+            ErrorResponse::new(ErrorCode::BodyTooLarge).message,
             "request body too large"
         );
     }
@@ -206,7 +201,7 @@ mod tests {
         );
         assert_eq!(e.code(), Some(&ErrorCode::InvalidMetrics));
         let e = Error::from_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
-        assert!(matches!(e, Error::Status { ref body, .. } if body.contains("bad gateway")));
+        assert!(matches!(e, Error::Unexpected { ref text, .. } if text.contains("bad gateway")));
         assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
     }
 }

@@ -6,13 +6,13 @@ use crate::Timestamp;
 use nodewire_common::go_json::Shape::{self, Bool, Float, Int, String as Str, Uint};
 
 /// `time.Time`'s `UnmarshalJSON` (Go 1.26 `parseStrictRFC3339`) onto [`Timestamp`]: text
-/// [`Timestamp::parse`] takes is kept as sent; the forms Go also takes are held as Go holds
+/// [`Timestamp::new`] takes is kept as sent; the forms Go also takes are held as Go holds
 /// them, in [`Timestamp`]'s form: a one-digit hour (`T7:53:57Z`), a comma before the
 /// fraction (`57,5Z`), and more than nine fractional digits (cut to nine, as Go does).
 /// Offsets of 24 hours or more, which Go's parser takes and its `MarshalJSON` then refuses,
 /// are refused.
 fn time(text: &str) -> Result<String, String> {
-    let first = match Timestamp::parse(text) {
+    let first = match Timestamp::new(text) {
         Ok(_) => return Ok(text.to_owned()),
         Err(e) => e.to_string(),
     };
@@ -42,7 +42,7 @@ fn time(text: &str) -> Result<String, String> {
             go.replace_range(29..20 + digits, "");
         }
     }
-    match Timestamp::parse(go.as_str()) {
+    match Timestamp::new(go.as_str()) {
         Ok(_) if go != text => Ok(go),
         _ => Err(first),
     }

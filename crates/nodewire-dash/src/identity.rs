@@ -26,6 +26,16 @@ pub struct IdentityResponse {
     pub created: bool,
 }
 
+impl IdentityResponse {
+    /// Dash's answer with `install_id`; `created` says whether this request created it.
+    pub fn new(install_id: InstallId, created: bool) -> Self {
+        Self {
+            install_id,
+            created,
+        }
+    }
+}
+
 /// A Dash installation id: any text that is not blank once trimmed (the agent's rule,
 /// `reportcfg.NormalizeServerInstallID`). Dash writes `server_` and 32 lowercase hex digits.
 ///

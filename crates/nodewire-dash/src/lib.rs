@@ -6,7 +6,7 @@
 //!   every field's docs; [`static_info`]: [`Static`]; [`identity`]: the identity request and
 //!   response; [`update`]: the metrics response, update manifests, the round's update plan and
 //!   a streaming download verifier; [`error`]: Dash's `{code,message}` body.
-//! - [`endpoints`]: the three routes as sans-IO [`Endpoint`]s.
+//! - [`endpoints`]: the three routes as sans-IO [`Endpoint`](nodewire_common::Endpoint)s.
 //! - [`target`]: target URLs (`/metrics` → `/static`, `/identity`), `--require-https` and the
 //!   HTTPS→HTTP fallback rule; [`agent`]: the agent's timing, static, retry and response
 //!   rules; [`collect`]: the agent's arithmetic for turning OS counters into report fields.
@@ -32,7 +32,7 @@
 //!     .method("POST")
 //!     .uri("/api/node/metrics")
 //!     .header("content-type", "application/json")
-//!     .header("x-node-secret", "s3cret")
+//!     .header(nodewire_dash::AUTH_HEADER, "s3cret")
 //!     .body(())
 //!     .unwrap();
 //! let (parts, ()) = request.into_parts();
@@ -94,13 +94,9 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
+use nodewire_common::Protocol;
 use nodewire_common::error::from_slice;
-use nodewire_common::registry::{
-    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
-    TypeEntry, request_decoder, roundtrip, short_type_name,
-};
-use nodewire_common::{DecodeError, Endpoint, Protocol};
-use schemars::JsonSchema;
+use nodewire_common::registry::{Registry, RegistryProtocol, TypeEntry};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -124,7 +120,7 @@ mod go_shapes;
 mod serde_util;
 mod url_parts;
 
-pub use error::{Error, ErrorBody, ErrorCode};
+pub use error::{Error, ErrorCode, ErrorResponse};
 pub use identity::{IdentityRequest, IdentityResponse};
 pub use report::NodeReport;
 pub use static_info::Static;
@@ -138,8 +134,8 @@ pub const UPSTREAM_AGENT_VERSION: &str = "0.2.3";
 /// an option).
 pub const UPSTREAM_DASH_VERSION: &str = "0.2.0";
 
-/// The header carrying a node's key.
-pub const NODE_SECRET_HEADER: &str = "x-node-secret";
+/// The header that carries the node's secret (`X-Node-Secret`).
+pub const AUTH_HEADER: &str = "x-node-secret";
 
 /// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
 /// `{code,message}`.
@@ -168,143 +164,18 @@ impl Protocol for Dash {
     fn encode_response<T: Serialize>(
         success: &T,
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        serde_json::to_vec(success)?;
-        Ok(error::json_response(StatusCode::OK, success))
+        nodewire_common::server::json_response(error::JSON_STYLE, StatusCode::OK, success)
     }
 }
 
-fn failed<T>(error: DecodeError) -> Failed {
-    Failed {
-        type_name: short_type_name::<T>(),
-        error,
-    }
-}
+/// Bare JSON bodies; only a route's listed status (`200`) carries its success body, every
+/// other status Dash's `{code,message}`.
+impl RegistryProtocol for Dash {
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
-/// Decodes a report and applies Dash's default semantic checks.
-fn decode_report(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let decoded = roundtrip::<NodeReport>(bytes)?;
-    let report: NodeReport = from_slice(bytes).map_err(failed::<NodeReport>)?;
-    validate::check_report(&report, validate::Checks::default())
-        .map_err(|e| failed::<NodeReport>(e.into_decode_error()))?;
-    Ok(decoded)
-}
-
-/// Decodes a static body and applies Dash's default semantic checks.
-fn decode_static(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let decoded = roundtrip::<Static>(bytes)?;
-    let body: Static = from_slice(bytes).map_err(failed::<Static>)?;
-    validate::check_static(&body, validate::Checks::default())
-        .map_err(|e| failed::<Static>(e.into_decode_error()))?;
-    Ok(decoded)
-}
-
-/// Decodes a metrics response; a manifest in it must pass the agent's rules.
-fn decode_metrics_response(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let decoded = roundtrip::<MetricsResponse>(bytes)?;
-    let response: MetricsResponse = from_slice(bytes).map_err(failed::<MetricsResponse>)?;
-    if let Some(raw) = response.update
-        && let Err(e) = update::UpdateManifest::try_from(raw)
-    {
-        let path = format!("update.{}", e.field());
-        return Err(failed::<MetricsResponse>(DecodeError::at(
-            path,
-            e.to_string(),
-        )));
-    }
-    Ok(decoded)
-}
-
-/// Dash's static answer: the text `ok`.
-fn decode_static_ack(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim() == "ok" {
-        let value = serde_json::Value::String(text.trim().to_owned());
-        Ok(Decoded {
-            type_name: "text/plain `ok`".to_owned(),
-            reencoded: Some(value.clone()),
-            original: Some(value),
-            ignored: Vec::new(),
-        })
-    } else {
-        Err(Failed {
-            type_name: "text/plain `ok`".to_owned(),
-            error: DecodeError::root(format!("expected the text `ok`, got `{}`", text.trim())),
-        })
-    }
-}
-
-/// The schema of Dash's answer to a static body: the text `ok`.
-fn static_ack_schema() -> schemars::Schema {
-    schemars::json_schema!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "description": "Dash's answer to an accepted static body: the text `ok` (the agent ignores it).",
-        "type": "string",
-        "const": "ok"
-    })
-}
-
-/// The body schemas of a route: its success body for `200`, Dash's error body otherwise.
-fn route_schemas<E: Endpoint<Protocol = Dash>>() -> RouteSchemas
-where
-    E::Request: JsonSchema,
-{
-    let success = match E::METADATA.path {
-        endpoints::METRICS_PATH => BodySchema::json::<MetricsResponse>(),
-        endpoints::STATIC_PATH => BodySchema::new("text/plain", static_ack_schema),
-        _ => BodySchema::json::<IdentityResponse>(),
-    };
-    RouteSchemas::new(
-        BodySchema::request::<E::Request>(E::METADATA.body),
-        &[200],
-        Some(success),
-        BodySchema::json::<ErrorBody>(),
-    )
-}
-
-/// A route: its request decoder, and the response decoder for each status (the route's
-/// success body for `200`, Dash's error body otherwise).
-fn route<E: Endpoint<Protocol = Dash>>(request: DecodeFn) -> Route
-where
-    E::Request: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    Route {
-        history: E::HISTORY,
-        request_type: Some(short_type_name::<E::Request>()),
-        request,
-        schemas: route_schemas::<E>(),
-        response: match metadata.path {
-            endpoints::METRICS_PATH => |status| {
-                if status == StatusCode::OK {
-                    decode_metrics_response
-                } else {
-                    roundtrip::<ErrorBody>
-                }
-            },
-            endpoints::STATIC_PATH => |status| {
-                if status == StatusCode::OK {
-                    decode_static_ack
-                } else {
-                    roundtrip::<ErrorBody>
-                }
-            },
-            _ => |status| {
-                if status == StatusCode::OK {
-                    roundtrip::<IdentityResponse>
-                } else {
-                    roundtrip::<ErrorBody>
-                }
-            },
-        },
-        metadata,
-    }
-}
-
-fn fallback(status: StatusCode) -> Option<DecodeFn> {
-    if status.is_client_error() || status.is_server_error() {
-        Some(roundtrip::<ErrorBody>)
-    } else {
-        None
+    fn carries_success_body(status: StatusCode, success: &[StatusCode]) -> bool {
+        success.contains(&status)
     }
 }
 
@@ -318,28 +189,12 @@ fn fallback(status: StatusCode) -> Option<DecodeFn> {
 /// assert!(outcome.ok, "{outcome:?}");
 /// ```
 pub fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-fn build_registry() -> Registry {
-    Registry {
-        protocol: Dash::NAME,
-        routes: vec![
-            route::<endpoints::PushMetrics>(decode_report),
-            route::<endpoints::PushStatic>(decode_static),
-            route::<endpoints::FetchIdentity>(request_decoder::<IdentityRequest>(
-                endpoints::FetchIdentity::METADATA.body,
-            )),
-        ],
-        types: types(),
-        normalize_path: str::to_owned,
-        fallback,
-        fallback_schemas: vec![(
-            ResponseStatus::Default,
-            Some(BodySchema::json::<ErrorBody>()),
-        )],
-    }
+    use endpoints::*;
+    nodewire_common::static_registry!(
+        Dash,
+        nodewire_common::routes!(PushMetrics, PushStatic, FetchIdentity),
+        types()
+    )
 }
 
 /// Every named wire type, with its schema.
@@ -349,6 +204,6 @@ pub fn types() -> Vec<TypeEntry> {
     static_info::register(&mut types);
     identity::register(&mut types);
     update::register(&mut types);
-    types.push(TypeEntry::of::<ErrorBody>());
+    types.push(TypeEntry::of::<ErrorResponse>());
     types
 }

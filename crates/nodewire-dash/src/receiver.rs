@@ -42,15 +42,18 @@ use std::sync::OnceLock;
 use nodewire_common::error::from_value;
 
 use nodewire_common::go_json::{Read, Shape};
+use nodewire_common::server::json_response;
+
+pub use nodewire_common::server::Body;
 
 use crate::endpoints::{IDENTITY_PATH, METRICS_PATH, STATIC_PATH, static_ok_response};
-use crate::error::{ErrorBody, ErrorCode, json_response};
+use crate::error::{ErrorCode, ErrorResponse, JSON_STYLE};
 use crate::identity::{IdentityResponse, InstallId};
 use crate::ratelimit::{RateLimitMode, RateLimitOptions, RateLimitStatus, RateLimiter};
 use crate::update::{MetricsResponse, UpdateManifest};
 use crate::validate::{self, Checks};
 use crate::version::NodeVersion;
-use crate::{NODE_SECRET_HEADER, NodeReport, Static};
+use crate::{AUTH_HEADER, NodeReport, Static};
 
 /// Dash's body limit (`LimitBody(1<<20)`).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -103,21 +106,6 @@ impl ReceiverConfig {
             install_id_fresh: false,
             rate_limit: RateLimitOptions::default(),
         }
-    }
-}
-
-/// A request body as the HTTP layer read it.
-#[derive(Debug, Clone)]
-pub enum Body {
-    /// The whole body, within the limit.
-    Complete(Bytes),
-    /// The body exceeded the limit and was not read further.
-    TooLarge,
-}
-
-impl Body {
-    fn is_empty(&self) -> bool {
-        matches!(self, Self::Complete(b) if b.is_empty())
     }
 }
 
@@ -176,7 +164,7 @@ pub struct Handled {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// The error body (code and Dash's fixed message).
-    pub body: ErrorBody,
+    pub body: ErrorResponse,
     /// `Allow` for a 405.
     pub allow: Option<&'static str>,
     /// Why, for logs; never sent.
@@ -188,7 +176,7 @@ pub struct Rejection {
 impl Rejection {
     fn new(code: ErrorCode) -> Self {
         Self {
-            body: ErrorBody::new(code),
+            body: ErrorResponse::new(code),
             allow: None,
             cause: None,
             rate_limit: None,
@@ -258,7 +246,7 @@ impl Receiver {
     /// time (no early exit). Missing, empty or unknown: `401 unauthorized`.
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<&str, Rejection> {
         let Some(given) = headers
-            .get(NODE_SECRET_HEADER)
+            .get(AUTH_HEADER)
             .map(|v| v.as_bytes())
             .filter(|v| !v.is_empty())
         else {
@@ -430,22 +418,24 @@ impl Receiver {
         accepted: &Accepted,
         update: Option<&UpdateManifest>,
     ) -> http::Response<Bytes> {
-        let mut response = match &accepted.push {
+        let encoded = match &accepted.push {
             Push::Identity => {
                 let created = !self.announced.swap(true, Ordering::Relaxed);
-                json_response(
-                    StatusCode::OK,
-                    &IdentityResponse {
-                        install_id: self.config.install_id.clone(),
-                        created,
-                    },
-                )
+                let identity = IdentityResponse {
+                    install_id: self.config.install_id.clone(),
+                    created,
+                };
+                json_response(JSON_STYLE, StatusCode::OK, &identity)
             }
-            Push::Metrics(_) => {
-                json_response(StatusCode::OK, &MetricsResponse::ok(update.cloned()))
-            }
-            Push::Static(_) => static_ok_response(),
+            Push::Metrics(_) => json_response(
+                JSON_STYLE,
+                StatusCode::OK,
+                &MetricsResponse::ok(update.cloned()),
+            ),
+            Push::Static(_) => Ok(static_ok_response()),
         };
+        let mut response = encoded
+            .unwrap_or_else(|_| ErrorResponse::new(ErrorCode::InternalError).into_response(None));
         if let Some(status) = &accepted.rate_limit {
             status.apply(response.headers_mut());
         }
@@ -553,7 +543,7 @@ mod tests {
     ) -> http::request::Parts {
         let mut b = http::Request::builder().method(method).uri(path);
         if let Some(s) = secret {
-            b = b.header(NODE_SECRET_HEADER, s);
+            b = b.header(AUTH_HEADER, s);
         }
         if let Some(c) = content_type {
             b = b.header(header::CONTENT_TYPE, c);
@@ -778,7 +768,7 @@ mod tests {
                 .uri(path)
                 .header(header::CONTENT_TYPE, "application/json");
             if let Some(s) = secret {
-                b = b.header(NODE_SECRET_HEADER, s);
+                b = b.header(AUTH_HEADER, s);
             }
             b.body(super::body(body)).unwrap()
         }

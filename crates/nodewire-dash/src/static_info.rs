@@ -41,6 +41,36 @@ pub struct Static {
     pub raid: StaticRaid,
 }
 
+impl Static {
+    /// The body of agent `version`, built at `timestamp`, pushing every
+    /// `report_interval_seconds`, with empty sections (set them on it).
+    ///
+    /// ```
+    /// use nodewire_dash::static_info::{Static, StaticMemory};
+    /// use nodewire_dash::Timestamp;
+    /// let mut body = Static::new("0.2.3", Timestamp::now(), 3);
+    /// body.memory = StaticMemory::new(8 << 30, 0);
+    /// body.system.hostname = "vm".into();
+    /// assert_eq!(serde_json::to_value(&body).unwrap()["memory"]["total"], 8u64 << 30);
+    /// ```
+    pub fn new(
+        version: impl Into<String>,
+        timestamp: Timestamp,
+        report_interval_seconds: i64,
+    ) -> Self {
+        Self {
+            version: version.into(),
+            timestamp,
+            report_interval_seconds,
+            cpu: StaticCpu::default(),
+            memory: StaticMemory::default(),
+            disk: StaticDisk::default(),
+            system: StaticSystem::default(),
+            raid: StaticRaid::default(),
+        }
+    }
+}
+
 /// `cpu` (`StaticCPU`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "StaticCPU")]
@@ -76,6 +106,13 @@ pub struct StaticMemory {
     pub swap_total: u64,
 }
 
+impl StaticMemory {
+    /// `total` bytes of memory and `swap_total` of swap.
+    pub fn new(total: u64, swap_total: u64) -> Self {
+        Self { total, swap_total }
+    }
+}
+
 /// Disk inventory (`StaticDisk`). All four arrays are always sent, `[]` when empty; an early
 /// body (before the slow collector ran) has empty `logical` and `filesystems`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -102,6 +139,16 @@ pub struct StaticDiskPhysical {
     /// `disk:<name>`.
     #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
     pub reference: String,
+}
+
+impl StaticDiskPhysical {
+    /// The device `name`, without path or `ref`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
 }
 
 /// A capacity entry (`StaticDiskLogical`). Dash takes the largest `total` as the node's disk.
@@ -132,6 +179,22 @@ pub struct StaticDiskLogical {
     pub devices: Vec<String>,
 }
 
+impl StaticDiskLogical {
+    /// The `kind` entry `name`, with nothing else known (every other key omitted).
+    pub fn new(kind: LogicalKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            device_path: String::new(),
+            reference: String::new(),
+            total: 0,
+            mountpoint: String::new(),
+            fs_type: String::new(),
+            devices: Vec::new(),
+        }
+    }
+}
+
 /// A mount point (`StaticDiskFilesystem`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct StaticDiskFilesystem {
@@ -151,6 +214,16 @@ pub struct StaticDiskFilesystem {
     pub inodes_total: u64,
 }
 
+impl StaticDiskFilesystem {
+    /// The filesystem read at `path`, with zero sizes and no device, mount point or type.
+    pub fn new(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// An IO view entry (`StaticDiskBaseIO`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StaticDiskBaseIo {
@@ -167,6 +240,19 @@ pub struct StaticDiskBaseIo {
     /// `primary` for the entry holding the main filesystem, `secondary` for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<BaseIoRole>,
+}
+
+impl StaticDiskBaseIo {
+    /// The `kind` entry `name`, without path, `ref` or role.
+    pub fn new(kind: BaseIoKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            device_path: String::new(),
+            reference: String::new(),
+            role: None,
+        }
+    }
 }
 
 /// Host identity (`StaticSystem`), gopsutil `host.Info()` trimmed.
@@ -212,11 +298,30 @@ pub struct StaticRaidArray {
     pub members: Vec<StaticRaidMember>,
 }
 
+impl StaticRaidArray {
+    /// The array `name` at `level` (`raid1`) with `devices` members, none listed.
+    pub fn new(name: impl Into<String>, level: impl Into<String>, devices: i64) -> Self {
+        Self {
+            name: name.into(),
+            level: level.into(),
+            devices,
+            members: Vec::new(),
+        }
+    }
+}
+
 /// One member (`StaticRaidMember`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaticRaidMember {
     /// Member device.
     pub name: String,
+}
+
+impl StaticRaidMember {
+    /// The member device `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

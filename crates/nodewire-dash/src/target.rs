@@ -22,6 +22,10 @@ use nodewire_common::{Endpoint, IntoRequestError};
 
 use crate::url_parts;
 
+mod failure;
+
+pub use failure::{CertificateProblem, TransportFailure};
+
 /// A target URL the agent cannot use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -210,11 +214,15 @@ impl Target {
 
     /// Builds the request for `endpoint` against this target: the metrics URL, or its
     /// `/static` or `/identity` sibling, with the endpoint's body and `X-Node-Secret`. Unlike
-    /// [`Endpoint::try_into_http_request`], the target's own path and query are kept.
+    /// [`Endpoint::try_into_http_request`], the target's own path and query are kept; like it,
+    /// the call is checked first ([`Endpoint::validate_outgoing`]).
     pub fn request<E: Endpoint<Protocol = crate::Dash>>(
         &self,
         endpoint: &E,
     ) -> Result<http::Request<Bytes>, TargetRequestError> {
+        endpoint
+            .validate_outgoing()
+            .map_err(IntoRequestError::Validation)?;
         let url = match E::METADATA.path {
             crate::endpoints::STATIC_PATH => self.static_url(),
             crate::endpoints::IDENTITY_PATH => self.identity_url(),
@@ -249,35 +257,6 @@ pub enum TargetRequestError {
     /// The request itself could not be built.
     #[error(transparent)]
     Request(#[from] IntoRequestError),
-}
-
-/// A transport failure, classified the way the fallback rule needs it. The HTTP stack maps
-/// its errors onto these.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportFailure {
-    /// The server answered the TLS handshake in plaintext (Go: `tls.RecordHeaderError`,
-    /// "server gave HTTP response to HTTPS client", "first record does not look like a TLS
-    /// handshake").
-    PlaintextServer,
-    /// The server certificate was refused.
-    Certificate(CertificateProblem),
-    /// The connection was refused (counted by [`Delivery`](crate::agent::Delivery)).
-    ConnectionRefused,
-    /// Anything else (timeouts, resets, DNS).
-    Other,
-}
-
-/// Why a certificate was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertificateProblem {
-    /// Signed by an unknown authority.
-    UnknownAuthority,
-    /// Not valid for the host name.
-    Hostname,
-    /// Expired.
-    Expired,
-    /// Otherwise invalid.
-    Invalid,
 }
 
 /// The outcome of [`Target::fallback_decision`].

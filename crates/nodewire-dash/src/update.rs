@@ -67,6 +67,25 @@ pub struct RawManifest {
     pub size: i64,
 }
 
+impl RawManifest {
+    /// A manifest as Dash writes one (not yet validated: see [`UpdateManifest::try_from`]).
+    pub fn new(
+        id: impl Into<String>,
+        version: impl Into<String>,
+        url: impl Into<String>,
+        sha256: impl Into<String>,
+        size: i64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            version: version.into(),
+            url: url.into(),
+            sha256: sha256.into(),
+            size,
+        }
+    }
+}
+
 /// Why a manifest is not usable, in the agent's order (`validate`, `update.go:130-163`).
 /// The messages are the agent's, except [`ManifestError::Sha256NotHex`], which the agent only
 /// finds after downloading (as a digest mismatch).
@@ -278,16 +297,17 @@ impl UpdateUrl {
 ///
 /// ```
 /// use nodewire_dash::update::{RawManifest, UpdateManifest};
-/// let raw = RawManifest {
-///     id: "0.2.4".into(),
-///     version: "0.2.4".into(),
-///     url: "https://dash.example/deploy/linux/node_linux_amd64".into(),
-///     sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into(),
-///     size: 12_345_678,
-/// };
+/// let raw = RawManifest::new(
+///     "0.2.4",
+///     "0.2.4",
+///     "https://dash.example/deploy/linux/node_linux_amd64",
+///     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+///     12_345_678,
+/// );
 /// let m = UpdateManifest::try_from(raw.clone()).unwrap();
 /// assert_eq!(m.size(), 12_345_678);
-/// let bad = RawManifest { version: "../x".into(), ..raw };
+/// let mut bad = raw;
+/// bad.version = "../x".into();
 /// assert_eq!(
 ///     UpdateManifest::try_from(bad).unwrap_err().to_string(),
 ///     "update version contains path separator: \"../x\""
@@ -373,7 +393,7 @@ impl UpdateManifest {
         if !key.is_empty() {
             let mut value = http::HeaderValue::from_str(key)?;
             value.set_sensitive(true);
-            builder = builder.header(crate::NODE_SECRET_HEADER, value);
+            builder = builder.header(crate::AUTH_HEADER, value);
         }
         builder.body(bytes::Bytes::new())
     }
@@ -430,10 +450,13 @@ pub fn same_node_version(update_version: &str, current_version: &str) -> bool {
 /// ```
 /// use nodewire_common::Secret;
 /// use nodewire_dash::update::{RawManifest, UpdateDecision, UpdatePlan};
-/// let m = RawManifest { version: "0.2.4".into(), ..RawManifest::default() };
+/// let mut m = RawManifest::default();
+/// m.version = "0.2.4".into();
+/// let mut other = m.clone();
+/// other.size = 1;
 /// let mut plan = UpdatePlan::default();
 /// plan.add("0.2.3", Some(&m), &Secret::new("key-a"));
-/// plan.add("0.2.3", Some(&RawManifest { size: 1, ..m.clone() }), &Secret::new("key-b"));
+/// plan.add("0.2.3", Some(&other), &Secret::new("key-b"));
 /// assert_eq!(plan.decide(), UpdateDecision::Conflict);
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -906,9 +929,9 @@ mod tests {
         assert!(v.finish().is_ok());
         let req = m.download_request(&Secret::new(" k "))?;
         assert_eq!(req.uri(), "https://dash.example/deploy/x?upgrade_token=t");
-        assert_eq!(req.headers()[crate::NODE_SECRET_HEADER], "k");
+        assert_eq!(req.headers()[crate::AUTH_HEADER], "k");
         let req = m.download_request(&Secret::new(""))?;
-        assert!(req.headers().get(crate::NODE_SECRET_HEADER).is_none());
+        assert!(req.headers().get(crate::AUTH_HEADER).is_none());
         Ok(())
     }
 }

@@ -154,7 +154,7 @@ fn ours(receiver: &Receiver, path: &str, body: &[u8]) -> Result<Option<Vec<u8>>,
         .method("POST")
         .uri(path)
         .header("content-type", "application/json")
-        .header("x-node-secret", "k")
+        .header(nodewire_dash::AUTH_HEADER, "k")
         .body(())
         .unwrap();
     let (parts, ()) = request.into_parts();

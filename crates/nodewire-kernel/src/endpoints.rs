@@ -18,10 +18,10 @@
 //! (`GET /v1/protocols/{id}/users`, and `GET`/`PUT`/`PATCH`/`DELETE /v1/users/{id}`; contract
 //! §1.3): here the segment is a parameter like any other.
 
-use http::{HeaderMap, Method};
+use http::{Method, StatusCode};
 use nodewire_common::endpoint::{IncomingParts, NoBody};
 use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata,
+    BodyKind, Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody,
 };
 use percent_encoding::percent_decode_str;
 
@@ -42,50 +42,16 @@ use crate::security::{
     RateLimitOverridesSnapshot,
 };
 use crate::status::StatusResponse;
-use crate::streams::{EventCategory, EventStreamEvent, StatusStreamEvent, StreamMode};
+use crate::streams::{
+    EventCategory, EventEnvelope, EventStreamEvent, StatusFrame, StatusStreamEvent, StreamMode,
+};
 use crate::tls::{TlsNodeDetail, TlsNodePatchRequest, TlsNodeSummary};
 use crate::traffic::TrafficSummaryResponse;
 use crate::users::{
     User, UserCreateRequest, UserCreateResponse, UserPatchRequest, UserPatchResponse, UserView,
     UsersImportResponse,
 };
-use crate::wire::check_request;
-
-/// What a successful answer carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuccessKind {
-    /// `200 application/json`.
-    Json,
-    /// `200 text/plain` (`/healthz`).
-    Text,
-    /// `200 text/event-stream`.
-    EventStream,
-    /// `204` without a body.
-    NoContent,
-    /// `101`, a WebSocket upgrade.
-    SwitchingProtocols,
-}
-
-impl SuccessKind {
-    /// The success status.
-    pub fn status(self) -> http::StatusCode {
-        match self {
-            Self::NoContent => http::StatusCode::NO_CONTENT,
-            Self::SwitchingProtocols => http::StatusCode::SWITCHING_PROTOCOLS,
-            _ => http::StatusCode::OK,
-        }
-    }
-
-    /// The media type of the success body, if it has one.
-    pub fn media_type(self) -> Option<&'static str> {
-        match self {
-            Self::Json => Some("application/json"),
-            Self::Text => Some("text/plain"),
-            Self::EventStream => Some("text/event-stream"),
-            Self::NoContent | Self::SwitchingProtocols => None,
-        }
-    }
-}
+use crate::wire::Validate;
 
 /// A query parameter an operation declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +73,9 @@ const fn q(name: &'static str, schema: &'static str) -> QueryParam {
     }
 }
 
-/// What core.yaml says about an operation beyond [`Metadata`].
+/// What core.yaml says about an operation beyond [`Metadata`] and the success facts of
+/// [`Endpoint`] ([`Endpoint::SUCCESS`], [`Endpoint::RESPONSE`]).
 pub trait KernelEndpoint: Endpoint<Protocol = Kernel> {
-    /// What a successful answer carries.
-    const SUCCESS: SuccessKind;
     /// The declared query parameters.
     const QUERY: &'static [QueryParam] = &[];
     /// Whether Basic auth is required (every operation but `GET /healthz`).
@@ -132,18 +97,28 @@ fn param(
 }
 
 fn required_body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
-    parts
-        .body
-        .ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
+    nodewire_common::server::require_body(parts.body)
+}
+
+/// The strict check of a body the library sends ([`Validate`]).
+fn strict<T: Validate>(body: &T) -> Result<(), InvalidRequest> {
+    body.validate().map_err(InvalidRequest::Body)
+}
+
+/// The success facts of an operation answered `204` without a body.
+macro_rules! no_content {
+    (Json) => {};
+    (NoContent) => {
+        const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
+        const RESPONSE: ResponseBody = ResponseBody::Empty;
+    };
 }
 
 macro_rules! get_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
         nodewire_common::get_endpoint!(Kernel; $(#[doc = $doc])* $name, $path, $resp);
 
-        impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::Json;
-        }
+        impl KernelEndpoint for $name {}
     };
 }
 
@@ -176,8 +151,9 @@ macro_rules! body_endpoint {
                 description: concat!($($doc),*),
             };
 
-            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
-                check_request(&self.body)
+            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
+                self.validate()?;
+                strict(&self.body)
             }
 
             fn body(&self) -> Option<&$req> {
@@ -189,9 +165,7 @@ macro_rules! body_endpoint {
             }
         }
 
-        impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::Json;
-        }
+        impl KernelEndpoint for $name {}
     };
 }
 
@@ -224,6 +198,8 @@ macro_rules! id_endpoint {
                 description: concat!($($doc),*),
             };
 
+            no_content!($kind);
+
             fn path_params(&self) -> Vec<&str> {
                 vec![self.id.as_str()]
             }
@@ -233,9 +209,7 @@ macro_rules! id_endpoint {
             }
         }
 
-        impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::$kind;
-        }
+        impl KernelEndpoint for $name {}
     };
 }
 
@@ -274,8 +248,9 @@ macro_rules! id_body_endpoint {
                 vec![self.id.as_str()]
             }
 
-            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
-                check_request(&self.body)
+            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
+                self.validate()?;
+                strict(&self.body)
             }
 
             fn body(&self) -> Option<&$req> {
@@ -288,9 +263,7 @@ macro_rules! id_body_endpoint {
             }
         }
 
-        impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::Json;
-        }
+        impl KernelEndpoint for $name {}
     };
 }
 
@@ -310,6 +283,7 @@ impl Endpoint for GetHealthz {
         body: BodyKind::None,
         description: "Liveness probe (no auth).",
     };
+    const RESPONSE: ResponseBody = ResponseBody::text("text/plain");
 
     fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
         Ok(Self)
@@ -317,7 +291,6 @@ impl Endpoint for GetHealthz {
 }
 
 impl KernelEndpoint for GetHealthz {
-    const SUCCESS: SuccessKind = SuccessKind::Text;
     const AUTH: bool = false;
 }
 
@@ -378,7 +351,6 @@ impl Endpoint for GetStatus {
 }
 
 impl KernelEndpoint for GetStatus {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] = &[
         q("redact_users", "boolean"),
         q("rate_limit_summary", "boolean"),
@@ -426,7 +398,6 @@ impl Endpoint for GetTraffic {
 }
 
 impl KernelEndpoint for GetTraffic {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] =
         &[q("node", "array<string>"), q("protocol", "array<string>")];
 }
@@ -482,23 +453,30 @@ impl StatusStreamQuery {
             .finish()
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// The kernel's rules: `interval` within 1 to 60 seconds, `mode` `full` or `diff`.
+    pub fn validate(&self) -> Result<(), InvalidRequest> {
         if let Some(i) = self.interval
             && !(1..=60).contains(&i)
         {
-            return Err(format!("`interval` must be 1 to 60 seconds, got {i}"));
+            return Err(InvalidRequest::query(
+                "interval",
+                format!("`interval` must be 1 to 60 seconds, got {i}"),
+            ));
         }
         if let Some(mode) = &self.mode
             && !mode.is_known()
         {
-            return Err(format!("`mode` must be full or diff, got `{mode}`"));
+            return Err(InvalidRequest::query(
+                "mode",
+                format!("`mode` must be full or diff, got `{mode}`"),
+            ));
         }
         Ok(())
     }
 
     fn read(query: Option<&str>) -> Result<Self, FromRequestError> {
         let q = Reader::parse(query)?;
-        let parsed = Self {
+        Ok(Self {
             interval: q.parse_as("interval", "an integer")?,
             mode: q.str("mode").map(StreamMode::from),
             events: q.str("events"),
@@ -506,9 +484,7 @@ impl StatusStreamQuery {
             fields: q.str("fields"),
             redact_users: q.bool("redact_users")?,
             rate_limit_summary: q.bool("rate_limit_summary")?,
-        };
-        parsed.validate().map_err(FromRequestError::Query)?;
-        Ok(parsed)
+        })
     }
 }
 
@@ -523,7 +499,7 @@ const STATUS_STREAM_QUERY: &[QueryParam] = &[
 ];
 
 macro_rules! status_stream {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $kind:ident) => {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $(success $success:expr,)? response $response:expr) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Default, PartialEq, Eq)]
         pub struct $name {
@@ -543,13 +519,15 @@ macro_rules! status_stream {
                 body: BodyKind::None,
                 description: concat!($($doc),*),
             };
+            $(const SUCCESS: &'static [StatusCode] = $success;)?
+            const RESPONSE: ResponseBody = $response;
 
             fn query(&self) -> Option<String> {
                 self.query.write()
             }
 
-            fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
-                self.query.validate().map_err(IntoRequestError::Invalid)
+            fn validate(&self) -> Result<(), InvalidRequest> {
+                self.query.validate()
             }
 
             fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
@@ -558,7 +536,6 @@ macro_rules! status_stream {
         }
 
         impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::$kind;
             const QUERY: &'static [QueryParam] = STATUS_STREAM_QUERY;
         }
     };
@@ -566,19 +543,21 @@ macro_rules! status_stream {
 
 status_stream!(
     /// `GET /v1/status/stream`: status frames as Server-Sent Events
-    /// ([`StatusFrame`](crate::streams::StatusFrame)s). Follow it with
+    /// ([`StatusFrame`]s). Follow it with
     /// [`StreamDecoder`](crate::streams::StreamDecoder).
-    StatusStream, "/v1/status/stream", Vec<StatusStreamEvent>, EventStream
+    StatusStream, "/v1/status/stream", Vec<StatusStreamEvent>,
+    response ResponseBody::event_stream::<StatusFrame>()
 );
 status_stream!(
     /// `GET /v1/status/ws`: the status stream over WebSocket (`101`). Hand the request to a
     /// WebSocket client; decode messages with
     /// [`decode_status_message`](crate::streams::decode_status_message).
-    StatusWs, "/v1/status/ws", NoContent, SwitchingProtocols
+    StatusWs, "/v1/status/ws", NoContent,
+    success &[StatusCode::SWITCHING_PROTOCOLS], response ResponseBody::WebSocket
 );
 
 macro_rules! events_stream {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $kind:ident) => {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $(success $success:expr,)? response $response:expr) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Default, PartialEq, Eq)]
         pub struct $name {
@@ -599,6 +578,8 @@ macro_rules! events_stream {
                 body: BodyKind::None,
                 description: concat!($($doc),*),
             };
+            $(const SUCCESS: &'static [StatusCode] = $success;)?
+            const RESPONSE: ResponseBody = $response;
 
             fn query(&self) -> Option<String> {
                 Writer::default().str("events", self.events.as_deref()).finish()
@@ -610,7 +591,6 @@ macro_rules! events_stream {
         }
 
         impl KernelEndpoint for $name {
-            const SUCCESS: SuccessKind = SuccessKind::$kind;
             const QUERY: &'static [QueryParam] = &[q("events", "string")];
         }
     };
@@ -618,13 +598,15 @@ macro_rules! events_stream {
 
 events_stream!(
     /// `GET /v1/events/stream`: node and service events as Server-Sent Events
-    /// ([`EventEnvelope`](crate::streams::EventEnvelope)s).
-    EventsStream, "/v1/events/stream", Vec<EventStreamEvent>, EventStream
+    /// ([`EventEnvelope`]s).
+    EventsStream, "/v1/events/stream", Vec<EventStreamEvent>,
+    response ResponseBody::event_stream::<EventEnvelope>()
 );
 events_stream!(
     /// `GET /v1/events/ws`: the event stream over WebSocket (`101`); decode messages with
     /// [`decode_event_message`](crate::streams::decode_event_message).
-    EventsWs, "/v1/events/ws", NoContent, SwitchingProtocols
+    EventsWs, "/v1/events/ws", NoContent,
+    success &[StatusCode::SWITCHING_PROTOCOLS], response ResponseBody::WebSocket
 );
 
 get_endpoint!(
@@ -707,7 +689,6 @@ impl Endpoint for ListAudit {
 }
 
 impl KernelEndpoint for ListAudit {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] = &[
         q("limit", "integer"),
         q("since_ms", "integer"),
@@ -752,6 +733,8 @@ impl Endpoint for DeleteRateLimit {
         body: BodyKind::None,
         description: "Remove a rate-limit override.",
     };
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
+    const RESPONSE: ResponseBody = ResponseBody::Empty;
 
     fn query(&self) -> Option<String> {
         Writer::default()
@@ -760,24 +743,21 @@ impl Endpoint for DeleteRateLimit {
             .finish()
     }
 
-    fn headers(&self, _: &mut HeaderMap) -> Result<(), IntoRequestError> {
+    /// `scope` must be `endpoint` or `identity`.
+    fn validate(&self) -> Result<(), InvalidRequest> {
         if self.scope.is_known() {
             Ok(())
         } else {
-            Err(IntoRequestError::Invalid(format!(
-                "`scope` must be endpoint or identity, got `{}`",
-                self.scope
-            )))
+            Err(InvalidRequest::query("scope", unknown_scope(&self.scope)))
         }
     }
 
+    /// The kernel reads `scope` into its enum, so an unknown label fails while decoding.
     fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
         let q = Reader::parse(parts.query)?;
         let scope = RateLimitOverrideScope::from(q.require("scope")?);
         if !scope.is_known() {
-            return Err(FromRequestError::Query(format!(
-                "`scope` must be endpoint or identity, got `{scope}`"
-            )));
+            return Err(FromRequestError::Query(unknown_scope(&scope)));
         }
         Ok(Self {
             scope,
@@ -786,8 +766,11 @@ impl Endpoint for DeleteRateLimit {
     }
 }
 
+fn unknown_scope(scope: &RateLimitOverrideScope) -> String {
+    format!("`scope` must be endpoint or identity, got `{scope}`")
+}
+
 impl KernelEndpoint for DeleteRateLimit {
-    const SUCCESS: SuccessKind = SuccessKind::NoContent;
     const QUERY: &'static [QueryParam] = &[
         QueryParam {
             name: "scope",
@@ -895,7 +878,6 @@ impl Endpoint for ListProtocolUsers {
 }
 
 impl KernelEndpoint for ListProtocolUsers {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] = &[q("all", "boolean"), q("redact", "boolean")];
 }
 
@@ -931,7 +913,6 @@ impl Endpoint for ListUsers {
 }
 
 impl KernelEndpoint for ListUsers {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
 }
 
@@ -993,7 +974,6 @@ impl Endpoint for GetUser {
 }
 
 impl KernelEndpoint for GetUser {
-    const SUCCESS: SuccessKind = SuccessKind::Json;
     const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
 }
 

@@ -69,12 +69,12 @@ pub enum Error {
         body: ErrorResponse,
     },
     /// A failure status whose body is not an [`ErrorResponse`] (a proxy's page, say).
-    #[error("kernel answered {status} without an error body: {snippet}")]
+    #[error("kernel answered {status} without an error body: {text}")]
     Unexpected {
         /// The HTTP status.
         status: StatusCode,
-        /// The first 1024 bytes of the body, as text.
-        snippet: String,
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
+        text: String,
     },
     /// A success whose body did not decode.
     #[error("cannot decode the kernel response {}", .0)]
@@ -97,16 +97,6 @@ impl Error {
             Self::Decode(_) => None,
         }
     }
-}
-
-/// The first `max` bytes of `body` as text (cut at a character boundary).
-pub(crate) fn snippet(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or_default().to_owned()
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

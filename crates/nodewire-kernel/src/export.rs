@@ -19,7 +19,20 @@ pub enum ExportFormat {
 }
 
 wire_struct! {
-    /// The body of `POST /v1/export` (core.yaml:1940).
+    /// The body of `POST /v1/export` (core.yaml:1940). Options left unset take the kernel's
+    /// defaults and are not sent.
+    ///
+    /// ```
+    /// use nodewire_kernel::export::{ExportFormat, ExportRequest};
+    /// let body = ExportRequest::new("/tmp/kernel.yaml")
+    ///     .format(ExportFormat::Yaml)
+    ///     .include_users(false)
+    ///     .protocol_ids(["edge-1"]);
+    /// assert_eq!(
+    ///     serde_json::to_string(&body).unwrap(),
+    ///     r#"{"path":"/tmp/kernel.yaml","format":"yaml","include_users":false,"protocol_ids":["edge-1"]}"#
+    /// );
+    /// ```
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
     pub struct ExportRequest {
         /// Destination path on the kernel host.
@@ -60,6 +73,69 @@ impl ExportRequest {
             allow_overwrite: None,
             version_label: None,
         }
+    }
+
+    /// Sets the file format.
+    #[must_use]
+    pub fn format(mut self, format: ExportFormat) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Sets whether user identifiers are hidden.
+    #[must_use]
+    pub fn redact_users(mut self, redact: bool) -> Self {
+        self.redact_users = Some(redact);
+        self
+    }
+
+    /// Sets whether users are included.
+    #[must_use]
+    pub fn include_users(mut self, include: bool) -> Self {
+        self.include_users = Some(include);
+        self
+    }
+
+    /// Sets whether the API section is included.
+    #[must_use]
+    pub fn include_api(mut self, include: bool) -> Self {
+        self.include_api = Some(include);
+        self
+    }
+
+    /// Sets whether the routing pipeline is included.
+    #[must_use]
+    pub fn include_pipeline(mut self, include: bool) -> Self {
+        self.include_pipeline = Some(include);
+        self
+    }
+
+    /// Sets whether rule providers are resolved into rules.
+    #[must_use]
+    pub fn resolve_providers(mut self, resolve: bool) -> Self {
+        self.resolve_providers = Some(resolve);
+        self
+    }
+
+    /// Exports only these nodes.
+    #[must_use]
+    pub fn protocol_ids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
+        self.protocol_ids = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets whether an existing file is replaced.
+    #[must_use]
+    pub fn allow_overwrite(mut self, allow: bool) -> Self {
+        self.allow_overwrite = Some(allow);
+        self
+    }
+
+    /// Sets the version label written into the file.
+    #[must_use]
+    pub fn version_label(mut self, label: impl Into<String>) -> Self {
+        self.version_label = Some(label.into());
+        self
     }
 }
 

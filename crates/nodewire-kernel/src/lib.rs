@@ -127,11 +127,9 @@
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
-    TypeEntry, request_decoder, roundtrip, short_type_name,
+    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, short_type_name,
 };
 use nodewire_common::{DecodeError, Endpoint, Protocol};
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -168,6 +166,10 @@ pub use wire::Validate;
 /// The core.yaml version these types were read from (`info.version`).
 pub const UPSTREAM_VERSION: &str = "1.0.0";
 
+/// The header that carries the credentials: `Authorization`, Basic or a control token
+/// ([`auth::Credentials`]).
+pub const AUTH_HEADER: &str = "authorization";
+
 /// The SHA-256 of the core.yaml these types were checked against (upstream commit `a9e1db1`).
 pub const UPSTREAM_SHA256: &str =
     "8c8446f74af6a88c914ce9bbb63824126aa8a8e93cf889bb0d05f48a9910b4d0";
@@ -196,7 +198,7 @@ impl Protocol for Kernel {
             Ok(body) => Err(Error::Api { status, body }),
             Err(_) => Err(Error::Unexpected {
                 status,
-                snippet: error::snippet(body, 1024),
+                text: nodewire_common::error::body_text(body),
             }),
         }
     }
@@ -208,166 +210,39 @@ impl Protocol for Kernel {
     }
 }
 
-/// Decodes a `text/event-stream` body as the list of its events, each `data` as JSON; the
-/// re-encoding is compared with the stream's events as JSON.
-fn decode_event_stream<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let type_name = short_type_name::<T>();
-    let fail = |error: DecodeError| Failed {
-        type_name: type_name.clone(),
-        error,
-    };
-    let original = streams::sse_value(bytes).map_err(fail)?;
-    let typed: T = nodewire_common::error::from_value(original.clone()).map_err(fail)?;
-    let reencoded = serde_json::to_value(&typed)
-        .map_err(|e| fail(DecodeError::root(format!("cannot re-encode: {e}"))))?;
-    Ok(Decoded {
-        type_name,
-        reencoded: Some(reencoded),
-        original: Some(original),
-        ignored: Vec::new(),
-    })
-}
+/// Bare bodies, `{code, message}` on failure; an event stream is read as the list of its
+/// events (`{"event", "data", "id"?}`, each `data` as JSON).
+impl RegistryProtocol for Kernel {
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
-/// Decodes a `text/plain` body (any UTF-8 text).
-fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Failed {
-        type_name: "String".to_owned(),
-        error: DecodeError::root(format!("text/plain body is not UTF-8: {e}")),
-    })?;
-    let value = serde_json::Value::String(text.to_owned());
-    Ok(Decoded {
-        type_name: "String".to_owned(),
-        reencoded: Some(value.clone()),
-        original: Some(value),
-        ignored: Vec::new(),
-    })
-}
-
-/// Decodes the empty body of a `204` or `101`.
-fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    /// The stream as the JSON array of its events, each `data` parsed as JSON, decoded as
+    /// `E::Response`; the re-encoding is compared with that array.
+    fn check_event_stream<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
+        let type_name = short_type_name::<E::Response>();
+        let fail = |error: DecodeError| Failed {
+            type_name: type_name.clone(),
+            error,
+        };
+        let original = streams::sse_value(bytes).map_err(fail)?;
+        let typed: E::Response =
+            nodewire_common::error::from_value(original.clone()).map_err(fail)?;
+        E::check_response(&typed).map_err(fail)?;
+        let reencoded = serde_json::to_value(&typed)
+            .map_err(|e| fail(DecodeError::root(format!("cannot re-encode: {e}"))))?;
         Ok(Decoded {
-            type_name: "(no body)".to_owned(),
-            reencoded: None,
-            original: None,
+            type_name: type_name.clone(),
+            reencoded: Some(reencoded),
+            original: Some(original),
             ignored: Vec::new(),
         })
-    } else {
-        Err(Failed {
-            type_name: "(no body)".to_owned(),
-            error: DecodeError::root("this response has no body"),
-        })
     }
 }
 
-fn kernel_response<E: endpoints::KernelEndpoint>(status: StatusCode) -> DecodeFn
-where
-    E::Response: 'static,
-{
-    use endpoints::SuccessKind;
-    if !(status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS) {
-        return roundtrip::<ErrorResponse>;
-    }
-    match E::SUCCESS {
-        SuccessKind::Json => roundtrip::<E::Response>,
-        SuccessKind::Text => decode_text,
-        SuccessKind::EventStream => decode_event_stream::<E::Response>,
-        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => decode_empty,
-    }
-}
-
-/// The body schemas of a kernel operation: its success body by [`endpoints::SuccessKind`]
-/// (each event's `data` for the two SSE streams, no body for `204` and the WebSocket `101`),
-/// `{code, message}` for every other status.
-fn kernel_schemas<E: endpoints::KernelEndpoint>() -> RouteSchemas
-where
-    E::Request: JsonSchema,
-    E::Response: JsonSchema,
-{
-    use endpoints::SuccessKind;
-    let success = match E::SUCCESS {
-        SuccessKind::Json => Some(BodySchema::json::<E::Response>()),
-        SuccessKind::Text => Some(BodySchema::text("text/plain")),
-        SuccessKind::EventStream => Some(stream_schema(E::METADATA.name)),
-        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => None,
-    };
-    RouteSchemas::new(
-        BodySchema::request::<E::Request>(E::METADATA.body),
-        &[E::SUCCESS.status().as_u16()],
-        success,
-        BodySchema::json::<ErrorResponse>(),
-    )
-}
-
-/// The `data` of each event of a `text/event-stream` operation.
-fn stream_schema(name: &str) -> BodySchema {
-    if name == endpoints::StatusStream::METADATA.name {
-        BodySchema::event_stream::<streams::StatusFrame>()
-    } else if name == endpoints::EventsStream::METADATA.name {
-        BodySchema::event_stream::<streams::EventEnvelope>()
-    } else {
-        BodySchema::event_stream::<serde_json::Value>()
-    }
-}
-
-fn kernel_route<E: endpoints::KernelEndpoint>() -> Route
-where
-    E::Request: JsonSchema + 'static,
-    E::Response: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    Route {
-        history: E::HISTORY,
-        request_type: match metadata.body {
-            nodewire_common::BodyKind::None => None,
-            _ => Some(short_type_name::<E::Request>()),
-        },
-        request: request_decoder::<E::Request>(metadata.body),
-        response: kernel_response::<E>,
-        schemas: kernel_schemas::<E>(),
-        metadata,
-    }
-}
-
-fn webhook_response<E: nodewire_common::Endpoint>(status: StatusCode) -> DecodeFn
-where
-    E::Response: 'static,
-{
-    if status.is_success() {
-        roundtrip::<E::Response>
-    } else {
-        roundtrip::<webhooks::PanelErrorResponse>
-    }
-}
-
-fn webhook_route<E: Endpoint<Protocol = webhooks::Panel>>() -> Route
-where
-    E::Request: JsonSchema + 'static,
-    E::Response: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    Route {
-        history: E::HISTORY,
-        request_type: Some(short_type_name::<E::Request>()),
-        request: request_decoder::<E::Request>(metadata.body),
-        response: webhook_response::<E>,
-        // go-zero answers 200; failures are `{"message"}`.
-        schemas: RouteSchemas::new(
-            Some(BodySchema::json::<E::Request>()),
-            &[200],
-            Some(BodySchema::json::<E::Response>()),
-            BodySchema::json::<webhooks::PanelErrorResponse>(),
-        ),
-        metadata,
-    }
-}
-
-fn fallback(status: StatusCode) -> Option<DecodeFn> {
-    if status.is_client_error() || status.is_server_error() {
-        Some(roundtrip::<ErrorResponse>)
-    } else {
-        None
-    }
+/// go-zero's bare bodies; failures are `{"message"}`.
+impl RegistryProtocol for webhooks::Panel {
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = webhooks::PanelErrorResponse;
 }
 
 /// What `nodewire probe kernel` needs beyond the registry: ids for `/v1/tls/nodes/{id}`,
@@ -408,34 +283,19 @@ pub fn probe_profile() -> nodewire_common::probe::Profile {
 /// 82 component schemas under their spec names, then the stream, webhook and request-enum
 /// types), built once.
 pub fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-fn build_registry() -> Registry {
     use endpoints::*;
-    macro_rules! routes {
-        ($($e:ident,)*) => {
-            vec![$(kernel_route::<$e>()),*]
-        };
-    }
-    let mut routes = __with_kernel_endpoints!(routes);
-    routes.extend([
-        webhook_route::<webhooks::PostKernelEvent>(),
-        webhook_route::<webhooks::PostKernelTraffic>(),
-        webhook_route::<webhooks::PostKernelServiceEvent>(),
-    ]);
-    Registry {
-        protocol: Kernel::NAME,
-        routes,
-        types: types(),
-        normalize_path: str::to_owned,
-        fallback,
-        fallback_schemas: vec![(
-            ResponseStatus::Default,
-            Some(BodySchema::json::<ErrorResponse>()),
-        )],
-    }
+    use nodewire_common::routes;
+    use webhooks::{PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic};
+    let all = || {
+        let mut all = __with_kernel_endpoints!(routes);
+        all.extend(routes!(
+            PostKernelEvent,
+            PostKernelTraffic,
+            PostKernelServiceEvent
+        ));
+        all
+    };
+    nodewire_common::static_registry!(Kernel, all(), types())
 }
 
 /// Every named wire type, with its schema.

@@ -132,18 +132,21 @@ impl ProtocolUpsertRequest {
     }
 
     /// Sets the listen address.
+    #[must_use]
     pub fn listen(mut self, address: impl Into<String>) -> Self {
         self.listen = Patch::Value(address.into());
         self
     }
 
     /// Sets the upstream address.
+    #[must_use]
     pub fn connect(mut self, address: impl Into<String>) -> Self {
         self.connect = Patch::Value(address.into());
         self
     }
 
     /// Sets the users.
+    #[must_use]
     pub fn users(mut self, users: Vec<User>) -> Self {
         self.users = Some(users);
         self
@@ -151,9 +154,11 @@ impl ProtocolUpsertRequest {
 }
 
 impl crate::wire::Validate for ProtocolUpsertRequest {
-    /// Checks each user (numeric `metadata` is refused: contract §8 row 6).
+    /// A known `profile.role`, and each user (numeric `metadata` is refused: contract §8
+    /// row 6).
     fn validate(&self) -> Result<(), nodewire_common::DecodeError> {
         use crate::wire::Within;
+        crate::wire::known_label("profile.role", &self.profile.role)?;
         match &self.users {
             Some(users) => users.validate().map_err(|e| e.within("users")),
             None => Ok(()),
@@ -229,6 +234,7 @@ impl NodeProfile {
     }
 
     /// Sets the protocol settings; a value that is not an object leaves them empty.
+    #[must_use]
     pub fn with_profile(mut self, profile: Value) -> Self {
         self.profile = match profile {
             Value::Object(map) => map,
@@ -238,14 +244,41 @@ impl NodeProfile {
     }
 
     /// Sets the tags.
+    #[must_use]
     pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
         self.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets the description.
+    #[must_use]
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = Patch::Value(text.into());
+        self
+    }
+
+    /// Sets the network stack settings (a value that is not an object is ignored).
+    #[must_use]
+    pub fn stack(mut self, stack: Value) -> Self {
+        if let Value::Object(map) = stack {
+            self.stack = Patch::Value(map);
+        }
+        self
+    }
+
+    /// Sets the interface selection policy (a value that is not an object is ignored).
+    #[must_use]
+    pub fn interface_policy(mut self, policy: Value) -> Self {
+        if let Value::Object(map) = policy {
+            self.interface_policy = Patch::Value(map);
+        }
+        self
+    }
+
+    /// Sets the upstream chain.
+    #[must_use]
+    pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
+        self.upstream = Some(hops.into_iter().collect());
         self
     }
 }
@@ -266,6 +299,65 @@ wire_struct! {
         profile?: Map<String, Value>,
         /// Further hops.
         upstream?: Vec<UpstreamProfile>,
+    }
+}
+
+impl UpstreamProfile {
+    /// A hop speaking `protocol`, with no other settings.
+    ///
+    /// ```
+    /// use nodewire_kernel::protocols::{ProfileProtocol, UpstreamProfile};
+    /// let hop = UpstreamProfile::new(ProfileProtocol::Socks)
+    ///     .id("exit-1")
+    ///     .profile(serde_json::json!({"server": "198.51.100.1:1080"}));
+    /// assert_eq!(
+    ///     serde_json::to_value(&hop).unwrap(),
+    ///     serde_json::json!({"id": "exit-1", "protocol": "socks",
+    ///         "profile": {"server": "198.51.100.1:1080"}})
+    /// );
+    /// ```
+    pub fn new(protocol: ProfileProtocol) -> Self {
+        Self {
+            protocol: Some(protocol),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the hop id.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Patch::Value(id.into());
+        self
+    }
+
+    /// Sets the tags.
+    #[must_use]
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Patch::Value(text.into());
+        self
+    }
+
+    /// Sets the protocol settings (a value that is not an object is ignored).
+    #[must_use]
+    pub fn profile(mut self, profile: Value) -> Self {
+        if let Value::Object(map) = profile {
+            self.profile = Some(map);
+        }
+        self
+    }
+
+    /// Sets the further hops.
+    #[must_use]
+    pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
+        self.upstream = Some(hops.into_iter().collect());
+        self
     }
 }
 

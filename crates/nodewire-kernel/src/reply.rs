@@ -6,9 +6,10 @@
 //! so a server can encode it back the same way.
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, StatusCode, header};
 use nodewire_common::DecodeError;
 use nodewire_common::error::{from_slice, from_value};
+use nodewire_common::server::{JsonStyle, empty_response, json_response, text_response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -157,47 +158,30 @@ pub(crate) fn decode_success<T: DeserializeOwned>(
     })
 }
 
+/// How the kernel writes JSON bodies: serde_json's compact form, `application/json`.
+pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::compact("application/json");
+
 /// Encodes a reply as its format says.
 pub(crate) fn encode<T: Serialize>(
     reply: &Reply<T>,
 ) -> Result<http::Response<Bytes>, serde_json::Error> {
-    let (content_type, body) = match reply.format {
-        Format::Json => (
-            Some("application/json"),
-            Bytes::from(serde_json::to_vec(&reply.body)?),
-        ),
+    match reply.format {
+        Format::Json => json_response(JSON_STYLE, reply.status, &reply.body),
         Format::Text => match serde_json::to_value(&reply.body)? {
-            Value::String(text) => (Some("text/plain; charset=utf-8"), Bytes::from(text)),
-            _ => {
-                return Err(serde::ser::Error::custom(
-                    "a text/plain reply needs a string body",
-                ));
-            }
+            Value::String(text) => Ok(text_response(
+                reply.status,
+                "text/plain; charset=utf-8",
+                text,
+            )),
+            _ => Err(serde::ser::Error::custom(
+                "a text/plain reply needs a string body",
+            )),
         },
         Format::EventStream => {
             let value = serde_json::to_value(&reply.body)?;
             let text = crate::streams::render_value(&value).map_err(serde::ser::Error::custom)?;
-            (Some("text/event-stream"), Bytes::from(text))
+            Ok(text_response(reply.status, "text/event-stream", text))
         }
-        Format::Empty => (None, Bytes::new()),
-    };
-    let mut response = http::Response::new(body);
-    *response.status_mut() = reply.status;
-    if let Some(content_type) = content_type {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Format::Empty => Ok(empty_response(reply.status)),
     }
-    Ok(response)
-}
-
-/// A JSON response with `status`, for error bodies.
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> http::Response<Bytes> {
-    let mut response = http::Response::new(Bytes::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
 }

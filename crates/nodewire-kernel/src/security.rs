@@ -33,6 +33,30 @@ wire_struct! {
     }
 }
 
+impl RateLimitOverrideRequest {
+    /// An override of `max_requests_per_minute` for `key` (an API path or a caller).
+    ///
+    /// ```
+    /// use nodewire_kernel::security::{RateLimitOverrideRequest, RateLimitOverrideScope};
+    /// let body = RateLimitOverrideRequest::new(RateLimitOverrideScope::Endpoint, "/v1/users", 120);
+    /// assert_eq!(
+    ///     serde_json::to_string(&body).unwrap(),
+    ///     r#"{"scope":"endpoint","key":"/v1/users","max_requests_per_minute":120}"#
+    /// );
+    /// ```
+    pub fn new(
+        scope: RateLimitOverrideScope,
+        key: impl Into<String>,
+        max_requests_per_minute: u64,
+    ) -> Self {
+        Self {
+            scope,
+            key: key.into(),
+            max_requests_per_minute,
+        }
+    }
+}
+
 wire_struct! {
     /// The answer to `POST /v1/security/rate-limits` (core.yaml:1813).
     #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -57,7 +81,12 @@ wire_struct! {
     }
 }
 
-crate::wire::strict_as_decoded!(RateLimitOverrideRequest);
+impl crate::wire::Validate for RateLimitOverrideRequest {
+    /// A known `scope`.
+    fn validate(&self) -> Result<(), nodewire_common::DecodeError> {
+        crate::wire::known_label("scope", &self.scope)
+    }
+}
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     use nodewire_common::registry::TypeEntry;

@@ -31,13 +31,13 @@
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode, header};
-use nodewire_common::registry::Lookup;
-use nodewire_common::{Endpoint, FromRequestError};
+use nodewire_common::FromRequestError;
+use nodewire_common::server::{RequestEnum, Routing, json_response, text_response};
 
 use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
 use crate::error::{ErrorResponse, codes};
-use crate::reply::json_response;
+use crate::reply::JSON_STYLE;
 
 /// The panel's discovery route, `GET /v1/nodes/{id}/config` (not in core.yaml; contract §8
 /// row 7): answered 404 so the panel falls back to `GET /v1/protocols`.
@@ -125,9 +125,14 @@ impl ApiFailure {
 
     /// The response: the JSON body, `WWW-Authenticate: Basic` on a 401, `Allow` on a 405.
     pub fn into_response(self) -> http::Response<Bytes> {
-        let body = serde_json::to_vec(&self.body)
-            .unwrap_or_else(|_| b"{\"code\":\"INTERNAL\",\"message\":\"internal error\"}".to_vec());
-        let mut response = json_response(self.status, body);
+        let mut response =
+            json_response(JSON_STYLE, self.status, &self.body).unwrap_or_else(|_| {
+                text_response(
+                    self.status,
+                    JSON_STYLE.content_type(),
+                    r#"{"code":"INTERNAL","message":"internal error"}"#,
+                )
+            });
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -163,62 +168,23 @@ impl From<FromRequestError> for ApiFailure {
     }
 }
 
-macro_rules! request_enum {
+/// Whether an operation needs authentication ([`KernelEndpoint::AUTH`]): the fact the
+/// server checks before it decodes anything.
+const fn requires_auth<E: KernelEndpoint>() -> bool {
+    E::AUTH
+}
+
+macro_rules! kernel_requests {
     ($($e:ident,)*) => {
-        /// One decoded request of any kernel operation.
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum Request {
-            $(
-                #[doc = concat!("[`", stringify!($e), "`]")]
-                $e($e),
-            )*
-        }
-
-        impl Request {
-            /// The endpoint's name.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.name,)*
-                }
-            }
-
-            /// The route's path template.
-            pub fn template(&self) -> &'static str {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.path,)*
-                }
-            }
-
-            /// `true` for operations that change state (not `GET`).
-            pub fn is_mutating(&self) -> bool {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.method != Method::GET,)*
-                }
-            }
-
-            fn requires_auth(name: &str) -> bool {
-                $(
-                    if name == $e::METADATA.name {
-                        return <$e as KernelEndpoint>::AUTH;
-                    }
-                )*
-                true
-            }
-
-            fn decode(name: &str, request: &http::Request<Bytes>) -> Option<Result<Self, FromRequestError>> {
-                $(
-                    if name == $e::METADATA.name {
-                        return Some($e::try_from_http_request(request).map(Self::$e));
-                    }
-                )*
-                None
-            }
+        nodewire_common::request_enum! {
+            /// One decoded request of any kernel operation.
+            pub enum Request { $($e,)* }
+            facts: bool = requires_auth;
         }
     };
 }
 
-crate::__with_kernel_endpoints!(request_enum);
+crate::__with_kernel_endpoints!(kernel_requests);
 
 impl Request {
     /// Decodes an incoming request: authentication first (except for routes without auth,
@@ -228,15 +194,9 @@ impl Request {
         request: &http::Request<Bytes>,
         auth: &AuthConfig,
     ) -> Result<Self, ApiFailure> {
-        let method = request.method();
         let path = request.uri().path();
-        let lookup = crate::registry().lookup(method, path);
-        let route = match lookup {
-            Lookup::Found(route) if route.metadata.path.starts_with("/api/") => None,
-            Lookup::Found(route) => Some(route),
-            _ => None,
-        };
-        let open = route.is_some_and(|r| !Self::requires_auth(r.metadata.name));
+        let routing = Self::route(request.method(), path);
+        let open = matches!(routing, Routing::Found(arm) if !arm.facts);
         if !open {
             auth.check(request.headers())
                 .map_err(ApiFailure::unauthorized)?;
@@ -246,16 +206,10 @@ impl Request {
                 "no route for `{path}`: node configs are served by GET /v1/protocols"
             )));
         }
-        let route = match (route, lookup) {
-            (Some(route), _) => route,
-            (None, Lookup::MethodNotAllowed(allow)) => {
-                return Err(ApiFailure::method_not_allowed(&allow));
-            }
-            (None, _) => return Err(ApiFailure::not_found(format!("no route for `{path}`"))),
-        };
-        match Self::decode(route.metadata.name, request) {
-            Some(result) => result.map_err(ApiFailure::from),
-            None => Err(ApiFailure::not_found(format!("no route for `{path}`"))),
+        match routing {
+            Routing::Found(arm) => arm.decode(request).map_err(ApiFailure::from),
+            Routing::MethodNotAllowed(allow) => Err(ApiFailure::method_not_allowed(&allow)),
+            Routing::NotFound => Err(ApiFailure::not_found(format!("no route for `{path}`"))),
         }
     }
 }

@@ -12,10 +12,11 @@
 //! ```
 
 use http::Method;
+use nodewire_common::ResponseBody;
 use nodewire_common::endpoint::Metadata;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::endpoints::{KernelEndpoint, QueryParam, SuccessKind};
+use crate::endpoints::{KernelEndpoint, QueryParam};
 use crate::error::ErrorResponse;
 
 /// A body: media type and schema.
@@ -89,22 +90,22 @@ where
             schema: subschema::<E::Request>,
         }),
     };
-    let success = match E::SUCCESS {
-        SuccessKind::Json => Some(BodySpec {
+    let success = match E::RESPONSE {
+        ResponseBody::Json => Some(BodySpec {
             media_type: "application/json",
             schema: subschema::<E::Response>,
         }),
-        SuccessKind::Text | SuccessKind::EventStream => Some(BodySpec {
-            media_type: E::SUCCESS.media_type().unwrap_or_default(),
+        ResponseBody::Text { media_type, .. } => Some(BodySpec {
+            media_type,
             schema: subschema::<String>,
         }),
-        SuccessKind::NoContent | SuccessKind::SwitchingProtocols => None,
+        ResponseBody::EventStream { .. } => Some(BodySpec {
+            media_type: nodewire_common::registry::EVENT_STREAM_MEDIA_TYPE,
+            schema: subschema::<String>,
+        }),
+        ResponseBody::Empty | ResponseBody::WebSocket => None,
     };
-    let status = match E::SUCCESS {
-        SuccessKind::NoContent => "204",
-        SuccessKind::SwitchingProtocols => "101",
-        _ => "200",
-    };
+    let status = E::SUCCESS.first().map_or("200", http::StatusCode::as_str);
     Operation {
         name,
         method,

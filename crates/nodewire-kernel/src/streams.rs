@@ -31,6 +31,32 @@
 //! assert_eq!(event.event, "node.degraded");
 //! assert_eq!(event.data.node_payload().unwrap().node_id, "edge-1");
 //! ```
+//!
+//! The four routes are [`StreamEndpoint`](nodewire_common::stream::StreamEndpoint)s, so with
+//! the `client` feature the common client opens them with its own credentials and yields typed
+//! items: [`StatusStreamEvent`]s, [`EventStreamEvent`]s, [`StatusMessage`]s and
+//! [`EventMessage`]s. [`Reconnecting`](nodewire_common::client::Reconnecting) follows one
+//! across disconnects (the kernel defines no ids or `retry:`, so it waits the default delay).
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::StreamExt;
+//! use nodewire_common::client::Client;
+//! use nodewire_kernel::auth::Credentials;
+//! use nodewire_kernel::endpoints::{EventsStream, StatusWs};
+//! let auth = Credentials::basic("panel", "secret").authorization().ok_or("no auth")?;
+//! let client = Client::new("http://127.0.0.1:23860")?.with_header("authorization", auth)?;
+//! let mut events = client.stream(&EventsStream::default()).await?;
+//! while let Some(event) = events.next().await {
+//!     println!("{}", event?.data.event);
+//! }
+//! let mut frames = client.stream(&StatusWs::default()).await?;
+//! if let Some(frame) = frames.next().await {
+//!     println!("{}", frame?.kind());
+//! }
+//! # Ok(()) }
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -45,6 +71,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::status::{RuntimeStatusSnapshot, UserRateLimitSummary};
+
+mod open;
 use crate::wire::wire_struct;
 
 /// One Server-Sent Event: its `event:` name, its `data:` decoded as JSON, and the stream's last
@@ -579,6 +607,116 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<StreamMode>(),
         TypeEntry::of::<EventCategory>(),
     ]);
+}
+
+impl EventEnvelope {
+    /// An envelope of `event` without id, time or payload.
+    ///
+    /// ```
+    /// use nodewire_kernel::streams::{EventEnvelope, EventName, NodeEventName, NodeEventPayload};
+    /// let payload = NodeEventPayload::new("edge-1").event(NodeEventName::NodeDegraded);
+    /// let envelope = EventEnvelope::new(EventName::NodeDegraded)
+    ///     .event_id("e1")
+    ///     .occurred_at_ms(1)
+    ///     .payload(serde_json::to_value(&payload).unwrap());
+    /// assert_eq!(envelope.node_payload().unwrap(), payload);
+    /// ```
+    pub fn new(event: EventName) -> Self {
+        Self {
+            event,
+            event_id: None,
+            occurred_at_ms: None,
+            payload: None,
+        }
+    }
+
+    /// Sets the event id.
+    #[must_use]
+    pub fn event_id(mut self, id: impl Into<String>) -> Self {
+        self.event_id = Some(id.into());
+        self
+    }
+
+    /// Sets when it happened (Unix milliseconds).
+    #[must_use]
+    pub fn occurred_at_ms(mut self, unix_ms: u64) -> Self {
+        self.occurred_at_ms = Some(unix_ms);
+        self
+    }
+
+    /// Sets the payload (a value that is not an object is ignored).
+    #[must_use]
+    pub fn payload(mut self, payload: Value) -> Self {
+        if let Value::Object(map) = payload {
+            self.payload = Some(map);
+        }
+        self
+    }
+}
+
+impl NodeEventPayload {
+    /// The payload about `node_id`, without event name or time.
+    pub fn new(node_id: impl Into<String>) -> Self {
+        Self {
+            event: None,
+            node_id: node_id.into(),
+            triggered_at: None,
+        }
+    }
+
+    /// Sets the event (`node_degraded`).
+    #[must_use]
+    pub fn event(mut self, event: NodeEventName) -> Self {
+        self.event = Some(event);
+        self
+    }
+
+    /// Sets when it happened (RFC 3339 text, kept as given).
+    #[must_use]
+    pub fn triggered_at(mut self, at: impl Into<String>) -> Self {
+        self.triggered_at = Some(at.into());
+        self
+    }
+}
+
+impl TrafficReading {
+    /// `used` bytes used and `remaining` bytes remaining.
+    pub fn new(used: u64, remaining: u64) -> Self {
+        Self {
+            used: Some(used),
+            remaining: Some(remaining),
+        }
+    }
+}
+
+impl UserTrafficReported {
+    /// Sets the kernel's user id.
+    #[must_use]
+    pub fn user_id(mut self, id: PanelId) -> Self {
+        self.user_id = Some(id);
+        self
+    }
+
+    /// Sets the panel's subscription id.
+    #[must_use]
+    pub fn subscription_id(mut self, id: PanelId) -> Self {
+        self.subscription_id = Some(id);
+        self
+    }
+
+    /// Sets the reading before.
+    #[must_use]
+    pub fn previous(mut self, reading: TrafficReading) -> Self {
+        self.previous = Some(reading);
+        self
+    }
+
+    /// Sets the reading now.
+    #[must_use]
+    pub fn current(mut self, reading: TrafficReading) -> Self {
+        self.current = Some(reading);
+        self
+    }
 }
 
 #[cfg(test)]

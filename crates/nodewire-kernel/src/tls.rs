@@ -75,6 +75,32 @@ wire_struct! {
     }
 }
 
+impl TlsNodePatchRequest {
+    /// Sets the `tls` section (a value that is not an object is ignored).
+    ///
+    /// ```
+    /// use nodewire_kernel::tls::TlsNodePatchRequest;
+    /// let body = TlsNodePatchRequest::default().tls(serde_json::json!({"mode": "server"}));
+    /// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"tls":{"mode":"server"}}"#);
+    /// ```
+    #[must_use]
+    pub fn tls(mut self, tls: Value) -> Self {
+        if let Value::Object(map) = tls {
+            self.tls = Some(map);
+        }
+        self
+    }
+
+    /// Sets the `inner` section (a value that is not an object is ignored).
+    #[must_use]
+    pub fn inner(mut self, inner: Value) -> Self {
+        if let Value::Object(map) = inner {
+            self.inner = Some(map);
+        }
+        self
+    }
+}
+
 crate::wire::strict_as_decoded!(TlsNodePatchRequest);
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

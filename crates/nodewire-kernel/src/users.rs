@@ -5,7 +5,7 @@
 //! ```
 //! use nodewire_kernel::users::{RatePatch, TrafficPatch, UserCreateRequest};
 //! let body = UserCreateRequest::new("vip-001", "alice", "secret")
-//!     .traffic(TrafficPatch { allocated: Some(1 << 30), used: None })
+//!     .traffic(TrafficPatch::default().allocated(1 << 30))
 //!     .rate(RatePatch::up_only(1_048_576));
 //! assert_eq!(
 //!     serde_json::to_value(&body).unwrap(),
@@ -205,6 +205,42 @@ impl User {
             tags: None,
         }
     }
+
+    /// Sets the traffic allowance.
+    #[must_use]
+    pub fn traffic(mut self, traffic: Traffic) -> Self {
+        self.traffic = Some(traffic);
+        self
+    }
+
+    /// Sets the rate limits.
+    #[must_use]
+    pub fn rate(mut self, rate: Rate) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+
+    /// Sets string metadata.
+    #[must_use]
+    pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
+        self.metadata = Some(string_metadata(metadata));
+        self
+    }
+
+    /// Sets the tags.
+    #[must_use]
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// Request metadata holding only strings.
+fn string_metadata(metadata: BTreeMap<String, String>) -> RequestMetadata {
+    metadata
+        .into_iter()
+        .map(|(k, v)| (k, MetadataValue::String(v)))
+        .collect()
 }
 
 wire_struct! {
@@ -267,31 +303,30 @@ impl UserCreateRequest {
     }
 
     /// Sets the traffic allowance.
+    #[must_use]
     pub fn traffic(mut self, traffic: TrafficPatch) -> Self {
         self.traffic = Some(traffic);
         self
     }
 
     /// Sets the rate limits.
+    #[must_use]
     pub fn rate(mut self, rate: RatePatch) -> Self {
         self.rate = Some(rate);
         self
     }
 
     /// Sets the tags.
+    #[must_use]
     pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
         self.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets string metadata.
+    #[must_use]
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(
-            metadata
-                .into_iter()
-                .map(|(k, v)| (k, MetadataValue::String(v)))
-                .collect(),
-        );
+        self.metadata = Some(string_metadata(metadata));
         self
     }
 }
@@ -311,6 +346,43 @@ wire_struct! {
         metadata?: RequestMetadata,
         /// New tags.
         tags?: Vec<String>,
+    }
+}
+
+impl UserPatchRequest {
+    /// Sets a new password.
+    #[must_use]
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Sets a new allowance or use.
+    #[must_use]
+    pub fn traffic(mut self, traffic: TrafficPatch) -> Self {
+        self.traffic = Some(traffic);
+        self
+    }
+
+    /// Sets new rate limits.
+    #[must_use]
+    pub fn rate(mut self, rate: RatePatch) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+
+    /// Sets new string metadata.
+    #[must_use]
+    pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
+        self.metadata = Some(string_metadata(metadata));
+        self
+    }
+
+    /// Sets new tags.
+    #[must_use]
+    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -399,6 +471,16 @@ wire_struct! {
 
 wire_struct! {
     /// Rate limits to set; `null` means unlimited (core.yaml:1794).
+    ///
+    /// Each setter sends a limit, each `clear_` setter sends `null` (unlimited); a limit left
+    /// alone is not sent.
+    ///
+    /// ```
+    /// use nodewire_kernel::users::RatePatch;
+    /// let rate = RatePatch::default().up(1_048_576).clear_down();
+    /// assert_eq!(rate, RatePatch::up_only(1_048_576));
+    /// assert_eq!(serde_json::to_string(&rate).unwrap(), r#"{"up":1048576,"down":null}"#);
+    /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
     pub struct RatePatch {
         /// Upload limit.
@@ -408,7 +490,97 @@ wire_struct! {
     }
 }
 
+impl Traffic {
+    /// Sets the bytes allowed.
+    #[must_use]
+    pub fn allocated(mut self, bytes: u64) -> Self {
+        self.allocated = Some(bytes);
+        self
+    }
+
+    /// Sets the bytes used.
+    #[must_use]
+    pub fn used(mut self, bytes: u64) -> Self {
+        self.used = Some(bytes);
+        self
+    }
+}
+
+impl TrafficPatch {
+    /// Sets the bytes allowed.
+    #[must_use]
+    pub fn allocated(mut self, bytes: u64) -> Self {
+        self.allocated = Some(bytes);
+        self
+    }
+
+    /// Sets the bytes used.
+    #[must_use]
+    pub fn used(mut self, bytes: u64) -> Self {
+        self.used = Some(bytes);
+        self
+    }
+}
+
+impl Rate {
+    /// Sets the upload limit (bytes per second).
+    #[must_use]
+    pub fn up(mut self, bytes_per_second: u64) -> Self {
+        self.up = Patch::Value(bytes_per_second);
+        self
+    }
+
+    /// Sends `up: null`: upload unlimited.
+    #[must_use]
+    pub fn clear_up(mut self) -> Self {
+        self.up = Patch::Null;
+        self
+    }
+
+    /// Sets the download limit (bytes per second).
+    #[must_use]
+    pub fn down(mut self, bytes_per_second: u64) -> Self {
+        self.down = Patch::Value(bytes_per_second);
+        self
+    }
+
+    /// Sends `down: null`: download unlimited.
+    #[must_use]
+    pub fn clear_down(mut self) -> Self {
+        self.down = Patch::Null;
+        self
+    }
+}
+
 impl RatePatch {
+    /// Sets the upload limit (bytes per second).
+    #[must_use]
+    pub fn up(mut self, bytes_per_second: u64) -> Self {
+        self.up = Patch::Value(bytes_per_second);
+        self
+    }
+
+    /// Sends `up: null`: upload unlimited.
+    #[must_use]
+    pub fn clear_up(mut self) -> Self {
+        self.up = Patch::Null;
+        self
+    }
+
+    /// Sets the download limit (bytes per second).
+    #[must_use]
+    pub fn down(mut self, bytes_per_second: u64) -> Self {
+        self.down = Patch::Value(bytes_per_second);
+        self
+    }
+
+    /// Sends `down: null`: download unlimited.
+    #[must_use]
+    pub fn clear_down(mut self) -> Self {
+        self.down = Patch::Null;
+        self
+    }
+
     /// An upload limit, download unlimited (`down: null`).
     pub fn up_only(bytes_per_second: u64) -> Self {
         Self {

@@ -70,9 +70,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::reply::{Reply, decode_success, json_response};
+use crate::reply::{JSON_STYLE, Reply, decode_success};
 use crate::streams::{EventName, NodeEventName, UserTrafficReported};
-use crate::wire::{check_request, strict_as_decoded, wire_struct};
+use crate::wire::{Validate, wire_struct};
 
 pub mod guard;
 
@@ -199,6 +199,34 @@ impl KernelNodeEventRequest {
         }
     }
 
+    /// Sets the node's protocol.
+    #[must_use]
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    /// Sets the node's state.
+    #[must_use]
+    pub fn status(mut self, status: NodeEventStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets the free text.
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets when it happened (Unix seconds).
+    #[must_use]
+    pub fn observed_at(mut self, unix_seconds: u64) -> Self {
+        self.observed_at = Some(unix_seconds);
+        self
+    }
+
     /// The node: `id`, else `node_id`, as the panel reads it (`eventlogic.go:30-44`).
     pub fn node(&self) -> &str {
         self.id
@@ -258,6 +286,13 @@ wire_struct! {
 }
 
 impl KernelNodeEventResponse {
+    /// `{"status": status}`.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+        }
+    }
+
     /// `{"status":"ignored"}`.
     pub fn ignored() -> Self {
         Self {
@@ -277,6 +312,13 @@ wire_struct! {
 }
 
 impl KernelTrafficReportRequest {
+    /// A batch of `records`.
+    pub fn new(records: impl IntoIterator<Item = KernelTrafficRecord>) -> Self {
+        Self {
+            records: records.into_iter().collect(),
+        }
+    }
+
     /// The body in `shape` (each record [shaped](KernelTrafficRecord::shaped)).
     pub fn shaped(self, shape: WebhookShape) -> Self {
         Self {
@@ -351,6 +393,83 @@ impl<'de> Deserialize<'de> for KernelTrafficRecord {
 }
 
 impl KernelTrafficRecord {
+    /// A record of `bytes_up` and `bytes_down` charged to a subscription.
+    ///
+    /// ```
+    /// use nodewire_kernel::webhooks::KernelTrafficRecord;
+    /// let record = KernelTrafficRecord::for_subscription(7, 1024, 4096).protocol("vless");
+    /// assert_eq!(
+    ///     serde_json::to_string(&record).unwrap(),
+    ///     r#"{"subscription_id":7,"protocol":"vless","bytes_up":1024,"bytes_down":4096}"#
+    /// );
+    /// ```
+    pub fn for_subscription(subscription_id: u64, bytes_up: u64, bytes_down: u64) -> Self {
+        Self::new(bytes_up, bytes_down).subscription_id(subscription_id)
+    }
+
+    /// A record of `bytes_up` and `bytes_down` charged to a user.
+    pub fn for_user(user_id: u64, bytes_up: u64, bytes_down: u64) -> Self {
+        Self::new(bytes_up, bytes_down).user_id(user_id)
+    }
+
+    /// A record of `bytes_up` and `bytes_down` that names nobody yet: the panel needs
+    /// [`subscription_id`](Self::subscription_id) or [`user_id`](Self::user_id) (decoding
+    /// refuses a record without either).
+    pub fn new(bytes_up: u64, bytes_down: u64) -> Self {
+        Self {
+            user_id: None,
+            subscription_id: None,
+            protocol: None,
+            node_id: None,
+            binding_id: None,
+            bytes_up,
+            bytes_down,
+            observed_at: None,
+        }
+    }
+
+    /// Sets the panel user id.
+    #[must_use]
+    pub fn user_id(mut self, id: u64) -> Self {
+        self.user_id = Some(id);
+        self
+    }
+
+    /// Sets the panel subscription id.
+    #[must_use]
+    pub fn subscription_id(mut self, id: u64) -> Self {
+        self.subscription_id = Some(id);
+        self
+    }
+
+    /// Sets the protocol (picks the plan's traffic multiplier).
+    #[must_use]
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    /// Sets the panel node id.
+    #[must_use]
+    pub fn node_id(mut self, id: u64) -> Self {
+        self.node_id = Some(id);
+        self
+    }
+
+    /// Sets the panel protocol binding id.
+    #[must_use]
+    pub fn binding_id(mut self, id: u64) -> Self {
+        self.binding_id = Some(id);
+        self
+    }
+
+    /// Sets when the bytes were measured (Unix seconds).
+    #[must_use]
+    pub fn observed_at(mut self, unix_seconds: u64) -> Self {
+        self.observed_at = Some(unix_seconds);
+        self
+    }
+
     /// The record in `shape`: with [`WebhookShape::GoZero`] all eight keys (`0` and `""` where
     /// there is no value, which the panel reads as "none"); with [`WebhookShape::Documented`]
     /// zeros and empty strings omitted (but one of `subscription_id` / `user_id` kept).
@@ -394,6 +513,13 @@ wire_struct! {
         accepted: u64,
         /// Records that failed.
         failed: u64,
+    }
+}
+
+impl KernelTrafficIngestResponse {
+    /// `{"accepted": accepted, "failed": failed}`.
+    pub fn new(accepted: u64, failed: u64) -> Self {
+        Self { accepted, failed }
     }
 }
 
@@ -541,6 +667,34 @@ impl KernelServiceEventRequest {
         }
     }
 
+    /// Sets the event id.
+    #[must_use]
+    pub fn event_id(mut self, id: impl Into<String>) -> Self {
+        self.event_id = Some(id.into());
+        self
+    }
+
+    /// Sets when it happened (Unix milliseconds).
+    #[must_use]
+    pub fn occurred_at_ms(mut self, unix_ms: u64) -> Self {
+        self.occurred_at_ms = Some(unix_ms);
+        self
+    }
+
+    /// Sets the payload (an object, or its base64 text).
+    #[must_use]
+    pub fn payload(mut self, payload: EventPayload) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// Sets the traffic records.
+    #[must_use]
+    pub fn records(mut self, records: impl IntoIterator<Item = KernelTrafficRecord>) -> Self {
+        self.records = Some(records.into_iter().collect());
+        self
+    }
+
     /// The payload as a JSON object (`{}` when absent; base64 text decoded).
     pub fn payload_object(&self) -> Result<Map<String, Value>, DecodeError> {
         match &self.payload {
@@ -601,11 +755,54 @@ impl KernelServiceEventRequest {
     }
 }
 
-strict_as_decoded!(
-    KernelNodeEventRequest,
-    KernelTrafficReportRequest,
-    KernelServiceEventRequest
-);
+impl Validate for KernelNodeEventRequest {
+    /// `id` or `node_id`, as decoding requires.
+    fn validate(&self) -> Result<(), DecodeError> {
+        if self.id.is_none() && self.node_id.is_none() {
+            return Err(DecodeError::root("a node event needs `id` or `node_id`"));
+        }
+        Ok(())
+    }
+}
+
+impl Validate for KernelTrafficRecord {
+    /// `subscription_id` or `user_id`, as decoding requires.
+    fn validate(&self) -> Result<(), DecodeError> {
+        if self.user_id.is_none() && self.subscription_id.is_none() {
+            return Err(DecodeError::root(
+                "a traffic record needs `subscription_id` or `user_id`",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Validate for KernelTrafficReportRequest {
+    /// Every record.
+    fn validate(&self) -> Result<(), DecodeError> {
+        use crate::wire::Within;
+        self.records.validate().map_err(|e| e.within("records"))
+    }
+}
+
+impl Validate for KernelServiceEventRequest {
+    /// A string payload must be base64 text; every record as for a traffic report.
+    fn validate(&self) -> Result<(), DecodeError> {
+        use crate::wire::Within;
+        if let Some(EventPayload::Base64(text)) = &self.payload
+            && let Err(e) = crate::auth::base64_decode(text)
+        {
+            return Err(DecodeError::at(
+                "payload",
+                format!("a string payload must be base64 text: {e}"),
+            ));
+        }
+        match &self.records {
+            Some(records) => records.validate().map_err(|e| e.within("records")),
+            None => Ok(()),
+        }
+    }
+}
 
 wire_struct! {
     /// The answer to a service event: `{"status":"accepted","accepted":1}` or
@@ -639,6 +836,31 @@ impl KernelServiceEventResponse {
             failed: None,
         }
     }
+
+    /// `{"status": status}`.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            accepted: None,
+            failed: None,
+        }
+    }
+
+    /// Sets the number of updates that failed.
+    #[must_use]
+    pub fn failed(mut self, n: u64) -> Self {
+        self.failed = Some(n);
+        self
+    }
+}
+
+impl PanelErrorResponse {
+    /// `{"message": message}`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
 }
 
 wire_struct! {
@@ -667,12 +889,12 @@ pub enum WebhookError {
         body: PanelErrorResponse,
     },
     /// A failure status without a `{"message"}` body.
-    #[error("panel answered {status}: {snippet}")]
+    #[error("panel answered {status} without an error body: {text}")]
     Unexpected {
         /// The HTTP status.
         status: StatusCode,
-        /// The first 1024 bytes of the body.
-        snippet: String,
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
+        text: String,
     },
     /// A success whose body did not decode.
     #[error("cannot decode the panel response {}", .0)]
@@ -696,7 +918,7 @@ impl Protocol for Panel {
             Ok(body) => Err(WebhookError::Api { status, body }),
             Err(_) => Err(WebhookError::Unexpected {
                 status,
-                snippet: crate::error::snippet(body, 1024),
+                text: nodewire_common::error::body_text(body),
             }),
         }
     }
@@ -731,7 +953,7 @@ impl WebhookFailure {
             message: self.message,
         })
         .unwrap_or_else(|_| b"{\"message\":\"internal server error\"}".to_vec());
-        json_response(self.status, body)
+        nodewire_common::server::text_response(self.status, JSON_STYLE.content_type(), body)
     }
 }
 
@@ -801,8 +1023,13 @@ macro_rules! webhook_endpoint {
             };
 
             fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
-                check_request(&self.body)?;
                 put_token(headers, &self.token)
+            }
+
+            /// The strict check of a body the library sends ([`Validate`]).
+            fn validate_outgoing(&self) -> Result<(), nodewire_common::InvalidRequest> {
+                self.validate()?;
+                self.body.validate().map_err(nodewire_common::InvalidRequest::Body)
             }
 
             fn body(&self) -> Option<&$req> {
@@ -845,15 +1072,26 @@ pub enum Webhook {
     ServiceEvent(PostKernelServiceEvent),
 }
 
-/// The first key of each route's Go struct: what go-zero reports missing when it does not
-/// read the body (contract §7.2).
-fn first_go_field(route: &str) -> &'static str {
-    if route == "PostKernelTraffic" {
-        "records"
-    } else {
-        "event"
-    }
-}
+/// One webhook route for [`Webhook::receive`]: its metadata, the first key of its Go struct
+/// (what go-zero reports missing when it does not read the body, contract §7.2), and its
+/// decoder.
+type WebhookRoute = (
+    Metadata,
+    &'static str,
+    fn(&http::Request<Bytes>) -> Result<Webhook, FromRequestError>,
+);
+
+static WEBHOOK_ROUTES: [WebhookRoute; 3] = [
+    (PostKernelEvent::METADATA, "event", |r| {
+        PostKernelEvent::try_from_http_request(r).map(Webhook::NodeEvent)
+    }),
+    (PostKernelTraffic::METADATA, "records", |r| {
+        PostKernelTraffic::try_from_http_request(r).map(Webhook::Traffic)
+    }),
+    (PostKernelServiceEvent::METADATA, "event", |r| {
+        PostKernelServiceEvent::try_from_http_request(r).map(Webhook::ServiceEvent)
+    }),
+];
 
 /// go-zero's `withJsonBody` (`rest/httpx/requests.go`, contract §7.2): the body is parsed
 /// only when it is not empty and `Content-Type` contains `application/json` (case-sensitive,
@@ -895,12 +1133,10 @@ impl Webhook {
     ) -> Result<Self, WebhookFailure> {
         let path = request.uri().path();
         let method = request.method();
-        let routes = [
-            PostKernelEvent::METADATA,
-            PostKernelTraffic::METADATA,
-            PostKernelServiceEvent::METADATA,
-        ];
-        let Some(route) = routes.iter().find(|m| m.match_path(path).is_some()) else {
+        let Some((route, first_field, decode)) = WEBHOOK_ROUTES
+            .iter()
+            .find(|(m, _, _)| m.match_path(path).is_some())
+        else {
             return Err(WebhookFailure::new(StatusCode::NOT_FOUND, "not found"));
         };
         if route.method != method {
@@ -913,26 +1149,12 @@ impl Webhook {
         if !has_json_body(request) {
             return Err(WebhookFailure::new(
                 StatusCode::BAD_REQUEST,
-                format!(
-                    "invalid request: field \"{}\" is not set",
-                    first_go_field(route.name)
-                ),
+                format!("invalid request: field \"{first_field}\" is not set"),
             ));
         }
-        let invalid = |e: FromRequestError| {
+        decode(request).map_err(|e| {
             WebhookFailure::new(StatusCode::BAD_REQUEST, format!("invalid request: {e}"))
-        };
-        match route.name {
-            "PostKernelEvent" => PostKernelEvent::try_from_http_request(request)
-                .map(Self::NodeEvent)
-                .map_err(invalid),
-            "PostKernelTraffic" => PostKernelTraffic::try_from_http_request(request)
-                .map(Self::Traffic)
-                .map_err(invalid),
-            _ => PostKernelServiceEvent::try_from_http_request(request)
-                .map(Self::ServiceEvent)
-                .map_err(invalid),
-        }
+        })
     }
 }
 

@@ -15,8 +15,7 @@
 //! `null`.
 
 use schemars::Schema;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// Defines a wire struct from a compact field list:
@@ -130,14 +129,32 @@ where
     T: Deserialize<'de> + Labels,
 {
     let value = T::deserialize(deserializer)?;
-    if value.is_known_label() {
-        Ok(value)
-    } else {
-        Err(serde::de::Error::custom(format!(
+    match unknown_label(&value) {
+        None => Ok(value),
+        Some(message) => Err(serde::de::Error::custom(message)),
+    }
+}
+
+/// The refusal of a label core.yaml does not list, `None` for a known one.
+fn unknown_label<T: Labels>(value: &T) -> Option<String> {
+    (!value.is_known_label()).then(|| {
+        format!(
             "unknown label `{}`, expected one of: {}",
             value.label(),
             T::known_labels().join(", ")
-        )))
+        )
+    })
+}
+
+/// The [`Validate`] check of a request field that must hold a known label (the field
+/// [`known`] decodes), at the JSON path `path`.
+pub(crate) fn known_label<T: Labels>(
+    path: &str,
+    value: &T,
+) -> Result<(), nodewire_common::DecodeError> {
+    match unknown_label(value) {
+        None => Ok(()),
+        Some(message) => Err(nodewire_common::DecodeError::at(path, message)),
     }
 }
 
@@ -145,10 +162,11 @@ where
 ///
 /// Decoding is lenient where a real peer sends what its document forbids (the panel's
 /// `user_traffic_reported`, numeric `metadata`; see the crate docs); validating is not: a
-/// client built on this crate sends only what core.yaml allows. [`Endpoint`] conversions run
-/// it for every request body.
+/// client built on this crate sends only what core.yaml allows, and only what the kernel's
+/// own decoding accepts (known labels in request enums, one of two alternative keys). Every
+/// endpoint with a body runs it in [`Endpoint::validate_outgoing`].
 ///
-/// [`Endpoint`]: nodewire_common::Endpoint
+/// [`Endpoint::validate_outgoing`]: nodewire_common::Endpoint::validate_outgoing
 pub trait Validate {
     /// `Ok` when the body holds only what core.yaml allows; the error names the JSON path of
     /// the fault and the contract row of the leniency it relies on.
@@ -203,21 +221,6 @@ impl Within for nodewire_common::DecodeError {
         };
         nodewire_common::DecodeError::at(path, self.message)
     }
-}
-
-/// Applies the decoding rules of a request body to a value about to be sent, then its
-/// [`Validate`] check, so the library never sends a body the kernel would refuse (an unknown
-/// `role`, say) or one that only the lenient decoder accepts. The error names the JSON path
-/// of the fault.
-pub(crate) fn check_request<T: Serialize + DeserializeOwned + Validate>(
-    body: &T,
-) -> Result<(), nodewire_common::IntoRequestError> {
-    let value = serde_json::to_value(body)?;
-    let decoded = nodewire_common::error::from_value::<T>(value)
-        .map_err(|e| nodewire_common::IntoRequestError::Invalid(e.to_string()))?;
-    decoded
-        .validate()
-        .map_err(|e| nodewire_common::IntoRequestError::Invalid(e.to_string()))
 }
 
 #[cfg(test)]

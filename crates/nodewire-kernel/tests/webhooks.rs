@@ -201,23 +201,12 @@ fn deliveries(shape: WebhookShape) -> Vec<Delivery> {
 /// The webhook endpoints' own requests, in `shape`.
 fn endpoint_requests(shape: WebhookShape) -> Vec<http::Request<Bytes>> {
     let base = "http://panel.test";
-    let record = KernelTrafficRecord {
-        user_id: Some(7),
-        subscription_id: None,
-        protocol: None,
-        node_id: None,
-        binding_id: None,
-        bytes_up: 1,
-        bytes_down: 2,
-        observed_at: Some(1_734_001_010),
-    };
+    let record = KernelTrafficRecord::for_user(7, 1, 2).observed_at(1_734_001_010);
     let mut payload = Map::new();
     payload.insert("user_id".to_owned(), json!("7"));
     payload.insert("current".to_owned(), json!({"used": 3}));
     let node = KernelNodeEventRequest::new(NodeEventName::NodeHealthy, "edge-1");
-    let traffic = KernelTrafficReportRequest {
-        records: vec![record],
-    };
+    let traffic = KernelTrafficReportRequest::new([record]);
     let service = KernelServiceEventRequest::new(EventName::UserTrafficReported, payload);
     [
         PostKernelEvent::with_shape(node, None, shape).try_into_http_request(base),

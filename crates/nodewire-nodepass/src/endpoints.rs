@@ -2,7 +2,7 @@
 //! [`Mcp`] next to it (§10). Paths are relative to the
 //! API base (`http://host:9090/api/v1` for `master://host:9090`; any prefix works, see
 //! [`MasterUrl::api_base`](crate::url::MasterUrl::api_base)). Every route but `/openapi.json`
-//! and `/docs` needs the [`API_KEY_HEADER`].
+//! and `/docs` needs the [`AUTH_HEADER`](crate::AUTH_HEADER).
 //!
 //! ```
 //! use nodewire_common::Endpoint;
@@ -18,9 +18,11 @@
 //! assert!(DeleteInstance::new(InstanceId::api_key()).is_err());
 //! ```
 
-use http::Method;
+use http::{Method, StatusCode};
 use nodewire_common::endpoint::{IncomingParts, NoBody};
-use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata};
+use nodewire_common::registry::{Decoded, Failed, short_type_name};
+use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, ResponseBody};
+use serde_json::Value;
 
 use crate::NodePass;
 use crate::events::InstanceEvent;
@@ -32,9 +34,6 @@ use crate::mcp::{McpRequest, McpResponse};
 use crate::tcping::{TCPingResult, target_from_query, target_query};
 use crate::url::go::{Mode, unescape};
 
-/// The header that carries the API key (compared exactly; `Authorization` is not accepted).
-pub const API_KEY_HEADER: &str = "x-api-key";
-
 nodewire_common::get_endpoint!(NodePass;
     /// `GET /instances`: every instance, the API-key instance included, in random order.
     ListInstances, "/instances", Vec<Instance>
@@ -42,7 +41,8 @@ nodewire_common::get_endpoint!(NodePass;
 nodewire_common::get_endpoint!(NodePass;
     /// `GET /events`: the event stream. Sent with a client, the whole stream is read until
     /// the master closes it; follow it live with [`EventStream`](crate::events::EventStream).
-    SubscribeEvents, "/events", Vec<InstanceEvent>
+    SubscribeEvents, "/events", Vec<InstanceEvent>,
+    response ResponseBody::event_stream::<InstanceEvent>()
 );
 nodewire_common::get_endpoint!(NodePass;
     /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
@@ -54,7 +54,7 @@ nodewire_common::get_endpoint!(NodePass;
 );
 nodewire_common::get_endpoint!(NodePass;
     /// `GET /docs`: the Swagger UI page, HTML (no key needed).
-    GetDocs, "/docs", String
+    GetDocs, "/docs", String, response ResponseBody::text("text/html")
 );
 
 fn id_param(parts: &IncomingParts<'_, impl Sized>) -> Result<InstanceId, FromRequestError> {
@@ -69,9 +69,7 @@ fn id_param(parts: &IncomingParts<'_, impl Sized>) -> Result<InstanceId, FromReq
 }
 
 fn body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
-    parts
-        .body
-        .ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
+    nodewire_common::server::require_body(parts.body)
 }
 
 /// The master answers `403 Forbidden: API Key` for this id.
@@ -105,6 +103,7 @@ impl Endpoint for CreateInstance {
         body: BodyKind::Required,
         description: "Create an instance (201).",
     };
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::CREATED];
 
     fn body(&self) -> Option<&CreateInstanceRequest> {
         Some(&self.body)
@@ -296,6 +295,8 @@ impl Endpoint for DeleteInstance {
         body: BodyKind::None,
         description: "Delete an instance (204).",
     };
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
+    const RESPONSE: ResponseBody = ResponseBody::Empty;
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -455,6 +456,31 @@ impl Endpoint for Mcp {
 
     fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
         Ok(Self { body: body(parts)? })
+    }
+
+    /// Decoded as an [`McpRequest`] (params typed by method and tool); the keys it skips,
+    /// which the master ignores too, are listed as ignored.
+    fn check_request_body(bytes: &[u8]) -> Result<Decoded, Failed> {
+        let type_name = short_type_name::<McpRequest>();
+        let failed = |error| Failed {
+            type_name: type_name.clone(),
+            error,
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(failed(DecodeError::root(
+                "empty body: this route requires a JSON body",
+            )));
+        }
+        let original: Value = nodewire_common::error::from_slice(bytes).map_err(failed)?;
+        let typed: McpRequest = nodewire_common::error::from_slice(bytes).map_err(failed)?;
+        let reencoded = serde_json::to_value(&typed)
+            .map_err(|e| failed(DecodeError::root(format!("cannot re-encode: {e}"))))?;
+        Ok(Decoded {
+            ignored: crate::mcp::skipped_keys(&original, &reencoded),
+            type_name: type_name.clone(),
+            reencoded: Some(reencoded),
+            original: None,
+        })
     }
 }
 

@@ -4,13 +4,12 @@
 //! trailing newline; [`to_go_json`] reproduces it byte for byte for a mock server.
 //!
 //! Two responses are not JSON: a path the master's mux does not know answers `404` with
-//! `text/plain` `404 page not found\n` ([`Error::Unrouted`]), and `/docs` is HTML.
-
-use std::io;
+//! `text/plain` `404 page not found\n` ([`Error::Unexpected`]), and `/docs` is HTML.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use nodewire_common::error::{DecodeError, from_slice, from_value};
+use nodewire_common::server::{JsonStyle, text_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -80,13 +79,13 @@ pub enum Error {
         /// The body.
         body: ErrorResponse,
     },
-    /// A non-JSON failure: the mux's `404 page not found` for an unknown path (a wrong API
-    /// prefix, a trailing slash).
-    #[error("NodePass {status}: {}", text.trim_end())]
-    Unrouted {
+    /// A failure without the `{"error": …}` body: the mux's `404 page not found` for an
+    /// unknown path (a wrong API prefix, a trailing slash), or a proxy's page.
+    #[error("NodePass answered {status} without an error body: {}", text.trim_end())]
+    Unexpected {
         /// The HTTP status.
         status: StatusCode,
-        /// The body text.
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
         text: String,
     },
     /// The body did not decode.
@@ -98,7 +97,7 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::Unrouted { status, .. } => Some(*status),
+            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Decode(_) => None,
         }
     }
@@ -107,7 +106,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match self {
             Self::Api { body, .. } => Some(&body.error),
-            Self::Unrouted { text, .. } => Some(text.trim_end()),
+            Self::Unexpected { text, .. } => Some(text.trim_end()),
             Self::Decode(_) => None,
         }
     }
@@ -140,9 +139,9 @@ pub fn decode<T: DeserializeOwned>(
         return match from_slice::<ErrorResponse>(body) {
             Ok(body) => Err(Error::Api { status, body }),
             Err(e) if kind.starts_with("application/json") => Err(Error::Decode(e)),
-            Err(_) => Err(Error::Unrouted {
+            Err(_) => Err(Error::Unexpected {
                 status,
-                text: String::from_utf8_lossy(body).into_owned(),
+                text: nodewire_common::error::body_text(body),
             }),
         };
     }
@@ -165,39 +164,13 @@ pub fn decode<T: DeserializeOwned>(
     Ok(from_slice(body)?)
 }
 
+/// How the master writes JSON: Go's `json.Encoder` (HTML-safe escapes, a trailing newline),
+/// `application/json`.
+pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::go_encoder("application/json");
+
 /// Writes JSON as Go's `json.Encoder` does (HTML-safe escapes, trailing newline).
 pub fn to_go_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(256);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
-    value.serialize(&mut ser)?;
-    out.push(b'\n');
-    Ok(out)
-}
-
-struct GoFormatter;
-
-impl serde_json::ser::Formatter for GoFormatter {
-    fn write_string_fragment<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            let escaped = match c {
-                '&' => "\\u0026",
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
-            };
-            writer.write_all(fragment.get(start..i).unwrap_or_default().as_bytes())?;
-            writer.write_all(escaped.as_bytes())?;
-            start = i + c.len_utf8();
-        }
-        writer.write_all(fragment.get(start..).unwrap_or_default().as_bytes())
-    }
+    JSON_STYLE.encode(value)
 }
 
 /// Adds the CORS headers the master sets on every handler response (`SetCorsHeaders`).
@@ -222,14 +195,8 @@ pub fn json_response<T: Serialize + ?Sized>(
     status: StatusCode,
     value: &T,
 ) -> Result<http::Response<Bytes>, serde_json::Error> {
-    let body = to_go_json(value)?;
-    let mut response = http::Response::new(Bytes::from(body));
-    *response.status_mut() = status;
+    let mut response = nodewire_common::server::json_response(JSON_STYLE, status, value)?;
     set_cors_headers(response.headers_mut());
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
     Ok(response)
 }
 
@@ -239,19 +206,16 @@ pub fn error_response(status: StatusCode, message: &str) -> http::Response<Bytes
         error: message.to_owned(),
     };
     json_response(status, &body).unwrap_or_else(|_| {
-        let mut r = http::Response::new(Bytes::from_static(b"{\"error\":\"\"}\n"));
-        *r.status_mut() = status;
-        r
+        text_response(status, JSON_STYLE.content_type(), &b"{\"error\":\"\"}\n"[..])
     })
 }
 
 /// The mux's answer to a path it does not route: `404`, `text/plain`, no CORS headers.
 pub fn mux_not_found() -> http::Response<Bytes> {
-    let mut r = http::Response::new(Bytes::from_static(MUX_NOT_FOUND.as_bytes()));
-    *r.status_mut() = StatusCode::NOT_FOUND;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
+    let mut r = text_response(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        MUX_NOT_FOUND,
     );
     r.headers_mut().insert(
         "x-content-type-options",
@@ -290,7 +254,7 @@ mod tests {
             MUX_NOT_FOUND.as_bytes(),
         )
         .unwrap_err();
-        assert!(matches!(e, Error::Unrouted { .. }));
+        assert!(matches!(e, Error::Unexpected { .. }));
         decode::<()>(StatusCode::NO_CONTENT, &HeaderMap::new(), b"").unwrap();
         assert!(decode::<ErrorResponse>(StatusCode::OK, &HeaderMap::new(), b"").is_err());
     }

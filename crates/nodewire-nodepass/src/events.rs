@@ -19,6 +19,13 @@
 //! assert!(stream.is_finished());
 //! assert_eq!(stream.retry(), std::time::Duration::from_millis(3000));
 //! ```
+//!
+//! With the `client` feature, [`Follow`] follows a master's stream across disconnects by these
+//! rules (re-reading `GET /instances` after every connect), and
+//! [`watch::Watch`](crate::watch::Watch) keeps an instance table current with it.
+//! [`SubscribeEvents`](crate::endpoints::SubscribeEvents) is a
+//! [`StreamEndpoint`](nodewire_common::stream::StreamEndpoint), so `client.stream(&SubscribeEvents)`
+//! yields the [`InstanceEvent`]s of one connection.
 
 use std::time::Duration;
 
@@ -29,6 +36,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::instances::Instance;
+
+#[cfg(feature = "client")]
+mod follow;
+
+#[cfg(feature = "client")]
+pub use follow::{Change, Follow, FollowError};
 
 /// The SSE event name of every NodePass event.
 pub const EVENT_NAME: &str = "instance";
@@ -68,6 +81,35 @@ pub struct InstanceEvent {
     pub instance: Option<Instance>,
     /// The log line for `log` events, else empty.
     pub logs: String,
+}
+
+impl InstanceEvent {
+    /// A `kind` event at `time` (Go's RFC 3339 text) about `instance` (`None` for
+    /// `shutdown`), without a log line.
+    ///
+    /// ```
+    /// use nodewire_nodepass::events::{EventType, InstanceEvent};
+    /// let bye = InstanceEvent::new(EventType::Shutdown, "2026-11-22T08:01:57Z", None);
+    /// assert_eq!(
+    ///     serde_json::to_string(&bye).unwrap(),
+    ///     r#"{"type":"shutdown","time":"2026-11-22T08:01:57Z","instance":null,"logs":""}"#
+    /// );
+    /// ```
+    pub fn new(kind: EventType, time: impl Into<String>, instance: Option<Instance>) -> Self {
+        Self {
+            kind,
+            time: time.into(),
+            instance,
+            logs: String::new(),
+        }
+    }
+
+    /// Sets the log line (for `log` events).
+    #[must_use]
+    pub fn logs(mut self, line: impl Into<String>) -> Self {
+        self.logs = line.into();
+        self
+    }
 }
 
 /// An event that could not be used.
@@ -160,6 +202,30 @@ fn decode_event(event: &sse::Event) -> Result<InstanceEvent, EventError> {
         return Err(EventError::Name(event.event.clone()));
     }
     from_slice(event.data.as_bytes()).map_err(EventError::Data)
+}
+
+/// `GET /events` is a stream of [`InstanceEvent`]s that ends after `shutdown`.
+impl nodewire_common::stream::StreamEndpoint for crate::endpoints::SubscribeEvents {
+    type Transport = nodewire_common::stream::Sse;
+    type Item = InstanceEvent;
+
+    fn decode_frame(frame: nodewire_common::stream::Frame) -> Result<InstanceEvent, DecodeError> {
+        match frame {
+            nodewire_common::stream::Frame::Event(event) => {
+                decode_event(&event).map_err(|e| match e {
+                    EventError::Data(e) => e,
+                    other => DecodeError::root(other.to_string()),
+                })
+            }
+            other => Err(DecodeError::root(format!(
+                "expected an `{EVENT_NAME}` event, got {other:?}"
+            ))),
+        }
+    }
+
+    fn ends_stream(event: &InstanceEvent) -> bool {
+        event.kind == EventType::Shutdown
+    }
 }
 
 /// Decodes a whole captured stream into its events.

@@ -9,7 +9,7 @@ use crate::url::TlsCode;
 /// The `/info` object (`GetMasterInfo`, a Go map, so its keys come out sorted; the fields
 /// here are declared in that order). Off Linux, the numeric system fields are 0 and `cpu`
 /// is -1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MasterInfo {
     /// The master alias (stored on the API-key instance).
     pub alias: String,

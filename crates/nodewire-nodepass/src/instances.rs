@@ -112,6 +112,17 @@ pub struct Peer {
     pub alias: String,
 }
 
+impl Peer {
+    /// A peer with every field given.
+    pub fn new(sid: impl Into<String>, kind: impl Into<String>, alias: impl Into<String>) -> Self {
+        Self {
+            sid: sid.into(),
+            kind: kind.into(),
+            alias: alias.into(),
+        }
+    }
+}
+
 /// Tags: a string map, sent with sorted keys.
 pub type Tags = BTreeMap<String, String>;
 
@@ -191,6 +202,32 @@ pub struct Instance {
     pub udptx: u64,
 }
 
+impl Instance {
+    /// A `Instance` with the given `id`, `kind` and `status`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(id: InstanceId, kind: InstanceType, status: InstanceStatus) -> Self {
+        Self {
+            id,
+            alias: String::new(),
+            kind,
+            status,
+            url: String::new(),
+            config: String::new(),
+            restart: false,
+            meta: Default::default(),
+            mode: 0,
+            ping: 0,
+            pool: 0,
+            tcps: 0,
+            udps: 0,
+            tcprx: 0,
+            tcptx: 0,
+            udprx: 0,
+            udptx: 0,
+        }
+    }
+}
+
 impl fmt::Debug for Instance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url: &dyn fmt::Debug = if self.is_api_key() {
@@ -229,6 +266,17 @@ pub struct ApiKeyInstance {
     pub master_id: String,
     /// The master alias.
     pub alias: String,
+}
+
+impl ApiKeyInstance {
+    /// A `ApiKeyInstance` with every field given.
+    pub fn new(key: Secret, master_id: impl Into<String>, alias: impl Into<String>) -> Self {
+        Self {
+            key,
+            master_id: master_id.into(),
+            alias: alias.into(),
+        }
+    }
 }
 
 impl Instance {
@@ -375,6 +423,7 @@ impl CreateInstanceRequest {
     }
 
     /// Sets the alias.
+    #[must_use]
     pub fn alias(mut self, alias: impl Into<String>) -> Self {
         self.alias = Some(alias.into());
         self
@@ -387,6 +436,13 @@ impl CreateInstanceRequest {
 pub struct PutInstanceRequest {
     /// The new instance URL.
     pub url: RequestUrl,
+}
+
+impl PutInstanceRequest {
+    /// A request for `url`.
+    pub fn new(url: impl Into<RequestUrl>) -> Self {
+        Self { url: url.into() }
+    }
 }
 
 /// The PATCH `action`.
@@ -454,7 +510,7 @@ impl JsonSchema for Action {
 }
 
 /// `meta.peer` in a PATCH: the whole peer is replaced (an absent field becomes empty, so
-/// `{}` clears it).
+/// `{}` clears it). Build one from [`PeerUpdate::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PeerUpdate {
     /// `sid`.
@@ -468,7 +524,30 @@ pub struct PeerUpdate {
     pub alias: Option<PeerAlias>,
 }
 
-/// `meta` in a PATCH.
+impl PeerUpdate {
+    /// Sets `sid`.
+    #[must_use]
+    pub fn sid(mut self, sid: PeerSid) -> Self {
+        self.sid = Some(sid);
+        self
+    }
+
+    /// Sets `type`.
+    #[must_use]
+    pub fn kind(mut self, kind: PeerType) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Sets `alias`.
+    #[must_use]
+    pub fn alias(mut self, alias: PeerAlias) -> Self {
+        self.alias = Some(alias);
+        self
+    }
+}
+
+/// `meta` in a PATCH. Build one from [`MetaUpdate::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MetaUpdate {
     /// Replaces the peer when present.
@@ -481,6 +560,22 @@ pub struct MetaUpdate {
     pub tags: Option<BTreeMap<TagKey, TagValue>>,
 }
 
+impl MetaUpdate {
+    /// Replaces the peer.
+    #[must_use]
+    pub fn peer(mut self, peer: PeerUpdate) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Replaces every tag (an empty iterator clears them).
+    #[must_use]
+    pub fn tags(mut self, tags: impl IntoIterator<Item = (TagKey, TagValue)>) -> Self {
+        self.tags = Some(tags.into_iter().collect());
+        self
+    }
+}
+
 /// `PATCH /instances/{id}` body (`UpdateInstanceRequest`).
 ///
 /// The master applies the fields in order (alias, action, restart, meta), each at once, so
@@ -488,6 +583,28 @@ pub struct MetaUpdate {
 /// unchanged). An alias cannot be cleared (empty means "not given"). On `********` only
 /// `{"action": "restart"}` has an effect: it regenerates the API key
 /// ([`UpdateInstance::regenerate_api_key`](crate::endpoints::UpdateInstance::regenerate_api_key)).
+///
+/// Build one from [`UpdateInstanceRequest::action`] or [`UpdateInstanceRequest::default`]
+/// and the setters:
+///
+/// ```
+/// use nodewire_nodepass::instances::{
+///     Action, InstanceAlias, MetaUpdate, PeerSid, PeerUpdate, TagKey, TagValue,
+///     UpdateInstanceRequest,
+/// };
+/// let patch = UpdateInstanceRequest::action(Action::Restart)
+///     .alias(InstanceAlias::new("web")?)
+///     .meta(
+///         MetaUpdate::default()
+///             .peer(PeerUpdate::default().sid(PeerSid::new("svc-1")?))
+///             .tags([(TagKey::new("env")?, TagValue::new("prod")?)]),
+///     );
+/// assert_eq!(
+///     serde_json::to_string(&patch)?,
+///     r#"{"alias":"web","action":"restart","meta":{"peer":{"sid":"svc-1"},"tags":{"env":"prod"}}}"#
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateInstanceRequest {
     /// A new alias (applied when non-empty and different).
@@ -505,12 +622,33 @@ pub struct UpdateInstanceRequest {
 }
 
 impl UpdateInstanceRequest {
-    /// A request with only an action.
+    /// A request with an action (and the setters for the other fields).
     pub fn action(action: Action) -> Self {
         Self {
             action: Some(action),
             ..Self::default()
         }
+    }
+
+    /// Sets a new alias.
+    #[must_use]
+    pub fn alias(mut self, alias: InstanceAlias) -> Self {
+        self.alias = Some(alias);
+        self
+    }
+
+    /// Sets the auto-start policy.
+    #[must_use]
+    pub fn restart(mut self, restart: bool) -> Self {
+        self.restart = Some(restart);
+        self
+    }
+
+    /// Sets the peer and tags.
+    #[must_use]
+    pub fn meta(mut self, meta: MetaUpdate) -> Self {
+        self.meta = Some(meta);
+        self
     }
 }
 

@@ -3,7 +3,7 @@
 //! differences (no `noc` in `/info`, no `lbs` default in `config`).
 //!
 //! - [`endpoints`]: the 12 routes under the API base (and v2's MCP endpoint) as sans-IO
-//!   [`nodewire_common::Endpoint`] values; auth is the [`endpoints::API_KEY_HEADER`].
+//!   [`nodewire_common::Endpoint`] values; auth is the [`AUTH_HEADER`].
 //! - [`instances`]: `Instance` (every field always present), `Meta`/`Peer`/tags, the
 //!   create / PATCH / PUT bodies with the master's 256-byte limits, and the API-key instance
 //!   `********` ([`instances::Instance::api_key`]).
@@ -37,7 +37,7 @@
 //! ```
 //!
 //! With the `client` feature, `nodewire_common::client::Client` sends any endpoint:
-//! `Client::new(base)?.with_header("x-api-key", key)?.send(&ListInstances).await?`.
+//! `Client::new(base)?.with_header(AUTH_HEADER, key)?.send(&ListInstances).await?`.
 //!
 //! # Where this crate differs from the upstream documentation
 //!
@@ -76,11 +76,9 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
-    TypeEntry, request_decoder, roundtrip, short_type_name,
+    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, roundtrip, short_type_name,
 };
-use nodewire_common::{BodyKind, Endpoint, Protocol};
-use schemars::JsonSchema;
+use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -103,6 +101,10 @@ pub use envelope::{Error, ErrorResponse};
 
 /// The upstream version these types were read from and checked against.
 pub const UPSTREAM_VERSION: &str = "v2.0.0-b10";
+
+/// The header that carries the API key (`X-API-Key`, compared exactly; `Authorization` is not
+/// accepted).
+pub const AUTH_HEADER: &str = "x-api-key";
 
 /// The NodePass protocol: bare bodies, `{"error"}` failures.
 #[derive(Debug, Clone, Copy, Default)]
@@ -169,183 +171,52 @@ pub fn normalize_path(path: &str) -> &str {
     path
 }
 
-fn mux_text(bytes: &[u8]) -> Option<&str> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    (text.trim_end() == envelope::MUX_NOT_FOUND.trim_end()).then_some(text)
-}
+/// Bare bodies; a failure is `{"error": …}` or the mux's plain-text 404, and the one event
+/// stream (`/events`) carries [`events::InstanceEvent`]s.
+impl RegistryProtocol for NodePass {
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
-/// A failure body: `{"error": …}`, or the mux's plain-text 404.
-fn decode_failure(bytes: &[u8]) -> Result<Decoded, Failed> {
-    if let Some(text) = mux_text(bytes) {
-        return Ok(Decoded {
-            type_name: "text/plain".to_owned(),
-            reencoded: Some(Value::String(text.to_owned())),
-            original: Some(Value::String(text.to_owned())),
-            ignored: Vec::new(),
-        });
-    }
-    roundtrip::<ErrorResponse>(bytes)
-}
-
-/// An event stream: each event's data decoded as an [`events::InstanceEvent`].
-fn decode_events(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let type_name = short_type_name::<Vec<events::InstanceEvent>>();
-    let failed = |error| Failed {
-        type_name: type_name.clone(),
-        error,
-    };
-    let original = events::stream_data(bytes).map_err(failed)?;
-    let typed = events::decode_stream(bytes).map_err(|e| match e {
-        events::EventError::Data(d) => failed(d),
-        other => failed(nodewire_common::DecodeError::root(other.to_string())),
-    })?;
-    let reencoded = serde_json::to_value(&typed).map_err(|e| {
-        failed(nodewire_common::DecodeError::root(format!(
-            "cannot re-encode: {e}"
-        )))
-    })?;
-    Ok(Decoded {
-        type_name: type_name.clone(),
-        reencoded: Some(reencoded),
-        original: Some(Value::Array(original)),
-        ignored: Vec::new(),
-    })
-}
-
-/// `204`: no body.
-fn decode_empty(bytes: &[u8]) -> Result<Decoded, Failed> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    /// Each event's data decoded as an [`events::InstanceEvent`], by the stream's own rules
+    /// (every event is named `instance`).
+    fn check_event_stream<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
+        let type_name = short_type_name::<Vec<events::InstanceEvent>>();
+        let failed = |error| Failed {
+            type_name: type_name.clone(),
+            error,
+        };
+        let original = events::stream_data(bytes).map_err(failed)?;
+        let typed = events::decode_stream(bytes).map_err(|e| match e {
+            events::EventError::Data(d) => failed(d),
+            other => failed(nodewire_common::DecodeError::root(other.to_string())),
+        })?;
+        let reencoded = serde_json::to_value(&typed).map_err(|e| {
+            failed(nodewire_common::DecodeError::root(format!(
+                "cannot re-encode: {e}"
+            )))
+        })?;
         Ok(Decoded {
-            type_name: "(no body)".to_owned(),
-            reencoded: None,
-            original: None,
+            type_name: type_name.clone(),
+            reencoded: Some(reencoded),
+            original: Some(Value::Array(original)),
             ignored: Vec::new(),
         })
-    } else {
-        Err(Failed {
-            type_name: "(no body)".to_owned(),
-            error: nodewire_common::DecodeError::root("expected an empty body"),
-        })
     }
-}
 
-/// `/docs`: an HTML page, kept as text.
-fn decode_text(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    Ok(Decoded {
-        type_name: "String".to_owned(),
-        reencoded: Some(Value::String(text.clone())),
-        original: Some(Value::String(text)),
-        ignored: Vec::new(),
-    })
-}
-
-/// An MCP request: decoded as [`mcp::McpRequest`] (params typed by method and tool); the
-/// keys it skips, which the master ignores too, are reported as ignored.
-fn decode_mcp_request(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let type_name = short_type_name::<mcp::McpRequest>();
-    let failed = |error| Failed {
-        type_name: type_name.clone(),
-        error,
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(failed(nodewire_common::DecodeError::root(
-            "empty body: this route requires a JSON body",
-        )));
-    }
-    let original: Value = nodewire_common::error::from_slice(bytes).map_err(failed)?;
-    let typed: mcp::McpRequest = nodewire_common::error::from_slice(bytes).map_err(failed)?;
-    let reencoded = serde_json::to_value(&typed).map_err(|e| {
-        failed(nodewire_common::DecodeError::root(format!(
-            "cannot re-encode: {e}"
-        )))
-    })?;
-    Ok(Decoded {
-        ignored: mcp::skipped_keys(&original, &reencoded),
-        type_name: type_name.clone(),
-        reencoded: Some(reencoded),
-        original: None,
-    })
-}
-
-fn success_decoder<E: Endpoint<Protocol = NodePass>>() -> DecodeFn
-where
-    E::Response: 'static,
-{
-    match E::METADATA.name {
-        "SubscribeEvents" => decode_events,
-        "DeleteInstance" => decode_empty,
-        "GetDocs" => decode_text,
-        _ => roundtrip::<E::Response>,
-    }
-}
-
-/// The body schemas of a route: `201` for a create, `204` without a body for a delete, the
-/// event stream's [`events::InstanceEvent`]s, the docs page as HTML, `200` with the response
-/// type otherwise; `{"error": …}` for every failure.
-fn route_schemas<E: Endpoint<Protocol = NodePass>>() -> RouteSchemas
-where
-    E::Request: JsonSchema,
-    E::Response: JsonSchema,
-{
-    let name = E::METADATA.name;
-    let (status, success) = if name == endpoints::CreateInstance::METADATA.name {
-        (201, Some(BodySchema::json::<E::Response>()))
-    } else if name == endpoints::DeleteInstance::METADATA.name {
-        (204, None)
-    } else if name == endpoints::SubscribeEvents::METADATA.name {
-        (
-            200,
-            Some(BodySchema::event_stream::<events::InstanceEvent>()),
-        )
-    } else if name == endpoints::GetDocs::METADATA.name {
-        (200, Some(BodySchema::text("text/html")))
-    } else {
-        (200, Some(BodySchema::json::<E::Response>()))
-    };
-    RouteSchemas::new(
-        BodySchema::request::<E::Request>(E::METADATA.body),
-        &[status],
-        success,
-        BodySchema::json::<ErrorResponse>(),
-    )
-}
-
-fn route<E: Endpoint<Protocol = NodePass>>() -> Route
-where
-    E::Request: JsonSchema + 'static,
-    E::Response: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    let request_type = match metadata.body {
-        BodyKind::None => None,
-        _ => Some(short_type_name::<E::Request>()),
-    };
-    Route {
-        history: E::HISTORY,
-        request: if metadata.name == endpoints::Mcp::METADATA.name {
-            decode_mcp_request
-        } else {
-            request_decoder::<E::Request>(metadata.body)
-        },
-        response: |status: StatusCode| -> DecodeFn {
-            if status.is_success() {
-                success_decoder::<E>()
-            } else {
-                decode_failure
-            }
-        },
-        request_type,
-        schemas: route_schemas::<E>(),
-        metadata,
-    }
-}
-
-fn fallback(status: StatusCode) -> Option<DecodeFn> {
-    if status.is_client_error() || status.is_server_error() {
-        Some(decode_failure)
-    } else {
-        None
+    /// `{"error": …}`, or the mux's plain-text 404.
+    fn check_error(bytes: &[u8]) -> Result<Decoded, Failed> {
+        let mux = std::str::from_utf8(bytes)
+            .ok()
+            .filter(|text| text.trim_end() == envelope::MUX_NOT_FOUND.trim_end());
+        if let Some(text) = mux {
+            return Ok(Decoded {
+                type_name: "text/plain".to_owned(),
+                reencoded: Some(Value::String(text.to_owned())),
+                original: Some(Value::String(text.to_owned())),
+                ignored: Vec::new(),
+            });
+        }
+        roundtrip::<ErrorResponse>(bytes)
     }
 }
 
@@ -373,28 +244,9 @@ pub fn probe_profile() -> nodewire_common::probe::Profile {
 
 /// Every route and wire type of the NodePass master API (built once).
 pub fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-fn build_registry() -> Registry {
-    macro_rules! routes {
-        ($($e:ident,)*) => {
-            vec![$(route::<endpoints::$e>()),*]
-        };
-    }
-    let routes = __with_nodepass_endpoints!(routes);
-    Registry {
-        protocol: NodePass::NAME,
-        routes,
-        types: types(),
-        normalize_path: |p| normalize_path(p).to_owned(),
-        fallback,
-        fallback_schemas: vec![(
-            ResponseStatus::Default,
-            Some(BodySchema::json::<ErrorResponse>()),
-        )],
-    }
+    use endpoints::*;
+    use nodewire_common::routes;
+    nodewire_common::static_registry!(NodePass, __with_nodepass_endpoints!(routes), types())
 }
 
 /// Every named wire type, with its schema.

@@ -301,7 +301,8 @@ pub struct McpRequest {
 }
 
 impl McpRequest {
-    fn new(id: impl Into<RequestId>, method: McpMethod, params: Option<McpParams>) -> Self {
+    /// A request of any method (the shortcuts below cover the three the master handles).
+    pub fn new(id: impl Into<RequestId>, method: McpMethod, params: Option<McpParams>) -> Self {
         Self {
             jsonrpc: JSONRPC_VERSION.to_owned(),
             id: Some(id.into()),
@@ -415,6 +416,16 @@ pub struct Implementation {
     pub version: String,
 }
 
+impl Implementation {
+    /// A `Implementation` with every field given.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+        }
+    }
+}
+
 /// `initialize` params (the master reads none of them).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct InitializeParams {
@@ -437,12 +448,44 @@ pub struct InitializeParams {
     pub client_info: Option<Implementation>,
 }
 
+impl InitializeParams {
+    /// Sets the protocol version.
+    #[must_use]
+    pub fn protocol_version(mut self, version: impl Into<String>) -> Self {
+        self.protocol_version = Some(version.into());
+        self
+    }
+
+    /// Sets the capabilities.
+    #[must_use]
+    pub fn capabilities(mut self, capabilities: Map<String, Value>) -> Self {
+        self.capabilities = Some(capabilities);
+        self
+    }
+
+    /// Sets the client.
+    #[must_use]
+    pub fn client_info(mut self, client: Implementation) -> Self {
+        self.client_info = Some(client);
+        self
+    }
+}
+
 /// `tools/list` params (the master reads none; it has no pagination).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ToolsListParams {
     /// A pagination cursor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+}
+
+impl ToolsListParams {
+    /// Sets the cursor.
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
 }
 
 /// `tools/call` params (`MCPToolCallParams`): the tool and its arguments, typed by tool.
@@ -461,6 +504,14 @@ impl McpToolCallParams {
         Self {
             name: arguments.tool(),
             arguments: Some(arguments),
+        }
+    }
+
+    /// A call of `name` without `arguments` (the master reads them as empty).
+    pub fn without_arguments(name: ToolName) -> Self {
+        Self {
+            name,
+            arguments: None,
         }
     }
 }
@@ -649,6 +700,15 @@ macro_rules! string_arguments {
             pub fn new(id: InstanceId) -> Self {
                 Self { id, $($field: None,)* }
             }
+
+            $(
+                #[doc = concat!("Sets `", stringify!($field), "`.")]
+                #[must_use]
+                pub fn $field(mut self, value: impl Into<String>) -> Self {
+                    self.$field = Some(value.into());
+                    self
+                }
+            )*
         }
     };
 }
@@ -800,13 +860,65 @@ impl CreateInstanceArguments {
     }
 
     /// Sets a query parameter.
+    #[must_use]
     pub fn parameter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra.insert(key.into(), Value::String(value.into()));
         self
     }
+
+    /// Sets the alias.
+    #[must_use]
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+
+    /// Sets the tunnel host.
+    #[must_use]
+    pub fn tunnel_address(mut self, host: impl Into<String>) -> Self {
+        self.tunnel_address = Some(host.into());
+        self
+    }
+
+    /// Sets the tunnel port.
+    #[must_use]
+    pub fn tunnel_port(mut self, port: impl Into<String>) -> Self {
+        self.tunnel_port = Some(port.into());
+        self
+    }
+
+    /// Sets the target host.
+    #[must_use]
+    pub fn target_address(mut self, host: impl Into<String>) -> Self {
+        self.target_address = Some(host.into());
+        self
+    }
+
+    /// Sets the target port.
+    #[must_use]
+    pub fn target_port(mut self, port: impl Into<String>) -> Self {
+        self.target_port = Some(port.into());
+        self
+    }
+
+    /// Sets `targets` (`host1:port1,host2:port2…`), which the master uses instead of the
+    /// target address and port.
+    #[must_use]
+    pub fn targets(mut self, targets: impl Into<String>) -> Self {
+        self.targets = Some(targets.into());
+        self
+    }
+
+    /// Sets the userinfo of the URL.
+    #[must_use]
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
 }
 
-/// `update_instance`'s `peer`: each field given is set on its own.
+/// `update_instance`'s `peer`: each field given is set on its own. Build one from
+/// [`McpPeer::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct McpPeer {
     /// `sid`.
@@ -818,6 +930,29 @@ pub struct McpPeer {
     /// `alias`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<PeerAlias>,
+}
+
+impl McpPeer {
+    /// Sets `sid`.
+    #[must_use]
+    pub fn sid(mut self, sid: PeerSid) -> Self {
+        self.sid = Some(sid);
+        self
+    }
+
+    /// Sets `type`.
+    #[must_use]
+    pub fn kind(mut self, kind: PeerType) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Sets `alias`.
+    #[must_use]
+    pub fn alias(mut self, alias: PeerAlias) -> Self {
+        self.alias = Some(alias);
+        self
+    }
 }
 
 /// `update_instance`.
@@ -850,6 +985,34 @@ impl UpdateInstanceArguments {
             tags: None,
         }
     }
+
+    /// Sets a new alias.
+    #[must_use]
+    pub fn alias(mut self, alias: InstanceAlias) -> Self {
+        self.alias = Some(alias);
+        self
+    }
+
+    /// Sets the auto-start policy.
+    #[must_use]
+    pub fn restart(mut self, restart: bool) -> Self {
+        self.restart = Some(restart);
+        self
+    }
+
+    /// Sets peer fields.
+    #[must_use]
+    pub fn peer(mut self, peer: McpPeer) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Replaces every tag (an empty iterator clears them).
+    #[must_use]
+    pub fn tags(mut self, tags: impl IntoIterator<Item = (TagKey, Value)>) -> Self {
+        self.tags = Some(tags.into_iter().collect());
+        self
+    }
 }
 
 /// `control_instance`.
@@ -859,6 +1022,13 @@ pub struct ControlInstanceArguments {
     pub id: InstanceId,
     /// The action.
     pub action: Action,
+}
+
+impl ControlInstanceArguments {
+    /// A `ControlInstanceArguments` with every field given.
+    pub fn new(id: InstanceId, action: Action) -> Self {
+        Self { id, action }
+    }
 }
 
 /// `set_instance_advanced`.
@@ -872,6 +1042,23 @@ pub struct SetInstanceAdvancedArguments {
     pub parameters: BTreeMap<String, Value>,
 }
 
+impl SetInstanceAdvancedArguments {
+    /// No parameter yet for `id`.
+    pub fn new(id: InstanceId) -> Self {
+        Self {
+            id,
+            parameters: BTreeMap::new(),
+        }
+    }
+
+    /// Sets one query parameter (an empty string removes it).
+    #[must_use]
+    pub fn parameter(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.parameters.insert(key.into(), value.into());
+        self
+    }
+}
+
 /// `tcping_target`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TcpingTargetArguments {
@@ -879,11 +1066,27 @@ pub struct TcpingTargetArguments {
     pub target: String,
 }
 
+impl TcpingTargetArguments {
+    /// A `TcpingTargetArguments` with every field given.
+    pub fn new(target: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+        }
+    }
+}
+
 /// `update_master_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateMasterInfoArguments {
     /// The new alias (required, non-empty, at most 256 bytes).
     pub alias: MasterAlias,
+}
+
+impl UpdateMasterInfoArguments {
+    /// A `UpdateMasterInfoArguments` with every field given.
+    pub fn new(alias: MasterAlias) -> Self {
+        Self { alias }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -954,6 +1157,24 @@ pub struct McpError {
     pub data: Option<Value>,
 }
 
+impl McpError {
+    /// An error with `code` and `message`, without `data`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// Sets what went wrong.
+    #[must_use]
+    pub fn data(mut self, data: impl Into<Value>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
+
 /// A `result`, typed by its keys: `protocolVersion` → initialize, `tools` → tools/list,
 /// `content` → tools/call; anything else is kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -1019,6 +1240,16 @@ pub struct InitializeResult {
 }
 
 impl InitializeResult {
+    /// The answer of a server speaking `protocol_version` as `server_info`, announcing no
+    /// capabilities (set `capabilities` on the returned value).
+    pub fn new(protocol_version: impl Into<String>, server_info: Implementation) -> Self {
+        Self {
+            capabilities: ServerCapabilities::default(),
+            protocol_version: protocol_version.into(),
+            server_info,
+        }
+    }
+
     /// The master's answer for build `version`.
     pub fn master(version: impl Into<String>) -> Self {
         Self {
@@ -1041,6 +1272,13 @@ pub struct ToolsListResult {
     pub tools: Vec<Tool>,
 }
 
+impl ToolsListResult {
+    /// A `ToolsListResult` with every field given.
+    pub fn new(tools: Vec<Tool>) -> Self {
+        Self { tools }
+    }
+}
+
 /// A tool (a Go map: keys sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {
@@ -1051,6 +1289,17 @@ pub struct Tool {
     pub input_schema: InputSchema,
     /// Its name.
     pub name: ToolName,
+}
+
+impl Tool {
+    /// A `Tool` with every field given.
+    pub fn new(name: ToolName, description: impl Into<String>, input_schema: InputSchema) -> Self {
+        Self {
+            description: description.into(),
+            input_schema,
+            name,
+        }
+    }
 }
 
 /// A tool's arguments as a JSON Schema object.
@@ -1064,6 +1313,24 @@ pub struct InputSchema {
     /// `object`.
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl InputSchema {
+    /// An `object` schema with `properties` and no required ones.
+    pub fn new(properties: BTreeMap<String, PropertySchema>) -> Self {
+        Self {
+            properties,
+            required: None,
+            kind: "object".to_owned(),
+        }
+    }
+
+    /// Sets the required arguments.
+    #[must_use]
+    pub fn required<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.required = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// One argument's schema.
@@ -1080,6 +1347,32 @@ pub struct PropertySchema {
     /// `string`, `boolean` or `object`.
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl PropertySchema {
+    /// An argument of JSON type `kind` (`string`, `boolean`, `object`).
+    pub fn new(kind: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            values: None,
+            properties: None,
+            kind: kind.into(),
+        }
+    }
+
+    /// Sets the allowed values.
+    #[must_use]
+    pub fn values<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+        self.values = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the fields of an object argument.
+    #[must_use]
+    pub fn properties(mut self, properties: BTreeMap<String, PropertySchema>) -> Self {
+        self.properties = Some(properties);
+        self
+    }
 }
 
 /// A content item of a tool result.
@@ -1170,9 +1463,30 @@ pub struct InstanceConfig {
     pub tunnel_port: String,
 }
 
+impl InstanceConfig {
+    /// A `InstanceConfig` with the given `role`, `tunnel_address` and `tunnel_port`; every other
+    /// field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(
+        role: impl Into<String>,
+        tunnel_address: impl Into<String>,
+        tunnel_port: impl Into<String>,
+    ) -> Self {
+        Self {
+            parameters: None,
+            password: None,
+            role: role.into(),
+            target_address: None,
+            target_port: None,
+            targets: None,
+            tunnel_address: tunnel_address.into(),
+            tunnel_port: tunnel_port.into(),
+        }
+    }
+}
+
 /// One entry of `nodepass.json` (registered as `ExportFile`: the array), written by `export_instances` and read by
 /// `import_instances` (a Go map: keys sorted; the file is indented with two spaces).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ExportedInstance {
     /// The alias.
     pub alias: String,
@@ -1489,6 +1803,17 @@ pub struct MasterRequest {
     pub params: Option<Value>,
 }
 
+impl MasterRequest {
+    /// A `MasterRequest` with every field given.
+    pub fn new(id: Option<RequestId>, method: impl Into<String>, params: Option<Value>) -> Self {
+        Self {
+            id,
+            method: method.into(),
+            params,
+        }
+    }
+}
+
 /// The tool call of a `tools/call` request as the master reads it (`MCPToolCallParams`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MasterToolCall {
@@ -1496,6 +1821,16 @@ pub struct MasterToolCall {
     pub name: String,
     /// The arguments (empty when absent or `null`).
     pub arguments: Map<String, Value>,
+}
+
+impl MasterToolCall {
+    /// A `MasterToolCall` with every field given.
+    pub fn new(name: impl Into<String>, arguments: Map<String, Value>) -> Self {
+        Self {
+            name: name.into(),
+            arguments,
+        }
+    }
 }
 
 /// The echo of an id through Go's `any`: `null` is omitted, numbers pass through float64.

@@ -18,15 +18,16 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use nodewire_common::Secret;
+use nodewire_common::server::empty_response;
 use serde_json::Value;
 
 use crate::envelope::{error_response, messages, mux_not_found, set_cors_headers};
 use crate::instances::{InstanceId, Peer};
 use crate::tcping::target_from_query;
 
-/// A request the master accepted past routing and authentication.
+/// A request the master accepted past routing and authentication: the handler it reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Incoming {
+pub enum Request {
     /// `OPTIONS` on a registered path: answer [`preflight`].
     Preflight,
     /// `GET /instances`.
@@ -94,12 +95,68 @@ pub struct PatchMeta {
     pub tags: Option<BTreeMap<String, String>>,
 }
 
-/// A response the master sends without reaching a handler's logic.
-pub type Reply = Box<http::Response<Bytes>>;
+/// The request body limit of the mock (a real master has none).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A failure the master answers: its `{"error": …}` body, or its mux's text `404` for a
+/// path it does not route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// `{"error": message}` with `status` (`HTTPError`).
+    Error {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The master's message (see [`messages`]).
+        message: String,
+    },
+    /// The mux's `404 page not found` for a path it does not route ([`mux_not_found`]).
+    MuxNotFound,
+}
+
+impl ApiFailure {
+    /// `{"error": message}` with `status`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self::Error {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// `400` with `message`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// `404 Instance not found`.
+    pub fn instance_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, messages::INSTANCE_NOT_FOUND)
+    }
+
+    /// `405 {"error":"Method not allowed"}`.
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Error { status, .. } => *status,
+            Self::MuxNotFound => StatusCode::NOT_FOUND,
+        }
+    }
+
+    /// The master's response.
+    pub fn into_response(self) -> http::Response<Bytes> {
+        match self {
+            Self::Error { status, message } => error_response(status, &message),
+            Self::MuxNotFound => mux_not_found(),
+        }
+    }
+}
 
 /// The `OPTIONS` answer: 200, empty, CORS.
 pub fn preflight() -> http::Response<Bytes> {
-    let mut r = http::Response::new(Bytes::new());
+    let mut r = empty_response(StatusCode::OK);
     set_cors_headers(r.headers_mut());
     r
 }
@@ -107,36 +164,27 @@ pub fn preflight() -> http::Response<Bytes> {
 /// Checks `X-API-Key` as the master does: an empty configured key disables the check;
 /// otherwise a missing header is `401 Unauthorized: API key required` and a different one
 /// `401 Unauthorized: Invalid API key` (compared in constant time).
-pub fn check_api_key(headers: &HeaderMap, key: &Secret) -> Result<(), Reply> {
+pub fn check_api_key(headers: &HeaderMap, key: &Secret) -> Result<(), ApiFailure> {
     if key.expose().is_empty() {
         return Ok(());
     }
     let given = headers
-        .get("x-api-key")
+        .get(crate::AUTH_HEADER)
         .map(|v| v.as_bytes())
         .unwrap_or_default();
     if given.is_empty() {
-        return Err(Box::new(error_response(
+        return Err(ApiFailure::new(
             StatusCode::UNAUTHORIZED,
             messages::API_KEY_REQUIRED,
-        )));
+        ));
     }
     if !nodewire_common::secret::ct_eq(given, key.expose().as_bytes()) {
-        return Err(Box::new(error_response(
+        return Err(ApiFailure::new(
             StatusCode::UNAUTHORIZED,
             messages::INVALID_API_KEY,
-        )));
+        ));
     }
     Ok(())
-}
-
-/// `405 {"error":"Method not allowed"}`.
-pub fn not_allowed() -> http::Response<Bytes> {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
-}
-
-fn bad_request(message: &str) -> Reply {
-    Box::new(error_response(StatusCode::BAD_REQUEST, message))
 }
 
 /// Routes `request` for a master whose API base is `api_base` (`/api/v1`) and whose key is
@@ -145,21 +193,21 @@ pub fn route(
     api_base: &str,
     key: &Secret,
     request: &http::Request<Bytes>,
-) -> Result<Incoming, Reply> {
+) -> Result<Request, ApiFailure> {
     let path = request.uri().path();
     let method = request.method();
     if path == mcp_path(api_base) {
         if method == Method::OPTIONS {
-            return Ok(Incoming::Preflight);
+            return Ok(Request::Preflight);
         }
         check_api_key(request.headers(), key)?;
         return match *method {
-            Method::POST => Ok(Incoming::Mcp(request.body().clone())),
-            _ => Err(Box::new(not_allowed())),
+            Method::POST => Ok(Request::Mcp(request.body().clone())),
+            _ => Err(ApiFailure::method_not_allowed()),
         };
     }
     let Some(rest) = path.strip_prefix(api_base) else {
-        return Err(Box::new(mux_not_found()));
+        return Err(ApiFailure::MuxNotFound);
     };
     enum Kind {
         Instances,
@@ -179,64 +227,64 @@ pub fn route(
         "/docs" => Kind::Docs,
         other => match other.strip_prefix("/instances/") {
             Some(id) => Kind::Detail(id.to_owned()),
-            None => return Err(Box::new(mux_not_found())),
+            None => return Err(ApiFailure::MuxNotFound),
         },
     };
     if method == Method::OPTIONS {
-        return Ok(Incoming::Preflight);
+        return Ok(Request::Preflight);
     }
     match kind {
-        Kind::OpenApi => return Ok(Incoming::OpenApi),
-        Kind::Docs => return Ok(Incoming::Docs),
+        Kind::OpenApi => return Ok(Request::OpenApi),
+        Kind::Docs => return Ok(Request::Docs),
         _ => {}
     }
     check_api_key(request.headers(), key)?;
     let body = request.body();
     match kind {
         Kind::Instances => match *method {
-            Method::GET => Ok(Incoming::ListInstances),
-            Method::POST => decode_url_body(body, true).map(Incoming::CreateInstance),
-            _ => Err(Box::new(not_allowed())),
+            Method::GET => Ok(Request::ListInstances),
+            Method::POST => decode_url_body(body, true).map(Request::CreateInstance),
+            _ => Err(ApiFailure::method_not_allowed()),
         },
         Kind::Detail(raw) => {
             let decoded = crate::url::go::unescape(&raw, crate::url::go::Mode::Path)
                 .map(|d| String::from_utf8_lossy(&d).into_owned())
                 .unwrap_or(raw);
             if decoded.is_empty() || decoded == "/" {
-                return Err(bad_request(messages::INSTANCE_ID_REQUIRED));
+                return Err(ApiFailure::bad_request(messages::INSTANCE_ID_REQUIRED));
             }
             let id = InstanceId::from_wire(decoded);
             match *method {
-                Method::GET => Ok(Incoming::GetInstance(id)),
-                Method::PATCH => Ok(Incoming::UpdateInstance(id, decode_patch(body))),
-                Method::PUT => Ok(Incoming::PutInstance(id, body.clone())),
-                Method::DELETE => Ok(Incoming::DeleteInstance(id)),
-                _ => Ok(Incoming::DetailNotAllowed(id)),
+                Method::GET => Ok(Request::GetInstance(id)),
+                Method::PATCH => Ok(Request::UpdateInstance(id, decode_patch(body))),
+                Method::PUT => Ok(Request::PutInstance(id, body.clone())),
+                Method::DELETE => Ok(Request::DeleteInstance(id)),
+                _ => Ok(Request::DetailNotAllowed(id)),
             }
         }
         Kind::Events => match *method {
-            Method::GET => Ok(Incoming::Events),
-            _ => Err(Box::new(not_allowed())),
+            Method::GET => Ok(Request::Events),
+            _ => Err(ApiFailure::method_not_allowed()),
         },
         Kind::Info => match *method {
-            Method::GET => Ok(Incoming::GetInfo),
+            Method::GET => Ok(Request::GetInfo),
             Method::POST => {
                 let alias = decode_info_alias(body)
-                    .map_err(|()| bad_request(messages::INVALID_REQUEST_BODY))?;
+                    .map_err(|()| ApiFailure::bad_request(messages::INVALID_REQUEST_BODY))?;
                 if alias.len() > crate::instances::MAX_VALUE_LEN {
-                    return Err(bad_request(&messages::too_long("Master alias")));
+                    return Err(ApiFailure::bad_request(messages::too_long("Master alias")));
                 }
-                Ok(Incoming::UpdateInfo(alias))
+                Ok(Request::UpdateInfo(alias))
             }
-            _ => Err(Box::new(not_allowed())),
+            _ => Err(ApiFailure::method_not_allowed()),
         },
         Kind::Tcping => match *method {
             Method::GET => target_from_query(request.uri().query())
-                .map(Incoming::Tcping)
-                .ok_or_else(|| bad_request(messages::TARGET_REQUIRED)),
-            _ => Err(Box::new(not_allowed())),
+                .map(Request::Tcping)
+                .ok_or_else(|| ApiFailure::bad_request(messages::TARGET_REQUIRED)),
+            _ => Err(ApiFailure::method_not_allowed()),
         },
-        Kind::OpenApi | Kind::Docs => Err(Box::new(mux_not_found())),
+        Kind::OpenApi | Kind::Docs => Err(ApiFailure::MuxNotFound),
     }
 }
 
@@ -247,21 +295,21 @@ pub fn mcp_path(api_base: &str) -> String {
 }
 
 /// Decodes a `PUT` body the way the master does, after it checked the id is not the API key.
-pub fn decode_put_body(body: &[u8]) -> Result<UrlBody, Reply> {
+pub fn decode_put_body(body: &[u8]) -> Result<UrlBody, ApiFailure> {
     decode_url_body(body, false)
 }
 
-fn decode_url_body(body: &[u8], with_alias: bool) -> Result<UrlBody, Reply> {
+fn decode_url_body(body: &[u8], with_alias: bool) -> Result<UrlBody, ApiFailure> {
     let shape = if with_alias {
         shapes::create()
     } else {
         shapes::put()
     };
-    let value =
-        go_decode(body, &shape).map_err(|()| bad_request(messages::INVALID_REQUEST_BODY))?;
+    let value = go_decode(body, &shape)
+        .map_err(|()| ApiFailure::bad_request(messages::INVALID_REQUEST_BODY))?;
     let url = text(&value, "url");
     if url.is_empty() {
-        return Err(bad_request(messages::INVALID_REQUEST_BODY));
+        return Err(ApiFailure::bad_request(messages::INVALID_REQUEST_BODY));
     }
     Ok(UrlBody {
         alias: text(&value, "alias"),
@@ -382,15 +430,15 @@ mod tests {
         *r.uri_mut() = path.parse().unwrap_or_default();
         if let Some(k) = key {
             r.headers_mut()
-                .insert("x-api-key", http::HeaderValue::from_static(k));
+                .insert(crate::AUTH_HEADER, http::HeaderValue::from_static(k));
         }
         r
     }
 
-    fn status(r: Result<Incoming, Reply>) -> StatusCode {
+    fn status(r: Result<Request, ApiFailure>) -> StatusCode {
         match r {
             Ok(_) => StatusCode::OK,
-            Err(resp) => resp.status(),
+            Err(failure) => failure.status(),
         }
     }
 
@@ -409,7 +457,7 @@ mod tests {
         );
         assert_eq!(
             go("OPTIONS", "/api/v1/info", None, "").ok(),
-            Some(Incoming::Preflight)
+            Some(Request::Preflight)
         );
         assert_eq!(
             status(go("GET", "/api/v1/info", None, "")),
@@ -421,7 +469,7 @@ mod tests {
         );
         assert_eq!(
             go("DELETE", "/api/v1/openapi.json", None, "").ok(),
-            Some(Incoming::OpenApi)
+            Some(Request::OpenApi)
         );
         assert_eq!(
             status(go("DELETE", "/api/v1/info", Some("k"), "")),
@@ -452,7 +500,7 @@ mod tests {
                 "{\"URL\":\"server://h:1/x\"} trailing"
             )
             .ok(),
-            Some(Incoming::CreateInstance(UrlBody {
+            Some(Request::CreateInstance(UrlBody {
                 alias: String::new(),
                 url: "server://h:1/x".into()
             }))
@@ -467,7 +515,7 @@ mod tests {
         );
         assert_eq!(
             go("POST", "/api/v2", Some("k"), "{}").ok(),
-            Some(Incoming::Mcp(Bytes::from_static(b"{}")))
+            Some(Request::Mcp(Bytes::from_static(b"{}")))
         );
         assert_eq!(
             status(go("POST", "/api/v2/", Some("k"), "{}")),
@@ -479,7 +527,7 @@ mod tests {
         );
         assert_eq!(
             go("GET", "/api/v1/tcping?target=a%3A1", Some("k"), "").ok(),
-            Some(Incoming::Tcping("a:1".into()))
+            Some(Request::Tcping("a:1".into()))
         );
     }
 

@@ -20,6 +20,42 @@ pub struct TCPingResult {
     pub error: Option<String>,
 }
 
+impl TCPingResult {
+    /// A probe of `target` that connected after `latency` milliseconds.
+    ///
+    /// ```
+    /// use nodewire_nodepass::tcping::TCPingResult;
+    /// let ok = TCPingResult::connected("127.0.0.1:80", 3);
+    /// assert_eq!(
+    ///     serde_json::to_string(&ok).unwrap(),
+    ///     r#"{"target":"127.0.0.1:80","connected":true,"latency":3,"error":null}"#
+    /// );
+    /// let refused = TCPingResult::failed(
+    ///     "127.0.0.1:1",
+    ///     "dial tcp 127.0.0.1:1: connect: connection refused",
+    /// );
+    /// assert!(!refused.connected);
+    /// ```
+    pub fn connected(target: impl Into<String>, latency: i64) -> Self {
+        Self {
+            target: target.into(),
+            connected: true,
+            latency,
+            error: None,
+        }
+    }
+
+    /// A probe of `target` that failed with the Go dial `error`.
+    pub fn failed(target: impl Into<String>, error: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            connected: false,
+            latency: 0,
+            error: Some(error.into()),
+        }
+    }
+}
+
 /// The `target` query as the master reads it (`r.URL.Query().Get("target")`: the first value,
 /// percent-decoded, `+` as space); `None` when absent or empty.
 pub fn target_from_query(query: Option<&str>) -> Option<String> {

@@ -14,12 +14,13 @@
 //! #   "tcprx":rx,"tcptx":0,"udprx":0,"udptx":0})).unwrap() };
 //! use nodewire_nodepass::events::{EventType, InstanceEvent};
 //! let mut table = Table::new();
-//! let update = |rx, time: &str| InstanceEvent {
-//!     kind: EventType::Update, time: time.into(), instance: Some(instance(rx)), logs: String::new() };
+//! let update = |rx, time: &str| InstanceEvent::new(EventType::Update, time, Some(instance(rx)));
 //! table.apply(&update(1_000, "2026-11-22T08:01:40Z"));
 //! table.apply(&update(6_000, "2026-11-22T08:01:45Z"));
 //! assert_eq!(table.rows()[0].rates.tcprx, Some(1000.0));
 //! ```
+//!
+//! With the `client` feature, [`Watch`] keeps a table current from a live master.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -150,6 +151,73 @@ impl Table {
         self.rows
             .values()
             .any(|r| r.instance.status.as_str() == "running")
+    }
+}
+
+/// A live mirror of a master's instances (feature `client`): a [`Table`] reset from
+/// `GET /instances` at every (re)connect and updated by every event of a
+/// [`Follow`](crate::events::Follow). As a stream it yields each change after applying it, so
+/// [`table`](Self::table) is current whenever an item arrives; it ends after
+/// [`FollowError::KeyRefused`](crate::events::FollowError::KeyRefused).
+///
+/// ```no_run
+/// # async fn demo(client: nodewire_common::client::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use futures_util::StreamExt;
+/// use nodewire_nodepass::watch::Watch;
+/// let mut watch = Watch::new(client);
+/// while let Some(change) = watch.next().await {
+///     change?;
+///     println!("{}", watch.table());
+/// }
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub struct Watch {
+    follow: crate::events::Follow,
+    table: Table,
+}
+
+#[cfg(feature = "client")]
+impl Watch {
+    /// Watches the master `client` points at, with the default reconnect rules.
+    pub fn new(client: nodewire_common::client::Client) -> Self {
+        Self::from_follow(crate::events::Follow::new(client))
+    }
+
+    /// Watches through a configured [`Follow`](crate::events::Follow).
+    pub fn from_follow(follow: crate::events::Follow) -> Self {
+        Self {
+            follow,
+            table: Table::new(),
+        }
+    }
+
+    /// The table as of the last change.
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+}
+
+#[cfg(feature = "client")]
+impl futures_core::Stream for Watch {
+    type Item = Result<crate::events::Change, crate::events::FollowError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use crate::events::Change;
+        let next = std::task::ready!(futures_util::StreamExt::poll_next_unpin(
+            &mut self.follow,
+            cx
+        ));
+        match &next {
+            Some(Ok(Change::Connected(instances))) => self.table.reset(instances.clone()),
+            Some(Ok(Change::Event(event))) => self.table.apply(event),
+            _ => {}
+        }
+        std::task::Poll::Ready(next)
     }
 }
 

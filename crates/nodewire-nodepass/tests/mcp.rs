@@ -12,7 +12,8 @@ use std::thread::JoinHandle;
 use bytes::Bytes;
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
-use nodewire_nodepass::endpoints::{API_KEY_HEADER, Mcp};
+use nodewire_nodepass::AUTH_HEADER;
+use nodewire_nodepass::endpoints::Mcp;
 use nodewire_nodepass::instances::{Action, InstanceId, InstanceStatus, TagKey};
 use nodewire_nodepass::mcp::{
     ControlInstanceArguments, CreateInstanceArguments, ErrorCode, InitializeParams,
@@ -146,7 +147,7 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
         ..MockConfig::default()
     }))?;
     let client = Client::new(Mcp::base_url(&server.api_base()))?
-        .with_header(API_KEY_HEADER, Secret::new(KEY))?;
+        .with_header(AUTH_HEADER, Secret::new(KEY))?;
     let call = |id: u64, args: ToolArguments| Mcp::new(McpRequest::call_tool(id, args));
 
     let init = client
@@ -174,7 +175,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
 
     let empty = tool_result(
         client
-            .send(&call(2, ToolArguments::ListInstances(NoArguments {})))
+            .send(&call(
+                2,
+                ToolArguments::ListInstances(NoArguments::default()),
+            ))
             .await?,
     )?;
     assert!(empty.instances.is_null());
@@ -233,10 +237,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
         client
             .send(&call(
                 7,
-                ToolArguments::ControlInstance(ControlInstanceArguments {
-                    id: id.clone(),
-                    action: Action::Stop,
-                }),
+                ToolArguments::ControlInstance(ControlInstanceArguments::new(
+                    id.clone(),
+                    Action::Stop,
+                )),
             ))
             .await?,
     )?;
@@ -249,7 +253,7 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
         client
             .send(&call(
                 8,
-                ToolArguments::TcpingTarget(TcpingTargetArguments { target }),
+                ToolArguments::TcpingTarget(TcpingTargetArguments::new(target)),
             ))
             .await?,
     )?
@@ -260,9 +264,7 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
         client
             .send(&call(
                 9,
-                ToolArguments::TcpingTarget(TcpingTargetArguments {
-                    target: "192.0.2.1:80".to_owned(),
-                }),
+                ToolArguments::TcpingTarget(TcpingTargetArguments::new("192.0.2.1:80")),
             ))
             .await?,
     )?
@@ -272,7 +274,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
 
     let exported = tool_result(
         client
-            .send(&call(10, ToolArguments::ExportInstances(NoArguments {})))
+            .send(&call(
+                10,
+                ToolArguments::ExportInstances(NoArguments::default()),
+            ))
             .await?,
     )?;
     assert!(
@@ -295,7 +300,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
     );
     let imported = tool_result(
         client
-            .send(&call(12, ToolArguments::ImportInstances(NoArguments {})))
+            .send(&call(
+                12,
+                ToolArguments::ImportInstances(NoArguments::default()),
+            ))
             .await?,
     )?;
     assert!(
@@ -306,7 +314,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
     );
     let listed = tool_result(
         client
-            .send(&call(13, ToolArguments::ListInstances(NoArguments {})))
+            .send(&call(
+                13,
+                ToolArguments::ListInstances(NoArguments::default()),
+            ))
             .await?,
     )?;
     let instances = listed.instances.value().cloned().unwrap_or_default();
@@ -318,7 +329,10 @@ async fn the_mock_answers_every_method_over_http() -> TestResult {
 
     let info = tool_result(
         client
-            .send(&call(14, ToolArguments::GetMasterInfo(NoArguments {})))
+            .send(&call(
+                14,
+                ToolArguments::GetMasterInfo(NoArguments::default()),
+            ))
             .await?,
     )?;
     assert_eq!(info.info.map(|i| i.ver), Some("v2.0.0-b10".to_owned()));

@@ -1,13 +1,15 @@
 //! Property tests of the URL model: `parse(build(x)) == x` for every URL the builder emits,
 //! the builder's output is what a master stores, normalizing a stored `url` again gives the
-//! same `url`, and no input makes a parser panic.
+//! same `url`; each rule of the contract (`nodepass-url.md`) checked both ways (what it
+//! accepts is accepted, what it refuses is refused, naming the part); and no input makes a
+//! parser panic.
 
 use std::net::{IpAddr, Ipv6Addr};
 
 use nodewire_nodepass::url::{
     Address, Block, Compat, Environment, GoDuration, Host, InstanceUrl, LoadBalancing, LogLevel,
-    MasterSettings, MasterUrl, PoolType, Process, RequestUrl, Role, RunMode, TlsCode, TunnelKey,
-    normalize,
+    MasterSettings, MasterUrl, NormalizeError, PoolType, Process, RequestUrl, Role, RunMode,
+    TlsCode, TunnelKey, UrlPart, normalize,
 };
 use nodewire_nodepass::url::{Flag, Param, Params};
 use proptest::prelude::*;
@@ -212,6 +214,272 @@ proptest! {
             let _ = GoDuration::parse(text);
             let _ = normalize(&MasterSettings::default(), text, Compat::default());
         }
+    }
+}
+
+// ------------------------------------------------------------------ verdicts by rule
+
+/// A DNS name (labels start with a letter and do not end with `-`).
+fn dns_name() -> impl Strategy<Value = String> {
+    "[a-z]([a-z0-9-]{0,6}[a-z0-9])?(\\.[a-z]([a-z0-9-]{0,4}[a-z0-9])?){0,2}"
+}
+
+/// A host as written in a URL: a name, an IPv4 address, a bracketed IPv6 address, or empty
+/// (all interfaces).
+fn host_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        dns_name(),
+        any::<std::net::Ipv4Addr>().prop_map(|ip| ip.to_string()),
+        any::<Ipv6Addr>().prop_map(|ip| format!("[{ip}]")),
+    ]
+}
+
+/// The scheme in any case (`url.Parse` lower-cases it).
+fn role_scheme() -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(vec!["server", "client", "SERVER", "Client", "sErVeR"])
+}
+
+/// `<host>:<port>` targets on ports above the tunnel's (so the loop guard never applies),
+/// joined by commas with blanks and empty items around them, as a process reads them; and
+/// how many there are.
+fn target_list() -> impl Strategy<Value = (String, usize)> {
+    proptest::collection::vec(
+        (host_text(), 32_768u16..=65_535, "[ ]{0,1}", "(,[ ]?){0,1}"),
+        1..4,
+    )
+    .prop_map(|items| {
+        let count = items.len();
+        let text = items
+            .iter()
+            .map(|(host, port, blank, empty)| format!("{blank}{host}:{port}{blank}{empty}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        (text, count)
+    })
+}
+
+/// A URL a process accepts: scheme, an optional key, a tunnel `host:port` on a port below
+/// 32768, at least one target, a query and a fragment.
+fn process_url() -> impl Strategy<Value = (String, u16, usize)> {
+    (
+        role_scheme(),
+        proptest::option::of("[a-z0-9]{1,8}"),
+        host_text(),
+        1u16..32_768,
+        target_list(),
+        "(\\?[a-z]{1,5}=[a-z0-9]{0,5}(&[a-z]{1,5}=[a-z0-9]{0,5}){0,2})?",
+        "(#[a-z0-9]{0,6})?",
+    )
+        .prop_map(
+            |(scheme, key, host, port, (targets, count), query, fragment)| {
+                let key = key.map(|k| format!("{k}@")).unwrap_or_default();
+                (
+                    format!("{scheme}://{key}{host}:{port}/{targets}{query}{fragment}"),
+                    port,
+                    count,
+                )
+            },
+        )
+}
+
+/// A URL Go's `url.Parse` takes apart, with the scheme left to the caller: the port may be
+/// any digits (or none) and the path anything without control bytes, `%`, `?` or `#`.
+fn go_parsable(scheme: &'static str) -> impl Strategy<Value = String> {
+    (
+        "([a-z0-9]{1,6}(:[a-z0-9]{0,4})?@)?",
+        host_text(),
+        "[0-9]{0,6}",
+        "(/[a-zA-Z0-9.:, _~!$&'()*+;=@-]{0,30})?",
+        "(\\?[a-z0-9=&;%+ ]{0,16})?",
+    )
+        .prop_map(move |(userinfo, host, port, path, query)| {
+            format!("{scheme}://{userinfo}{host}:{port}{path}{query}")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn urls_a_process_accepts_parse_with_every_target(
+        (text, port, count) in process_url(),
+    ) {
+        let url = InstanceUrl::parse(&text);
+        prop_assert!(url.is_ok(), "{}: {:?}", text, url.map(|_| ()));
+        let Ok(url) = url else { return Ok(()) };
+        prop_assert_eq!(url.tunnel().port, port, "{}", text);
+        prop_assert_eq!(url.targets().len(), count, "{}", text);
+        prop_assert!(RequestUrl::new(text.clone()).is_ok(), "{}", text);
+        // What parses is stored by a master and what is stored parses to the same URL.
+        let stored = normalize(&MasterSettings::default(), &text, Compat::default())
+            .map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+        prop_assert_eq!(InstanceUrl::parse(&stored.url).map_err(|e| e.to_string()), Ok(url), "{}", stored.url);
+    }
+
+    #[test]
+    fn the_master_stores_every_client_or_server_url_go_parses(
+        text in role_scheme().prop_flat_map(go_parsable),
+    ) {
+        // The master checks the scheme and nothing else (§1): no target, a port out of range,
+        // an IPv6 address without brackets are all stored.
+        for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
+            let stored = normalize(&MasterSettings::default(), &text, compat);
+            prop_assert!(stored.is_ok(), "{}: {:?}", text, stored);
+            let Ok(stored) = stored else { return Ok(()) };
+            let lower = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+            prop_assert!(stored.url.starts_with(&format!("{lower}://")), "{} -> {}", text, stored.url);
+            prop_assert_eq!(stored.role.as_str(), lower.as_str());
+        }
+    }
+
+    #[test]
+    fn other_schemes_are_refused_everywhere(
+        text in proptest::sample::select(vec!["master", "MASTER", "http", "https", "tcp", "serverx", "clients", "nodepass"])
+            .prop_flat_map(go_parsable),
+    ) {
+        prop_assert_eq!(
+            normalize(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
+            Err(NormalizeError::InvalidUrlScheme),
+            "{}", text
+        );
+        let part = |r: Result<(), nodewire_nodepass::url::UrlError>| r.map_err(|e| e.part().clone());
+        prop_assert_eq!(part(RequestUrl::new(text.clone()).map(|_| ())), Err(UrlPart::Scheme), "{}", text);
+        prop_assert_eq!(part(InstanceUrl::parse(&text).map(|_| ())), Err(UrlPart::Scheme), "{}", text);
+        if !text.to_ascii_lowercase().starts_with("master:") {
+            prop_assert_eq!(part(MasterUrl::parse(&text).map(|_| ())), Err(UrlPart::Scheme), "{}", text);
+        }
+    }
+
+    #[test]
+    fn what_go_cannot_parse_is_an_invalid_url_format(
+        base in role_scheme().prop_flat_map(go_parsable),
+        defect in 0u8..6,
+        at in any::<proptest::sample::Index>(),
+        letters in "[a-z]{1,4}",
+        control in prop_oneof![0u8..0x20, Just(0x7f)],
+    ) {
+        let (text, part) = match defect {
+            0 => (format!("server://h.example:{letters}/a:1"), UrlPart::Port),
+            1 => {
+                // A control byte anywhere.
+                let cut = at.index(base.len() + 1);
+                let (head, tail) = base.split_at_checked(cut).unwrap_or((&base, ""));
+                (format!("{head}{}{tail}", char::from(control)), UrlPart::Url)
+            }
+            // In the path (Go does not check the query's escapes).
+            2 => {
+                let before_query = base.split('?').next().unwrap_or_default();
+                (format!("{before_query}/a%{letters}"), UrlPart::Path)
+            }
+            3 => (format!("client://h%{letters}x:1/a:1"), UrlPart::Host),
+            4 => ("server://[::1:10101/a:1".to_owned(), UrlPart::Host),
+            _ => (format!("client://{letters} {letters}@h:1/a:1"), UrlPart::Userinfo),
+        };
+        // `%` followed by letters that happen to be hex is a valid escape: not this rule.
+        prop_assume!(!(matches!(defect, 2 | 3) && letters.len() >= 2
+            && letters.bytes().take(2).all(|b| b.is_ascii_hexdigit())));
+        prop_assert_eq!(
+            normalize(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
+            Err(NormalizeError::InvalidUrlFormat),
+            "{:?}", text
+        );
+        let err = InstanceUrl::parse(&text).map(|_| ()).map_err(|e| e.part().clone());
+        prop_assert_eq!(err, Err(part), "{:?}", text);
+        prop_assert!(RequestUrl::new(text.clone()).is_err(), "{:?}", text);
+    }
+
+    #[test]
+    fn urls_a_process_refuses_name_the_part(
+        scheme in role_scheme(),
+        host in dns_name(),
+        port in 1u16..32_768,
+        (targets, count) in target_list(),
+        defect in 0u8..7,
+    ) {
+        let (text, part) = match defect {
+            // No target at all (§4).
+            0 => (format!("{scheme}://{host}:{port}"), UrlPart::Targets),
+            1 => (format!("{scheme}://{host}:{port}/ , ,"), UrlPart::Targets),
+            // IPv6 without brackets, no port, a port out of range (§3).
+            2 => (format!("{scheme}://::1:{port}/{targets}"), UrlPart::TunnelAddress),
+            3 => (format!("{scheme}://{host}/{targets}"), UrlPart::TunnelAddress),
+            4 => (format!("{scheme}://{host}:{}/{targets}", 65_536 + u32::from(port)), UrlPart::TunnelAddress),
+            // A trailing slash joins the last port; a target without a port (§4).
+            5 => (format!("{scheme}://{host}:{port}/{}/", targets.trim_end_matches([',', ' '])), UrlPart::Target(count)),
+            _ => (format!("{scheme}://{host}:{port}/{targets},{host}"), UrlPart::Target(count + 1)),
+        };
+        let err = InstanceUrl::parse(&text).map(|_| ()).map_err(|e| e.part().clone());
+        prop_assert_eq!(err, Err(part), "{}", text);
+        // The master still stores it: it checks only the scheme (§1).
+        prop_assert!(normalize(&MasterSettings::default(), &text, Compat::default()).is_ok(), "{}", text);
+    }
+
+    #[test]
+    fn the_loop_guard_refuses_a_target_on_the_tunnel_port(
+        scheme in role_scheme(),
+        port in 1u16..=65_535,
+        loopback in any::<bool>(),
+    ) {
+        // A loopback target, or any IP target behind an unspecified tunnel (§4).
+        let text = if loopback {
+            format!("{scheme}://10.0.0.1:{port}/127.0.0.1:{port}")
+        } else {
+            format!("{scheme}://0.0.0.0:{port}/192.0.2.7:{port}")
+        };
+        let err = InstanceUrl::parse(&text).map_err(|e| (e.part().clone(), e.to_string()));
+        let Err((part, message)) = err else {
+            prop_assert!(false, "accepted {}", text);
+            return Ok(());
+        };
+        prop_assert_eq!(part, UrlPart::Target(1));
+        prop_assert!(message.contains(&format!("tunnel port {port} conflicts")), "{}", message);
+        // Another port is fine.
+        let other = if port == 1 { 2 } else { port - 1 };
+        let fine = format!("{scheme}://0.0.0.0:{port}/127.0.0.1:{other}");
+        prop_assert!(InstanceUrl::parse(&fine).is_ok(), "{}", fine);
+    }
+
+    #[test]
+    fn go_durations_are_read_as_go_reads_them(
+        sign in proptest::sample::select(vec!["", "+", "-"]),
+        parts in proptest::collection::vec(
+            (0u32..100_000, proptest::sample::select(vec![
+                ("ns", 1i64), ("us", 1_000), ("\u{b5}s", 1_000), ("\u{3bc}s", 1_000),
+                ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
+            ])),
+            1..4,
+        ),
+    ) {
+        let text = format!(
+            "{sign}{}",
+            parts.iter().map(|(n, (unit, _))| format!("{n}{unit}")).collect::<String>()
+        );
+        let nanos: i64 = parts.iter().map(|(n, (_, scale))| i64::from(*n) * scale).sum();
+        let expected = if sign == "-" { -nanos } else { nanos };
+        prop_assert_eq!(GoDuration::parse(&text).map(GoDuration::as_nanos), Ok(expected), "{}", text);
+    }
+
+    #[test]
+    fn text_outside_the_duration_grammar_is_refused(
+        n in 1u32..100_000,
+        defect in 0u8..9,
+        unit in proptest::sample::select(vec!["d", "w", "x", "S", "H", "Ms", "sec", " s"]),
+    ) {
+        let text = match defect {
+            0 => String::new(),
+            1 => "-".to_owned(),
+            2 => format!("{n}"),             // a number without a unit (only `0` may)
+            3 => format!("{n}{unit}"),       // a unit Go does not know (units are case-sensitive)
+            4 => ".s".to_owned(),            // no digits around the dot
+            5 => format!("{n}h{n}"),         // the last number has no unit
+            6 => format!("s{n}"),            // a unit first
+            7 => format!("{n}0000000000h"),  // beyond int64 nanoseconds
+            _ => format!("{n}.{n}.{n}s"),
+        };
+        let err = GoDuration::parse(&text);
+        prop_assert!(err.is_err(), "{:?} accepted as {:?}", text, err);
+        prop_assert!(err.err().is_some_and(|e| e.to_string().starts_with("time: ")));
     }
 }
 

@@ -28,9 +28,20 @@ pub const EDITABLE_SECTIONS: &[&str] = &[
 pub struct EditableConfig(pub Map<String, Value>);
 
 impl EditableConfig {
+    /// The config from its sections (the JSON form of the TOML file).
+    pub fn new(sections: Map<String, Value>) -> Self {
+        Self(sections)
+    }
+
     /// One section, if present.
     pub fn section(&self, name: &str) -> Option<&Value> {
         self.0.get(name)
+    }
+}
+
+impl From<Map<String, Value>> for EditableConfig {
+    fn from(sections: Map<String, Value>) -> Self {
+        Self(sections)
     }
 }
 
@@ -142,6 +153,22 @@ pub struct PatchConfigResponse {
     /// The reload submitted by `?reload=…`; omitted without the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reload: Option<ReloadAccepted>,
+}
+
+impl PatchConfigResponse {
+    /// A `PatchConfigResponse` with the given `revision`; every other field starts zero, `false`,
+    /// empty or absent (set it on the returned value).
+    pub fn new(revision: impl Into<Revision>) -> Self {
+        Self {
+            revision: revision.into(),
+            restart_required: false,
+            runtime_reload_required: false,
+            process_restart_required: false,
+            deferred_process_fields: Vec::new(),
+            changed: Vec::new(),
+            reload: None,
+        }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

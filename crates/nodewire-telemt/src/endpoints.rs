@@ -16,10 +16,12 @@
 //! assert_eq!(req.headers()["if-match"], "\"ab12\"");
 //! ```
 
-use http::{HeaderMap, Method, header};
+use http::{HeaderMap, Method, StatusCode, header};
 use nodewire_common::endpoint::{IncomingParts, NoBody};
 use nodewire_common::version::VersionHistory;
-use nodewire_common::{BodyKind, Endpoint, FromRequestError, IntoRequestError, Metadata};
+use nodewire_common::{
+    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
+};
 
 use crate::Telemt;
 use crate::config::{ConfigPatch, EditableConfig, PatchConfigResponse};
@@ -47,10 +49,29 @@ nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/health`: liveness.
     GetHealth, "/v1/health", [], HealthData
 );
-nodewire_common::get_endpoint!(Telemt;
-    /// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.
-    GetHealthReady, "/v1/health/ready", [], HealthReadyData
-);
+/// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready (and with the
+/// error envelope when the API is disabled).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetHealthReady;
+
+impl Endpoint for GetHealthReady {
+    type Protocol = Telemt;
+    type Request = NoBody;
+    type Response = HealthReadyData;
+    const METADATA: Metadata = Metadata {
+        name: "GetHealthReady",
+        method: Method::GET,
+        path: "/v1/health/ready",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "`GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.",
+    };
+    const SUCCESS_OR_ERROR: &'static [StatusCode] = &[StatusCode::SERVICE_UNAVAILABLE];
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
 nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/system/info`: build and process facts.
     GetSystemInfo, "/v1/system/info", [], SystemInfoData
@@ -273,8 +294,12 @@ impl Endpoint for GetUser {
     }
 }
 
+/// The statuses of a user mutator (contract §5): `200` when the username is in the running
+/// config, `202` while it is not yet (or still is, for a delete).
+const USER_MUTATOR: &[StatusCode] = &[StatusCode::OK, StatusCode::ACCEPTED];
+
 macro_rules! user_action {
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $resp:ty $(, since $since:literal)?) => {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $resp:ty, success $success:expr $(, since $since:literal)?) => {
         $(#[doc = $doc])*
         ///
         /// Honours `If-Match`: set [`if_match`](Self::if_match) to make it conditional on the
@@ -313,6 +338,7 @@ macro_rules! user_action {
                 description: concat!($($doc),*),
             };
             const HISTORY: VersionHistory = history!($($since)?);
+            const SUCCESS: &'static [StatusCode] = $success;
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.username.as_str()]
@@ -335,19 +361,20 @@ macro_rules! user_action {
 user_action!(
     /// `DELETE /v1/users/{username}`: 200 when the user is no longer in the running config,
     /// 202 while it still is; 409 `last_user_forbidden` for the last user.
-    DeleteUser, DELETE, "/v1/users/{username}", DeleteUserResponse
+    DeleteUser, DELETE, "/v1/users/{username}", DeleteUserResponse, success USER_MUTATOR
 );
 user_action!(
     /// `POST /v1/users/{username}/enable` (body ignored).
-    EnableUser, POST, "/v1/users/{username}/enable", UserInfo, since "3.4.14"
+    EnableUser, POST, "/v1/users/{username}/enable", UserInfo, success USER_MUTATOR, since "3.4.14"
 );
 user_action!(
     /// `POST /v1/users/{username}/disable` (body ignored; also cancels live sessions).
-    DisableUser, POST, "/v1/users/{username}/disable", UserInfo, since "3.4.14"
+    DisableUser, POST, "/v1/users/{username}/disable", UserInfo, success USER_MUTATOR, since "3.4.14"
 );
 user_action!(
     /// `POST /v1/users/{username}/reset-quota` (body ignored; the config is not changed).
-    ResetUserQuota, POST, "/v1/users/{username}/reset-quota", ResetUserQuotaResponse
+    ResetUserQuota, POST, "/v1/users/{username}/reset-quota", ResetUserQuotaResponse,
+    success &[StatusCode::OK]
 );
 
 /// `POST /v1/users`: 201 when the username is already in the running config, else 202;
@@ -388,6 +415,8 @@ impl Endpoint for CreateUser {
         body: BodyKind::Required,
         description: "Create a user.",
     };
+    /// `201` when the username is already in the running config, else `202`.
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::CREATED, StatusCode::ACCEPTED];
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_if_match(headers, &self.if_match)
@@ -399,9 +428,7 @@ impl Endpoint for CreateUser {
 
     fn from_parts(parts: IncomingParts<'_, CreateUserRequest>) -> Result<Self, FromRequestError> {
         let if_match = if_match_param(parts.headers);
-        let body = parts.body.ok_or_else(|| {
-            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
-        })?;
+        let body = nodewire_common::server::require_body(parts.body)?;
         Ok(Self { body, if_match })
     }
 }
@@ -447,6 +474,7 @@ impl Endpoint for PatchUser {
         body: BodyKind::Required,
         description: "Patch a user (JSON Merge Patch).",
     };
+    const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.username.as_str()]
@@ -463,9 +491,7 @@ impl Endpoint for PatchUser {
     fn from_parts(parts: IncomingParts<'_, PatchUserRequest>) -> Result<Self, FromRequestError> {
         let username = username_param(&parts)?;
         let if_match = if_match_param(parts.headers);
-        let body = parts.body.ok_or_else(|| {
-            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
-        })?;
+        let body = nodewire_common::server::require_body(parts.body)?;
         Ok(Self {
             username,
             body,
@@ -523,6 +549,7 @@ impl Endpoint for RotateSecret {
         body: BodyKind::Optional,
         description: "Rotate a user's secret.",
     };
+    const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.username.as_str()]
@@ -593,9 +620,21 @@ impl Endpoint for PatchConfig {
         description: "Patch the editable config sections.",
     };
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.16");
+    /// `202` when a reload was submitted.
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::OK, StatusCode::ACCEPTED];
 
     fn query(&self) -> Option<String> {
         self.reload.as_ref().map(ReloadRequest::to_query)
+    }
+
+    /// The reload's rules (`reload.rs:47-55`), as the server applies them to the query.
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        match &self.reload {
+            Some(reload) => reload
+                .validate()
+                .map_err(|message| InvalidRequest::query("reload", message)),
+            None => Ok(()),
+        }
     }
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
@@ -610,9 +649,7 @@ impl Endpoint for PatchConfig {
         let reload = ReloadRequest::from_query(parts.query.unwrap_or(""))
             .map_err(FromRequestError::Query)?;
         let if_match = if_match_param(parts.headers);
-        let body = parts.body.ok_or_else(|| {
-            FromRequestError::Body(nodewire_common::DecodeError::root("empty body"))
-        })?;
+        let body = nodewire_common::server::require_body(parts.body)?;
         Ok(Self {
             body,
             reload,
@@ -659,6 +696,12 @@ impl Endpoint for SubmitReload {
         description: "Submit a runtime reload.",
     };
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
+    const SUCCESS: &'static [StatusCode] = &[StatusCode::ACCEPTED];
+
+    /// The server's rules for a reload body (`reload.rs:47-55`).
+    fn validate_body(body: &ReloadRequest) -> Result<(), DecodeError> {
+        body.validate().map_err(DecodeError::root)
+    }
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_if_match(headers, &self.if_match)

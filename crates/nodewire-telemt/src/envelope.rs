@@ -10,6 +10,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use nodewire_common::error::{DecodeError, from_slice};
+use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -217,12 +218,15 @@ pub enum Error {
         /// The envelope.
         body: ErrorResponse,
     },
-    /// The server answered the bare `{"ok":false}` it sends when serializing a response
-    /// failed (`http_utils.rs:20`).
-    #[error("telemt API error {status} without details")]
-    Bare {
+    /// A failure without the error envelope: the bare `{"ok":false}` the server sends when
+    /// serializing a response failed (`http_utils.rs:20`), or, with a failure status, a body
+    /// that is not telemt's JSON (a proxy's page).
+    #[error("telemt answered {status} without an error body: {text}")]
+    Unexpected {
         /// The HTTP status.
         status: StatusCode,
+        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
+        text: String,
     },
     /// The body did not decode.
     #[error("cannot decode the telemt response {}", .0)]
@@ -241,7 +245,7 @@ impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::Bare { status } => Some(*status),
+            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
             Self::Decode(_) => None,
         }
     }
@@ -264,7 +268,11 @@ pub fn decode<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Success<T>, Error> {
-    let probe: Probe = from_slice(body)?;
+    let probe: Probe = match from_slice(body) {
+        Ok(probe) => probe,
+        Err(_) if !status.is_success() => return Err(unexpected(status, body)),
+        Err(err) => return Err(Error::Decode(err)),
+    };
     if probe.ok {
         let envelope: SuccessResponse<T> = from_slice(body)?;
         return Ok(Success {
@@ -284,25 +292,35 @@ pub fn decode<T: DeserializeOwned>(
             body,
         }),
         Err(err) => match from_slice::<BareFailure>(body) {
-            Ok(_) if !body.windows(7).any(|w| w == b"\"error\"") => Err(Error::Bare { status }),
+            Ok(_) if !body.windows(7).any(|w| w == b"\"error\"") => Err(unexpected(status, body)),
             _ => Err(Error::Decode(err)),
         },
+    }
+}
+
+fn unexpected(status: StatusCode, body: &[u8]) -> Error {
+    Error::Unexpected {
+        status,
+        text: nodewire_common::error::body_text(body),
     }
 }
 
 /// The response content type the server always sends.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
+/// How the server writes JSON: serde_json's compact form, [`CONTENT_TYPE`].
+pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::compact(CONTENT_TYPE);
+
 /// Encodes a success envelope as the server does.
 pub fn encode<T: Serialize>(
     success: &Success<T>,
 ) -> Result<http::Response<Bytes>, serde_json::Error> {
-    let body = serde_json::to_vec(&SuccessResponse {
+    let body = SuccessResponse {
         ok: OkTrue,
         data: &success.data,
         revision: success.revision.clone(),
-    })?;
-    Ok(json_response(success.status, body))
+    };
+    json_response(JSON_STYLE, success.status, &body)
 }
 
 /// Encodes an error envelope as the server does; `allow` becomes the `Allow` header (405).
@@ -322,20 +340,11 @@ pub fn encode_error(
         request_id,
     };
     // Serializing this plain struct cannot fail; fall back to the server's own literal anyway.
-    let body = serde_json::to_vec(&envelope).unwrap_or_else(|_| b"{\"ok\":false}".to_vec());
-    let mut response = json_response(status, body);
+    let mut response = json_response(JSON_STYLE, status, &envelope)
+        .unwrap_or_else(|_| text_response(status, CONTENT_TYPE, &b"{\"ok\":false}"[..]));
     if let Some(allow) = allow.and_then(|a| HeaderValue::from_str(a).ok()) {
         response.headers_mut().insert(header::ALLOW, allow);
     }
-    response
-}
-
-fn json_response(status: StatusCode, body: Vec<u8>) -> http::Response<Bytes> {
-    let mut response = http::Response::new(Bytes::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
     response
 }
 
@@ -365,10 +374,21 @@ mod tests {
             decode::<serde_json::Value>(StatusCode::OK, &HeaderMap::new(), br#"{"ok":false}"#);
         assert_eq!(
             bare.err(),
-            Some(Error::Bare {
-                status: StatusCode::OK
+            Some(Error::Unexpected {
+                status: StatusCode::OK,
+                text: r#"{"ok":false}"#.to_owned()
             })
         );
+        let proxy = decode::<()>(
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"<html>502</html>",
+        );
+        assert!(
+            matches!(proxy, Err(Error::Unexpected { ref text, .. }) if text == "<html>502</html>")
+        );
+        let garbled = decode::<()>(StatusCode::OK, &HeaderMap::new(), b"<html>");
+        assert!(matches!(garbled, Err(Error::Decode(_))));
         let unknown = br#"{"ok":false,"error":{"code":"teapot","message":"m"},"request_id":1}"#;
         let err = decode::<()>(StatusCode::IM_A_TEAPOT, &HeaderMap::new(), unknown).err();
         assert_eq!(

@@ -64,6 +64,59 @@ pub struct HealthReadyData {
     pub total_upstreams: u64,
 }
 
+impl HealthData {
+    /// The answer of a server whose API is up (`status` is always `"ok"`).
+    pub fn new(read_only: bool) -> Self {
+        Self {
+            status: HealthStatus::Ok,
+            read_only,
+        }
+    }
+}
+
+impl HealthReadyData {
+    /// A ready answer: admission open and `healthy_upstreams` (at least one) of
+    /// `total_upstreams` healthy.
+    ///
+    /// ```
+    /// use nodewire_telemt::health::{HealthReadyData, NotReadyReason};
+    /// let ready = HealthReadyData::ready(1, 1);
+    /// assert_eq!(
+    ///     serde_json::to_string(&ready).unwrap(),
+    ///     r#"{"ready":true,"status":"ready","admission_open":true,"healthy_upstreams":1,"total_upstreams":1}"#
+    /// );
+    /// let not = HealthReadyData::not_ready(NotReadyReason::NoHealthyUpstreams, true, 0, 1);
+    /// assert!(!not.ready);
+    /// ```
+    pub fn ready(healthy_upstreams: u64, total_upstreams: u64) -> Self {
+        Self {
+            ready: true,
+            status: ReadinessStatus::Ready,
+            reason: None,
+            admission_open: true,
+            healthy_upstreams,
+            total_upstreams,
+        }
+    }
+
+    /// A not-ready answer (sent with `503`) for `reason`.
+    pub fn not_ready(
+        reason: NotReadyReason,
+        admission_open: bool,
+        healthy_upstreams: u64,
+        total_upstreams: u64,
+    ) -> Self {
+        Self {
+            ready: false,
+            status: ReadinessStatus::NotReady,
+            reason: Some(reason),
+            admission_open,
+            healthy_upstreams,
+            total_upstreams,
+        }
+    }
+}
+
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     use nodewire_common::registry::TypeEntry;
     types.push(TypeEntry::of::<HealthData>());

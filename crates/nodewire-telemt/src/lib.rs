@@ -65,11 +65,9 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    BodySchema, DecodeFn, Decoded, Failed, Registry, ResponseStatus, Route, RouteSchemas,
-    TypeEntry, any_of, request_decoder, roundtrip, short_type_name,
+    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, roundtrip, short_type_name,
 };
 use nodewire_common::{Endpoint, Protocol};
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -92,6 +90,10 @@ pub use envelope::{Error, ErrorCode, Revision, Success};
 
 /// The upstream version these types were read from and checked against.
 pub const UPSTREAM_VERSION: &str = "3.4.25";
+
+/// The header that carries the credential: `Authorization`, its value compared with
+/// `[server.api].auth_header` exactly (no scheme is parsed).
+pub const AUTH_HEADER: &str = "authorization";
 
 /// The telemt protocol: success and error envelopes, `ok` deciding which.
 #[derive(Debug, Clone, Copy, Default)]
@@ -141,101 +143,44 @@ pub fn normalize_path(path: &str) -> &str {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Probe {
-    ok: bool,
-}
+/// Every answer is an envelope whose `ok` says which it is: the success reader takes any
+/// status and reads the error envelope when `ok` is `false`.
+impl RegistryProtocol for Telemt {
+    type SuccessBody<T: schemars::JsonSchema> = envelope::SuccessResponse<T>;
+    type ErrorBody = envelope::ErrorResponse;
 
-/// Decodes a response body as telemt does: the success envelope of `T` when `ok` is `true`,
-/// the error envelope otherwise.
-fn decode_envelope<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
-    match nodewire_common::error::from_slice::<Probe>(bytes) {
-        Ok(Probe { ok: true }) => roundtrip::<envelope::SuccessResponse<T>>(bytes),
-        Ok(Probe { ok: false }) => roundtrip::<envelope::ErrorResponse>(bytes),
-        Err(error) => Err(Failed {
-            type_name: short_type_name::<envelope::SuccessResponse<T>>(),
+    fn carries_success_body(_status: StatusCode, _success: &[StatusCode]) -> bool {
+        true
+    }
+
+    fn check_success<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            ok: bool,
+        }
+        type Envelope<E> = envelope::SuccessResponse<<E as Endpoint>::Response>;
+        let failed = |error| Failed {
+            type_name: short_type_name::<Envelope<E>>(),
             error,
-        }),
-    }
-}
-
-/// The statuses a route answers with `ok: true` (contract §5): user mutators say with 200
-/// or 202 (201 or 202 for a create) whether the username is in the running config, a reload
-/// is accepted with 202, and readiness answers 503 when not ready.
-fn success_statuses(name: &str) -> &'static [u16] {
-    use endpoints::*;
-    if name == CreateUser::METADATA.name {
-        &[201, 202]
-    } else if [
-        PatchUser::METADATA.name,
-        DeleteUser::METADATA.name,
-        RotateSecret::METADATA.name,
-        EnableUser::METADATA.name,
-        DisableUser::METADATA.name,
-        PatchConfig::METADATA.name,
-    ]
-    .contains(&name)
-    {
-        &[200, 202]
-    } else if name == SubmitReload::METADATA.name {
-        &[202]
-    } else {
-        &[200]
-    }
-}
-
-/// The body schemas of a route: the success envelope around its data for each success
-/// status, the error envelope otherwise. `GET /v1/health/ready` answers `503` with either
-/// (`ok: true` when not ready, `ok: false` when the API is disabled).
-fn route_schemas<E: Endpoint<Protocol = Telemt>>() -> RouteSchemas
-where
-    E::Request: JsonSchema,
-    E::Response: JsonSchema,
-{
-    let name = E::METADATA.name;
-    let mut schemas = RouteSchemas::new(
-        BodySchema::request::<E::Request>(E::METADATA.body),
-        success_statuses(name),
-        Some(BodySchema::json::<envelope::SuccessResponse<E::Response>>()),
-        BodySchema::json::<envelope::ErrorResponse>(),
-    );
-    if name == endpoints::GetHealthReady::METADATA.name {
-        schemas.responses.push((
-            ResponseStatus::Code(503),
-            Some(BodySchema::new(
-                nodewire_common::registry::JSON_MEDIA_TYPE,
-                any_of::<envelope::SuccessResponse<E::Response>, envelope::ErrorResponse>,
-            )),
-        ));
-    }
-    schemas
-}
-
-fn route<E: Endpoint<Protocol = Telemt>>() -> Route
-where
-    E::Request: JsonSchema + 'static,
-    E::Response: JsonSchema + 'static,
-{
-    let metadata = E::METADATA;
-    let request_type = match metadata.body {
-        nodewire_common::BodyKind::None => None,
-        _ => Some(short_type_name::<E::Request>()),
-    };
-    Route {
-        history: E::HISTORY,
-        request: request_decoder::<E::Request>(metadata.body),
-        response: |_status: StatusCode| -> DecodeFn { decode_envelope::<E::Response> },
-        request_type,
-        schemas: route_schemas::<E>(),
-        metadata,
-    }
-}
-
-fn fallback(status: StatusCode) -> Option<DecodeFn> {
-    if status.is_client_error() || status.is_server_error() {
-        Some(roundtrip::<envelope::ErrorResponse>)
-    } else {
-        None
+        };
+        match nodewire_common::error::from_slice::<Probe>(bytes) {
+            Ok(Probe { ok: true }) => {
+                let decoded = roundtrip::<Envelope<E>>(bytes)?;
+                let typed: Envelope<E> =
+                    nodewire_common::error::from_slice(bytes).map_err(failed)?;
+                E::check_response(&typed.data).map_err(|e| {
+                    let path = match e.path.as_str() {
+                        "." => "data".to_owned(),
+                        p if p.starts_with('[') => format!("data{p}"),
+                        p => format!("data.{p}"),
+                    };
+                    failed(nodewire_common::DecodeError::at(path, e.message))
+                })?;
+                Ok(decoded)
+            }
+            Ok(Probe { ok: false }) => roundtrip::<envelope::ErrorResponse>(bytes),
+            Err(error) => Err(failed(error)),
+        }
     }
 }
 
@@ -262,28 +207,9 @@ pub fn probe_profile() -> nodewire_common::probe::Profile {
 
 /// Every route and wire type of the telemt API (built once).
 pub fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(build_registry)
-}
-
-fn build_registry() -> Registry {
-    macro_rules! routes {
-        ($($e:ident,)*) => {
-            vec![$(route::<endpoints::$e>()),*]
-        };
-    }
-    let routes = __with_endpoints!(routes);
-    Registry {
-        protocol: Telemt::NAME,
-        routes,
-        types: types(),
-        normalize_path: |p| normalize_path(p).to_owned(),
-        fallback,
-        fallback_schemas: vec![(
-            ResponseStatus::Default,
-            Some(BodySchema::json::<envelope::ErrorResponse>()),
-        )],
-    }
+    use endpoints::*;
+    use nodewire_common::routes;
+    nodewire_common::static_registry!(Telemt, __with_endpoints!(routes), types())
 }
 
 /// Every named wire type, with its schema.

@@ -37,7 +37,7 @@ nodewire_common::open_enum! {
 }
 
 /// `data.timeouts` of `GET /v1/limits/effective` (`runtime_zero.rs:52-61`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveTimeoutLimits {
     /// Idle time allowed before a client's first byte (seconds).
     pub client_first_byte_idle_secs: u64,
@@ -56,7 +56,7 @@ pub struct EffectiveTimeoutLimits {
 }
 
 /// `data.upstream` of `GET /v1/limits/effective` (`runtime_zero.rs:63-70`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveUpstreamLimits {
     /// Upstream connect retry attempts.
     pub connect_retry_attempts: u32,
@@ -117,6 +117,36 @@ pub struct EffectiveMiddleProxyLimits {
     pub me2dc_fast: bool,
 }
 
+impl EffectiveMiddleProxyLimits {
+    /// A `EffectiveMiddleProxyLimits` with the given `floor_mode` and `writer_pick_mode`; every
+    /// other field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(floor_mode: FloorMode, writer_pick_mode: WriterPickMode) -> Self {
+        Self {
+            floor_mode,
+            adaptive_floor_idle_secs: 0,
+            adaptive_floor_min_writers_single_endpoint: 0,
+            adaptive_floor_min_writers_multi_endpoint: 0,
+            adaptive_floor_recover_grace_secs: 0,
+            adaptive_floor_writers_per_core_total: 0,
+            adaptive_floor_cpu_cores_override: 0,
+            adaptive_floor_max_extra_writers_single_per_core: 0,
+            adaptive_floor_max_extra_writers_multi_per_core: 0,
+            adaptive_floor_max_active_writers_per_core: 0,
+            adaptive_floor_max_warm_writers_per_core: 0,
+            adaptive_floor_max_active_writers_global: 0,
+            adaptive_floor_max_warm_writers_global: 0,
+            reconnect_max_concurrent_per_dc: 0,
+            reconnect_backoff_base_ms: 0,
+            reconnect_backoff_cap_ms: 0,
+            reconnect_fast_retry_count: 0,
+            writer_pick_mode,
+            writer_pick_sample_size: 0,
+            me2dc_fallback: false,
+            me2dc_fast: false,
+        }
+    }
+}
+
 /// `data.user_ip_policy` of `GET /v1/limits/effective` (`runtime_zero.rs:97-102`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveUserIpPolicyLimits {
@@ -129,12 +159,30 @@ pub struct EffectiveUserIpPolicyLimits {
     pub window_secs: u64,
 }
 
+impl EffectiveUserIpPolicyLimits {
+    /// A `EffectiveUserIpPolicyLimits` with every field given.
+    pub fn new(global_each: u64, mode: UserIpPolicyMode, window_secs: u64) -> Self {
+        Self {
+            global_each,
+            mode,
+            window_secs,
+        }
+    }
+}
+
 /// `data.user_tcp_policy` of `GET /v1/limits/effective` (`runtime_zero.rs:104-107`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveUserTcpPolicyLimits {
     /// `[access].user_max_tcp_conns_global_each`: TCP connection limit applied to every user
     /// without their own (`0` = none).
     pub global_each: u64,
+}
+
+impl EffectiveUserTcpPolicyLimits {
+    /// A `EffectiveUserTcpPolicyLimits` with every field given.
+    pub fn new(global_each: u64) -> Self {
+        Self { global_each }
+    }
 }
 
 /// `data` of `GET /v1/limits/effective` (`runtime_zero.rs:109-119`).
@@ -156,6 +204,26 @@ pub struct EffectiveLimitsData {
     pub user_ip_policy: EffectiveUserIpPolicyLimits,
     /// Per-user TCP connection policy defaults.
     pub user_tcp_policy: EffectiveUserTcpPolicyLimits,
+}
+
+impl EffectiveLimitsData {
+    /// A `EffectiveLimitsData` with the given `middle_proxy` and `user_ip_policy`; every other
+    /// field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(
+        middle_proxy: EffectiveMiddleProxyLimits,
+        user_ip_policy: EffectiveUserIpPolicyLimits,
+    ) -> Self {
+        Self {
+            update_every_secs: 0,
+            me_reinit_every_secs: 0,
+            me_pool_force_close_secs: 0,
+            timeouts: Default::default(),
+            upstream: Default::default(),
+            middle_proxy,
+            user_ip_policy,
+            user_tcp_policy: Default::default(),
+        }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

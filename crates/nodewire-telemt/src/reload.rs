@@ -62,8 +62,11 @@ impl ReloadPhase {
 ///
 /// ```
 /// use nodewire_telemt::reload::{ReloadRequest, ReloadMode};
+/// use nodewire_telemt::reload::ReloadFailurePolicy;
 /// let r = ReloadRequest::drain(30).unwrap();
 /// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"mode":"drain","timeout_secs":30}"#);
+/// let r = ReloadRequest::instant().failure_policy(ReloadFailurePolicy::Rollback);
+/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"failure_policy":"rollback"}"#);
 /// assert!(ReloadRequest::drain(0).is_err());
 /// assert!(serde_json::from_str::<ReloadRequest>(r#"{"mode":"instant","timeout_secs":5}"#).is_err());
 /// assert!(serde_json::from_str::<ReloadRequest>(r#"{"nope":1}"#).is_err());
@@ -141,7 +144,8 @@ impl ReloadRequest {
     }
 
     /// Sets the failure policy.
-    pub fn with_failure_policy(mut self, policy: ReloadFailurePolicy) -> Self {
+    #[must_use]
+    pub fn failure_policy(mut self, policy: ReloadFailurePolicy) -> Self {
         self.failure_policy = Some(policy);
         self
     }
@@ -275,6 +279,26 @@ pub struct ReloadAccepted {
     pub failure_policy: ReloadFailurePolicy,
 }
 
+impl ReloadAccepted {
+    /// The answer to a submitted reload (`state` is `accepted`).
+    pub fn new(
+        reload_id: u64,
+        target_generation: u64,
+        config_revision: impl Into<Revision>,
+        mode: ReloadMode,
+        failure_policy: ReloadFailurePolicy,
+    ) -> Self {
+        Self {
+            reload_id,
+            target_generation,
+            config_revision: config_revision.into(),
+            state: ReloadPhase::Accepted,
+            mode,
+            failure_policy,
+        }
+    }
+}
+
 /// The status of a reload (`ReloadStatus`, `reload.rs:129-153`). The server keeps the last 32.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReloadStatus {
@@ -308,6 +332,37 @@ pub struct ReloadStatus {
     /// The failure, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl ReloadStatus {
+    /// The status of the reload `accepted` describes, submitted at `requested_at_epoch_secs`:
+    /// in its phase, not started, without deferred fields, warnings or error (set those on
+    /// the returned value as the reload moves on).
+    ///
+    /// ```
+    /// use nodewire_telemt::reload::{ReloadAccepted, ReloadFailurePolicy, ReloadMode, ReloadPhase, ReloadStatus};
+    /// let accepted = ReloadAccepted::new(1, 2, "3e", ReloadMode::Instant, ReloadFailurePolicy::KeepNew);
+    /// let mut status = ReloadStatus::new(accepted, 1_795_334_730);
+    /// status.state = ReloadPhase::Succeeded;
+    /// status.finished_at_epoch_secs = Some(1_795_334_731);
+    /// assert!(status.state.is_terminal());
+    /// ```
+    pub fn new(accepted: ReloadAccepted, requested_at_epoch_secs: u64) -> Self {
+        Self {
+            reload_id: accepted.reload_id,
+            target_generation: accepted.target_generation,
+            config_revision: accepted.config_revision,
+            state: accepted.state,
+            mode: accepted.mode,
+            failure_policy: accepted.failure_policy,
+            requested_at_epoch_secs,
+            started_at_epoch_secs: None,
+            finished_at_epoch_secs: None,
+            deferred_process_fields: Vec::new(),
+            warnings: Vec::new(),
+            error: None,
+        }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -56,6 +56,24 @@ pub struct SecurityPostureData {
     pub telemetry_me_level: TelemetryMeLevel,
 }
 
+impl SecurityPostureData {
+    /// A `SecurityPostureData` with the given `log_level` and `telemetry_me_level`; every other
+    /// field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(log_level: LogLevel, telemetry_me_level: TelemetryMeLevel) -> Self {
+        Self {
+            api_read_only: false,
+            api_whitelist_enabled: false,
+            api_whitelist_entries: 0,
+            api_auth_header_enabled: false,
+            proxy_protocol_enabled: false,
+            log_level,
+            telemetry_core_enabled: false,
+            telemetry_user_enabled: false,
+            telemetry_me_level,
+        }
+    }
+}
+
 /// `data` of `GET /v1/security/whitelist` (`runtime_min.rs:12-18`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityWhitelistData {
@@ -67,6 +85,19 @@ pub struct SecurityWhitelistData {
     pub entries_total: u64,
     /// The entries as CIDR text, e.g. `"127.0.0.0/8"`.
     pub entries: Vec<String>,
+}
+
+impl SecurityWhitelistData {
+    /// The answer for `entries` (CIDR text) built at `generated_at_epoch_secs`; `enabled` and
+    /// `entries_total` follow from the entries.
+    pub fn new(generated_at_epoch_secs: u64, entries: Vec<String>) -> Self {
+        Self {
+            generated_at_epoch_secs,
+            enabled: !entries.is_empty(),
+            entries_total: entries.len() as u64,
+            entries,
+        }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -9,14 +9,14 @@
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use nodewire_common::endpoint::match_template;
-use nodewire_common::registry::Lookup;
-use nodewire_common::{DecodeError, Endpoint, FromRequestError, Secret};
+use nodewire_common::server::{RequestEnum, Routing};
+use nodewire_common::{DecodeError, FromRequestError, Secret};
 
 use crate::endpoints::*;
 use crate::envelope::{ErrorCode, encode_error};
+use crate::normalize_path;
 use crate::reload::ReloadRequest;
 use crate::users::{AdTag, Expiration, UserSecret, Username};
-use crate::{normalize_path, registry};
 
 /// The default request body limit (`request_body_limit_bytes`, valid `1..=1048576`).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -154,46 +154,16 @@ pub fn check_authorization(headers: &HeaderMap, expected: &Secret) -> Result<(),
     }
 }
 
-macro_rules! request_enum {
+macro_rules! telemt_requests {
     ($($e:ident,)*) => {
-        /// One decoded request of any telemt route.
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum Request {
-            $(
-                #[doc = concat!("[`", stringify!($e), "`]")]
-                $e($e),
-            )*
-        }
-
-        impl Request {
-            /// The endpoint's name.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.name,)*
-                }
-            }
-
-            /// `true` for routes that change state (the ones read-only mode refuses).
-            pub fn is_mutating(&self) -> bool {
-                match self {
-                    $(Self::$e(_) => $e::METADATA.method != Method::GET,)*
-                }
-            }
-
-            fn decode(name: &str, request: &http::Request<Bytes>) -> Option<Result<Self, FromRequestError>> {
-                $(
-                    if name == $e::METADATA.name {
-                        return Some($e::try_from_http_request(request).map(Self::$e));
-                    }
-                )*
-                None
-            }
+        nodewire_common::request_enum! {
+            /// One decoded request of any telemt route.
+            pub enum Request { $($e,)* }
         }
     };
 }
 
-crate::__with_endpoints!(request_enum);
+crate::__with_endpoints!(telemt_requests);
 
 const ACTION_TEMPLATES: &[&str] = &[
     "/v1/users/{username}/enable",
@@ -218,30 +188,28 @@ impl Request {
             return Err(ApiFailure::bad_request(Username::RULE));
         }
 
-        let route = match registry().lookup(method, path) {
-            Lookup::Found(route) => route,
-            Lookup::MethodNotAllowed(allow) => return Err(ApiFailure::method_not_allowed(&allow)),
-            Lookup::NotFound => return Err(ApiFailure::route_not_found()),
+        let arm = match Self::route(method, path) {
+            Routing::Found(arm) => arm,
+            Routing::MethodNotAllowed(allow) => {
+                return Err(ApiFailure::method_not_allowed(&allow));
+            }
+            Routing::NotFound => return Err(ApiFailure::route_not_found()),
         };
 
         // Action routes validate the username once the method matched, before read-only.
-        if ACTION_TEMPLATES.contains(&route.metadata.path)
-            && let Some(params) = route.metadata.match_path(path)
+        if ACTION_TEMPLATES.contains(&arm.metadata.path)
+            && let Some(params) = arm.metadata.match_path(path)
             && let Some(name) = params.get("username")
             && Username::new(name).is_err()
         {
             return Err(ApiFailure::bad_request(Username::RULE));
         }
 
-        if read_only && route.metadata.method != Method::GET {
+        if read_only && arm.metadata.method != Method::GET {
             return Err(ApiFailure::read_only());
         }
 
-        match Self::decode(route.metadata.name, request) {
-            Some(Ok(decoded)) => Ok(decoded),
-            Some(Err(err)) => Err(failure_for(err)),
-            None => Err(ApiFailure::route_not_found()),
-        }
+        arm.decode(request).map_err(failure_for)
     }
 }
 

@@ -104,11 +104,21 @@ pub struct ClassCount {
     pub total: u64,
 }
 
+impl ClassCount {
+    /// A `ClassCount` with every field given.
+    pub fn new(class: impl Into<String>, total: u64) -> Self {
+        Self {
+            class: class.into(),
+            total,
+        }
+    }
+}
+
 /// `data` of `GET /v1/stats/summary` (`model.rs:92-101`).
 ///
 /// The upstream doc lists `handshake_failures_by_stage`; it was added and removed again before
 /// 3.4.25, and the source does not send it (contract §12.1 item 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryData {
     /// Uptime of the current runtime **generation** (seconds, fractional): it restarts at 0
     /// after every in-process reload, unlike `SystemInfoData.uptime_seconds`.
@@ -134,6 +144,13 @@ pub struct ZeroCodeCount {
     pub code: i32,
     /// How many.
     pub total: u64,
+}
+
+impl ZeroCodeCount {
+    /// A `ZeroCodeCount` with every field given.
+    pub fn new(code: i32, total: u64) -> Self {
+        Self { code, total }
+    }
 }
 
 /// `data.core` of `GET /v1/stats/zero/all` (`model.rs:109-132`).
@@ -187,9 +204,39 @@ pub struct ZeroCoreData {
     pub conntrack_close_event_drop_total: u64,
 }
 
+impl ZeroCoreData {
+    /// A `ZeroCoreData` with the given `telemetry_me_level`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(telemetry_me_level: TelemetryMeLevel) -> Self {
+        Self {
+            uptime_seconds: 0.0,
+            connections_total: 0,
+            connections_bad_total: 0,
+            connections_bad_by_class: Vec::new(),
+            handshake_failures_by_class: Vec::new(),
+            handshake_timeouts_total: 0,
+            accept_permit_timeout_total: 0,
+            configured_users: 0,
+            telemetry_core_enabled: false,
+            telemetry_user_enabled: false,
+            telemetry_me_level,
+            conntrack_control_enabled: false,
+            conntrack_control_available: false,
+            conntrack_pressure_active: false,
+            conntrack_event_queue_depth: 0,
+            conntrack_rule_apply_ok: false,
+            conntrack_delete_attempt_total: 0,
+            conntrack_delete_success_total: 0,
+            conntrack_delete_not_found_total: 0,
+            conntrack_delete_error_total: 0,
+            conntrack_close_event_drop_total: 0,
+        }
+    }
+}
+
 /// Upstream connect counters and histograms (`model.rs:134-152`): `data.upstream` of
 /// `GET /v1/stats/zero/all` and `data.zero` of `GET /v1/stats/upstreams`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ZeroUpstreamData {
     /// Upstream connects attempted.
     pub connect_attempt_total: u64,
@@ -236,6 +283,18 @@ pub struct UpstreamDcStatus {
     pub ip_preference: IpPreference,
 }
 
+impl UpstreamDcStatus {
+    /// A `UpstreamDcStatus` with the given `dc` and `ip_preference`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(dc: i16, ip_preference: IpPreference) -> Self {
+        Self {
+            dc,
+            latency_ema_ms: None,
+            ip_preference,
+        }
+    }
+}
+
 /// One upstream (`model.rs:161-173`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpstreamStatus {
@@ -261,8 +320,27 @@ pub struct UpstreamStatus {
     pub dc: Vec<UpstreamDcStatus>,
 }
 
+impl UpstreamStatus {
+    /// A `UpstreamStatus` with the given `upstream_id`, `route_kind` and `address`; every other
+    /// field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(upstream_id: u64, route_kind: RouteKind, address: impl Into<String>) -> Self {
+        Self {
+            upstream_id,
+            route_kind,
+            address: address.into(),
+            weight: 0,
+            scopes: String::new(),
+            healthy: false,
+            fails: 0,
+            last_check_age_secs: 0,
+            effective_latency_ms: None,
+            dc: Vec::new(),
+        }
+    }
+}
+
 /// Upstream totals (`model.rs:175-184`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UpstreamSummaryData {
     /// Upstreams configured.
     pub configured_total: u64,
@@ -283,7 +361,7 @@ pub struct UpstreamSummaryData {
 /// `data` of `GET /v1/stats/upstreams` (`model.rs:186-197`).
 ///
 /// `zero` is always present; `summary` and `upstreams` are omitted when `reason` is set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UpstreamsData {
     /// `[server.api].minimal_runtime_enabled`.
     pub enabled: bool,
@@ -305,7 +383,7 @@ pub struct UpstreamsData {
 /// `data.middle_proxy` of `GET /v1/stats/zero/all` (`model.rs:199-256`): middle-proxy counters.
 ///
 /// Newer upstream sources add `handshake_error_code_overflow_total`; 3.4.25 does not send it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ZeroMiddleProxyData {
     /// Keepalives sent.
     pub keepalive_sent_total: u64,
@@ -420,7 +498,7 @@ pub struct ZeroMiddleProxyData {
 }
 
 /// `data.pool` of `GET /v1/stats/zero/all` (`model.rs:258-271`): middle-proxy pool counters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ZeroPoolData {
     /// Pool generation swaps.
     pub pool_swap_total: u64,
@@ -447,7 +525,7 @@ pub struct ZeroPoolData {
 }
 
 /// `data.desync` of `GET /v1/stats/zero/all` (`model.rs:273-283`): client stream desync counters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ZeroDesyncData {
     /// Invalid secure-mode padding seen.
     pub secure_padding_invalid_total: u64,
@@ -484,8 +562,23 @@ pub struct ZeroAllData {
     pub desync: ZeroDesyncData,
 }
 
+impl ZeroAllData {
+    /// A `ZeroAllData` with the given `core`; every other field starts zero, `false`, empty or
+    /// absent (set it on the returned value).
+    pub fn new(core: ZeroCoreData) -> Self {
+        Self {
+            generated_at_epoch_secs: 0,
+            core,
+            upstream: Default::default(),
+            middle_proxy: Default::default(),
+            pool: Default::default(),
+            desync: Default::default(),
+        }
+    }
+}
+
 /// Middle-proxy writer totals (`model.rs:295-306`); all zero when the pool is unavailable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MeWritersSummary {
     /// DC groups configured.
     pub configured_dc_groups: u64,
@@ -544,12 +637,37 @@ pub struct MeWriterStatus {
     pub drain_over_ttl: bool,
 }
 
+impl MeWriterStatus {
+    /// A `MeWriterStatus` with the given `writer_id`, `endpoint` and `state`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(writer_id: u64, endpoint: impl Into<String>, state: WriterState) -> Self {
+        Self {
+            writer_id,
+            dc: None,
+            endpoint: endpoint.into(),
+            generation: 0,
+            state,
+            draining: false,
+            degraded: false,
+            bound_clients: 0,
+            idle_for_secs: None,
+            rtt_ema_ms: None,
+            matches_active_generation: false,
+            in_desired_map: false,
+            allow_drain_fallback: false,
+            drain_started_at_epoch_secs: None,
+            drain_deadline_epoch_secs: None,
+            drain_over_ttl: false,
+        }
+    }
+}
+
 /// `data` of `GET /v1/stats/me-writers`, and `me_writers` of `MinimalAllPayload`
 /// (`model.rs:328-336`).
 ///
 /// Not the gated `{enabled, data?}` shape: when disabled, `summary` is all zeros and `writers`
 /// is empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MeWritersData {
     /// Whether the middle-proxy pool is there to report on.
     pub middle_proxy_enabled: bool,
@@ -571,6 +689,16 @@ pub struct DcEndpointWriters {
     pub endpoint: String,
     /// Active writers on it.
     pub active_writers: u64,
+}
+
+impl DcEndpointWriters {
+    /// A `DcEndpointWriters` with every field given.
+    pub fn new(endpoint: impl Into<String>, active_writers: u64) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            active_writers,
+        }
+    }
 }
 
 /// One Telegram DC as seen by the middle-proxy pool (`model.rs:338-356`).
@@ -610,12 +738,37 @@ pub struct DcStatus {
     pub load: u64,
 }
 
+impl DcStatus {
+    /// A `DcStatus` with the given `dc`; every other field starts zero, `false`, empty or absent
+    /// (set it on the returned value).
+    pub fn new(dc: i16) -> Self {
+        Self {
+            dc,
+            endpoints: Vec::new(),
+            endpoint_writers: Vec::new(),
+            available_endpoints: 0,
+            available_pct: 0.0,
+            required_writers: 0,
+            floor_min: 0,
+            floor_target: 0,
+            floor_max: 0,
+            floor_capped: false,
+            alive_writers: 0,
+            coverage_pct: 0.0,
+            fresh_alive_writers: 0,
+            fresh_coverage_pct: 0.0,
+            rtt_ms: None,
+            load: 0,
+        }
+    }
+}
+
 /// `data` of `GET /v1/stats/dcs`, and `dcs` of `MinimalAllPayload` (`model.rs:364-371`).
 ///
 /// Not the gated shape: when disabled, `dcs` is empty and `reason` says why
 /// (`feature_disabled` when `minimal_runtime_enabled = false`, `source_unavailable` without a
 /// middle-proxy pool).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct DcStatusData {
     /// Whether the middle-proxy pool is there to report on.
     pub middle_proxy_enabled: bool,
@@ -637,6 +790,16 @@ pub struct MinimalQuarantineData {
     pub remaining_ms: u64,
 }
 
+impl MinimalQuarantineData {
+    /// A `MinimalQuarantineData` with every field given.
+    pub fn new(endpoint: impl Into<String>, remaining_ms: u64) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            remaining_ms,
+        }
+    }
+}
+
 /// The network path chosen for one DC (`model.rs:379-385`).
 ///
 /// `ip_preference` says `both` here, not `both_work` as in `UpstreamDcStatus` (contract §12.1
@@ -651,6 +814,19 @@ pub struct MinimalDcPathData {
     pub selected_addr_v4: Option<String>,
     /// The selected IPv6 address; `null` when none.
     pub selected_addr_v6: Option<String>,
+}
+
+impl MinimalDcPathData {
+    /// A `MinimalDcPathData` with the given `dc`; every other field starts zero, `false`, empty or
+    /// absent (set it on the returned value).
+    pub fn new(dc: i16) -> Self {
+        Self {
+            dc,
+            ip_preference: None,
+            selected_addr_v4: None,
+            selected_addr_v6: None,
+        }
+    }
 }
 
 /// Middle-proxy runtime state and settings (`model.rs:387-444`).
@@ -771,8 +947,78 @@ pub struct MinimalMeRuntimeData {
     pub quarantined_endpoints: Vec<MinimalQuarantineData>,
 }
 
+impl MinimalMeRuntimeData {
+    /// A `MinimalMeRuntimeData` with the given `floor_mode`, `me_bind_stale_mode`,
+    /// `me_writer_pick_mode` and `me_socks_kdf_policy`; every other field starts zero, `false`,
+    /// empty or absent (set it on the returned value).
+    pub fn new(
+        floor_mode: FloorMode,
+        me_bind_stale_mode: BindStaleMode,
+        me_writer_pick_mode: WriterPickMode,
+        me_socks_kdf_policy: SocksKdfPolicy,
+    ) -> Self {
+        Self {
+            active_generation: 0,
+            warm_generation: 0,
+            pending_hardswap_generation: 0,
+            pending_hardswap_age_secs: None,
+            hardswap_enabled: false,
+            floor_mode,
+            adaptive_floor_idle_secs: 0,
+            adaptive_floor_min_writers_single_endpoint: 0,
+            adaptive_floor_min_writers_multi_endpoint: 0,
+            adaptive_floor_recover_grace_secs: 0,
+            adaptive_floor_writers_per_core_total: 0,
+            adaptive_floor_cpu_cores_override: 0,
+            adaptive_floor_max_extra_writers_single_per_core: 0,
+            adaptive_floor_max_extra_writers_multi_per_core: 0,
+            adaptive_floor_max_active_writers_per_core: 0,
+            adaptive_floor_max_warm_writers_per_core: 0,
+            adaptive_floor_max_active_writers_global: 0,
+            adaptive_floor_max_warm_writers_global: 0,
+            adaptive_floor_cpu_cores_detected: 0,
+            adaptive_floor_cpu_cores_effective: 0,
+            adaptive_floor_global_cap_raw: 0,
+            adaptive_floor_global_cap_effective: 0,
+            adaptive_floor_target_writers_total: 0,
+            adaptive_floor_active_cap_configured: 0,
+            adaptive_floor_active_cap_effective: 0,
+            adaptive_floor_warm_cap_configured: 0,
+            adaptive_floor_warm_cap_effective: 0,
+            adaptive_floor_active_writers_current: 0,
+            adaptive_floor_warm_writers_current: 0,
+            me_keepalive_enabled: false,
+            me_keepalive_interval_secs: 0,
+            me_keepalive_jitter_secs: 0,
+            me_keepalive_payload_random: false,
+            rpc_proxy_req_every_secs: 0,
+            me_reconnect_max_concurrent_per_dc: 0,
+            me_reconnect_backoff_base_ms: 0,
+            me_reconnect_backoff_cap_ms: 0,
+            me_reconnect_fast_retry_count: 0,
+            me_pool_drain_ttl_secs: 0,
+            me_pool_force_close_secs: 0,
+            me_pool_min_fresh_ratio: 0.0,
+            me_bind_stale_mode,
+            me_bind_stale_ttl_secs: 0,
+            me_single_endpoint_shadow_writers: 0,
+            me_single_endpoint_outage_mode_enabled: false,
+            me_single_endpoint_outage_disable_quarantine: false,
+            me_single_endpoint_outage_backoff_min_ms: 0,
+            me_single_endpoint_outage_backoff_max_ms: 0,
+            me_single_endpoint_shadow_rotate_every_secs: 0,
+            me_deterministic_writer_sort: false,
+            me_writer_pick_mode,
+            me_writer_pick_sample_size: 0,
+            me_socks_kdf_policy,
+            quarantined_endpoints_total: 0,
+            quarantined_endpoints: Vec::new(),
+        }
+    }
+}
+
 /// `data.data` of `GET /v1/stats/minimal/all` (`model.rs:446-453`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MinimalAllPayload {
     /// Middle-proxy writers (the `GET /v1/stats/me-writers` payload).
     pub me_writers: MeWritersData,
@@ -790,7 +1036,7 @@ pub struct MinimalAllPayload {
 ///
 /// With `reason: "feature_disabled"`, `data` is omitted. With `reason: "source_unavailable"`,
 /// `data` is **present** with disabled blocks (`me_runtime` omitted, `network_path` empty).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MinimalAllData {
     /// `[server.api].minimal_runtime_enabled`.
     pub enabled: bool,

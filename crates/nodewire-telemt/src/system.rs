@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The four build fields marked "omitted when unknown" come from compile-time environment
 /// variables and are usually absent from release builds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SystemInfoData {
     /// The telemt version (`CARGO_PKG_VERSION`, e.g. `"3.4.25"`).
     pub version: String,

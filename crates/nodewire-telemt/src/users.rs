@@ -3,42 +3,13 @@
 
 use std::num::NonZeroU64;
 
-use nodewire_common::{Patch, Secret};
+use nodewire_common::{Patch, Secret, string_schema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A request value that fails the server's validation rules.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-#[non_exhaustive]
-pub struct ValidationError {
-    /// The field (JSON name) that is wrong.
-    pub field: &'static str,
-    /// The server's own message for it, where it has one.
-    pub message: String,
-}
-
-impl ValidationError {
-    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-macro_rules! string_schema {
-    ($ty:ident, $schema:tt) => {
-        impl JsonSchema for $ty {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($ty))
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!($schema)
-            }
-        }
-    };
-}
+/// A request value that fails the server's validation rules; its `message` is the server's
+/// own (the `RULE` of the type), which names the field.
+pub use nodewire_common::ValidationError;
 
 /// A username: 1..=64 bytes of `[A-Za-z0-9_.-]` (`model.rs:603-617`). Applied to the body's
 /// `username` and to the `{username}` path segment (which the server never percent-decodes).
@@ -363,54 +334,69 @@ impl CreateUserRequest {
     }
 
     /// Sets the secret.
+    #[must_use]
     pub fn secret(mut self, secret: UserSecret) -> Self {
         self.secret = Patch::Value(secret);
         self
     }
 
     /// Sets the ad tag.
+    #[must_use]
     pub fn user_ad_tag(mut self, tag: AdTag) -> Self {
         self.user_ad_tag = Patch::Value(tag);
         self
     }
 
     /// Sets the TCP connection limit.
+    #[must_use]
     pub fn max_tcp_conns(mut self, n: u64) -> Self {
         self.max_tcp_conns = Patch::Value(n);
         self
     }
 
     /// Sets the expiration.
-    pub fn expiration(mut self, at: Expiration) -> Self {
+    #[must_use]
+    pub fn expiration_rfc3339(mut self, at: Expiration) -> Self {
         self.expiration_rfc3339 = Patch::Value(at);
         self
     }
 
+    /// Sets the expiration; the same as [`expiration_rfc3339`](Self::expiration_rfc3339).
+    #[must_use]
+    pub fn expiration(self, at: Expiration) -> Self {
+        self.expiration_rfc3339(at)
+    }
+
     /// Sets the quota in bytes.
+    #[must_use]
     pub fn data_quota_bytes(mut self, bytes: u64) -> Self {
         self.data_quota_bytes = Patch::Value(bytes);
         self
     }
 
     /// Sets the upload rate limit (bytes/s).
+    #[must_use]
     pub fn rate_limit_up_bps(mut self, bps: NonZeroU64) -> Self {
         self.rate_limit_up_bps = Patch::Value(bps);
         self
     }
 
     /// Sets the download rate limit (bytes/s).
+    #[must_use]
     pub fn rate_limit_down_bps(mut self, bps: NonZeroU64) -> Self {
         self.rate_limit_down_bps = Patch::Value(bps);
         self
     }
 
     /// Sets the unique IP limit.
+    #[must_use]
     pub fn max_unique_ips(mut self, n: u64) -> Self {
         self.max_unique_ips = Patch::Value(n);
         self
     }
 
     /// Sets whether the user is enabled.
+    #[must_use]
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Patch::Value(enabled);
         self
@@ -433,10 +419,12 @@ impl CreateUserRequest {
 /// The server refuses an empty body (`Invalid JSON body`); `{}` is a valid no-op that keeps
 /// the revision.
 ///
+/// Build one from [`PatchUserRequest::default`] (`{}`): each setter named after a field sends
+/// that value, each `clear_` setter sends `null`.
+///
 /// ```
-/// use nodewire_common::Patch;
 /// use nodewire_telemt::users::PatchUserRequest;
-/// let p = PatchUserRequest { data_quota_bytes: Patch::Value(2_097_152), max_tcp_conns: Patch::Null, ..Default::default() };
+/// let p = PatchUserRequest::default().data_quota_bytes(2_097_152).clear_max_tcp_conns();
 /// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"max_tcp_conns":null,"data_quota_bytes":2097152}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -475,6 +463,125 @@ impl PatchUserRequest {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+
+    /// Sets the secret.
+    #[must_use]
+    pub fn secret(mut self, value: UserSecret) -> Self {
+        self.secret = Patch::Value(value);
+        self
+    }
+
+    /// Sets the ad tag.
+    #[must_use]
+    pub fn user_ad_tag(mut self, value: AdTag) -> Self {
+        self.user_ad_tag = Patch::Value(value);
+        self
+    }
+
+    /// Removes the ad tag (`null`).
+    #[must_use]
+    pub fn clear_user_ad_tag(mut self) -> Self {
+        self.user_ad_tag = Patch::Null;
+        self
+    }
+
+    /// Sets the TCP connection limit override.
+    #[must_use]
+    pub fn max_tcp_conns(mut self, value: u64) -> Self {
+        self.max_tcp_conns = Patch::Value(value);
+        self
+    }
+
+    /// Removes the TCP connection limit override (`null`).
+    #[must_use]
+    pub fn clear_max_tcp_conns(mut self) -> Self {
+        self.max_tcp_conns = Patch::Null;
+        self
+    }
+
+    /// Sets the expiration.
+    #[must_use]
+    pub fn expiration_rfc3339(mut self, value: Expiration) -> Self {
+        self.expiration_rfc3339 = Patch::Value(value);
+        self
+    }
+
+    /// Removes the expiration (`null`).
+    #[must_use]
+    pub fn clear_expiration_rfc3339(mut self) -> Self {
+        self.expiration_rfc3339 = Patch::Null;
+        self
+    }
+
+    /// Sets the quota in bytes (0 included).
+    #[must_use]
+    pub fn data_quota_bytes(mut self, value: u64) -> Self {
+        self.data_quota_bytes = Patch::Value(value);
+        self
+    }
+
+    /// Removes the quota (`null`).
+    #[must_use]
+    pub fn clear_data_quota_bytes(mut self) -> Self {
+        self.data_quota_bytes = Patch::Null;
+        self
+    }
+
+    /// Sets the upload limit (bytes/s).
+    #[must_use]
+    pub fn rate_limit_up_bps(mut self, value: u64) -> Self {
+        self.rate_limit_up_bps = Patch::Value(value);
+        self
+    }
+
+    /// Sets the upload limit to 0 (`null`; with both limits at 0 the row is removed).
+    #[must_use]
+    pub fn clear_rate_limit_up_bps(mut self) -> Self {
+        self.rate_limit_up_bps = Patch::Null;
+        self
+    }
+
+    /// Sets the download limit (bytes/s).
+    #[must_use]
+    pub fn rate_limit_down_bps(mut self, value: u64) -> Self {
+        self.rate_limit_down_bps = Patch::Value(value);
+        self
+    }
+
+    /// Sets the download limit to 0 (`null`; with both limits at 0 the row is removed).
+    #[must_use]
+    pub fn clear_rate_limit_down_bps(mut self) -> Self {
+        self.rate_limit_down_bps = Patch::Null;
+        self
+    }
+
+    /// Sets the unique IP limit override.
+    #[must_use]
+    pub fn max_unique_ips(mut self, value: u64) -> Self {
+        self.max_unique_ips = Patch::Value(value);
+        self
+    }
+
+    /// Removes the unique IP limit override (`null`).
+    #[must_use]
+    pub fn clear_max_unique_ips(mut self) -> Self {
+        self.max_unique_ips = Patch::Null;
+        self
+    }
+
+    /// Enables (`true`, removing the override) or disables (`false`, cancelling sessions) the user.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Patch::Value(value);
+        self
+    }
+
+    /// Removes the override (`null`): the user is enabled.
+    #[must_use]
+    pub fn clear_enabled(mut self) -> Self {
+        self.enabled = Patch::Null;
+        self
+    }
 }
 
 /// `POST /v1/users/{username}/rotate-secret` body (`RotateSecretRequest`, `model.rs:573-576`).
@@ -486,9 +593,18 @@ pub struct RotateSecretRequest {
     pub secret: Patch<UserSecret>,
 }
 
+impl RotateSecretRequest {
+    /// A body that sets `secret` (the default body, `{}`, has the server generate one).
+    pub fn new(secret: UserSecret) -> Self {
+        Self {
+            secret: Patch::Value(secret),
+        }
+    }
+}
+
 /// Connection links of a user (`UserLinks`, `model.rs:465-471`). An array is empty when its
 /// mode (`general.modes.classic|secure|tls`) is off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UserLinks {
     /// `tg://proxy?server=<host>&port=<port>&secret=<secret>`.
     pub classic: Vec<String>,
@@ -507,6 +623,16 @@ pub struct TlsDomainLink {
     pub domain: String,
     /// The `tg://proxy` link.
     pub link: String,
+}
+
+impl TlsDomainLink {
+    /// A `TlsDomainLink` with every field given.
+    pub fn new(domain: impl Into<String>, link: impl Into<String>) -> Self {
+        Self {
+            domain: domain.into(),
+            link: link.into(),
+        }
+    }
 }
 
 /// One user as the server reports it (`UserInfo`, `model.rs:479-498`). Every field is always
@@ -560,6 +686,43 @@ pub struct UserInfo {
     pub links: UserLinks,
 }
 
+impl UserInfo {
+    /// `username` as the current release reports a new user: enabled, not yet in the running
+    /// config, no limits (`null`, the rate limits included), no connections, traffic or
+    /// links. Set the other fields on the returned value.
+    ///
+    /// ```
+    /// use nodewire_telemt::users::UserInfo;
+    /// let mut user = UserInfo::new("alice");
+    /// user.in_runtime = true;
+    /// user.data_quota_bytes = Some(1 << 30);
+    /// let json = serde_json::to_value(&user).unwrap();
+    /// assert_eq!(json["rate_limit_up_bps"], serde_json::Value::Null);
+    /// assert_eq!(json["data_quota_bytes"], 1_073_741_824);
+    /// ```
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            enabled: Some(true),
+            in_runtime: false,
+            user_ad_tag: None,
+            max_tcp_conns: None,
+            expiration_rfc3339: None,
+            data_quota_bytes: None,
+            rate_limit_up_bps: Patch::Null,
+            rate_limit_down_bps: Patch::Null,
+            max_unique_ips: None,
+            current_connections: 0,
+            active_unique_ips: 0,
+            active_unique_ips_list: Vec::new(),
+            recent_unique_ips: 0,
+            recent_unique_ips_list: Vec::new(),
+            total_octets: 0,
+            links: UserLinks::default(),
+        }
+    }
+}
+
 /// `POST /v1/users` and rotate-secret response (`CreateUserResponse`, `model.rs:506-510`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserResponse {
@@ -567,6 +730,13 @@ pub struct CreateUserResponse {
     pub user: UserInfo,
     /// The effective (possibly generated) secret. Secrets are returned only here.
     pub secret: Secret,
+}
+
+impl CreateUserResponse {
+    /// A `CreateUserResponse` with every field given.
+    pub fn new(user: UserInfo, secret: Secret) -> Self {
+        Self { user, secret }
+    }
 }
 
 /// `DELETE /v1/users/{username}` response (`DeleteUserResponse`, `model.rs:512-516`).
@@ -578,6 +748,16 @@ pub struct DeleteUserResponse {
     pub username: String,
     /// Whether the running config still has the user.
     pub in_runtime: bool,
+}
+
+impl DeleteUserResponse {
+    /// A `DeleteUserResponse` with every field given.
+    pub fn new(username: impl Into<String>, in_runtime: bool) -> Self {
+        Self {
+            username: username.into(),
+            in_runtime,
+        }
+    }
 }
 
 /// `POST /v1/users/{username}/reset-quota` response (`ResetUserQuotaResponse`,
@@ -592,12 +772,30 @@ pub struct ResetUserQuotaResponse {
     pub last_reset_epoch_secs: u64,
 }
 
+impl ResetUserQuotaResponse {
+    /// A `ResetUserQuotaResponse` with every field given.
+    pub fn new(username: impl Into<String>, used_bytes: u64, last_reset_epoch_secs: u64) -> Self {
+        Self {
+            username: username.into(),
+            used_bytes,
+            last_reset_epoch_secs,
+        }
+    }
+}
+
 /// `GET /v1/stats/users/quota` data (`UserQuotaListData`, `model.rs:525-528`): only users
 /// with a quota above 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserQuotaListData {
     /// One entry per user with a quota.
     pub users: Vec<UserQuotaEntry>,
+}
+
+impl UserQuotaListData {
+    /// A `UserQuotaListData` with every field given.
+    pub fn new(users: Vec<UserQuotaEntry>) -> Self {
+        Self { users }
+    }
 }
 
 /// One user's quota state (`UserQuotaEntry`, `model.rs:530-536`).
@@ -613,6 +811,23 @@ pub struct UserQuotaEntry {
     pub last_reset_epoch_secs: u64,
 }
 
+impl UserQuotaEntry {
+    /// A `UserQuotaEntry` with every field given.
+    pub fn new(
+        username: impl Into<String>,
+        data_quota_bytes: u64,
+        used_bytes: u64,
+        last_reset_epoch_secs: u64,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            data_quota_bytes,
+            used_bytes,
+            last_reset_epoch_secs,
+        }
+    }
+}
+
 /// One user's active IPs (`UserActiveIps`, `model.rs:500-504`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserActiveIps {
@@ -620,6 +835,16 @@ pub struct UserActiveIps {
     pub username: String,
     /// Active source IPs.
     pub active_ips: Vec<String>,
+}
+
+impl UserActiveIps {
+    /// A `UserActiveIps` with every field given.
+    pub fn new(username: impl Into<String>, active_ips: Vec<String>) -> Self {
+        Self {
+            username: username.into(),
+            active_ips,
+        }
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 
 use bytes::Bytes;
+use nodewire_common::Endpoint;
 use nodewire_common::check::{Target, check};
-use nodewire_common::{Endpoint, Patch};
+use nodewire_common::server::RequestEnum;
 use nodewire_telemt::config::ConfigPatch;
 use nodewire_telemt::endpoints::*;
 use nodewire_telemt::mock::{Body, MockConfig, MockTelemt, Outcome};
@@ -131,17 +132,11 @@ fn every_route_round_trips_through_the_mock() -> TestResult {
         (
             call(&PatchUser::new(
                 carol.clone(),
-                PatchUserRequest {
-                    max_tcp_conns: Patch::Null,
-                    ..Default::default()
-                },
+                PatchUserRequest::default().clear_max_tcp_conns(),
             ))?,
             Request::PatchUser(PatchUser::new(
                 carol.clone(),
-                PatchUserRequest {
-                    max_tcp_conns: Patch::Null,
-                    ..Default::default()
-                },
+                PatchUserRequest::default().clear_max_tcp_conns(),
             )),
         ),
         (

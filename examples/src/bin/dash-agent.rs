@@ -1,7 +1,8 @@
-//! An Ithiltir-node-compatible agent: collects this machine's metrics (sysinfo, and /proc on
-//! Linux) and pushes identity, static and runtime reports to Dash targets with the agent's
-//! rules (start-up delay, static retries and change detection, connection-refused
-//! suppression, HTTPS→HTTP fallback, `--require-https`, the update plan).
+//! An Ithiltir-node-compatible agent: collects this machine's metrics with
+//! `nodewire_dash::collect::Collector` and pushes identity, static and runtime reports to Dash
+//! targets with the agent's rules from `nodewire_dash::agent` and `nodewire_dash::target`
+//! (start-up delay, static retries and change detection, connection-refused suppression,
+//! HTTPS→HTTP fallback, `--require-https`, the update plan).
 //!
 //! ```sh
 //! cargo run -p nodewire-examples --bin dash-agent -- \

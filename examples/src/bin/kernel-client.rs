@@ -1,5 +1,6 @@
 //! A client of the kernel's core.yaml API: status, protocols, users and traffic, then it
-//! follows `/v1/events/stream`.
+//! follows `/v1/events/stream` (or `/v1/events/ws` with `--websocket`), reconnecting when the
+//! connection drops.
 //!
 //! ```sh
 //! cargo run -p nodewire-examples --bin kernel-client -- --url http://127.0.0.1:23860 \
@@ -7,11 +8,13 @@
 //! ```
 
 use clap::{Parser, ValueEnum};
+use futures_util::StreamExt;
 use nodewire_common::Secret;
-use nodewire_common::client::Client;
-use nodewire_examples::kernel::SseReader;
+use nodewire_common::client::{Client, Reconnecting, Update};
 use nodewire_kernel::auth::Credentials;
-use nodewire_kernel::endpoints::{EventsStream, GetStatus, GetTraffic, ListProtocols, ListUsers};
+use nodewire_kernel::endpoints::{
+    EventsStream, EventsWs, GetStatus, GetTraffic, ListProtocols, ListUsers,
+};
 use nodewire_kernel::streams::EventEnvelope;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,6 +51,9 @@ struct Args {
     /// `events=` filter of the stream (node,service,runtime).
     #[arg(long)]
     events: Option<String>,
+    /// Follow the WebSocket route instead of the SSE one.
+    #[arg(long)]
+    websocket: bool,
     /// What to do.
     #[arg(value_enum, default_value = "all")]
     command: Command,
@@ -96,33 +102,55 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         nodewire_examples::exchange(&client, &GetTraffic::default(), width).await??;
     }
     if all || args.command == Command::Follow {
-        println!("-- following /v1/events/stream (Ctrl-C to stop)");
-        let call = EventsStream {
-            events: args.events,
-        };
-        let http = reqwest::Client::new();
-        let mut stream = SseReader::<EventEnvelope>::open(&http, &args.url, &credentials, &call)
-            .await
-            .map_err(|e| -> Box<dyn std::error::Error> { e })?;
-        loop {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
-                next = stream.next() => match next {
-                    Some(Ok(event)) => println!(
-                        "{}  id={} at={}  {}",
-                        event.event,
-                        event.data.event_id.as_deref().unwrap_or("-"),
-                        event.data.occurred_at_ms.unwrap_or(0),
-                        serde_json::to_string(&event.data.payload).unwrap_or_default()
-                    ),
-                    Some(Err(e)) => eprintln!("bad event: {e}"),
-                    None => {
-                        eprintln!("the stream ended");
-                        break;
-                    }
-                },
-            }
+        if args.websocket {
+            println!("-- following /v1/events/ws (Ctrl-C to stop)");
+            let call = EventsWs {
+                events: args.events,
+            };
+            follow(Reconnecting::new(client, call), |event| event).await;
+        } else {
+            println!("-- following /v1/events/stream (Ctrl-C to stop)");
+            let call = EventsStream {
+                events: args.events,
+            };
+            follow(Reconnecting::new(client, call), |event| event.data).await;
         }
     }
     Ok(())
+}
+
+/// Prints a followed stream's events until Ctrl-C or a refusal.
+async fn follow<S, T, E>(mut stream: S, envelope: impl Fn(T) -> EventEnvelope)
+where
+    S: futures_util::Stream<Item = Result<Update<T>, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            next = stream.next() => match next {
+                Some(Ok(Update::Item(item))) => {
+                    let event = envelope(item);
+                    println!(
+                        "{}  id={} at={}  {}",
+                        event.event,
+                        event.event_id.as_deref().unwrap_or("-"),
+                        event.occurred_at_ms.unwrap_or(0),
+                        serde_json::to_string(&event.payload).unwrap_or_default()
+                    );
+                }
+                Some(Ok(Update::Connected)) => eprintln!("connected"),
+                Some(Ok(Update::Disconnected { reason, retry_in })) => {
+                    eprintln!("disconnected ({reason}); again in {retry_in:?}");
+                }
+                Some(Ok(Update::Skipped(e))) => eprintln!("bad event: {e}"),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    eprintln!("the kernel refused the stream: {e}");
+                    break;
+                }
+                None => break,
+            },
+        }
+    }
 }

@@ -9,13 +9,18 @@
 //! ```
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::BoolishValueParser;
+use nodewire_common::client::Client;
+use nodewire_core::agent::{self, Agent, AgentError, FileNode, KeyFile, Origin};
+use nodewire_core::grpc::client::CoreClient;
 use nodewire_core::register::RegisterNodeDto;
 use nodewire_core::values::{IpAddress, RegistrationCode};
-use nodewire_examples::core::{AgentConfig, run_agent};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Run a node agent against a Nexuma Core.
 #[derive(Parser)]
@@ -71,50 +76,81 @@ struct Args {
     key_in_field: bool,
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let args = Args::parse();
-    let ip = args.ip.map(IpAddress::new).transpose()?;
-    let registration = match (&args.code, &ip) {
-        (Some(code), Some(ip)) => {
-            let name = args
-                .name
-                .clone()
-                .or_else(sysinfo::System::host_name)
-                .unwrap_or_else(|| "node".to_owned());
-            let mut dto = RegisterNodeDto::new(
-                RegistrationCode::new(code.as_str())?,
-                name,
-                ip.clone(),
-                args.region.clone(),
-            );
-            if let Some(port) = args.port {
-                dto = dto.port(port);
-            }
-            if let Some(domain) = &args.domain {
-                dto = dto.domain(domain.as_str());
-            }
-            Some(dto)
+impl Args {
+    /// The registration to send when there is no key file yet: needs a code and an address.
+    fn registration(&self, ip: Option<&IpAddress>) -> Result<Option<RegisterNodeDto>, BoxError> {
+        let (Some(code), Some(ip)) = (&self.code, ip) else {
+            return Ok(None);
+        };
+        let name = self
+            .name
+            .clone()
+            .or_else(sysinfo::System::host_name)
+            .unwrap_or_else(|| "node".to_owned());
+        let code = RegistrationCode::new(code.as_str())?;
+        let mut dto = RegisterNodeDto::new(code, name, ip.clone(), self.region.clone());
+        if let Some(port) = self.port {
+            dto = dto.port(port);
         }
-        // Without an IP address there is no registration; a key file may still exist.
-        _ => None,
+        if let Some(domain) = &self.domain {
+            dto = dto.domain(domain.as_str());
+        }
+        Ok(Some(dto))
+    }
+}
+
+async fn run(args: Args) -> Result<(), BoxError> {
+    let ip = args.ip.clone().map(IpAddress::new).transpose()?;
+    let key_file = KeyFile::new(&args.key_file);
+    let registrar = Client::new(&args.core_http_url)?;
+    let (identity, origin) = match key_file
+        .load_or_register(&registrar, args.registration(ip.as_ref())?)
+        .await
+    {
+        Err(e @ AgentError::NoRegistration(_)) => {
+            return Err(format!("{e} (NODE_CODE and NODE_IP)").into());
+        }
+        other => other?,
     };
-    let config = AgentConfig {
-        core_http_url: args.core_http_url,
-        core_grpc_url: args.core_grpc_url,
-        insecure: args.insecure,
-        ca_file: args.ca_file,
-        key_file: args.key_file,
-        config_file: args.config_file,
-        usage_file: args.usage_file,
-        registration,
-        ip,
-        interval: Duration::from_secs(args.interval),
-        cycles: (args.cycles > 0).then_some(args.cycles),
-        key_in_field: args.key_in_field,
+    let how = match origin {
+        Origin::Loaded => "key loaded from",
+        Origin::Registered => "registered, key saved to",
     };
-    tokio::select! {
-        result = run_agent(&config) => result,
+    println!(
+        "node {}: {how} {}",
+        identity.node_id,
+        args.key_file.display()
+    );
+
+    let channel =
+        agent::connect(&args.core_grpc_url, args.insecure, args.ca_file.as_deref()).await?;
+    let client = CoreClient::new(channel, identity.auth_key)?.with_key_in_field(args.key_in_field);
+    let node = FileNode::new(&args.config_file).usage_file(args.usage_file.clone());
+    let mut agent = Agent::new(client, node).with_ip(ip);
+    let interval = Duration::from_secs(args.interval);
+    let cycles = (args.cycles > 0).then_some(args.cycles);
+    match agent
+        .run(interval, cycles, |cycle| println!("{cycle}"))
+        .await
+    {
+        Err(e @ AgentError::Refused(_)) => {
+            Err(format!("{e} (the stale key is in {})", args.key_file.display()).into())
+        }
+        other => Ok(other?),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let result = tokio::select! {
+        result = run(Args::parse()) => result,
         _ = tokio::signal::ctrl_c() => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("node-agent: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

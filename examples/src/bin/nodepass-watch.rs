@@ -6,7 +6,11 @@
 //! ```
 
 use clap::Parser;
+use futures_util::StreamExt;
 use nodewire_common::Secret;
+use nodewire_common::client::Client;
+use nodewire_nodepass::events::{Change, FollowError};
+use nodewire_nodepass::watch::Watch;
 
 /// Watch a NodePass master's instances live.
 #[derive(Parser)]
@@ -25,12 +29,30 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args = Args::parse();
-    let scroll = args.scroll;
-    nodewire_examples::nodepass::watch_master(&args.base, Secret::new(args.key), |table| {
-        if !scroll {
-            print!("\u{1b}[2J\u{1b}[H");
+    let client = Client::new(&args.base)?
+        .with_header(nodewire_nodepass::AUTH_HEADER, Secret::new(args.key))?;
+    let mut watch = Watch::new(client);
+    while let Some(change) = watch.next().await {
+        match change {
+            Ok(Change::Disconnected { why, after, detail }) => {
+                eprintln!("disconnected ({why:?}: {detail}); again in {after:?}");
+            }
+            Ok(_) => {
+                if !args.scroll {
+                    print!("\u{1b}[2J\u{1b}[H");
+                }
+                println!("{}", watch.table());
+            }
+            Err(FollowError::KeyRefused { announced }) => {
+                let hint = if announced.is_some() {
+                    " (the stream announced a new key: read it from the API-key instance)"
+                } else {
+                    ""
+                };
+                return Err(format!("the master refuses the API key{hint}").into());
+            }
+            Err(e) => eprintln!("{e}"),
         }
-        println!("{table}");
-    })
-    .await
+    }
+    Ok(())
 }

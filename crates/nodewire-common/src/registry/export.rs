@@ -554,6 +554,9 @@ mod export_tests {
     fn route(metadata: Metadata, schemas: RouteSchemas) -> Route {
         Route {
             history: crate::version::VersionHistory::ALWAYS,
+            success: &[StatusCode::OK],
+            success_or_error: &[],
+            response_body: crate::ResponseBody::Json,
             metadata,
             request_type: None,
             request: roundtrip::<Oops>,

@@ -3,8 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// CPU usage and load (`CPU`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// CPU usage and load (`CPU`). [`Default`] is all zeros.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "CPU")]
 pub struct Cpu {
     /// Busy fraction of all CPUs since the previous sample, ratio `0..=1` (clamped).

@@ -127,6 +127,16 @@ pub struct DiskPhysical {
     pub service_ms: f64,
 }
 
+impl DiskPhysical {
+    /// The device `name` with every counter and rate at zero (and no path or `ref`).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// A capacity view (`DiskLogical`). No `total` at runtime: `used + free` only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DiskLogical {
@@ -149,6 +159,32 @@ pub struct DiskLogical {
     /// Array or pool health, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Health>,
+}
+
+impl DiskLogical {
+    /// The `kind` entry `name`, empty (no path, `ref`, usage or health).
+    ///
+    /// ```
+    /// use nodewire_dash::report::{DiskLogical, LogicalKind};
+    /// let mut vda = DiskLogical::new(LogicalKind::Disk, "vda");
+    /// vda.reference = "disk:vda".into();
+    /// vda.used = 3;
+    /// vda.free = 1;
+    /// vda.used_ratio = 0.75;
+    /// assert_eq!(serde_json::to_value(&vda).unwrap()["ref"], "disk:vda");
+    /// ```
+    pub fn new(kind: LogicalKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            device_path: String::new(),
+            reference: String::new(),
+            used: 0,
+            free: 0,
+            used_ratio: 0.0,
+            health: None,
+        }
+    }
 }
 
 /// A mount point (`DiskFilesystem`). No total or type at runtime (see
@@ -175,6 +211,17 @@ pub struct DiskFilesystem {
     pub inodes_free: u64,
     /// Used fraction of inodes, ratio `0..=1`.
     pub inodes_used_ratio: f64,
+}
+
+impl DiskFilesystem {
+    /// The filesystem read at `path`, with every number at zero (and no device or mount
+    /// point).
+    pub fn new(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            ..Self::default()
+        }
+    }
 }
 
 /// One entry of the IO view (`DiskBaseIO`). Note the key order differs from
@@ -221,6 +268,29 @@ pub struct DiskBaseIo {
     pub service_ms: f64,
 }
 
+impl DiskBaseIo {
+    /// The `kind` entry `name`, with every number at zero (and no path or `ref`).
+    pub fn new(kind: BaseIoKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            device_path: String::new(),
+            reference: String::new(),
+            read_bytes: 0,
+            write_bytes: 0,
+            read_rate_bytes_per_sec: 0.0,
+            write_rate_bytes_per_sec: 0.0,
+            read_iops: 0.0,
+            write_iops: 0.0,
+            iops: 0.0,
+            util_ratio: 0.0,
+            queue_length: 0.0,
+            wait_ms: 0.0,
+            service_ms: 0.0,
+        }
+    }
+}
+
 /// SMART state from the root-written cache (`DiskSMART`; `/run/ithiltir-node/smart.json`,
 /// Windows `%ProgramData%\Ithiltir-node\smart.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -239,14 +309,19 @@ pub struct DiskSmart {
 }
 
 impl DiskSmart {
-    /// What the agent sends without a SMART cache: `{"status":"no_cache","devices":[]}`.
-    pub fn no_cache() -> Self {
+    /// The section in collection state `status`, without a cache time, TTL or devices.
+    pub fn new(status: Status) -> Self {
         Self {
-            status: Status::NoCache,
+            status,
             updated_at: None,
             ttl_seconds: 0,
             devices: Vec::new(),
         }
+    }
+
+    /// What the agent sends without a SMART cache: `{"status":"no_cache","devices":[]}`.
+    pub fn no_cache() -> Self {
+        Self::new(Status::NoCache)
     }
 }
 
@@ -307,6 +382,44 @@ pub struct DiskSmartDevice {
     pub failing_attrs: Vec<DiskSmartAttr>,
 }
 
+impl DiskSmartDevice {
+    /// The device `name` read by `source` (`smartctl`) in state `status`, with nothing else
+    /// known: every optional value omitted.
+    ///
+    /// ```
+    /// use nodewire_dash::report::{DiskSmartDevice, SmartHealth, Status};
+    /// let mut sda = DiskSmartDevice::new("sda", "smartctl", Status::Ok);
+    /// sda.health = Some(SmartHealth::Passed);
+    /// sda.temp_c = Some(34.0);
+    /// assert_eq!(
+    ///     serde_json::to_string(&sda).unwrap(),
+    ///     r#"{"name":"sda","source":"smartctl","status":"ok","health":"passed","temp_c":34.0}"#
+    /// );
+    /// ```
+    pub fn new(name: impl Into<String>, source: impl Into<String>, status: Status) -> Self {
+        Self {
+            reference: String::new(),
+            name: name.into(),
+            device_path: String::new(),
+            device_type: String::new(),
+            protocol: String::new(),
+            model: String::new(),
+            serial: String::new(),
+            wwn: String::new(),
+            source: source.into(),
+            status,
+            exit_status: None,
+            health: None,
+            temp_c: None,
+            power_on_hours: None,
+            lifetime_used_percent: None,
+            critical_warning: None,
+            media_errors: None,
+            failing_attrs: Vec::new(),
+        }
+    }
+}
+
 /// A failing ATA SMART attribute (`DiskSMARTAttr`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DiskSmartAttr {
@@ -317,4 +430,15 @@ pub struct DiskSmartAttr {
     pub name: String,
     /// `smartctl`'s `WHEN_FAILED` (`FAILING_NOW`, `In_the_past`).
     pub when_failed: String,
+}
+
+impl DiskSmartAttr {
+    /// Attribute `id` (0: omitted) named `name`, failing `when_failed`.
+    pub fn new(id: i64, name: impl Into<String>, when_failed: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            when_failed: when_failed.into(),
+        }
+    }
 }

@@ -90,8 +90,37 @@ pub struct NodeReport {
     pub metrics: Snapshot,
 }
 
+impl NodeReport {
+    /// A report of `metrics` from agent `version` on `hostname`, sampled at `timestamp`.
+    ///
+    /// ```
+    /// use nodewire_dash::report::{NodeReport, Snapshot, System};
+    /// use nodewire_dash::Timestamp;
+    /// let mut metrics = Snapshot::default();
+    /// metrics.system = System::new(664);
+    /// let report = NodeReport::new("0.2.3", "vm", Timestamp::now(), metrics);
+    /// assert_eq!(report.metrics.system.uptime, "0d 0h 11m");
+    /// ```
+    pub fn new(
+        version: impl Into<String>,
+        hostname: impl Into<String>,
+        timestamp: Timestamp,
+        metrics: Snapshot,
+    ) -> Self {
+        Self {
+            version: version.into(),
+            hostname: hostname.into(),
+            timestamp,
+            metrics,
+        }
+    }
+}
+
 /// The ten metric groups, in the agent's key order (`Snapshot`, `types.go:297-308`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// [`Default`] gives every group at zero, empty arrays, and no `pressure` or `thermal`; set
+/// the groups on it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Snapshot {
     /// Usage, load averages, cumulative CPU times.
     pub cpu: Cpu,

@@ -38,3 +38,13 @@ pub struct NetIo {
     /// Dropped outgoing packets since boot (cumulative).
     pub drop_out: u64,
 }
+
+impl NetIo {
+    /// The interface `name` with every counter and rate at zero.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+}

@@ -22,6 +22,11 @@ pub struct Pressure {
 }
 
 impl Pressure {
+    /// The three resources.
+    pub fn new(cpu: PressureResource, memory: PressureResource, io: PressureResource) -> Self {
+        Self { cpu, memory, io }
+    }
+
     /// What the agent sends off Linux: every resource `{"status":"unsupported"}`
     /// (`pressure_other.go`).
     pub fn unsupported() -> Self {

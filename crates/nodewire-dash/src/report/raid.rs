@@ -39,7 +39,8 @@ pub struct Raid {
     pub arrays: Vec<RaidArray>,
 }
 
-/// One array (`RaidArray`).
+/// One array (`RaidArray`). Build one with [`RaidArray::new`] and set the counts and members
+/// on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RaidArray {
     /// Array name (`md0`).
@@ -64,6 +65,36 @@ pub struct RaidArray {
     pub sync_progress: String,
 }
 
+impl RaidArray {
+    /// The array `name` in state `status` with `health`, no devices counted, no members and
+    /// no sync running.
+    ///
+    /// ```
+    /// use nodewire_dash::report::{Health, MemberState, RaidArray, RaidMember};
+    /// let mut md0 = RaidArray::new("md0", "clean", Health::Healthy);
+    /// md0.active = 2;
+    /// md0.working = 2;
+    /// md0.members = vec![
+    ///     RaidMember::new("sda1", MemberState::Up),
+    ///     RaidMember::new("sdb1", MemberState::Up),
+    /// ];
+    /// assert_eq!(serde_json::to_value(&md0).unwrap()["members"][1]["name"], "sdb1");
+    /// ```
+    pub fn new(name: impl Into<String>, status: impl Into<String>, health: Health) -> Self {
+        Self {
+            name: name.into(),
+            status: status.into(),
+            active: 0,
+            working: 0,
+            failed: 0,
+            health,
+            members: Vec::new(),
+            sync_status: String::new(),
+            sync_progress: String::new(),
+        }
+    }
+}
+
 /// One member (`RaidMember`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RaidMember {
@@ -71,4 +102,14 @@ pub struct RaidMember {
     pub name: String,
     /// Its state.
     pub state: MemberState,
+}
+
+impl RaidMember {
+    /// The member device `name` in `state`.
+    pub fn new(name: impl Into<String>, state: MemberState) -> Self {
+        Self {
+            name: name.into(),
+            state,
+        }
+    }
 }

@@ -46,6 +46,13 @@ pub struct Processes {
     pub process_count: i64,
 }
 
+impl Processes {
+    /// `process_count` processes.
+    pub fn new(process_count: i64) -> Self {
+        Self { process_count }
+    }
+}
+
 /// Socket counts (`Connections`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Connections {
@@ -53,6 +60,16 @@ pub struct Connections {
     pub tcp_count: i64,
     /// UDP sockets (Go `int`).
     pub udp_count: i64,
+}
+
+impl Connections {
+    /// `tcp_count` TCP and `udp_count` UDP sockets.
+    pub fn new(tcp_count: i64, udp_count: i64) -> Self {
+        Self {
+            tcp_count,
+            udp_count,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,15 @@ pub struct Thermal {
 }
 
 impl Thermal {
+    /// The section in collection state `status`, without a read time or sensors.
+    pub fn new(status: Status) -> Self {
+        Self {
+            status,
+            updated_at: None,
+            sensors: Vec::new(),
+        }
+    }
+
     /// The section before any read: `unsupported` on macOS, `not_found` elsewhere
     /// (`defaultThermal`).
     pub fn initial(macos: bool) -> Self {
@@ -106,4 +115,30 @@ pub struct ThermalSensor {
     /// Critical threshold, °C; omitted when the sensor reports 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub critical_c: Option<f64>,
+}
+
+impl ThermalSensor {
+    /// The sensor `sensor_key` (also its display name), of the kind its key suggests
+    /// ([`SensorKind::classify`]), read by `source` in state `status`, without readings.
+    ///
+    /// ```
+    /// use nodewire_dash::report::{SensorKind, Status, ThermalSensor};
+    /// let mut s = ThermalSensor::new("coretemp_package_id_0", "gopsutil", Status::Ok);
+    /// s.temp_c = Some(41.0);
+    /// assert_eq!(s.kind, SensorKind::Cpu);
+    /// assert_eq!(s.name, "coretemp_package_id_0");
+    /// ```
+    pub fn new(sensor_key: impl Into<String>, source: impl Into<String>, status: Status) -> Self {
+        let sensor_key = sensor_key.into();
+        Self {
+            kind: SensorKind::classify(&sensor_key),
+            name: sensor_key.clone(),
+            sensor_key,
+            source: source.into(),
+            status,
+            temp_c: None,
+            high_c: None,
+            critical_c: None,
+        }
+    }
 }

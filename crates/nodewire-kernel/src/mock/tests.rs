@@ -1,12 +1,18 @@
 use nodewire_common::Endpoint;
 use nodewire_common::endpoint::Outcome as Answer;
 
+use serde_json::{Value, json};
+
 use super::*;
 use crate::auth::Credentials;
+use crate::endpoints::*;
 use crate::protocols::{NodeProfile, NodeRole, ProfileProtocol};
+use crate::registrations::ServiceEventKind;
 use crate::registrations::{EventRegistrationRequest, ServiceEventRegistrationRequest};
+use crate::streams::EventName;
 use crate::streams::StatusFrame;
 use crate::users::UserCreateRequest;
+use crate::users::{MetadataValue, RatePatch, TrafficPatch, UserPatchRequest};
 
 fn mock() -> MockKernel {
     MockKernel::new(MockConfig {

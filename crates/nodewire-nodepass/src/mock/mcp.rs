@@ -207,37 +207,8 @@ impl MockMaster {
         args: &Map<String, Value>,
     ) -> Result<ToolCallResult, Failure> {
         match name {
-            "list_instances" => {
-                let instances: Vec<Instance> = self
-                    .instances
-                    .iter()
-                    .filter(|i| !i.is_api_key())
-                    .cloned()
-                    .collect();
-                Ok(ToolCallResult {
-                    instances: if instances.is_empty() {
-                        nodewire_common::Patch::Null
-                    } else {
-                        nodewire_common::Patch::Value(instances.clone())
-                    },
-                    ..ToolCallResult::text(format!("Found {} instances", instances.len()))
-                })
-            }
-            "get_instance" => {
-                let id = str_arg(args, "id").unwrap_or_default();
-                if id.is_empty() {
-                    return Err(invalid("id is required"));
-                }
-                let index = self
-                    .find(&InstanceId::from_wire(id.to_owned()))
-                    .ok_or_else(|| invalid("instance not found"))?;
-                let text = self
-                    .instances
-                    .get(index)
-                    .map(|i| format!("Instance: {} ({})", i.alias, i.status.as_str()))
-                    .unwrap_or_default();
-                Ok(self.instance_result(index, text))
-            }
+            "list_instances" => self.mcp_list(),
+            "get_instance" => self.mcp_get(args),
             "create_instance" => self.mcp_create(args),
             "update_instance" => self.mcp_update(args),
             "control_instance" => self.mcp_control(args),
@@ -288,69 +259,113 @@ impl MockMaster {
                 })
             }
             "get_instance_config" => self.mcp_config(args),
-            "delete_instance" => {
-                let (id, index) = self.changeable(args)?;
-                self.stop(index);
-                let removed = self.instances.remove(index);
-                self.emit(EventType::Delete, Some(removed), String::new());
-                Ok(ToolCallResult::text(format!("Deleted instance {id}")))
-            }
+            "delete_instance" => self.mcp_delete(args),
             "export_instances" => self.mcp_export(),
             "import_instances" => self.mcp_import(),
-            "tcping_target" => {
-                let target = str_arg(args, "target").unwrap_or_default().to_owned();
-                if target.is_empty() {
-                    return Err(invalid("target is required"));
-                }
-                let result = match (self.config.mcp_dial)(&target) {
-                    Ok(latency) => TCPingResult {
-                        target: target.clone(),
-                        connected: true,
-                        latency: i64::try_from(latency.as_millis()).unwrap_or(i64::MAX),
-                        error: None,
-                    },
-                    Err(error) => TCPingResult {
-                        target: target.clone(),
-                        connected: false,
-                        latency: 0,
-                        error: Some(error),
-                    },
-                };
-                let status = match (&result.connected, &result.error) {
-                    (true, _) => format!("connected in {}ms", result.latency),
-                    (false, Some(e)) => format!("failed: {e}"),
-                    (false, None) => "failed".to_owned(),
-                };
-                Ok(ToolCallResult {
-                    result: Some(result),
-                    ..ToolCallResult::text(format!("TCPing {target}: {status}"))
-                })
-            }
+            "tcping_target" => self.mcp_tcping(args),
             "get_master_info" => Ok(ToolCallResult {
                 info: Some(self.info()),
                 ..ToolCallResult::text("Master information retrieved")
             }),
-            "update_master_info" => {
-                let alias = str_arg(args, "alias").unwrap_or_default().to_owned();
-                if alias.is_empty() {
-                    return Err(invalid("alias is required"));
-                }
-                if alias.len() > MAX_VALUE_LEN {
-                    return Err(invalid(&format!(
-                        "alias exceeds max length {MAX_VALUE_LEN}"
-                    )));
-                }
-                self.config.alias = alias.clone();
-                if let Some(key) = self.instances.iter_mut().find(|i| i.is_api_key()) {
-                    key.alias = alias.clone();
-                }
-                Ok(ToolCallResult {
-                    info: Some(self.info()),
-                    ..ToolCallResult::text(format!("Master alias updated to: {alias}"))
-                })
-            }
+            "update_master_info" => self.mcp_update_master(args),
             _ => Err(invalid("unknown tool")),
         }
+    }
+
+    /// `list_instances`: every instance but the API-key one.
+    fn mcp_list(&self) -> Result<ToolCallResult, Failure> {
+        let instances: Vec<Instance> = self
+            .instances
+            .iter()
+            .filter(|i| !i.is_api_key())
+            .cloned()
+            .collect();
+        Ok(ToolCallResult {
+            instances: if instances.is_empty() {
+                nodewire_common::Patch::Null
+            } else {
+                nodewire_common::Patch::Value(instances.clone())
+            },
+            ..ToolCallResult::text(format!("Found {} instances", instances.len()))
+        })
+    }
+
+    /// `get_instance`.
+    fn mcp_get(&self, args: &Map<String, Value>) -> Result<ToolCallResult, Failure> {
+        let id = str_arg(args, "id").unwrap_or_default();
+        if id.is_empty() {
+            return Err(invalid("id is required"));
+        }
+        let index = self
+            .find(&InstanceId::from_wire(id.to_owned()))
+            .ok_or_else(|| invalid("instance not found"))?;
+        let text = self
+            .instances
+            .get(index)
+            .map(|i| format!("Instance: {} ({})", i.alias, i.status.as_str()))
+            .unwrap_or_default();
+        Ok(self.instance_result(index, text))
+    }
+
+    /// `delete_instance`.
+    fn mcp_delete(&mut self, args: &Map<String, Value>) -> Result<ToolCallResult, Failure> {
+        let (id, index) = self.changeable(args)?;
+        self.stop(index);
+        let removed = self.instances.remove(index);
+        self.emit(EventType::Delete, Some(removed), String::new());
+        Ok(ToolCallResult::text(format!("Deleted instance {id}")))
+    }
+
+    /// `tcping_target`: dials with [`MockConfig::mcp_dial`](super::MockConfig::mcp_dial).
+    fn mcp_tcping(&self, args: &Map<String, Value>) -> Result<ToolCallResult, Failure> {
+        let target = str_arg(args, "target").unwrap_or_default().to_owned();
+        if target.is_empty() {
+            return Err(invalid("target is required"));
+        }
+        let result = match (self.config.mcp_dial)(&target) {
+            Ok(latency) => TCPingResult {
+                target: target.clone(),
+                connected: true,
+                latency: i64::try_from(latency.as_millis()).unwrap_or(i64::MAX),
+                error: None,
+            },
+            Err(error) => TCPingResult {
+                target: target.clone(),
+                connected: false,
+                latency: 0,
+                error: Some(error),
+            },
+        };
+        let status = match (&result.connected, &result.error) {
+            (true, _) => format!("connected in {}ms", result.latency),
+            (false, Some(e)) => format!("failed: {e}"),
+            (false, None) => "failed".to_owned(),
+        };
+        Ok(ToolCallResult {
+            result: Some(result),
+            ..ToolCallResult::text(format!("TCPing {target}: {status}"))
+        })
+    }
+
+    /// `update_master_info`: the master alias.
+    fn mcp_update_master(&mut self, args: &Map<String, Value>) -> Result<ToolCallResult, Failure> {
+        let alias = str_arg(args, "alias").unwrap_or_default().to_owned();
+        if alias.is_empty() {
+            return Err(invalid("alias is required"));
+        }
+        if alias.len() > MAX_VALUE_LEN {
+            return Err(invalid(&format!(
+                "alias exceeds max length {MAX_VALUE_LEN}"
+            )));
+        }
+        self.config.alias = alias.clone();
+        if let Some(key) = self.instances.iter_mut().find(|i| i.is_api_key()) {
+            key.alias = alias.clone();
+        }
+        Ok(ToolCallResult {
+            info: Some(self.info()),
+            ..ToolCallResult::text(format!("Master alias updated to: {alias}"))
+        })
     }
 
     fn mcp_create(&mut self, args: &Map<String, Value>) -> Result<ToolCallResult, Failure> {
@@ -782,7 +797,7 @@ mod tests {
         let (head, ()) = http::Request::builder()
             .method("POST")
             .uri("/api/v2")
-            .header("x-api-key", "k")
+            .header(crate::AUTH_HEADER, "k")
             .body(())
             .unwrap_or_default()
             .into_parts();

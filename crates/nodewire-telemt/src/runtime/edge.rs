@@ -24,8 +24,19 @@ pub struct RuntimeEdgeConnectionUserData {
     pub total_octets: u64,
 }
 
+impl RuntimeEdgeConnectionUserData {
+    /// A `RuntimeEdgeConnectionUserData` with every field given.
+    pub fn new(username: impl Into<String>, current_connections: u64, total_octets: u64) -> Self {
+        Self {
+            username: username.into(),
+            current_connections,
+            total_octets,
+        }
+    }
+}
+
 /// `totals` of the connections summary (`runtime_edge.rs:25-31`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionTotalsData {
     /// Current client connections.
     pub current_connections: u64,
@@ -38,7 +49,7 @@ pub struct RuntimeEdgeConnectionTotalsData {
 }
 
 /// `top` of the connections summary (`runtime_edge.rs:33-38`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionTopData {
     /// List length limit (`runtime_edge_top_n`, at least 1).
     pub limit: u64,
@@ -49,7 +60,7 @@ pub struct RuntimeEdgeConnectionTopData {
 }
 
 /// `cache` of the connections summary (`runtime_edge.rs:40-45`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionCacheData {
     /// Cache TTL (ms; `runtime_edge_cache_ttl_ms`, `0` = no cache).
     pub ttl_ms: u64,
@@ -60,7 +71,7 @@ pub struct RuntimeEdgeConnectionCacheData {
 }
 
 /// `telemetry` of the connections summary (`runtime_edge.rs:47-51`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionTelemetryData {
     /// `[general.telemetry].user_enabled`.
     pub user_enabled: bool,
@@ -69,7 +80,7 @@ pub struct RuntimeEdgeConnectionTelemetryData {
 }
 
 /// `data.data` of `GET /v1/runtime/connections/summary` (`runtime_edge.rs:53-59`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionsSummaryPayload {
     /// Cache state.
     pub cache: RuntimeEdgeConnectionCacheData,
@@ -83,7 +94,7 @@ pub struct RuntimeEdgeConnectionsSummaryPayload {
 
 /// `data` of `GET /v1/runtime/connections/summary` (`runtime_edge.rs:61-69`); gated on
 /// `runtime_edge_enabled`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeConnectionsSummaryData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,
@@ -111,8 +122,25 @@ pub struct ApiEventRecord {
     pub context: String,
 }
 
+impl ApiEventRecord {
+    /// A `ApiEventRecord` with every field given.
+    pub fn new(
+        seq: u64,
+        ts_epoch_secs: u64,
+        event_type: impl Into<String>,
+        context: impl Into<String>,
+    ) -> Self {
+        Self {
+            seq,
+            ts_epoch_secs,
+            event_type: event_type.into(),
+            context: context.into(),
+        }
+    }
+}
+
 /// `data.data` of `GET /v1/runtime/events/recent` (`runtime_edge.rs:78-83`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeEventsPayload {
     /// Ring buffer capacity (at least 16).
     pub capacity: u64,
@@ -124,7 +152,7 @@ pub struct RuntimeEdgeEventsPayload {
 
 /// `data` of `GET /v1/runtime/events/recent` (`runtime_edge.rs:85-93`); gated on
 /// `runtime_edge_enabled`. Events are recorded even while it is off.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeEventsData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,
@@ -139,7 +167,7 @@ pub struct RuntimeEdgeEventsData {
 }
 
 /// One TLS fingerprint aggregate (`runtime_edge.rs:95-108`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeTlsFingerprintRow {
     /// The grouping key (an IP, a CIDR or a username); omitted in `by_fingerprint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,7 +193,7 @@ pub struct RuntimeEdgeTlsFingerprintRow {
 }
 
 /// `data.data` of `GET /v1/runtime/tls-fingerprints` (`runtime_edge.rs:110-121`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeTlsFingerprintsPayload {
     /// Rows per list (the effective `limit`).
     pub limit: u64,
@@ -189,7 +217,7 @@ pub struct RuntimeEdgeTlsFingerprintsPayload {
 
 /// `data` of `GET /v1/runtime/tls-fingerprints` (`runtime_edge.rs:123-131`); gated on
 /// `runtime_edge_enabled`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeEdgeTlsFingerprintsData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,

@@ -71,6 +71,28 @@ pub struct RuntimeGatesData {
     pub startup_progress_pct: f64,
 }
 
+impl RuntimeGatesData {
+    /// A `RuntimeGatesData` with the given `route_mode` and `startup_status`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(route_mode: RouteMode, startup_status: StartupStatus) -> Self {
+        Self {
+            accepting_new_connections: false,
+            conditional_cast_enabled: false,
+            me_runtime_ready: false,
+            me2dc_fallback_enabled: false,
+            me2dc_fast_enabled: false,
+            use_middle_proxy: false,
+            route_mode,
+            reroute_active: false,
+            reroute_to_direct_at_epoch_secs: None,
+            reroute_reason: None,
+            startup_status,
+            startup_stage: String::new(),
+            startup_progress_pct: 0.0,
+        }
+    }
+}
+
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     types.push(nodewire_common::registry::TypeEntry::of::<RuntimeGatesData>());
 }

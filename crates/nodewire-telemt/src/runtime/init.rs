@@ -76,6 +76,23 @@ pub struct RuntimeInitializationComponentData {
     pub details: Option<String>,
 }
 
+impl RuntimeInitializationComponentData {
+    /// A `RuntimeInitializationComponentData` with the given `id`, `title` and `status`; every
+    /// other field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(id: impl Into<String>, title: impl Into<String>, status: ComponentStatus) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            status,
+            started_at_epoch_ms: None,
+            finished_at_epoch_ms: None,
+            duration_ms: None,
+            attempts: 0,
+            details: None,
+        }
+    }
+}
+
 /// Middle-proxy startup state (`runtime_init.rs:24-33`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeInitializationMeData {
@@ -92,6 +109,21 @@ pub struct RuntimeInitializationMeData {
     /// The last error; omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+}
+
+impl RuntimeInitializationMeData {
+    /// A `RuntimeInitializationMeData` with the given `status`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(status: MeInitStatus) -> Self {
+        Self {
+            status,
+            current_stage: String::new(),
+            progress_pct: 0.0,
+            init_attempt: 0,
+            retry_limit: String::new(),
+            last_error: None,
+        }
+    }
 }
 
 /// `data` of `GET /v1/runtime/initialization` (`runtime_init.rs:35-48`).
@@ -121,6 +153,29 @@ pub struct RuntimeInitializationData {
     pub me: RuntimeInitializationMeData,
     /// Every startup component, in pipeline order.
     pub components: Vec<RuntimeInitializationComponentData>,
+}
+
+impl RuntimeInitializationData {
+    /// A `RuntimeInitializationData` with the given `status`, `transport_mode` and `me`; every
+    /// other field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(
+        status: StartupStatus,
+        transport_mode: TransportMode,
+        me: RuntimeInitializationMeData,
+    ) -> Self {
+        Self {
+            status,
+            degraded: false,
+            current_stage: String::new(),
+            progress_pct: 0.0,
+            started_at_epoch_secs: 0,
+            ready_at_epoch_secs: None,
+            total_elapsed_ms: 0,
+            transport_mode,
+            me,
+            components: Vec::new(),
+        }
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -52,7 +52,7 @@ nodewire_common::open_enum! {
 ///
 /// Newer upstream sources add `warm_generations`, `reinit_inflight` and
 /// `reinit_max_concurrency_effective`; 3.4.25 does not send them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateGenerationData {
     /// The active generation.
     pub active_generation: u64,
@@ -67,7 +67,7 @@ pub struct RuntimeMePoolStateGenerationData {
 }
 
 /// `hardswap` of the pool state (`runtime_min.rs:29-33`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateHardswapData {
     /// Whether hardswap is enabled.
     pub enabled: bool,
@@ -76,7 +76,7 @@ pub struct RuntimeMePoolStateHardswapData {
 }
 
 /// Writers per contour (`runtime_min.rs:35-40`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateWriterContourData {
     /// Warm writers.
     pub warm: u64,
@@ -87,7 +87,7 @@ pub struct RuntimeMePoolStateWriterContourData {
 }
 
 /// Writers per health (`runtime_min.rs:42-47`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateWriterHealthData {
     /// Neither degraded nor draining.
     pub healthy: u64,
@@ -98,7 +98,7 @@ pub struct RuntimeMePoolStateWriterHealthData {
 }
 
 /// `writers` of the pool state (`runtime_min.rs:49-57`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateWriterData {
     /// All writers.
     pub total: u64,
@@ -125,11 +125,22 @@ pub struct RuntimeMePoolStateRefillDcData {
     pub inflight: u64,
 }
 
+impl RuntimeMePoolStateRefillDcData {
+    /// A `RuntimeMePoolStateRefillDcData` with every field given.
+    pub fn new(dc: i16, family: IpFamily, inflight: u64) -> Self {
+        Self {
+            dc,
+            family,
+            inflight,
+        }
+    }
+}
+
 /// `refill` of the pool state (`runtime_min.rs:66-71`).
 ///
 /// Newer upstream sources add `running_dc_total` and `pending_dc_total`; 3.4.25 does not send
 /// them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateRefillData {
     /// Endpoints with a refill in flight.
     pub inflight_endpoints_total: u64,
@@ -140,7 +151,7 @@ pub struct RuntimeMePoolStateRefillData {
 }
 
 /// `data.data` of `GET /v1/runtime/me-pool-state` (`runtime_min.rs:73-79`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStatePayload {
     /// Pool generations.
     pub generations: RuntimeMePoolStateGenerationData,
@@ -153,7 +164,7 @@ pub struct RuntimeMePoolStatePayload {
 }
 
 /// `data` of `GET /v1/runtime/me-pool-state` (`runtime_min.rs:81-89`); gated on the pool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMePoolStateData {
     /// Whether the pool is there to report on.
     pub enabled: bool,
@@ -168,7 +179,7 @@ pub struct RuntimeMePoolStateData {
 }
 
 /// `counters` of the ME quality (`runtime_min.rs:91-99`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeQualityCountersData {
     /// Idle writers closed by the peer.
     pub idle_close_by_peer_total: u64,
@@ -185,7 +196,7 @@ pub struct RuntimeMeQualityCountersData {
 }
 
 /// `route_drops` of the ME quality (`runtime_min.rs:101-108`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeQualityRouteDropData {
     /// Frames dropped: no connection to route to.
     pub no_conn_total: u64,
@@ -217,6 +228,21 @@ pub struct RuntimeMeQualityFamilyStateData {
     pub recover_success_streak: u32,
 }
 
+impl RuntimeMeQualityFamilyStateData {
+    /// A `RuntimeMeQualityFamilyStateData` with the given `family` and `state`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(family: IpFamily, state: MeFamilyState) -> Self {
+        Self {
+            family,
+            state,
+            state_since_epoch_secs: 0,
+            suppressed_until_epoch_secs: None,
+            fail_streak: 0,
+            recover_success_streak: 0,
+        }
+    }
+}
+
 /// `drain_gate` of the ME quality (`runtime_min.rs:121-127`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeQualityDrainGateData {
@@ -228,6 +254,19 @@ pub struct RuntimeMeQualityDrainGateData {
     pub block_reason: DrainGateBlockReason,
     /// When the gate was last evaluated (epoch seconds).
     pub updated_at_epoch_secs: u64,
+}
+
+impl RuntimeMeQualityDrainGateData {
+    /// A `RuntimeMeQualityDrainGateData` with the given `block_reason`; every other field starts
+    /// zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(block_reason: DrainGateBlockReason) -> Self {
+        Self {
+            route_quorum_ok: false,
+            redundancy_ok: false,
+            block_reason,
+            updated_at_epoch_secs: 0,
+        }
+    }
 }
 
 /// RTT and coverage of one DC (`runtime_min.rs:129-136`).
@@ -245,6 +284,20 @@ pub struct RuntimeMeQualityDcRttData {
     pub coverage_pct: f64,
 }
 
+impl RuntimeMeQualityDcRttData {
+    /// A `RuntimeMeQualityDcRttData` with the given `dc`; every other field starts zero, `false`,
+    /// empty or absent (set it on the returned value).
+    pub fn new(dc: i16) -> Self {
+        Self {
+            dc,
+            rtt_ema_ms: None,
+            alive_writers: 0,
+            required_writers: 0,
+            coverage_pct: 0.0,
+        }
+    }
+}
+
 /// `data.data` of `GET /v1/runtime/me-quality` (`runtime_min.rs:138-145`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeQualityPayload {
@@ -260,8 +313,22 @@ pub struct RuntimeMeQualityPayload {
     pub dc_rtt: Vec<RuntimeMeQualityDcRttData>,
 }
 
+impl RuntimeMeQualityPayload {
+    /// A `RuntimeMeQualityPayload` with the given `drain_gate`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(drain_gate: RuntimeMeQualityDrainGateData) -> Self {
+        Self {
+            counters: Default::default(),
+            route_drops: Default::default(),
+            family_states: Vec::new(),
+            drain_gate,
+            dc_rtt: Vec::new(),
+        }
+    }
+}
+
 /// `data` of `GET /v1/runtime/me-quality` (`runtime_min.rs:147-155`); gated on the pool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeQualityData {
     /// Whether the pool is there to report on.
     pub enabled: bool,
@@ -284,8 +351,18 @@ pub struct RuntimeNatStunReflectionData {
     pub age_secs: u64,
 }
 
+impl RuntimeNatStunReflectionData {
+    /// A `RuntimeNatStunReflectionData` with every field given.
+    pub fn new(addr: impl Into<String>, age_secs: u64) -> Self {
+        Self {
+            addr: addr.into(),
+            age_secs,
+        }
+    }
+}
+
 /// `flags` of the NAT/STUN state (`runtime_min.rs:226-231`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeNatStunFlagsData {
     /// Whether NAT probing is enabled in the config.
     pub nat_probe_enabled: bool,
@@ -296,7 +373,7 @@ pub struct RuntimeNatStunFlagsData {
 }
 
 /// `servers` of the NAT/STUN state (`runtime_min.rs:233-238`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeNatStunServersData {
     /// STUN servers configured (`host:port`).
     pub configured: Vec<String>,
@@ -307,7 +384,7 @@ pub struct RuntimeNatStunServersData {
 }
 
 /// `reflection` of the NAT/STUN state (`runtime_min.rs:240-246`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeNatStunReflectionBlockData {
     /// The IPv4 reflection; omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -318,7 +395,7 @@ pub struct RuntimeNatStunReflectionBlockData {
 }
 
 /// `data.data` of `GET /v1/runtime/nat-stun` (`runtime_min.rs:248-255`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeNatStunPayload {
     /// Probe flags.
     pub flags: RuntimeNatStunFlagsData,
@@ -332,7 +409,7 @@ pub struct RuntimeNatStunPayload {
 }
 
 /// `data` of `GET /v1/runtime/nat-stun` (`runtime_min.rs:257-265`); gated on the pool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeNatStunData {
     /// Whether the pool is there to report on.
     pub enabled: bool,

@@ -89,6 +89,19 @@ pub struct RuntimeMeSelftestKdfData {
     pub errors_total: u64,
 }
 
+impl RuntimeMeSelftestKdfData {
+    /// A `RuntimeMeSelftestKdfData` with the given `state`; every other field starts zero, `false`,
+    /// empty or absent (set it on the returned value).
+    pub fn new(state: SelftestState) -> Self {
+        Self {
+            state,
+            ewma_errors_per_min: 0.0,
+            threshold_errors_per_min: 0.0,
+            errors_total: 0,
+        }
+    }
+}
+
 /// `timeskew` of the self-test (`runtime_selftest.rs:28-39`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeSelftestTimeskewData {
@@ -109,6 +122,21 @@ pub struct RuntimeMeSelftestTimeskewData {
     pub last_seen_age_secs: Option<u64>,
 }
 
+impl RuntimeMeSelftestTimeskewData {
+    /// A `RuntimeMeSelftestTimeskewData` with the given `state`; every other field starts zero,
+    /// `false`, empty or absent (set it on the returned value).
+    pub fn new(state: SelftestState) -> Self {
+        Self {
+            state,
+            max_skew_secs_15m: None,
+            samples_15m: 0,
+            last_skew_secs: None,
+            last_source: None,
+            last_seen_age_secs: None,
+        }
+    }
+}
+
 /// A local interface address (`runtime_selftest.rs:41-45`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeSelftestIpFamilyData {
@@ -118,8 +146,18 @@ pub struct RuntimeMeSelftestIpFamilyData {
     pub state: IpClass,
 }
 
+impl RuntimeMeSelftestIpFamilyData {
+    /// A `RuntimeMeSelftestIpFamilyData` with every field given.
+    pub fn new(addr: impl Into<String>, state: IpClass) -> Self {
+        Self {
+            addr: addr.into(),
+            state,
+        }
+    }
+}
+
 /// `ip` of the self-test (`runtime_selftest.rs:47-53`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeSelftestIpData {
     /// The detected IPv4 interface address; omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +176,13 @@ pub struct RuntimeMeSelftestPidData {
     pub state: PidState,
 }
 
+impl RuntimeMeSelftestPidData {
+    /// A `RuntimeMeSelftestPidData` with every field given.
+    pub fn new(pid: u32, state: PidState) -> Self {
+        Self { pid, state }
+    }
+}
+
 /// SOCKS `BND.ADDR` / `BND.PORT` state (`runtime_selftest.rs:61-69`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeSelftestBndData {
@@ -151,6 +196,19 @@ pub struct RuntimeMeSelftestBndData {
     /// Age of the last report (seconds); omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_age_secs: Option<u64>,
+}
+
+impl RuntimeMeSelftestBndData {
+    /// A `RuntimeMeSelftestBndData` with the given `addr_state` and `port_state`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(addr_state: BndAddrState, port_state: BndPortState) -> Self {
+        Self {
+            addr_state,
+            port_state,
+            last_addr: None,
+            last_seen_age_secs: None,
+        }
+    }
 }
 
 /// One upstream in the self-test (`runtime_selftest.rs:71-80`).
@@ -168,6 +226,20 @@ pub struct RuntimeMeSelftestUpstreamData {
     /// The last IP seen through it (text); omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
+}
+
+impl RuntimeMeSelftestUpstreamData {
+    /// A `RuntimeMeSelftestUpstreamData` with the given `upstream_id`, `route_kind` and `address`;
+    /// every other field starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(upstream_id: u64, route_kind: RouteKind, address: impl Into<String>) -> Self {
+        Self {
+            upstream_id,
+            route_kind,
+            address: address.into(),
+            bnd: None,
+            ip: None,
+        }
+    }
 }
 
 /// `data.data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:82-91`).
@@ -188,8 +260,27 @@ pub struct RuntimeMeSelftestPayload {
     pub upstreams: Option<Vec<RuntimeMeSelftestUpstreamData>>,
 }
 
+impl RuntimeMeSelftestPayload {
+    /// A `RuntimeMeSelftestPayload` with the given `kdf`, `timeskew` and `pid`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(
+        kdf: RuntimeMeSelftestKdfData,
+        timeskew: RuntimeMeSelftestTimeskewData,
+        pid: RuntimeMeSelftestPidData,
+    ) -> Self {
+        Self {
+            kdf,
+            timeskew,
+            ip: Default::default(),
+            pid,
+            bnd: None,
+            upstreams: None,
+        }
+    }
+}
+
 /// `data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:93-101`); gated on the pool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeMeSelftestData {
     /// Whether the pool is there to test.
     pub enabled: bool,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::stats::{IpPreference, RouteKind, UnavailableReason};
 
 /// `policy` of the upstream quality (`runtime_min.rs:157-164`): the connect policy in effect.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeUpstreamQualityPolicyData {
     /// Upstream connect retry attempts.
     pub connect_retry_attempts: u32,
@@ -21,7 +21,7 @@ pub struct RuntimeUpstreamQualityPolicyData {
 }
 
 /// `counters` of the upstream quality (`runtime_min.rs:166-172`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeUpstreamQualityCountersData {
     /// Upstream connects attempted.
     pub connect_attempt_total: u64,
@@ -35,7 +35,7 @@ pub struct RuntimeUpstreamQualityCountersData {
 
 /// `summary` of the upstream quality (`runtime_min.rs:174-183`); the same fields as
 /// `UpstreamSummaryData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeUpstreamQualitySummaryData {
     /// Upstreams configured.
     pub configured_total: u64,
@@ -65,6 +65,18 @@ pub struct RuntimeUpstreamQualityDcData {
     pub ip_preference: IpPreference,
 }
 
+impl RuntimeUpstreamQualityDcData {
+    /// A `RuntimeUpstreamQualityDcData` with the given `dc` and `ip_preference`; every other field
+    /// starts zero, `false`, empty or absent (set it on the returned value).
+    pub fn new(dc: i16, ip_preference: IpPreference) -> Self {
+        Self {
+            dc,
+            latency_ema_ms: None,
+            ip_preference,
+        }
+    }
+}
+
 /// One upstream (`runtime_min.rs:192-204`); the same fields as `UpstreamStatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeUpstreamQualityUpstreamData {
@@ -90,12 +102,32 @@ pub struct RuntimeUpstreamQualityUpstreamData {
     pub dc: Vec<RuntimeUpstreamQualityDcData>,
 }
 
+impl RuntimeUpstreamQualityUpstreamData {
+    /// A `RuntimeUpstreamQualityUpstreamData` with the given `upstream_id`, `route_kind` and
+    /// `address`; every other field starts zero, `false`, empty or absent (set it on the returned
+    /// value).
+    pub fn new(upstream_id: u64, route_kind: RouteKind, address: impl Into<String>) -> Self {
+        Self {
+            upstream_id,
+            route_kind,
+            address: address.into(),
+            weight: 0,
+            scopes: String::new(),
+            healthy: false,
+            fails: 0,
+            last_check_age_secs: 0,
+            effective_latency_ms: None,
+            dc: Vec::new(),
+        }
+    }
+}
+
 /// `data` of `GET /v1/runtime/upstream-quality` (`runtime_min.rs:206-218`).
 ///
 /// **Not the gated shape**: `policy` and `counters` are always present; `summary` and
 /// `upstreams` are omitted (and `enabled` is `false`, `reason` `"source_unavailable"`) when no
 /// upstream snapshot is available.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeUpstreamQualityData {
     /// Whether an upstream snapshot was available.
     pub enabled: bool,

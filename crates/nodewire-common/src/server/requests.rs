@@ -1,0 +1,288 @@
+//! The request enum: one variant per endpoint, and the routing that picks the variant.
+
+use bytes::Bytes;
+use http::Method;
+
+use crate::FromRequestError;
+use crate::endpoint::{Metadata, Protocol};
+use crate::version::VersionHistory;
+
+/// One endpoint of a [`RequestEnum`]: its route, and how a request becomes the enum's variant.
+///
+/// `F` holds what the protocol crate needs to know about the route before decoding it (the
+/// kernel: whether it needs authentication); `()` when nothing.
+pub struct Arm<R, F = ()> {
+    /// The endpoint's method, path template and body kind.
+    pub metadata: &'static Metadata,
+    /// The releases that added (deprecated, removed) the route.
+    pub history: VersionHistory,
+    /// Decodes a request of this route into the enum's variant
+    /// ([`Endpoint::try_from_http_request`](crate::Endpoint::try_from_http_request)).
+    pub decoder: fn(&http::Request<Bytes>) -> Result<R, FromRequestError>,
+    /// The protocol's own facts about the route.
+    pub facts: F,
+}
+
+impl<R, F> Arm<R, F> {
+    /// Decodes `request` (already routed here) into the enum's variant.
+    pub fn decode(&self, request: &http::Request<Bytes>) -> Result<R, FromRequestError> {
+        (self.decoder)(request)
+    }
+}
+
+impl<R, F: std::fmt::Debug> std::fmt::Debug for Arm<R, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Arm")
+            .field("name", &self.metadata.name)
+            .field("method", &self.metadata.method)
+            .field("path", &self.metadata.path)
+            .field("facts", &self.facts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a request line leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Routing<T> {
+    /// A route matched method and path.
+    Found(T),
+    /// The path is known but not for this method; these methods are (for `Allow`).
+    MethodNotAllowed(Vec<Method>),
+    /// No route has this path.
+    NotFound,
+}
+
+/// Finds the route of `method` and a normalized `path` among `routes`: the routes whose
+/// template (or an alias) matches the path, the most specific ones first (literal segments
+/// beat parameters), then the one with the method.
+pub fn route<'a, T>(
+    routes: &'a [T],
+    metadata: impl Fn(&T) -> &Metadata,
+    method: &Method,
+    path: &str,
+) -> Routing<&'a T> {
+    let matched: Vec<(&T, usize)> = routes
+        .iter()
+        .filter(|r| metadata(r).match_path(path).is_some())
+        .map(|r| (r, metadata(r).specificity()))
+        .collect();
+    let Some(best) = matched.iter().map(|(_, s)| *s).max() else {
+        return Routing::NotFound;
+    };
+    let candidates = matched.into_iter().filter(|(_, s)| *s == best);
+    let mut allow = Vec::new();
+    for (route, _) in candidates {
+        if metadata(route).method == *method {
+            return Routing::Found(route);
+        }
+        allow.push(metadata(route).method.clone());
+    }
+    Routing::MethodNotAllowed(allow)
+}
+
+/// One decoded request of any route of a protocol: an enum with a variant per endpoint, made
+/// with [`request_enum!`](crate::request_enum).
+pub trait RequestEnum: Sized + 'static {
+    /// The protocol of every endpoint.
+    type Protocol: Protocol;
+    /// What the protocol crate knows about each route before decoding it.
+    type Facts: 'static;
+    /// Every endpoint, in the protocol's order.
+    const ARMS: &'static [Arm<Self, Self::Facts>];
+
+    /// The decoded endpoint's metadata.
+    fn metadata(&self) -> &'static Metadata;
+
+    /// The decoded endpoint's name (`ListUsers`), for logs.
+    fn name(&self) -> &'static str {
+        self.metadata().name
+    }
+
+    /// `true` for routes that change state (any method but `GET`).
+    fn is_mutating(&self) -> bool {
+        self.metadata().method != Method::GET
+    }
+
+    /// Finds the endpoint of `method` and `path` (normalized by the protocol first).
+    fn route(method: &Method, path: &str) -> Routing<&'static Arm<Self, Self::Facts>> {
+        let path = <Self::Protocol as Protocol>::normalize_path(path);
+        route(Self::ARMS, |arm| arm.metadata, method, &path)
+    }
+}
+
+/// Declares a protocol's request enum: one variant per endpoint type, named after it, and its
+/// [`RequestEnum`] implementation. A server finds the variant of a request with
+/// [`RequestEnum::route`] and decodes it with [`Arm::decode`].
+///
+/// An optional `facts: Type = function;` line gives every [`Arm`] the value of
+/// `function::<Endpoint>()` (a `const fn`), for what the server checks before decoding.
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /health`.
+///     GetHealth, "/health", serde_json::Value
+/// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /users/{id}` (a demo without the parameter).
+///     GetUser, "/users/{id}", serde_json::Value
+/// );
+/// trait Open { const OPEN: bool = false; }
+/// impl Open for GetHealth { const OPEN: bool = true; }
+/// impl Open for GetUser {}
+/// const fn open<E: Open>() -> bool { E::OPEN }
+///
+/// nodewire_common::request_enum! {
+///     /// Any demo request.
+///     pub enum Request { GetHealth, GetUser }
+///     facts: bool = open;
+/// }
+///
+/// use nodewire_common::server::{RequestEnum, Routing};
+/// let Routing::Found(arm) = Request::route(&http::Method::GET, "/health") else { panic!() };
+/// assert!(arm.facts);
+/// let request = http::Request::get("/health").body(bytes::Bytes::new())?;
+/// assert!(matches!(arm.decode(&request), Ok(Request::GetHealth(_))));
+/// assert_eq!(
+///     Request::route(&http::Method::POST, "/users/7").map_found(|a| a.metadata.name),
+///     Routing::MethodNotAllowed(vec![http::Method::GET])
+/// );
+/// # Ok::<(), http::Error>(())
+/// ```
+#[macro_export]
+macro_rules! request_enum {
+    (
+        $(#[$attr:meta])*
+        $vis:vis enum $name:ident { $($e:ident),+ $(,)? }
+        facts: $facts:ty = $of:ident $(;)?
+    ) => {
+        $crate::request_enum!(@define [$(#[$attr])*] $vis $name [$($e)+] [$facts] [$of]);
+    };
+    (
+        $(#[$attr:meta])*
+        $vis:vis enum $name:ident { $($e:ident),+ $(,)? }
+    ) => {
+        $crate::request_enum!(@define [$(#[$attr])*] $vis $name [$($e)+] [()] []);
+    };
+    (@facts [] $e:ident) => { () };
+    (@facts [$of:ident] $e:ident) => { $of::<$e>() };
+    (@define [$($attr:tt)*] $vis:vis $name:ident [$first:ident $($e:ident)*] [$facts:ty] $of:tt) => {
+        $($attr)*
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        $vis enum $name {
+            #[doc = concat!("[`", stringify!($first), "`]")]
+            $first($first),
+            $(
+                #[doc = concat!("[`", stringify!($e), "`]")]
+                $e($e),
+            )*
+        }
+
+        impl $crate::server::RequestEnum for $name {
+            type Protocol = <$first as $crate::Endpoint>::Protocol;
+            type Facts = $facts;
+            const ARMS: &'static [$crate::server::Arm<Self, $facts>] = &[
+                $crate::server::Arm {
+                    metadata: &<$first as $crate::Endpoint>::METADATA,
+                    history: <$first as $crate::Endpoint>::HISTORY,
+                    decoder: |request| {
+                        <$first as $crate::Endpoint>::try_from_http_request(request)
+                            .map(Self::$first)
+                    },
+                    facts: $crate::request_enum!(@facts $of $first),
+                },
+                $(
+                    $crate::server::Arm {
+                        metadata: &<$e as $crate::Endpoint>::METADATA,
+                        history: <$e as $crate::Endpoint>::HISTORY,
+                        decoder: |request| {
+                            <$e as $crate::Endpoint>::try_from_http_request(request).map(Self::$e)
+                        },
+                        facts: $crate::request_enum!(@facts $of $e),
+                    },
+                )*
+            ];
+
+            fn metadata(&self) -> &'static $crate::Metadata {
+                match self {
+                    Self::$first(_) => const { &<$first as $crate::Endpoint>::METADATA },
+                    $(Self::$e(_) => const { &<$e as $crate::Endpoint>::METADATA },)*
+                }
+            }
+        }
+    };
+}
+
+impl<T> Routing<T> {
+    /// Maps the found route.
+    pub fn map_found<U>(self, f: impl FnOnce(T) -> U) -> Routing<U> {
+        match self {
+            Self::Found(t) => Routing::Found(f(t)),
+            Self::MethodNotAllowed(allow) => Routing::MethodNotAllowed(allow),
+            Self::NotFound => Routing::NotFound,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BodyKind;
+
+    const fn meta(method: Method, path: &'static str) -> Metadata {
+        Metadata {
+            name: "",
+            method,
+            path,
+            aliases: &[],
+            body: BodyKind::None,
+            description: "",
+        }
+    }
+
+    #[test]
+    fn literal_segments_win_then_the_method() {
+        let routes = [
+            meta(Method::GET, "/v1/users/{id}"),
+            meta(Method::PATCH, "/v1/users/{id}"),
+            meta(Method::POST, "/v1/users/import"),
+            meta(Method::GET, "/v1/users"),
+        ];
+        let find = |m: Method, p: &str| route(&routes, |r| r, &m, p).map_found(|r| r.path);
+        assert_eq!(
+            find(Method::GET, "/v1/users/a"),
+            Routing::Found("/v1/users/{id}")
+        );
+        assert_eq!(
+            find(Method::POST, "/v1/users/import"),
+            Routing::Found("/v1/users/import")
+        );
+        // The literal route hides the parameter ones for its path.
+        assert_eq!(
+            find(Method::GET, "/v1/users/import"),
+            Routing::MethodNotAllowed(vec![Method::POST])
+        );
+        assert_eq!(
+            find(Method::DELETE, "/v1/users/a"),
+            Routing::MethodNotAllowed(vec![Method::GET, Method::PATCH])
+        );
+        assert_eq!(find(Method::GET, "/v1/nope"), Routing::NotFound);
+    }
+}

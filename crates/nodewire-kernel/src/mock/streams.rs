@@ -1,0 +1,47 @@
+//! The status and event streams (`/v1/status/stream`, `/v1/events/stream` and their
+//! WebSocket twins).
+
+use http::StatusCode;
+
+use super::{Answer, EventSubscription, MockKernel, Outcome, StatusSubscription};
+use crate::endpoints::{EventsStream, StatusStream, parse_events_filter};
+use crate::error::codes;
+use crate::server::ApiFailure;
+
+impl MockKernel {
+    /// `GET /v1/status/stream`: the HTTP layer sends the frames.
+    pub(super) fn status_stream(&self, call: &StatusStream) -> Answer {
+        Ok(Outcome::StatusStream(StatusSubscription::new(
+            call.query.clone(),
+        )))
+    }
+
+    /// `GET /v1/events/stream`: the HTTP layer sends the events the filter selects.
+    pub(super) fn events_stream(&self, call: &EventsStream) -> Answer {
+        Ok(Outcome::EventStream(EventSubscription {
+            filter: call
+                .events
+                .as_deref()
+                .map(parse_events_filter)
+                .unwrap_or_default(),
+        }))
+    }
+
+    /// `GET /v1/status/ws` and `GET /v1/events/ws`: `426` without `Upgrade: websocket`, `501`
+    /// with it (the streams are served over SSE).
+    pub(super) fn websocket(&self, upgrade: bool) -> Answer {
+        Err(if upgrade {
+            ApiFailure::new(
+                StatusCode::NOT_IMPLEMENTED,
+                codes::NOT_IMPLEMENTED,
+                "this mock serves the streams over SSE only",
+            )
+        } else {
+            ApiFailure::new(
+                StatusCode::UPGRADE_REQUIRED,
+                codes::UPGRADE_REQUIRED,
+                "a WebSocket upgrade is required",
+            )
+        })
+    }
+}
