@@ -288,16 +288,11 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("\n-- rename, tag, and reset the counters of the server");
-    let patch = UpdateInstanceRequest {
-        alias: Some(nodewire_nodepass::instances::InstanceAlias::new(
+    let patch = UpdateInstanceRequest::default()
+        .alias(nodewire_nodepass::instances::InstanceAlias::new(
             "tour-server-2",
-        )?),
-        meta: Some(MetaUpdate {
-            peer: None,
-            tags: Some([(TagKey::new("env")?, TagValue::new("tour")?)].into()),
-        }),
-        ..Default::default()
-    };
+        )?)
+        .meta(MetaUpdate::default().tags([(TagKey::new("env")?, TagValue::new("tour")?)]));
     crate::exchange(
         &client,
         &UpdateInstance::new(created.id.clone(), patch),
@@ -317,9 +312,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n-- replace the client's URL with the one it already has: 409");
     let put = PutInstance::new(
         other.id.clone(),
-        PutInstanceRequest {
-            url: (&client_url).into(),
-        },
+        PutInstanceRequest::new(&client_url),
     )?;
     if let Err(e) = crate::exchange(&client, &put, WIDTH).await? {
         println!("   refused as expected: {e}");

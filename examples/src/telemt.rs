@@ -7,7 +7,7 @@ use axum::body::Body as AxumBody;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
 use nodewire_common::client::Client;
-use nodewire_common::{Patch, Secret};
+use nodewire_common::Secret;
 use nodewire_telemt::endpoints::*;
 use nodewire_telemt::mock::{Body, MockConfig, MockTelemt, Outcome};
 use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, Username};
@@ -187,11 +187,9 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     let got = exchange(&client, &GetUser::new(bob.clone()), WIDTH).await??;
 
     println!("\n-- patch bob, conditional on the revision: 3 unique IPs, remove the quota (null)");
-    let patch = PatchUserRequest {
-        max_unique_ips: Patch::Value(3),
-        data_quota_bytes: Patch::Null,
-        ..Default::default()
-    };
+    let patch = PatchUserRequest::default()
+        .max_unique_ips(3)
+        .clear_data_quota_bytes();
     let call = PatchUser::new(bob.clone(), patch).if_match(got.revision.clone());
     exchange(&client, &call, WIDTH).await??;
 

@@ -51,13 +51,13 @@ async fn send(
 }
 
 fn pending_update() -> Result<UpdateManifest, nodewire_dash::update::ManifestError> {
-    UpdateManifest::try_from(RawManifest {
-        id: "0.2.4".into(),
-        version: "0.2.4".into(),
-        url: "https://dash.example.com/deploy/linux/node_linux_amd64".into(),
-        sha256: "3f1c0d7e9b2a4c6d8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f".into(),
-        size: 12_345_678,
-    })
+    UpdateManifest::try_from(RawManifest::new(
+        "0.2.4",
+        "0.2.4",
+        "https://dash.example.com/deploy/linux/node_linux_amd64",
+        "3f1c0d7e9b2a4c6d8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f",
+        12_345_678,
+    ))
 }
 
 #[tokio::test]

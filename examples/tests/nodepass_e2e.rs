@@ -130,18 +130,16 @@ async fn lifecycle_and_errors() -> TestResult {
     assert_eq!(ignored.status(), StatusCode::OK);
 
     // PATCH: alias, peer, tags; a stop answers the status before it.
-    let patch = UpdateInstanceRequest {
-        alias: Some(InstanceAlias::new("web-2")?),
-        meta: Some(MetaUpdate {
-            peer: Some(PeerUpdate {
-                sid: None,
-                kind: Some(nodewire_nodepass::instances::PeerType::new("2")?),
-                alias: None,
-            }),
-            tags: Some([(TagKey::new("env")?, TagValue::new("test")?)].into()),
-        }),
-        ..UpdateInstanceRequest::default()
-    };
+    let patch = UpdateInstanceRequest::default()
+        .alias(InstanceAlias::new("web-2")?)
+        .meta(
+            MetaUpdate::default()
+                .peer(
+                    PeerUpdate::default()
+                        .kind(nodewire_nodepass::instances::PeerType::new("2")?),
+                )
+                .tags([(TagKey::new("env")?, TagValue::new("test")?)]),
+        );
     let patched = client
         .send(&UpdateInstance::new(created.id.clone(), patch))
         .await?;
@@ -164,14 +162,14 @@ async fn lifecycle_and_errors() -> TestResult {
     // PUT the same URL: 409; a new one: 200, stopped, restarted.
     let same = PutInstance::new(
         created.id.clone(),
-        PutInstanceRequest { url: (&url).into() },
+        PutInstanceRequest::new(&url),
     )?;
     assert_eq!(
         api(client.send(&same).await),
         Some((StatusCode::CONFLICT, "Instance URL conflict".into()))
     );
     let other = url.to_builder().slot(100).build()?;
-    let put = PutInstance::new(created.id.clone(), PutInstanceRequest { url: other.into() })?;
+    let put = PutInstance::new(created.id.clone(), PutInstanceRequest::new(other))?;
     let replaced = client.send(&put).await?;
     assert_eq!(replaced.status, InstanceStatus::Stopped);
     assert!(replaced.url.contains("slot=100"));

@@ -81,11 +81,9 @@ async fn user_lifecycle_and_errors() -> TestResult {
     assert_eq!(got.revision, rev1);
 
     // Patch: set one field, remove another with null.
-    let patch = PatchUserRequest {
-        max_unique_ips: Patch::Value(3),
-        data_quota_bytes: Patch::Null,
-        ..Default::default()
-    };
+    let patch = PatchUserRequest::default()
+        .max_unique_ips(3)
+        .clear_data_quota_bytes();
     let patched = client
         .send(&PatchUser::new(bob.clone(), patch).if_match(rev1.clone()))
         .await?;

@@ -15,6 +15,7 @@ use crate::registry::{DecodeFn, Lookup, Registry};
 
 /// The result of checking one payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// Decoded, valid, and re-encoding reproduced every value.
     pub ok: bool,

@@ -14,6 +14,7 @@ use crate::error::{DecodeError, from_slice};
 
 /// What re-encoding lost or changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Pointers (RFC 6901) present in the input and missing from the re-encoded value.
     pub lost: Vec<String>,

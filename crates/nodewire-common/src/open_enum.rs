@@ -53,6 +53,7 @@ impl fmt::Debug for UnknownLabel {
 
 /// An unknown label met while decoding, as recorded by [`collect_unknown_labels`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UnknownLabelSeen {
     /// The open enum's type name (`UserStatus`).
     #[serde(rename = "enum")]

@@ -169,6 +169,7 @@ pub enum Verdict {
 
 /// An unknown enum label and where it sits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LabelAt {
     /// The JSON pointer of the value (the first one holding this label).
     pub pointer: String,
@@ -181,6 +182,7 @@ pub struct LabelAt {
 
 /// One row of a probe report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Row {
     /// `"GET <template>"`.
     pub route: String,
@@ -405,6 +407,7 @@ pub fn ids_from(body: &[u8], source: &IdSource) -> Vec<String> {
 
 /// What a probe found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The protocol.
     pub protocol: &'static str,

@@ -33,6 +33,7 @@ use serde_json::{Map, Value};
 
 /// Who a link belongs to: `{ userId, subscriptionId }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ClientRef {
     /// The user.
     #[serde(rename = "userId")]
@@ -146,6 +147,7 @@ json_object_type!(
 
 /// `services`: the configuration of each service the node runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeServices {
     /// Xray, when the node runs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,6 +175,7 @@ impl NodeServices {
 
 /// `NodeConfig`: what `GET /node/config/latest` returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeConfig {
     /// The config revision.
     pub revision: u64,
@@ -208,6 +211,7 @@ impl NodeConfig {
 /// `NodeConfigAppliedDto`: the revision the node now runs. Core marks the node's sync status
 /// `synced`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeConfigAppliedDto {
     /// The applied revision.
     pub revision: u64,

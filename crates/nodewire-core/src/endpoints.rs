@@ -9,7 +9,7 @@
 //! use nodewire_core::endpoints::Heartbeat;
 //! use nodewire_core::heartbeat::NodeHeartbeatDto;
 //!
-//! let call = Heartbeat::new(NodeHeartbeatDto { revision: Some(3), ..Default::default() });
+//! let call = Heartbeat::new(NodeHeartbeatDto::default().revision(3));
 //! let request = call.try_into_http_request("http://127.0.0.1:3000").unwrap();
 //! assert_eq!(request.uri(), "http://127.0.0.1:3000/node/heartbeat");
 //! assert_eq!(request.body().as_ref(), br#"{"revision":3}"#);

@@ -17,6 +17,7 @@ use crate::values::IpAddress;
 /// `NodeHeartbeatDto`. Both members are optional, and so is the body itself: an empty body
 /// means `{}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeHeartbeatDto {
     /// The node's public IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +46,7 @@ impl NodeHeartbeatDto {
 
 /// `{ ok: true, needSync }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct HeartbeatResponse {
     /// Always `true`.
     pub ok: OkTrue,

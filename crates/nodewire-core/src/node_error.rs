@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 /// `NodeErrorDto`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeErrorDto {
     /// What went wrong.
     pub message: String,

@@ -27,6 +27,7 @@ use crate::values::{IpAddress, RegistrationCode};
 /// adds `port` (the agent's own HTTP port, from `PORT` on the node) and an optional `domain`.
 /// This type accepts both: `host` and `port` are optional, and each is sent only when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RegisterNodeDto {
     /// The registration code the panel issued for this node.
     pub code: RegistrationCode,
@@ -111,6 +112,7 @@ impl std::fmt::Display for NodeId {
 /// The answer to `POST /node/register`: `{ authKey, nodeId }`. The node persists both; every
 /// later call presents the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RegisterNodeResponse {
     /// The node's auth key (`x-node-auth-key`).
     #[serde(rename = "authKey")]

@@ -48,6 +48,7 @@ impl JsonSchema for OkTrue {
 /// `{ ok: true }`: the answer of `/node/usage`, `/node/outbound-usage`,
 /// `/node/session-events`, `/node/config/applied` and `/node/error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct OkResponse {
     /// Always `true`.
     pub ok: OkTrue,
@@ -76,6 +77,7 @@ impl ErrorMessage {
 /// An error body, as NestJS renders an `HttpException`:
 /// `{"message": "...", "error": "Unauthorized", "statusCode": 401}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// What went wrong.
     pub message: ErrorMessage,

@@ -40,6 +40,7 @@ nodewire_common::open_enum! {
 
 /// `SessionEventEntryDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SessionEventEntryDto {
     /// The user.
     #[serde(rename = "userId")]
@@ -100,6 +101,7 @@ impl SessionEventEntryDto {
 
 /// `SessionEventsDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SessionEventsDto {
     /// The events, oldest first.
     pub events: Vec<SessionEventEntryDto>,

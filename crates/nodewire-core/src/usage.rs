@@ -23,6 +23,7 @@ use crate::values::Timestamp;
 
 /// `UsageEntryDto`: one user's traffic through one node protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UsageEntryDto {
     /// The user.
     #[serde(rename = "userId")]
@@ -86,6 +87,7 @@ impl UsageEntryDto {
 
 /// `NodeUsageDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeUsageDto {
     /// The deltas.
     pub entries: Vec<UsageEntryDto>,
@@ -102,6 +104,7 @@ impl NodeUsageDto {
 
 /// `OutboundUsageItem`: one xray outbound's traffic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct OutboundUsageItem {
     /// The outbound's tag.
     pub tag: String,
@@ -126,6 +129,7 @@ impl OutboundUsageItem {
 
 /// `NodeOutboundUsageDto`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeOutboundUsageDto {
     /// The deltas.
     pub items: Vec<OutboundUsageItem>,

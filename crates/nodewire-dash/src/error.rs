@@ -76,6 +76,7 @@ impl ErrorCode {
 /// Dash's error body, `{"code":"…","message":"…"}` followed by a newline, with
 /// `Content-Type: application/json; charset=utf-8`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Machine-readable code; match on this.
     pub code: ErrorCode,

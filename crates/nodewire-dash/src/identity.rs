@@ -16,6 +16,7 @@ pub struct IdentityRequest {}
 
 /// Dash's answer (`identityResponse`, `push.go:544-547`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct IdentityResponse {
     /// The Dash installation's id; the agent trims it and refuses a blank one
     /// ("invalid identity response").

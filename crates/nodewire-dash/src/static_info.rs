@@ -21,6 +21,7 @@ use crate::serde_util::is_zero_u64;
 /// assert_eq!(s.report_interval_seconds, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Static {
     /// The agent version (strict SemVer, no `v`).
     pub version: String,
@@ -74,6 +75,7 @@ impl Static {
 /// `cpu` (`StaticCPU`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "StaticCPU")]
+#[non_exhaustive]
 pub struct StaticCpu {
     /// From the first `cpu.Info()` entry.
     pub info: StaticCpuInfo,
@@ -82,6 +84,7 @@ pub struct StaticCpu {
 /// CPU identity (`StaticCPUInfo`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "StaticCPUInfo")]
+#[non_exhaustive]
 pub struct StaticCpuInfo {
     /// Model name, trimmed.
     pub model_name: String,
@@ -99,6 +102,7 @@ pub struct StaticCpuInfo {
 
 /// Memory totals (`StaticMemory`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticMemory {
     /// Physical memory, bytes.
     pub total: u64,
@@ -116,6 +120,7 @@ impl StaticMemory {
 /// Disk inventory (`StaticDisk`). All four arrays are always sent, `[]` when empty; an early
 /// body (before the slow collector ran) has empty `logical` and `filesystems`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticDisk {
     /// Copied from the last runtime sample.
     pub physical: Vec<StaticDiskPhysical>,
@@ -130,6 +135,7 @@ pub struct StaticDisk {
 
 /// A block device (`StaticDiskPhysical`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticDiskPhysical {
     /// Kernel name.
     pub name: String,
@@ -153,6 +159,7 @@ impl StaticDiskPhysical {
 
 /// A capacity entry (`StaticDiskLogical`). Dash takes the largest `total` as the node's disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticDiskLogical {
     /// What it is.
     pub kind: LogicalKind,
@@ -197,6 +204,7 @@ impl StaticDiskLogical {
 
 /// A mount point (`StaticDiskFilesystem`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticDiskFilesystem {
     /// The path the usage was read for.
     pub path: String,
@@ -226,6 +234,7 @@ impl StaticDiskFilesystem {
 
 /// An IO view entry (`StaticDiskBaseIO`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticDiskBaseIo {
     /// Where the numbers come from.
     pub kind: BaseIoKind,
@@ -257,6 +266,7 @@ impl StaticDiskBaseIo {
 
 /// Host identity (`StaticSystem`), gopsutil `host.Info()` trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticSystem {
     /// Host name.
     pub hostname: String,
@@ -275,6 +285,7 @@ pub struct StaticSystem {
 
 /// RAID inventory (`StaticRaid`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticRaid {
     /// RAID is collected on this platform (Linux).
     pub supported: bool,
@@ -286,6 +297,7 @@ pub struct StaticRaid {
 
 /// One array (`StaticRaidArray`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticRaidArray {
     /// Array name.
     pub name: String,
@@ -312,6 +324,7 @@ impl StaticRaidArray {
 
 /// One member (`StaticRaidMember`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StaticRaidMember {
     /// Member device.
     pub name: String,

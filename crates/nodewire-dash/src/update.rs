@@ -24,6 +24,7 @@ use nodewire_common::Secret;
 /// The agent needs neither key: `ok` is not required and an absent `update` means none.
 /// Dash always writes both, so `update` is always written (as `null` when there is none).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MetricsResponse {
     /// Always `true` from Dash; absent from the agent's own view of the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +50,7 @@ impl MetricsResponse {
 /// An update manifest as sent (Go `selfupdate.Manifest`), before validation. Missing keys
 /// decode as Go's zero values, as the agent reads them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RawManifest {
     /// Release id (Dash sets it to the version); only compared between targets.
     #[serde(default)]

@@ -78,6 +78,7 @@ use crate::wire::wire_struct;
 /// One Server-Sent Event: its `event:` name, its `data:` decoded as JSON, and the stream's last
 /// `id:` (core.yaml defines no ids; they are kept if a kernel sends them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct StreamEvent<T> {
     /// The `event:` field (`status.full`, `node.degraded`; `message` when absent).
     pub event: String,

@@ -24,14 +24,16 @@ use serde_json::Value;
 /// - `name?: T,` an optional property (`Option<T>`, omitted when `None`, schema of `T`);
 /// - `name?: null T,` an optional, nullable property (`Patch<T>`).
 ///
-/// Attributes on the struct and on each field (docs, extra serde attributes) pass through.
+/// Attributes on the struct and on each field (docs, extra serde attributes) pass through, and
+/// the struct is `#[non_exhaustive]`: code outside the crate builds it with its constructor and
+/// setters, so a field the kernel adds later is not a breaking change.
 /// Every field needs a trailing comma.
 macro_rules! wire_struct {
     (
         $(#[$meta:meta])*
         pub struct $name:ident { $($body:tt)* }
     ) => {
-        wire_struct!(@munch [$(#[$meta])* pub struct $name] [] $($body)*);
+        wire_struct!(@munch [$(#[$meta])* #[non_exhaustive] pub struct $name] [] $($body)*);
     };
     (@munch [$($head:tt)*] [$($done:tt)*]) => {
         $($head)* { $($done)* }

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 /// A failure body: `{"error": "<message>"}` (`HTTPError`, v2 `util.go:16`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The master's message (see [`messages`]).
     pub error: String,

@@ -70,6 +70,7 @@ nodewire_common::open_enum! {
 
 /// The data of one event (`InstanceEvent`, v2 `types.go:93-98`): all four keys always sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InstanceEvent {
     /// What happened.
     #[serde(rename = "type")]

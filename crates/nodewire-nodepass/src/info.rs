@@ -10,6 +10,7 @@ use crate::url::TlsCode;
 /// here are declared in that order). Off Linux, the numeric system fields are 0 and `cpu`
 /// is -1.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MasterInfo {
     /// The master alias (stored on the API-key instance).
     pub alias: String,
@@ -89,6 +90,7 @@ impl MasterInfo {
 /// `POST /info` body (`UpdateMasterAliasRequest`). The master treats a missing `alias` as
 /// empty (`{}` clears the alias).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpdateMasterAliasRequest {
     /// The new alias (at most 256 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]

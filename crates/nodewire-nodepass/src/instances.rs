@@ -99,6 +99,7 @@ nodewire_common::open_enum! {
 /// `meta.peer`: free text a panel keeps about the other end (the master checks only the
 /// 256-byte limit; the docs' UUID and `0|1|2` rules are not enforced).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Peer {
     /// Service id (panels use a UUID).
     #[serde(default)]
@@ -132,6 +133,7 @@ fn some_empty_tags() -> Option<Tags> {
 
 /// `meta`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Meta {
     /// The peer.
     #[serde(default)]
@@ -163,6 +165,7 @@ impl Meta {
 /// For the API-key instance (`id` `********`, [`Instance::api_key`]) `url` is the API key and
 /// `config` the master id; its `Debug` hides the key.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Instance {
     /// 8 hex characters, or `********`.
     pub id: InstanceId,
@@ -405,6 +408,7 @@ bounded_string!(
 /// `POST /instances` body (`CreateInstanceRequest`). Answers `201` with the instance in
 /// status `stopped`; the start follows asynchronously (SSE `create`, then `update`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateInstanceRequest {
     /// The alias (the master does not check its length on create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,6 +437,7 @@ impl CreateInstanceRequest {
 /// `PUT /instances/{id}` body (`PutInstanceRequest`): a new URL; the instance restarts.
 /// `409 Instance URL conflict` when the normalized URL equals the current one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PutInstanceRequest {
     /// The new instance URL.
     pub url: RequestUrl,
@@ -512,6 +517,7 @@ impl JsonSchema for Action {
 /// `meta.peer` in a PATCH: the whole peer is replaced (an absent field becomes empty, so
 /// `{}` clears it). Build one from [`PeerUpdate::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PeerUpdate {
     /// `sid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -549,6 +555,7 @@ impl PeerUpdate {
 
 /// `meta` in a PATCH. Build one from [`MetaUpdate::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MetaUpdate {
     /// Replaces the peer when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,6 +613,7 @@ impl MetaUpdate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpdateInstanceRequest {
     /// A new alias (applied when non-empty and different).
     #[serde(default, skip_serializing_if = "Option::is_none")]

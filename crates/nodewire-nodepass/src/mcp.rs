@@ -285,6 +285,7 @@ impl JsonSchema for ErrorCode {
 /// assert_eq!(back, call);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[non_exhaustive]
 pub struct McpRequest {
     /// Always `"2.0"`.
     #[schemars(extend("const" = "2.0"))]
@@ -409,6 +410,7 @@ impl<'de> Deserialize<'de> for McpRequest {
 
 /// The name and version of an MCP client or server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Implementation {
     /// The name (`NodePass Master` for the master).
     pub name: String,
@@ -428,6 +430,7 @@ impl Implementation {
 
 /// `initialize` params (the master reads none of them).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InitializeParams {
     /// The protocol version the client speaks.
     #[serde(
@@ -473,6 +476,7 @@ impl InitializeParams {
 
 /// `tools/list` params (the master reads none; it has no pagination).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ToolsListParams {
     /// A pagination cursor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -490,6 +494,7 @@ impl ToolsListParams {
 
 /// `tools/call` params (`MCPToolCallParams`): the tool and its arguments, typed by tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[non_exhaustive]
 pub struct McpToolCallParams {
     /// The tool.
     pub name: ToolName,
@@ -665,6 +670,7 @@ pub struct NoArguments {}
 
 /// `{"id"}`: `get_instance`, `get_instance_config`, `delete_instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InstanceIdArguments {
     /// The instance (`********` is refused by every tool that changes an instance).
     pub id: InstanceId,
@@ -684,6 +690,7 @@ macro_rules! string_arguments {
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[non_exhaustive]
         pub struct $name {
             /// The instance (`********` is refused: `forbidden: API Key`).
             pub id: InstanceId,
@@ -807,6 +814,7 @@ string_arguments!(
 /// `role://[password@]tunnel_address:tunnel_port/(targets | target_address:target_port)`
 /// and sets every other non-empty string argument as a query parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateInstanceArguments {
     /// The role (required: anything else but `server`/`client` is refused).
     pub role: McpRole,
@@ -920,6 +928,7 @@ impl CreateInstanceArguments {
 /// `update_instance`'s `peer`: each field given is set on its own. Build one from
 /// [`McpPeer::default`] and the setters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct McpPeer {
     /// `sid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -957,6 +966,7 @@ impl McpPeer {
 
 /// `update_instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpdateInstanceArguments {
     /// The instance.
     pub id: InstanceId,
@@ -1017,6 +1027,7 @@ impl UpdateInstanceArguments {
 
 /// `control_instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ControlInstanceArguments {
     /// The instance.
     pub id: InstanceId,
@@ -1033,6 +1044,7 @@ impl ControlInstanceArguments {
 
 /// `set_instance_advanced`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SetInstanceAdvancedArguments {
     /// The instance.
     pub id: InstanceId,
@@ -1061,6 +1073,7 @@ impl SetInstanceAdvancedArguments {
 
 /// `tcping_target`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TcpingTargetArguments {
     /// `host:port`.
     pub target: String,
@@ -1077,6 +1090,7 @@ impl TcpingTargetArguments {
 
 /// `update_master_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpdateMasterInfoArguments {
     /// The new alias (required, non-empty, at most 256 bytes).
     pub alias: MasterAlias,
@@ -1095,6 +1109,7 @@ impl UpdateMasterInfoArguments {
 
 /// A JSON-RPC answer from the master (`MCPResponse`): `result` or `error`, always HTTP 200.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct McpResponse {
     /// `"2.0"`.
     pub jsonrpc: String,
@@ -1141,6 +1156,7 @@ impl McpResponse {
 
 /// A JSON-RPC error object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct McpError {
     /// The code.
     pub code: ErrorCode,
@@ -1208,6 +1224,7 @@ impl<'de> Deserialize<'de> for McpResult {
 
 /// The `tools` capability.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ToolsCapability {
     /// Whether the server notifies tool list changes (the master sends `{}`).
     #[serde(
@@ -1220,6 +1237,7 @@ pub struct ToolsCapability {
 
 /// The master's capabilities: `{"tools": {}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ServerCapabilities {
     /// Tools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1228,6 +1246,7 @@ pub struct ServerCapabilities {
 
 /// `initialize` result (a Go map: keys sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InitializeResult {
     /// `{"tools": {}}`.
     pub capabilities: ServerCapabilities,
@@ -1267,6 +1286,7 @@ impl InitializeResult {
 
 /// `tools/list` result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ToolsListResult {
     /// The tools.
     pub tools: Vec<Tool>,
@@ -1281,6 +1301,7 @@ impl ToolsListResult {
 
 /// A tool (a Go map: keys sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Tool {
     /// What it does.
     pub description: String,
@@ -1304,6 +1325,7 @@ impl Tool {
 
 /// A tool's arguments as a JSON Schema object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InputSchema {
     /// The arguments.
     pub properties: BTreeMap<String, PropertySchema>,
@@ -1335,6 +1357,7 @@ impl InputSchema {
 
 /// One argument's schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PropertySchema {
     /// What it is.
     pub description: String,
@@ -1377,6 +1400,7 @@ impl PropertySchema {
 
 /// A content item of a tool result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Content {
     /// The text (`Found 2 instances`, `Created instance 4abf2548`, …).
     pub text: String,
@@ -1406,6 +1430,7 @@ impl Content {
 /// | `get_master_info`, `update_master_info` | `info` |
 /// | `delete_instance`, `export_instances`, `import_instances` | none |
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ToolCallResult {
     /// `get_instance_config`: the `config` URL as an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1439,6 +1464,7 @@ impl ToolCallResult {
 /// `get_instance_config`'s `config`: the parts of the instance's `config` URL (a Go map:
 /// keys sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InstanceConfig {
     /// Every query parameter (its first value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1487,6 +1513,7 @@ impl InstanceConfig {
 /// One entry of `nodepass.json` (registered as `ExportFile`: the array), written by `export_instances` and read by
 /// `import_instances` (a Go map: keys sorted; the file is indented with two spaces).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ExportedInstance {
     /// The alias.
     pub alias: String,

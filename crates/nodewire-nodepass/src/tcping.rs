@@ -9,6 +9,7 @@ use crate::url::go::{Mode, Values, escape_into, into_string};
 /// dial error (`dial tcp 127.0.0.1:1: connect: connection refused`, `too many requests` when
 /// 10 probes already run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TCPingResult {
     /// The target as given.
     pub target: String,

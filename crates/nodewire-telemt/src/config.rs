@@ -136,6 +136,7 @@ impl TryFrom<Map<String, Value>> for ConfigPatch {
 
 /// `PATCH /v1/config` response (`PatchConfigResponse`, `config_edit.rs:21-31`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PatchConfigResponse {
     /// The new revision (same as the envelope's).
     pub revision: Revision,

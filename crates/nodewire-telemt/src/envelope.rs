@@ -120,6 +120,7 @@ pub fn parse_if_match(headers: &HeaderMap) -> Option<String> {
 /// A success envelope `{"ok": true, "data": T, "revision": "<sha256 hex>"}`
 /// (`SuccessResponse<T>`, `model.rs:62-67`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SuccessResponse<T> {
     /// Always `true`.
     pub ok: OkTrue,
@@ -131,6 +132,7 @@ pub struct SuccessResponse<T> {
 
 /// The `error` member of an error envelope (`ErrorBody`, `model.rs:49-53`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// Machine-readable code; match on this, not on the message.
     pub code: ErrorCode,
@@ -141,6 +143,7 @@ pub struct ErrorBody {
 /// An error envelope `{"ok": false, "error": {code, message}, "request_id": N}`
 /// (`ErrorResponse`, `model.rs:55-60`). Error envelopes never carry `revision`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Always `false`.
     pub ok: OkFalse,

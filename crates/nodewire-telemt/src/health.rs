@@ -36,6 +36,7 @@ nodewire_common::open_enum! {
 
 /// `data` of `GET /v1/health` (`model.rs:69-73`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct HealthData {
     /// Always `"ok"`.
     pub status: HealthStatus,
@@ -48,6 +49,7 @@ pub struct HealthData {
 /// Sent with HTTP `200` when ready and **`503` (still `ok: true`)** when not.
 /// `ready == admission_open && healthy_upstreams > 0`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct HealthReadyData {
     /// `true` when admission is open and at least one upstream is healthy.
     pub ready: bool,

@@ -38,6 +38,7 @@ nodewire_common::open_enum! {
 
 /// `data.timeouts` of `GET /v1/limits/effective` (`runtime_zero.rs:52-61`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveTimeoutLimits {
     /// Idle time allowed before a client's first byte (seconds).
     pub client_first_byte_idle_secs: u64,
@@ -57,6 +58,7 @@ pub struct EffectiveTimeoutLimits {
 
 /// `data.upstream` of `GET /v1/limits/effective` (`runtime_zero.rs:63-70`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveUpstreamLimits {
     /// Upstream connect retry attempts.
     pub connect_retry_attempts: u32,
@@ -72,6 +74,7 @@ pub struct EffectiveUpstreamLimits {
 
 /// `data.middle_proxy` of `GET /v1/limits/effective` (`runtime_zero.rs:72-95`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveMiddleProxyLimits {
     /// Writer floor mode.
     pub floor_mode: FloorMode,
@@ -149,6 +152,7 @@ impl EffectiveMiddleProxyLimits {
 
 /// `data.user_ip_policy` of `GET /v1/limits/effective` (`runtime_zero.rs:97-102`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveUserIpPolicyLimits {
     /// `[access].user_max_unique_ips_global_each`: unique-IP limit applied to every user
     /// without their own (`0` = none).
@@ -172,6 +176,7 @@ impl EffectiveUserIpPolicyLimits {
 
 /// `data.user_tcp_policy` of `GET /v1/limits/effective` (`runtime_zero.rs:104-107`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveUserTcpPolicyLimits {
     /// `[access].user_max_tcp_conns_global_each`: TCP connection limit applied to every user
     /// without their own (`0` = none).
@@ -187,6 +192,7 @@ impl EffectiveUserTcpPolicyLimits {
 
 /// `data` of `GET /v1/limits/effective` (`runtime_zero.rs:109-119`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct EffectiveLimitsData {
     /// Effective interval of the proxy-config / secret refresh (seconds).
     pub update_every_secs: u64,

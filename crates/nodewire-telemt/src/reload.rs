@@ -74,6 +74,7 @@ impl ReloadPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "RawReloadRequest")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReloadRequest {
     /// `instant` (default) or `drain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +265,7 @@ impl ReloadRequest {
 
 /// A submitted reload (`ReloadAccepted`, `reload.rs:155-164`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReloadAccepted {
     /// The reload id (starts at 1).
     pub reload_id: u64,
@@ -301,6 +303,7 @@ impl ReloadAccepted {
 
 /// The status of a reload (`ReloadStatus`, `reload.rs:129-153`). The server keeps the last 32.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReloadStatus {
     /// The reload id.
     pub reload_id: u64,

@@ -35,6 +35,7 @@ nodewire_common::open_enum! {
 
 /// `data` of `GET /v1/security/posture` (`runtime_zero.rs:121-132`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SecurityPostureData {
     /// `[server.api].read_only`.
     pub api_read_only: bool,
@@ -76,6 +77,7 @@ impl SecurityPostureData {
 
 /// `data` of `GET /v1/security/whitelist` (`runtime_min.rs:12-18`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SecurityWhitelistData {
     /// When this answer was built (epoch seconds).
     pub generated_at_epoch_secs: u64,

@@ -96,6 +96,7 @@ nodewire_common::open_enum! {
 
 /// A count per label (`model.rs:86-90`); lists of it are sorted by `class`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ClassCount {
     /// The class label (an open, free-form set, e.g. a bad-connection or handshake-failure
     /// class).
@@ -119,6 +120,7 @@ impl ClassCount {
 /// The upstream doc lists `handshake_failures_by_stage`; it was added and removed again before
 /// 3.4.25, and the source does not send it (contract §12.1 item 1).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SummaryData {
     /// Uptime of the current runtime **generation** (seconds, fractional): it restarts at 0
     /// after every in-process reload, unlike `SystemInfoData.uptime_seconds`.
@@ -139,6 +141,7 @@ pub struct SummaryData {
 
 /// A count per middle-proxy handshake error code (`model.rs:103-107`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroCodeCount {
     /// The error code.
     pub code: i32,
@@ -159,6 +162,7 @@ impl ZeroCodeCount {
 /// (contract §12.1 item 1). The doc's `telemetry_me_level` values `off|normal|verbose` are
 /// wrong: the source sends `silent|normal|debug` (§12.1 item 9).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroCoreData {
     /// Uptime of the current runtime generation (seconds, fractional).
     pub uptime_seconds: f64,
@@ -237,6 +241,7 @@ impl ZeroCoreData {
 /// Upstream connect counters and histograms (`model.rs:134-152`): `data.upstream` of
 /// `GET /v1/stats/zero/all` and `data.zero` of `GET /v1/stats/upstreams`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroUpstreamData {
     /// Upstream connects attempted.
     pub connect_attempt_total: u64,
@@ -274,6 +279,7 @@ pub struct ZeroUpstreamData {
 
 /// One upstream's view of one Telegram DC (`model.rs:154-159`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpstreamDcStatus {
     /// The DC number (negative for media DCs).
     pub dc: i16,
@@ -297,6 +303,7 @@ impl UpstreamDcStatus {
 
 /// One upstream (`model.rs:161-173`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpstreamStatus {
     /// The upstream's index in `[[upstreams]]`.
     pub upstream_id: u64,
@@ -341,6 +348,7 @@ impl UpstreamStatus {
 
 /// Upstream totals (`model.rs:175-184`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpstreamSummaryData {
     /// Upstreams configured.
     pub configured_total: u64,
@@ -362,6 +370,7 @@ pub struct UpstreamSummaryData {
 ///
 /// `zero` is always present; `summary` and `upstreams` are omitted when `reason` is set.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UpstreamsData {
     /// `[server.api].minimal_runtime_enabled`.
     pub enabled: bool,
@@ -384,6 +393,7 @@ pub struct UpstreamsData {
 ///
 /// Newer upstream sources add `handshake_error_code_overflow_total`; 3.4.25 does not send it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroMiddleProxyData {
     /// Keepalives sent.
     pub keepalive_sent_total: u64,
@@ -499,6 +509,7 @@ pub struct ZeroMiddleProxyData {
 
 /// `data.pool` of `GET /v1/stats/zero/all` (`model.rs:258-271`): middle-proxy pool counters.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroPoolData {
     /// Pool generation swaps.
     pub pool_swap_total: u64,
@@ -526,6 +537,7 @@ pub struct ZeroPoolData {
 
 /// `data.desync` of `GET /v1/stats/zero/all` (`model.rs:273-283`): client stream desync counters.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroDesyncData {
     /// Invalid secure-mode padding seen.
     pub secure_padding_invalid_total: u64,
@@ -547,6 +559,7 @@ pub struct ZeroDesyncData {
 
 /// `data` of `GET /v1/stats/zero/all` (`model.rs:285-293`): every zero-cost counter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ZeroAllData {
     /// When this answer was built (epoch seconds).
     pub generated_at_epoch_secs: u64,
@@ -579,6 +592,7 @@ impl ZeroAllData {
 
 /// Middle-proxy writer totals (`model.rs:295-306`); all zero when the pool is unavailable.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MeWritersSummary {
     /// DC groups configured.
     pub configured_dc_groups: u64,
@@ -602,6 +616,7 @@ pub struct MeWritersSummary {
 
 /// One middle-proxy writer (`model.rs:308-326`). Its optional fields are sent as `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MeWriterStatus {
     /// The writer id.
     pub writer_id: u64,
@@ -668,6 +683,7 @@ impl MeWriterStatus {
 /// Not the gated `{enabled, data?}` shape: when disabled, `summary` is all zeros and `writers`
 /// is empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MeWritersData {
     /// Whether the middle-proxy pool is there to report on.
     pub middle_proxy_enabled: bool,
@@ -684,6 +700,7 @@ pub struct MeWritersData {
 
 /// Active writers on one endpoint of a DC (`model.rs:358-362`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DcEndpointWriters {
     /// The middle-proxy endpoint (`host:port`).
     pub endpoint: String,
@@ -703,6 +720,7 @@ impl DcEndpointWriters {
 
 /// One Telegram DC as seen by the middle-proxy pool (`model.rs:338-356`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DcStatus {
     /// The DC number (negative for media DCs).
     pub dc: i16,
@@ -769,6 +787,7 @@ impl DcStatus {
 /// (`feature_disabled` when `minimal_runtime_enabled = false`, `source_unavailable` without a
 /// middle-proxy pool).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DcStatusData {
     /// Whether the middle-proxy pool is there to report on.
     pub middle_proxy_enabled: bool,
@@ -783,6 +802,7 @@ pub struct DcStatusData {
 
 /// A quarantined middle-proxy endpoint (`model.rs:373-377`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MinimalQuarantineData {
     /// The endpoint (`host:port`).
     pub endpoint: String,
@@ -805,6 +825,7 @@ impl MinimalQuarantineData {
 /// `ip_preference` says `both` here, not `both_work` as in `UpstreamDcStatus` (contract §12.1
 /// item 11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MinimalDcPathData {
     /// The DC number.
     pub dc: i16,
@@ -834,6 +855,7 @@ impl MinimalDcPathData {
 /// Newer upstream sources add `warm_generations`, `reinit_inflight` and
 /// `reinit_max_concurrency_effective`; 3.4.25 does not send them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MinimalMeRuntimeData {
     /// The active pool generation.
     pub active_generation: u64,
@@ -1019,6 +1041,7 @@ impl MinimalMeRuntimeData {
 
 /// `data.data` of `GET /v1/stats/minimal/all` (`model.rs:446-453`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MinimalAllPayload {
     /// Middle-proxy writers (the `GET /v1/stats/me-writers` payload).
     pub me_writers: MeWritersData,
@@ -1037,6 +1060,7 @@ pub struct MinimalAllPayload {
 /// With `reason: "feature_disabled"`, `data` is omitted. With `reason: "source_unavailable"`,
 /// `data` is **present** with disabled blocks (`me_runtime` omitted, `network_path` empty).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MinimalAllData {
     /// `[server.api].minimal_runtime_enabled`.
     pub enabled: bool,

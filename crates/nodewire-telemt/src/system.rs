@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The four build fields marked "omitted when unknown" come from compile-time environment
 /// variables and are usually absent from release builds.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct SystemInfoData {
     /// The telemt version (`CARGO_PKG_VERSION`, e.g. `"3.4.25"`).
     pub version: String,

@@ -278,6 +278,7 @@ impl From<Expiration> for String {
 /// assert!(serde_json::from_str::<CreateUserRequest>(r#"{"username":"a","rate_limit_up_bps":0}"#).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     /// Required.
     pub username: Username,
@@ -428,6 +429,7 @@ impl CreateUserRequest {
 /// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"max_tcp_conns":null,"data_quota_bytes":2097152}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PatchUserRequest {
     /// Sets the secret (32 hex); `null` is the same as absent.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
@@ -587,6 +589,7 @@ impl PatchUserRequest {
 /// `POST /v1/users/{username}/rotate-secret` body (`RotateSecretRequest`, `model.rs:573-576`).
 /// The body is optional: no body, `{}` and `{"secret": null}` all generate a new secret.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RotateSecretRequest {
     /// The new secret (32 hex); null or absent → generated.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
@@ -605,6 +608,7 @@ impl RotateSecretRequest {
 /// Connection links of a user (`UserLinks`, `model.rs:465-471`). An array is empty when its
 /// mode (`general.modes.classic|secure|tls`) is off.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UserLinks {
     /// `tg://proxy?server=<host>&port=<port>&secret=<secret>`.
     pub classic: Vec<String>,
@@ -618,6 +622,7 @@ pub struct UserLinks {
 
 /// A link for one extra TLS domain (`TlsDomainLink`, `model.rs:473-477`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TlsDomainLink {
     /// The domain.
     pub domain: String,
@@ -643,6 +648,7 @@ impl TlsDomainLink {
 /// came in 3.4.14, `rate_limit_up_bps` and `rate_limit_down_bps` in 3.4.12. Those decode as
 /// absent when a release does not send them, and re-encode absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UserInfo {
     /// The username.
     pub username: String,
@@ -725,6 +731,7 @@ impl UserInfo {
 
 /// `POST /v1/users` and rotate-secret response (`CreateUserResponse`, `model.rs:506-510`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CreateUserResponse {
     /// The user after the write.
     pub user: UserInfo,
@@ -743,6 +750,7 @@ impl CreateUserResponse {
 /// The status is 200 when the user is no longer in the running config, 202 while it still is
 /// (the inverse of the other mutators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DeleteUserResponse {
     /// The deleted user.
     pub username: String,
@@ -763,6 +771,7 @@ impl DeleteUserResponse {
 /// `POST /v1/users/{username}/reset-quota` response (`ResetUserQuotaResponse`,
 /// `model.rs:518-523`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ResetUserQuotaResponse {
     /// The user.
     pub username: String,
@@ -786,6 +795,7 @@ impl ResetUserQuotaResponse {
 /// `GET /v1/stats/users/quota` data (`UserQuotaListData`, `model.rs:525-528`): only users
 /// with a quota above 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UserQuotaListData {
     /// One entry per user with a quota.
     pub users: Vec<UserQuotaEntry>,
@@ -800,6 +810,7 @@ impl UserQuotaListData {
 
 /// One user's quota state (`UserQuotaEntry`, `model.rs:530-536`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UserQuotaEntry {
     /// The user.
     pub username: String,
@@ -830,6 +841,7 @@ impl UserQuotaEntry {
 
 /// One user's active IPs (`UserActiveIps`, `model.rs:500-504`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct UserActiveIps {
     /// The user.
     pub username: String,

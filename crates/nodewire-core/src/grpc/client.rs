@@ -12,7 +12,7 @@
 //!
 //! let channel = tonic::transport::Endpoint::from_static("http://127.0.0.1:3002").connect().await?;
 //! let mut core = CoreClient::new(channel, Secret::new("the key Core issued"))?;
-//! let beat = core.heartbeat(&NodeHeartbeatDto { revision: Some(3), ..Default::default() }).await?;
+//! let beat = core.heartbeat(&NodeHeartbeatDto::default().revision(3)).await?;
 //! if beat.need_sync {
 //!     let config = core.latest_config().await?;
 //!     // ... apply it ...

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// CPU usage and load (`CPU`). [`Default`] is all zeros.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "CPU")]
+#[non_exhaustive]
 pub struct Cpu {
     /// Busy fraction of all CPUs since the previous sample, ratio `0..=1` (clamped).
     pub usage_ratio: f64,
@@ -37,6 +38,7 @@ impl Cpu {
 /// `cpu.Times(false)`), not ratios (`CPUTimes`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "CPUTimes")]
+#[non_exhaustive]
 pub struct CpuTimes {
     /// User time, CPU-seconds.
     pub user: f64,

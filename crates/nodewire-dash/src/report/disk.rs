@@ -73,6 +73,7 @@ nodewire_common::open_enum! {
 
 /// `metrics.disk` (`Disk`). The four arrays are always sent, `[]` when empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Disk {
     /// Block devices with IO counters. On Linux whole disks only (loop, ram, zram, fd, sr
     /// dropped; md and dm appear in `logical` / `base_io`); elsewhere every device gopsutil
@@ -93,6 +94,7 @@ pub struct Disk {
 
 /// One block device (`DiskPhysical` with the embedded `DiskIO` fields inlined).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskPhysical {
     /// Kernel name (`vda`, `sda`, Windows `C:`, macOS `disk0`).
     pub name: String,
@@ -139,6 +141,7 @@ impl DiskPhysical {
 
 /// A capacity view (`DiskLogical`). No `total` at runtime: `used + free` only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskLogical {
     /// What it is.
     pub kind: LogicalKind,
@@ -190,6 +193,7 @@ impl DiskLogical {
 /// A mount point (`DiskFilesystem`). No total or type at runtime (see
 /// [`StaticDiskFilesystem`](crate::static_info::StaticDiskFilesystem)).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskFilesystem {
     /// The path the usage was read for.
     pub path: String,
@@ -227,6 +231,7 @@ impl DiskFilesystem {
 /// One entry of the IO view (`DiskBaseIO`). Note the key order differs from
 /// [`DiskPhysical`] (`read_iops, write_iops, iops`), and zero counters are omitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskBaseIo {
     /// Where the numbers come from.
     pub kind: BaseIoKind,
@@ -294,6 +299,7 @@ impl DiskBaseIo {
 /// SMART state from the root-written cache (`DiskSMART`; `/run/ithiltir-node/smart.json`,
 /// Windows `%ProgramData%\Ithiltir-node\smart.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskSmart {
     /// Collection state: `no_cache` without a cache, `stale` when its TTL expired (devices
     /// kept), `not_found` for `ok` with no devices.
@@ -328,6 +334,7 @@ impl DiskSmart {
 /// One disk's SMART data (`DiskSMARTDevice`). Values that could not be read are omitted, never
 /// sent as 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskSmartDevice {
     /// The matching `physical[].ref` / `logical[].ref`, only when it can be matched safely.
     #[serde(rename = "ref", default, skip_serializing_if = "String::is_empty")]
@@ -422,6 +429,7 @@ impl DiskSmartDevice {
 
 /// A failing ATA SMART attribute (`DiskSMARTAttr`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DiskSmartAttr {
     /// Attribute id (`5`); omitted when 0.
     #[serde(default, skip_serializing_if = "is_zero_i64")]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Memory and swap (`Memory`). There is no `total` here: totals are in
 /// [`StaticMemory`](crate::static_info::StaticMemory).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Memory {
     /// Used memory, bytes.
     pub used: u64,

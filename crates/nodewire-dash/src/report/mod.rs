@@ -75,6 +75,7 @@ nodewire_common::open_enum! {
 /// assert_eq!(report.metrics.network[0].name, "eth0");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NodeReport {
     /// The agent version, strict SemVer without `v` (`0.2.3`). Dash refuses anything else
     /// with `422 invalid_metrics`.
@@ -121,6 +122,7 @@ impl NodeReport {
 /// [`Default`] gives every group at zero, empty arrays, and no `pressure` or `thermal`; set
 /// the groups on it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// Usage, load averages, cumulative CPU times.
     pub cpu: Cpu,

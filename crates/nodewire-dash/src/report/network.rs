@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// the up interfaces with addresses, sorted by name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[doc(alias = "NetIO")]
+#[non_exhaustive]
 pub struct NetIo {
     /// Interface name (`eth0`, `en0`, `Ethernet`).
     pub name: String,

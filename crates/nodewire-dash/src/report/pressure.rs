@@ -12,6 +12,7 @@ use super::Status;
 
 /// Pressure stall information for CPU, memory and IO (`Pressure`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Pressure {
     /// `/proc/pressure/cpu`.
     pub cpu: PressureResource,
@@ -40,6 +41,7 @@ impl Pressure {
 
 /// One resource (`PressureResource`). Missing groups mean unavailable data, not zero pressure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PressureResource {
     /// `ok` when a `some` or `full` line was read; `unsupported` (file missing),
     /// `no_permission`, `error` (unreadable or unparsable) or `not_found` (no lines).
@@ -54,6 +56,7 @@ pub struct PressureResource {
 
 /// One PSI line (`PressureStats`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PressureStats {
     /// Stall share over 10 s, **percent `0..=100`**.
     pub avg10: f64,

@@ -30,6 +30,7 @@ nodewire_common::open_enum! {
 
 /// Software RAID (`Raid`). Off Linux, `supported` is `false`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Raid {
     /// RAID is collected on this platform (Linux).
     pub supported: bool,
@@ -42,6 +43,7 @@ pub struct Raid {
 /// One array (`RaidArray`). Build one with [`RaidArray::new`] and set the counts and members
 /// on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RaidArray {
     /// Array name (`md0`).
     pub name: String,
@@ -97,6 +99,7 @@ impl RaidArray {
 
 /// One member (`RaidMember`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RaidMember {
     /// Member device (`sda1`).
     pub name: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Liveness and uptime (`System`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct System {
     /// Always `true` from a running agent.
     pub alive: bool,
@@ -41,6 +42,7 @@ pub fn format_uptime(seconds: u64) -> String {
 
 /// Process count (`Processes`), refreshed every eighth sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Processes {
     /// Number of processes (Go `int`).
     pub process_count: i64,
@@ -55,6 +57,7 @@ impl Processes {
 
 /// Socket counts (`Connections`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Connections {
     /// TCP sockets (Go `int`).
     pub tcp_count: i64,

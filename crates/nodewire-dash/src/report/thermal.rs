@@ -58,6 +58,7 @@ impl SensorKind {
 /// "sensors":[]}` without `updated_at`; a failed read is `error`, `timeout` or
 /// `no_permission` with `updated_at`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Thermal {
     /// Collection state.
     pub status: Status,
@@ -95,6 +96,7 @@ impl Thermal {
 
 /// One sensor (`ThermalSensor`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ThermalSensor {
     /// What it measures.
     pub kind: SensorKind,

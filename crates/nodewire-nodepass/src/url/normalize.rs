@@ -46,6 +46,7 @@ pub enum Compat {
 
 /// What a master stores for an accepted URL.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Normalized {
     /// The instance's `url`: the input re-encoded, with the master's `log` / `tls` / `crt` /
     /// `key` injected where absent.

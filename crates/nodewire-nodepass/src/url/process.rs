@@ -21,6 +21,7 @@ pub struct Environment {
 
 /// The tunnel address or one target, as the process resolves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ProcessAddress {
     /// The text as it appears (decoded, trimmed).
     pub raw: String,
@@ -55,6 +56,7 @@ impl ProcessAddress {
 /// The effective value of every parameter, named as the process uses them. Role-specific
 /// values are present only for their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Effective {
     /// `block` as written (`0` by default).
     pub block: String,
@@ -131,6 +133,7 @@ pub struct Effective {
 /// assert_eq!(err.upstream_text().unwrap(), "GetAddress: resolveTCPAddr failed: address ::1:10101: too many colons in address");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Process {
     /// Server or client.
     #[serde(skip)]

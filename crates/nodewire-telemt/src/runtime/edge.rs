@@ -15,6 +15,7 @@ use crate::stats::UnavailableReason;
 
 /// One user in a connections top list (`runtime_edge.rs:18-23`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionUserData {
     /// The username.
     pub username: String,
@@ -37,6 +38,7 @@ impl RuntimeEdgeConnectionUserData {
 
 /// `totals` of the connections summary (`runtime_edge.rs:25-31`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionTotalsData {
     /// Current client connections.
     pub current_connections: u64,
@@ -50,6 +52,7 @@ pub struct RuntimeEdgeConnectionTotalsData {
 
 /// `top` of the connections summary (`runtime_edge.rs:33-38`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionTopData {
     /// List length limit (`runtime_edge_top_n`, at least 1).
     pub limit: u64,
@@ -61,6 +64,7 @@ pub struct RuntimeEdgeConnectionTopData {
 
 /// `cache` of the connections summary (`runtime_edge.rs:40-45`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionCacheData {
     /// Cache TTL (ms; `runtime_edge_cache_ttl_ms`, `0` = no cache).
     pub ttl_ms: u64,
@@ -72,6 +76,7 @@ pub struct RuntimeEdgeConnectionCacheData {
 
 /// `telemetry` of the connections summary (`runtime_edge.rs:47-51`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionTelemetryData {
     /// `[general.telemetry].user_enabled`.
     pub user_enabled: bool,
@@ -81,6 +86,7 @@ pub struct RuntimeEdgeConnectionTelemetryData {
 
 /// `data.data` of `GET /v1/runtime/connections/summary` (`runtime_edge.rs:53-59`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionsSummaryPayload {
     /// Cache state.
     pub cache: RuntimeEdgeConnectionCacheData,
@@ -95,6 +101,7 @@ pub struct RuntimeEdgeConnectionsSummaryPayload {
 /// `data` of `GET /v1/runtime/connections/summary` (`runtime_edge.rs:61-69`); gated on
 /// `runtime_edge_enabled`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeConnectionsSummaryData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,
@@ -110,6 +117,7 @@ pub struct RuntimeEdgeConnectionsSummaryData {
 
 /// One control-plane event (`events.rs:7-13`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ApiEventRecord {
     /// Sequence number (from 1, per process).
     pub seq: u64,
@@ -141,6 +149,7 @@ impl ApiEventRecord {
 
 /// `data.data` of `GET /v1/runtime/events/recent` (`runtime_edge.rs:78-83`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeEventsPayload {
     /// Ring buffer capacity (at least 16).
     pub capacity: u64,
@@ -153,6 +162,7 @@ pub struct RuntimeEdgeEventsPayload {
 /// `data` of `GET /v1/runtime/events/recent` (`runtime_edge.rs:85-93`); gated on
 /// `runtime_edge_enabled`. Events are recorded even while it is off.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeEventsData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,
@@ -168,6 +178,7 @@ pub struct RuntimeEdgeEventsData {
 
 /// One TLS fingerprint aggregate (`runtime_edge.rs:95-108`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeTlsFingerprintRow {
     /// The grouping key (an IP, a CIDR or a username); omitted in `by_fingerprint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,6 +205,7 @@ pub struct RuntimeEdgeTlsFingerprintRow {
 
 /// `data.data` of `GET /v1/runtime/tls-fingerprints` (`runtime_edge.rs:110-121`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeTlsFingerprintsPayload {
     /// Rows per list (the effective `limit`).
     pub limit: u64,
@@ -218,6 +230,7 @@ pub struct RuntimeEdgeTlsFingerprintsPayload {
 /// `data` of `GET /v1/runtime/tls-fingerprints` (`runtime_edge.rs:123-131`); gated on
 /// `runtime_edge_enabled`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeEdgeTlsFingerprintsData {
     /// `[server.api].runtime_edge_enabled`.
     pub enabled: bool,

@@ -40,6 +40,7 @@ nodewire_common::open_enum! {
 
 /// `data` of `GET /v1/runtime/gates` (`runtime_zero.rs:33-50`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeGatesData {
     /// Whether the admission gate accepts new client connections.
     pub accepting_new_connections: bool,

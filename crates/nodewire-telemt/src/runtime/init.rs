@@ -56,6 +56,7 @@ nodewire_common::open_enum! {
 /// `listeners_bind`, `config_watcher_start`, `metrics_start` and `runtime_ready`
 /// (`src/startup.rs:5-20`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeInitializationComponentData {
     /// The component id (e.g. `"config_load"`).
     pub id: String,
@@ -95,6 +96,7 @@ impl RuntimeInitializationComponentData {
 
 /// Middle-proxy startup state (`runtime_init.rs:24-33`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeInitializationMeData {
     /// Its status.
     pub status: MeInitStatus,
@@ -131,6 +133,7 @@ impl RuntimeInitializationMeData {
 /// The upstream doc also lists `pending|failed|skipped` for `status`; the source has only
 /// `initializing|ready` (contract §12.1 item 6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeInitializationData {
     /// Overall startup status.
     pub status: StartupStatus,

@@ -53,6 +53,7 @@ nodewire_common::open_enum! {
 /// Newer upstream sources add `warm_generations`, `reinit_inflight` and
 /// `reinit_max_concurrency_effective`; 3.4.25 does not send them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateGenerationData {
     /// The active generation.
     pub active_generation: u64,
@@ -68,6 +69,7 @@ pub struct RuntimeMePoolStateGenerationData {
 
 /// `hardswap` of the pool state (`runtime_min.rs:29-33`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateHardswapData {
     /// Whether hardswap is enabled.
     pub enabled: bool,
@@ -77,6 +79,7 @@ pub struct RuntimeMePoolStateHardswapData {
 
 /// Writers per contour (`runtime_min.rs:35-40`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateWriterContourData {
     /// Warm writers.
     pub warm: u64,
@@ -88,6 +91,7 @@ pub struct RuntimeMePoolStateWriterContourData {
 
 /// Writers per health (`runtime_min.rs:42-47`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateWriterHealthData {
     /// Neither degraded nor draining.
     pub healthy: u64,
@@ -99,6 +103,7 @@ pub struct RuntimeMePoolStateWriterHealthData {
 
 /// `writers` of the pool state (`runtime_min.rs:49-57`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateWriterData {
     /// All writers.
     pub total: u64,
@@ -116,6 +121,7 @@ pub struct RuntimeMePoolStateWriterData {
 
 /// Refills in flight for one DC and family (`runtime_min.rs:59-64`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateRefillDcData {
     /// The DC number.
     pub dc: i16,
@@ -141,6 +147,7 @@ impl RuntimeMePoolStateRefillDcData {
 /// Newer upstream sources add `running_dc_total` and `pending_dc_total`; 3.4.25 does not send
 /// them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateRefillData {
     /// Endpoints with a refill in flight.
     pub inflight_endpoints_total: u64,
@@ -152,6 +159,7 @@ pub struct RuntimeMePoolStateRefillData {
 
 /// `data.data` of `GET /v1/runtime/me-pool-state` (`runtime_min.rs:73-79`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStatePayload {
     /// Pool generations.
     pub generations: RuntimeMePoolStateGenerationData,
@@ -165,6 +173,7 @@ pub struct RuntimeMePoolStatePayload {
 
 /// `data` of `GET /v1/runtime/me-pool-state` (`runtime_min.rs:81-89`); gated on the pool.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMePoolStateData {
     /// Whether the pool is there to report on.
     pub enabled: bool,
@@ -180,6 +189,7 @@ pub struct RuntimeMePoolStateData {
 
 /// `counters` of the ME quality (`runtime_min.rs:91-99`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityCountersData {
     /// Idle writers closed by the peer.
     pub idle_close_by_peer_total: u64,
@@ -197,6 +207,7 @@ pub struct RuntimeMeQualityCountersData {
 
 /// `route_drops` of the ME quality (`runtime_min.rs:101-108`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityRouteDropData {
     /// Frames dropped: no connection to route to.
     pub no_conn_total: u64,
@@ -212,6 +223,7 @@ pub struct RuntimeMeQualityRouteDropData {
 
 /// The state of one IP family (`runtime_min.rs:110-119`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityFamilyStateData {
     /// The family.
     pub family: IpFamily,
@@ -245,6 +257,7 @@ impl RuntimeMeQualityFamilyStateData {
 
 /// `drain_gate` of the ME quality (`runtime_min.rs:121-127`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityDrainGateData {
     /// Whether the route quorum is met.
     pub route_quorum_ok: bool,
@@ -271,6 +284,7 @@ impl RuntimeMeQualityDrainGateData {
 
 /// RTT and coverage of one DC (`runtime_min.rs:129-136`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityDcRttData {
     /// The DC number.
     pub dc: i16,
@@ -300,6 +314,7 @@ impl RuntimeMeQualityDcRttData {
 
 /// `data.data` of `GET /v1/runtime/me-quality` (`runtime_min.rs:138-145`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityPayload {
     /// Connection counters.
     pub counters: RuntimeMeQualityCountersData,
@@ -329,6 +344,7 @@ impl RuntimeMeQualityPayload {
 
 /// `data` of `GET /v1/runtime/me-quality` (`runtime_min.rs:147-155`); gated on the pool.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeQualityData {
     /// Whether the pool is there to report on.
     pub enabled: bool,
@@ -344,6 +360,7 @@ pub struct RuntimeMeQualityData {
 
 /// A STUN reflection (`runtime_min.rs:220-224`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunReflectionData {
     /// The reflected public address (text).
     pub addr: String,
@@ -363,6 +380,7 @@ impl RuntimeNatStunReflectionData {
 
 /// `flags` of the NAT/STUN state (`runtime_min.rs:226-231`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunFlagsData {
     /// Whether NAT probing is enabled in the config.
     pub nat_probe_enabled: bool,
@@ -374,6 +392,7 @@ pub struct RuntimeNatStunFlagsData {
 
 /// `servers` of the NAT/STUN state (`runtime_min.rs:233-238`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunServersData {
     /// STUN servers configured (`host:port`).
     pub configured: Vec<String>,
@@ -385,6 +404,7 @@ pub struct RuntimeNatStunServersData {
 
 /// `reflection` of the NAT/STUN state (`runtime_min.rs:240-246`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunReflectionBlockData {
     /// The IPv4 reflection; omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +416,7 @@ pub struct RuntimeNatStunReflectionBlockData {
 
 /// `data.data` of `GET /v1/runtime/nat-stun` (`runtime_min.rs:248-255`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunPayload {
     /// Probe flags.
     pub flags: RuntimeNatStunFlagsData,
@@ -410,6 +431,7 @@ pub struct RuntimeNatStunPayload {
 
 /// `data` of `GET /v1/runtime/nat-stun` (`runtime_min.rs:257-265`); gated on the pool.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeNatStunData {
     /// Whether the pool is there to report on.
     pub enabled: bool,

@@ -78,6 +78,7 @@ nodewire_common::open_enum! {
 
 /// `kdf` of the self-test (`runtime_selftest.rs:20-26`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestKdfData {
     /// `error` when `ewma_errors_per_min >= threshold_errors_per_min`.
     pub state: SelftestState,
@@ -104,6 +105,7 @@ impl RuntimeMeSelftestKdfData {
 
 /// `timeskew` of the self-test (`runtime_selftest.rs:28-39`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestTimeskewData {
     /// `error` when the 15-minute maximum skew exceeds 60 s.
     pub state: SelftestState,
@@ -139,6 +141,7 @@ impl RuntimeMeSelftestTimeskewData {
 
 /// A local interface address (`runtime_selftest.rs:41-45`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestIpFamilyData {
     /// The address (text).
     pub addr: String,
@@ -158,6 +161,7 @@ impl RuntimeMeSelftestIpFamilyData {
 
 /// `ip` of the self-test (`runtime_selftest.rs:47-53`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestIpData {
     /// The detected IPv4 interface address; omitted when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +173,7 @@ pub struct RuntimeMeSelftestIpData {
 
 /// `pid` of the self-test (`runtime_selftest.rs:55-59`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestPidData {
     /// The process id.
     pub pid: u32,
@@ -185,6 +190,7 @@ impl RuntimeMeSelftestPidData {
 
 /// SOCKS `BND.ADDR` / `BND.PORT` state (`runtime_selftest.rs:61-69`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestBndData {
     /// The address state.
     pub addr_state: BndAddrState,
@@ -213,6 +219,7 @@ impl RuntimeMeSelftestBndData {
 
 /// One upstream in the self-test (`runtime_selftest.rs:71-80`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestUpstreamData {
     /// The upstream's index in `[[upstreams]]`.
     pub upstream_id: u64,
@@ -244,6 +251,7 @@ impl RuntimeMeSelftestUpstreamData {
 
 /// `data.data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:82-91`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestPayload {
     /// KDF error rate.
     pub kdf: RuntimeMeSelftestKdfData,
@@ -281,6 +289,7 @@ impl RuntimeMeSelftestPayload {
 
 /// `data` of `GET /v1/runtime/me-selftest` (`runtime_selftest.rs:93-101`); gated on the pool.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeMeSelftestData {
     /// Whether the pool is there to test.
     pub enabled: bool,

@@ -7,6 +7,7 @@ use crate::stats::{IpPreference, RouteKind, UnavailableReason};
 
 /// `policy` of the upstream quality (`runtime_min.rs:157-164`): the connect policy in effect.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualityPolicyData {
     /// Upstream connect retry attempts.
     pub connect_retry_attempts: u32,
@@ -22,6 +23,7 @@ pub struct RuntimeUpstreamQualityPolicyData {
 
 /// `counters` of the upstream quality (`runtime_min.rs:166-172`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualityCountersData {
     /// Upstream connects attempted.
     pub connect_attempt_total: u64,
@@ -36,6 +38,7 @@ pub struct RuntimeUpstreamQualityCountersData {
 /// `summary` of the upstream quality (`runtime_min.rs:174-183`); the same fields as
 /// `UpstreamSummaryData`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualitySummaryData {
     /// Upstreams configured.
     pub configured_total: u64,
@@ -56,6 +59,7 @@ pub struct RuntimeUpstreamQualitySummaryData {
 /// One upstream's view of one DC (`runtime_min.rs:185-190`); the same fields as
 /// `UpstreamDcStatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualityDcData {
     /// The DC number.
     pub dc: i16,
@@ -79,6 +83,7 @@ impl RuntimeUpstreamQualityDcData {
 
 /// One upstream (`runtime_min.rs:192-204`); the same fields as `UpstreamStatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualityUpstreamData {
     /// The upstream's index in `[[upstreams]]`.
     pub upstream_id: u64,
@@ -128,6 +133,7 @@ impl RuntimeUpstreamQualityUpstreamData {
 /// `upstreams` are omitted (and `enabled` is `false`, `reason` `"source_unavailable"`) when no
 /// upstream snapshot is available.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuntimeUpstreamQualityData {
     /// Whether an upstream snapshot was available.
     pub enabled: bool,
