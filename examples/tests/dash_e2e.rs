@@ -11,7 +11,7 @@ use http::{StatusCode, header};
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
 use nodewire_dash::identity::InstallId;
-use nodewire_dash::receiver::ReceiverConfig;
+use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::update::{RawManifest, UpdateManifest};
 use nodewire_examples::dash::{AgentConfig, run_agent, spawn_receiver};
 
@@ -180,7 +180,7 @@ async fn agent_and_captured_bodies_reach_the_board() -> TestResult {
 
     // An oversized body: 413 with Dash's body.
     let mut huge = CAPTURED_REPORT.to_vec();
-    huge.resize(nodewire_dash::receiver::DEFAULT_BODY_LIMIT + 1, b' ');
+    huge.resize(nodewire_dash::server::DEFAULT_BODY_LIMIT + 1, b' ');
     let r = send(
         &client,
         push(
@@ -199,7 +199,7 @@ async fn agent_and_captured_bodies_reach_the_board() -> TestResult {
     );
     // Exactly at the limit is read (and this one is valid JSON with trailing spaces).
     let mut at_limit = CAPTURED_REPORT.to_vec();
-    at_limit.resize(nodewire_dash::receiver::DEFAULT_BODY_LIMIT, b' ');
+    at_limit.resize(nodewire_dash::server::DEFAULT_BODY_LIMIT, b' ');
     let r = send(
         &client,
         push(

@@ -14,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use nodewire_common::Secret;
 use nodewire_common::client::{Client, ClientError};
-use nodewire_dash::receiver::ReceiverConfig;
+use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::target::{CertificateProblem, FallbackDecision, Target, TransportFailure};
 use nodewire_examples::dash::{AgentConfig, run_agent, spawn_receiver};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};

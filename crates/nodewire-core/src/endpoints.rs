@@ -27,10 +27,10 @@ use nodewire_common::{BodyKind, Endpoint, FromRequestError, Metadata};
 
 use crate::Core;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
+use crate::envelope::OkResponse;
 use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
 use crate::node_error::NodeErrorDto;
 use crate::register::{RegisterNodeDto, RegisterNodeResponse};
-use crate::response::OkResponse;
 use crate::session::SessionEventsDto;
 use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
 

@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::response::OkTrue;
+use crate::envelope::OkTrue;
 use crate::values::IpAddress;
 
 /// `NodeHeartbeatDto`. Both members are optional, and so is the body itself: an empty body

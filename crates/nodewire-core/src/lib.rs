@@ -9,7 +9,7 @@
 //!
 //! - HTTP: [`endpoints`] (all 8 routes as sans-IO [`Endpoint`](nodewire_common::Endpoint)s)
 //!   and their bodies in [`register`], [`heartbeat`], [`usage`], [`session`], [`config`],
-//!   [`node_error`], [`response`]; validated values in [`values`].
+//!   [`node_error`], [`envelope`]; validated values in [`values`].
 //! - gRPC: the generated messages in [`proto`] (always), the tonic client
 //!   (`proto::node_service_client`, feature `client`) and server
 //!   (`proto::node_service_server`, feature `server`); conversions between the messages and the
@@ -106,13 +106,13 @@ pub mod auth;
 pub mod collect;
 pub mod config;
 pub mod endpoints;
+pub mod envelope;
 pub mod grpc;
 pub mod heartbeat;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod node_error;
 pub mod register;
-pub mod response;
 pub mod server;
 pub mod session;
 pub mod stats;
@@ -127,7 +127,7 @@ pub mod proto {
 }
 
 pub use auth::AUTH_HEADER;
-pub use response::{Error, ErrorResponse, OkResponse};
+pub use envelope::{Error, ErrorResponse, OkResponse};
 
 /// The full gRPC service name.
 pub const SERVICE_NAME: &str = "nodeservice.NodeService";
@@ -152,7 +152,7 @@ impl Protocol for Core {
         _headers: &HeaderMap,
         body: &[u8],
     ) -> Result<T, Error> {
-        response::decode(status, body)
+        envelope::decode(status, body)
     }
 
     /// Encodes a success with `200 OK`. [`server::handle_http`] answers `POST`s with
@@ -160,7 +160,7 @@ impl Protocol for Core {
     fn encode_response<T: Serialize>(
         success: &T,
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        response::encode(StatusCode::OK, success)
+        envelope::encode(StatusCode::OK, success)
     }
 
     fn normalize_path(path: &str) -> Cow<'_, str> {
@@ -230,8 +230,8 @@ pub fn types() -> Vec<TypeEntry> {
         TypeEntry::of::<config::MtProtoServiceConfig>(),
         TypeEntry::of::<config::NodeConfigAppliedDto>(),
         TypeEntry::of::<node_error::NodeErrorDto>(),
-        TypeEntry::of::<response::OkResponse>(),
-        TypeEntry::of::<response::ErrorResponse>(),
+        TypeEntry::of::<envelope::OkResponse>(),
+        TypeEntry::of::<envelope::ErrorResponse>(),
         TypeEntry::of::<values::Timestamp>(),
         TypeEntry::of::<values::IpAddress>(),
     ]

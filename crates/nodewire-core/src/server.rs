@@ -26,10 +26,10 @@ use nodewire_common::{Endpoint, FromRequestError, Secret};
 use crate::auth;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
 use crate::endpoints::*;
+use crate::envelope::{self, ErrorMessage, ErrorResponse, OkResponse};
 use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
 use crate::node_error::NodeErrorDto;
 use crate::register::{RegisterNodeDto, RegisterNodeResponse};
-use crate::response::{self, ErrorMessage, ErrorResponse, OkResponse};
 use crate::session::SessionEventsDto;
 use crate::stats::NodeStats;
 use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
@@ -162,10 +162,10 @@ impl Failure {
     /// The HTTP response.
     pub fn to_http_response(&self) -> http::Response<Bytes> {
         let status = self.kind.http_status();
-        match response::encode(status, &self.to_error_response()) {
+        match envelope::encode(status, &self.to_error_response()) {
             Ok(response) => response,
             // Serializing this plain struct cannot fail; answer a bare status anyway.
-            Err(_) => text_response(status, response::CONTENT_TYPE, Bytes::new()),
+            Err(_) => text_response(status, envelope::CONTENT_TYPE, Bytes::new()),
         }
     }
 
@@ -329,7 +329,7 @@ fn respond<E: Endpoint>(body: &E::Response) -> Result<http::Response<Bytes>, Fai
     } else {
         StatusCode::OK
     };
-    response::encode(status, body).map_err(|e| Failure::internal(e.to_string()))
+    envelope::encode(status, body).map_err(|e| Failure::internal(e.to_string()))
 }
 
 async fn dispatch<B: CoreBackend + ?Sized>(

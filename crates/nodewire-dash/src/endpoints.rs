@@ -40,7 +40,7 @@ use nodewire_common::{
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::envelope::Error;
 use crate::identity::{IdentityRequest, IdentityResponse};
 use crate::update::{MetricsResponse, UpdateManifest};
 use crate::validate::{Checks, check_report, check_static};
@@ -348,7 +348,7 @@ mod tests {
         let e = PushStatic::try_from_http_response(&r).err();
         assert_eq!(
             e.as_ref().and_then(Error::code),
-            Some(&crate::error::ErrorCode::Unauthorized)
+            Some(&crate::envelope::ErrorCode::Unauthorized)
         );
         let r = response(204, "", b"");
         assert!(PushMetrics::try_from_http_response(&r).is_err());

@@ -1,5 +1,5 @@
 //! The agent's `metrics.NodeReport` and `metrics.Static` as Go types (contract §2-§3), for
-//! the [`receiver`](crate::receiver)'s Go-faithful decoding: which keys are struct fields,
+//! the [`server`](crate::server)'s Go-faithful decoding: which keys are struct fields,
 //! and which fields are pointers, slices, integers or floats.
 
 use crate::Timestamp;

@@ -5,12 +5,12 @@
 //! - [`report`]: [`NodeReport`] with its ten metric groups and every nested type, units in
 //!   every field's docs; [`static_info`]: [`Static`]; [`identity`]: the identity request and
 //!   response; [`update`]: the metrics response, update manifests, the round's update plan and
-//!   a streaming download verifier; [`error`]: Dash's `{code,message}` body.
+//!   a streaming download verifier; [`envelope`]: Dash's `{code,message}` body.
 //! - [`endpoints`]: the three routes as sans-IO [`Endpoint`](nodewire_common::Endpoint)s.
 //! - [`target`]: target URLs (`/metrics` → `/static`, `/identity`), `--require-https` and the
 //!   HTTPS→HTTP fallback rule; [`agent`]: the agent's timing, static, retry and response
 //!   rules; [`collect`]: the agent's arithmetic for turning OS counters into report fields.
-//! - [`receiver`]: Dash's receiving side without IO: `X-Node-Secret` in constant time, the
+//! - [`server`]: Dash's receiving side without IO: `X-Node-Secret` in constant time, the
 //!   1 MiB body limit, the order of checks, status codes and error bodies; [`ratelimit`]:
 //!   Dash's `429 rate_limited` limit per client /24 or /40, on every request (Dash 0.2.0)
 //!   or on failed authentication only (newer Dash), with [`clientip`] for the client
@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use nodewire_common::Secret;
-//! use nodewire_dash::receiver::{Body, Push, Receiver, ReceiverConfig};
+//! use nodewire_dash::server::{Body, Push, Receiver, ReceiverConfig};
 //!
 //! // A receiver that knows one node key.
 //! let receiver = Receiver::new(ReceiverConfig::new([("node-a", Secret::new("s3cret"))]));
@@ -64,13 +64,13 @@
 //! Deliberate differences from Dash and the agent:
 //!
 //! - The types' own `Deserialize` matches keys exactly and refuses a repeated key. The
-//!   [`receiver`] decodes pushes as Dash's `encoding/json` does (keys matched with Unicode
+//!   [`server`] decodes pushes as Dash's `encoding/json` does (keys matched with Unicode
 //!   case folding, repeated keys applied in order, invalid UTF-8 read as U+FFFD, the
 //!   timestamp forms Go's `time.Time` takes), checked against Go itself by
 //!   `tests/go_oracle.rs`; it refuses a timestamp offset of 24 hours or more, which Go's
 //!   parser takes and its encoder then cannot write.
 //! - A report missing a key the agent always sends, or with `null` there, is refused by the
-//!   [`receiver`] with `422 invalid_metrics`; Dash reads it as Go's zero value and refuses
+//!   [`server`] with `422 invalid_metrics`; Dash reads it as Go's zero value and refuses
 //!   only the keys it checks.
 //! - [`UpdateManifest`] refuses a 64-character digest that is not
 //!   hex; the agent only finds it after the download, as a digest mismatch.
@@ -104,11 +104,14 @@ pub mod agent;
 pub mod clientip;
 pub mod collect;
 pub mod endpoints;
-pub mod error;
+pub mod envelope;
 pub mod identity;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 pub mod ratelimit;
-pub mod receiver;
 pub mod report;
+pub mod server;
 pub mod static_info;
 pub mod target;
 pub mod timestamp;
@@ -120,7 +123,7 @@ mod go_shapes;
 mod serde_util;
 mod url_parts;
 
-pub use error::{Error, ErrorCode, ErrorResponse};
+pub use envelope::{Error, ErrorCode, ErrorResponse};
 pub use identity::{IdentityRequest, IdentityResponse};
 pub use report::NodeReport;
 pub use static_info::Static;
@@ -130,7 +133,7 @@ pub use update::{MetricsResponse, UpdateManifest};
 /// The agent version whose behaviour these types and rules follow.
 pub const UPSTREAM_AGENT_VERSION: &str = "0.2.3";
 
-/// The Dash versions whose receiving side [`receiver`] follows (0.2.0 source, newer checks as
+/// The Dash versions whose receiving side [`server`] follows (0.2.0 source, newer checks as
 /// an option).
 pub const UPSTREAM_DASH_VERSION: &str = "0.2.0";
 
@@ -164,7 +167,7 @@ impl Protocol for Dash {
     fn encode_response<T: Serialize>(
         success: &T,
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        nodewire_common::server::json_response(error::JSON_STYLE, StatusCode::OK, success)
+        nodewire_common::server::json_response(envelope::JSON_STYLE, StatusCode::OK, success)
     }
 }
 

@@ -4,7 +4,7 @@
 //! keys, wrong JSON types, negative, fractional and out-of-range numbers, invalid UTF-8,
 //! trailing data), are decoded by the oracle (`tests/go-oracle`, a Go program of this
 //! repository) with `json.Unmarshal` into the agent's Go structs, and by the
-//! [`Receiver`](nodewire_dash::receiver::Receiver).
+//! [`Receiver`](nodewire_dash::server::Receiver).
 //!
 //! Only the decode step is compared: Go refuses a body exactly when the receiver answers
 //! `400 invalid_request`. The receiver's `422` answers (Dash's semantic checks, and the keys
@@ -31,8 +31,8 @@ use std::path::Path;
 
 use bytes::Bytes;
 use nodewire_common::Secret;
-use nodewire_dash::error::ErrorCode;
-use nodewire_dash::receiver::{Body, Push, Receiver, ReceiverConfig};
+use nodewire_dash::envelope::ErrorCode;
+use nodewire_dash::server::{Body, Push, Receiver, ReceiverConfig};
 use serde_json::{Value, json};
 
 #[path = "../../../tests/go-oracle/bodies.rs"]

@@ -13,7 +13,7 @@
 
 use clap::Parser;
 use nodewire_dash::ratelimit::{RateLimitMode, RateLimitOptions};
-use nodewire_dash::receiver::ReceiverConfig;
+use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::validate::Checks;
 
 /// Receive Ithiltir-node reports.
@@ -32,7 +32,7 @@ struct Args {
     )]
     nodes: Vec<String>,
     /// Largest body accepted, bytes (Dash: 1 MiB).
-    #[arg(long, default_value_t = nodewire_dash::receiver::DEFAULT_BODY_LIMIT)]
+    #[arg(long, default_value_t = nodewire_dash::server::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
     /// Also apply newer Dash's range checks (refuses Windows agents, which send load -1).
     #[arg(long)]

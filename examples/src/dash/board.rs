@@ -229,7 +229,7 @@ pub fn render_board(board: &Board) -> String {
 mod tests {
     use super::*;
     use nodewire_dash::NodeReport;
-    use nodewire_dash::receiver::Push;
+    use nodewire_dash::server::Push;
 
     const REPORT: &[u8] = include_bytes!(
         "../../../crates/nodewire-dash/tests/fixtures/live-push/003-metrics.request.json"

@@ -1,4 +1,4 @@
-//! Dash over HTTP: a receiver (axum around [`nodewire_dash::receiver::Receiver`]) that keeps
+//! Dash over HTTP: a receiver (axum around [`nodewire_dash::server::Receiver`]) that keeps
 //! the latest report per node and serves an HTML board with SVG sparklines, and an agent
 //! that pushes this machine's metrics ([`nodewire_dash::collect::Collector`]) with the rules
 //! in [`nodewire_dash::agent`] and [`nodewire_dash::target`].

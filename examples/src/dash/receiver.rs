@@ -1,4 +1,4 @@
-//! The receiver over HTTP: axum around [`nodewire_dash::receiver::Receiver`], filing every
+//! The receiver over HTTP: axum around [`nodewire_dash::server::Receiver`], filing every
 //! accepted push on a [`Board`] that `GET /` shows.
 
 use std::sync::{Arc, Mutex};
@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Body as AxumBody;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{Html, IntoResponse, Response};
-use nodewire_dash::receiver::{Body, Peer, Receiver, ReceiverConfig};
+use nodewire_dash::server::{Body, Peer, Receiver, ReceiverConfig};
 use nodewire_dash::update::UpdateManifest;
 use tokio::net::TcpListener;
 

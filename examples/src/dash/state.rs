@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use nodewire_dash::receiver::Push;
+use nodewire_dash::server::Push;
 use nodewire_dash::{NodeReport, Static};
 
 /// How many samples each sparkline shows.

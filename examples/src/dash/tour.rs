@@ -8,7 +8,7 @@ use nodewire_common::client::Client;
 use nodewire_dash::agent;
 use nodewire_dash::collect::Collector;
 use nodewire_dash::endpoints::{FetchIdentity, PushMetrics, PushStatic};
-use nodewire_dash::receiver::ReceiverConfig;
+use nodewire_dash::server::ReceiverConfig;
 
 use crate::dash::{random_install_id, spawn_receiver};
 

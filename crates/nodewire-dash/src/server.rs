@@ -47,7 +47,7 @@ use nodewire_common::server::json_response;
 pub use nodewire_common::server::Body;
 
 use crate::endpoints::{IDENTITY_PATH, METRICS_PATH, STATIC_PATH, static_ok_response};
-use crate::error::{ErrorCode, ErrorResponse, JSON_STYLE};
+use crate::envelope::{ErrorCode, ErrorResponse, JSON_STYLE};
 use crate::identity::{IdentityResponse, InstallId};
 use crate::ratelimit::{RateLimitMode, RateLimitOptions, RateLimitStatus, RateLimiter};
 use crate::update::{MetricsResponse, UpdateManifest};
@@ -448,7 +448,7 @@ impl Receiver {
 /// does not parse gets nothing.
 ///
 /// ```
-/// use nodewire_dash::receiver::offer_update;
+/// use nodewire_dash::server::offer_update;
 /// use nodewire_dash::update::{RawManifest, UpdateManifest};
 /// let m = UpdateManifest::try_from(RawManifest {
 ///     id: "0.2.4".into(), version: "0.2.4".into(), url: "https://d/x".into(),
@@ -742,7 +742,7 @@ mod tests {
         use std::time::{Duration, UNIX_EPOCH};
 
         use super::*;
-        use crate::error::JSON_CONTENT_TYPE;
+        use crate::envelope::JSON_CONTENT_TYPE;
         use crate::ratelimit::{X_RATELIMIT_LIMIT, X_RATELIMIT_REMAINING, X_RATELIMIT_RESET};
 
         /// A minute boundary.
