@@ -166,7 +166,7 @@ async fn kernel_webhook_receiver_refuses_a_100_mb_body() -> TestResult {
 
 #[tokio::test]
 async fn dash_refuses_a_100_mb_body() -> TestResult {
-    use nodewire_dash::receiver::ReceiverConfig;
+    use nodewire_dash::server::ReceiverConfig;
     let config = ReceiverConfig::new([("n", Secret::new("k"))]);
     let limit = config.body_limit;
     let (url, server) = nodewire_examples::dash::spawn_receiver(config, None).await?;
