@@ -1,5 +1,5 @@
 //! The runtime and statistics routes, answered with payloads recorded from a real 3.4.25
-//! server (`recorded.json`, keyed by endpoint).
+//! server (`recorded.json`, keyed by each route's path template).
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -20,7 +20,7 @@ impl MockTelemt {
         let recorded = RECORDED.get_or_init(|| {
             serde_json::from_str(include_str!("recorded.json")).unwrap_or_default()
         });
-        let key = E::METADATA.name;
+        let key = E::METADATA.path;
         let value = recorded.get(key).cloned().unwrap_or_else(|| {
             json!({"enabled": false, "reason": "source_unavailable", "generated_at_epoch_secs": now()})
         });
