@@ -124,16 +124,10 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
     let summary = client.send(&UpsertProtocol::new(upsert)).await?.body;
     assert_eq!(summary.user_count, Some(1));
     let create = UserCreateRequest::new("vip-001", "bob", "pw")
-        .traffic(TrafficPatch {
-            allocated: Some(1 << 30),
-            used: None,
-        })
+        .traffic(TrafficPatch::default().allocated(1 << 30))
         .rate(RatePatch::up_only(1 << 20));
     client.send(&CreateUser::new(create)).await?;
-    let patch = UserPatchRequest {
-        tags: Some(vec!["vip".to_owned()]),
-        ..UserPatchRequest::default()
-    };
+    let patch = UserPatchRequest::default().tags(vec!["vip".to_owned()]);
     client.send(&PatchUser::new("vip-001", patch)).await?;
     let bob = client.send(&GetUser::new("vip-001")).await?.body;
     assert_eq!(bob.tags, Some(vec!["vip".to_owned()]));

@@ -1,5 +1,6 @@
 //! Authentication: HTTP Basic from an access key and a secret key (core.yaml:11-12, 871-874),
-//! and the panel's control-token alternative (contract §6.1).
+//! and the panel's control-token alternative (contract §6.1). [`redact_secrets`] keeps the
+//! credentials request bodies carry out of printed bodies.
 //!
 //! Every operation except `GET /healthz` requires Basic auth. A kernel started with
 //! `api.auth.allow_insecure=true` accepts calls without `Authorization` (core.yaml:4-7, prose
@@ -204,6 +205,43 @@ pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
         out.extend(bytes.iter().take(3 - pad));
     }
     Ok(out)
+}
+
+/// The members of request bodies that carry credentials: a user's `password` and a callback
+/// registration's `secret` (sent back as `X-ZNP-Webhook-Token`).
+pub const SECRET_MEMBERS: [&str; 2] = ["password", "secret"];
+
+/// Replaces the text of every [`SECRET_MEMBERS`] member, at any depth, with `"[redacted]"`, so
+/// a request body can be printed or logged; the typed bodies keep these members as
+/// [`Secret`]s, whose `Debug` is already redacted.
+///
+/// ```
+/// use nodewire_kernel::auth::redact_secrets;
+/// let mut body = serde_json::json!({"profile": {"id": "edge-1"},
+///     "users": [{"id": "7", "username": "alice", "password": "hunter2"}]});
+/// redact_secrets(&mut body);
+/// assert_eq!(body["users"][0]["password"], "[redacted]");
+/// assert_eq!(body["users"][0]["username"], "alice");
+///
+/// let mut registration = serde_json::json!({"event": "node_added", "secret": "t0ken"});
+/// redact_secrets(&mut registration);
+/// assert_eq!(registration, serde_json::json!({"event": "node_added", "secret": "[redacted]"}));
+/// ```
+pub fn redact_secrets(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if SECRET_MEMBERS.contains(&key.as_str()) && member.is_string() {
+                    *member = Value::String("[redacted]".to_owned());
+                } else {
+                    redact_secrets(member);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

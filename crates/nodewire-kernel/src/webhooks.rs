@@ -27,6 +27,8 @@
 //! [`WebhookConfig`]: allowed networks (403), Stripe-style signature (401), shared token
 //! (401); then go-zero's Content-Type rule (400) and the body (400). See [`guard`] for the
 //! exact rules and messages. Failures answer `{"message": …}` ([`PanelErrorResponse`]).
+//! [`Webhook::answer`] is the panel's answer to an accepted callback; a [`Webhook`]
+//! displays as one line for a log.
 //!
 //! ```
 //! use nodewire_kernel::webhooks::{KernelNodeEventRequest, Webhook, WebhookShape};
@@ -74,6 +76,7 @@ use crate::reply::{JSON_STYLE, Reply, decode_success};
 use crate::streams::{EventName, NodeEventName, UserTrafficReported};
 use crate::wire::{Validate, wire_struct};
 
+mod answer;
 pub mod guard;
 
 pub use guard::{

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use nodewire_common::Secret;
-use nodewire_kernel::webhooks::{DEFAULT_BODY_LIMIT, WebhookConfig};
+use nodewire_kernel::webhooks::{DEFAULT_BODY_LIMIT, Webhook, WebhookConfig};
 
 /// Receive and print kernel callbacks.
 #[derive(Parser)]
@@ -64,13 +64,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "kernel webhooks on http://{}/api/v1/kernel/{{events,traffic,service-events}}",
         listener.local_addr()?
     );
-    let (sink, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let (sink, mut received) = tokio::sync::mpsc::unbounded_channel::<Webhook>();
     let json = args.json;
     tokio::spawn(async move {
         while let Some(webhook) = received.recv().await {
-            println!("{}", nodewire_examples::kernel::describe(&webhook));
+            println!("{webhook}");
             if json {
-                println!("  {}", nodewire_examples::kernel::body_json(&webhook));
+                match webhook.to_json() {
+                    Ok(body) => println!("  {body}"),
+                    Err(e) => println!("  (cannot encode: {e})"),
+                }
             }
         }
     });

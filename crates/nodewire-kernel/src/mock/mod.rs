@@ -9,8 +9,9 @@
 //! in `X-ZNP-Webhook-Token`.
 //!
 //! Wrap it in any HTTP server: read the body (up to [`MockConfig::body_limit`]), call
-//! [`MockKernel::handle`], send the response or serve the stream it asks for, then deliver
-//! [`MockKernel::take_effects`].
+//! [`MockKernel::handle`], send the response or serve the stream it asks for (its text comes
+//! from [`SseStream`] and [`WsStream`]), then deliver [`MockKernel::take_effects`].
+//! [`MockKernel::simulate_tick`] gives a mock left running traffic and health changes.
 //!
 //! Behaviour core.yaml leaves open, as this mock chooses it:
 //!
@@ -54,7 +55,9 @@ mod protocols;
 mod registrations;
 mod rules;
 mod security;
+mod simulate;
 mod snapshot;
+mod sse;
 mod status;
 mod streams;
 mod tls;
@@ -91,6 +94,7 @@ use crate::webhooks::{
 
 pub use nodewire_common::server::Body;
 pub use snapshot::StatusSubscription;
+pub use sse::{SSE_KEEPALIVE, SSE_OPENING, SseStream};
 pub use ws::WsStream;
 
 /// A callback target: URL and the token sent in `X-ZNP-Webhook-Token`.

@@ -27,21 +27,12 @@ impl MockKernel {
         }))
     }
 
-    /// `GET /v1/status/ws` and `GET /v1/events/ws`: `426` without `Upgrade: websocket`, `501`
-    /// with it (the streams are served over SSE).
-    pub(super) fn websocket(&self, upgrade: bool) -> Answer {
-        Err(if upgrade {
-            ApiFailure::new(
-                StatusCode::NOT_IMPLEMENTED,
-                codes::NOT_IMPLEMENTED,
-                "this mock serves the streams over SSE only",
-            )
-        } else {
-            ApiFailure::new(
-                StatusCode::UPGRADE_REQUIRED,
-                codes::UPGRADE_REQUIRED,
-                "a WebSocket upgrade is required",
-            )
-        })
+    /// `GET /v1/status/ws` and `GET /v1/events/ws` without `Upgrade: websocket`: `426`.
+    pub(super) fn upgrade_required(&self) -> Answer {
+        Err(ApiFailure::new(
+            StatusCode::UPGRADE_REQUIRED,
+            codes::UPGRADE_REQUIRED,
+            "a WebSocket upgrade is required",
+        ))
     }
 }

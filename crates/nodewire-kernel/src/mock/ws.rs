@@ -58,7 +58,7 @@ impl MockKernel {
     /// `GET /v1/status/ws`.
     pub(super) fn status_ws(&self, call: &StatusWs, upgrade: bool) -> Answer {
         if !upgrade {
-            return self.websocket(false);
+            return self.upgrade_required();
         }
         Ok(Outcome::WebSocket(WsStream::Status(
             StatusSubscription::new(call.query.clone()),
@@ -68,7 +68,7 @@ impl MockKernel {
     /// `GET /v1/events/ws`.
     pub(super) fn events_ws(&self, call: &EventsWs, upgrade: bool) -> Answer {
         if !upgrade {
-            return self.websocket(false);
+            return self.upgrade_required();
         }
         Ok(Outcome::WebSocket(WsStream::Events(EventSubscription {
             filter: call
