@@ -27,6 +27,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::Kernel;
 use crate::audit::{AuditHealthSnapshot, AuditRecord};
+use crate::envelope::NoContent;
 use crate::export::{ExportRequest, ExportResponse};
 use crate::interfaces::InterfaceListResponse;
 use crate::protocols::{ProtocolSummary, ProtocolUpsertRequest};
@@ -35,7 +36,6 @@ use crate::registrations::{
     EventRegistrationRecord, EventRegistrationRequest, EventSubscriptionRecord,
     ServiceEventRegistrationRequest,
 };
-use crate::reply::NoContent;
 use crate::rules::ProviderStatus;
 use crate::security::{
     RateLimitOverrideRequest, RateLimitOverrideResponse, RateLimitOverrideScope,

@@ -7,7 +7,7 @@
 //! - The 82 component schemas, under their spec names, grouped by path: [`status`] (with
 //!   [`status::pipeline`], [`status::metrics`] and [`status::health`]), [`traffic`],
 //!   [`interfaces`], [`rules`], [`tls`], [`audit`], [`security`], [`registrations`],
-//!   [`protocols`], [`users`], [`export`], and [`error`] (`{code, message}`).
+//!   [`protocols`], [`users`], [`export`], and [`envelope`] (`{code, message}`, the success reply).
 //! - [`streams`]: the SSE frames of `/v1/status/stream` and `/v1/events/stream` (through the
 //!   shared incremental SSE decoder) and the WebSocket messages of `/v1/status/ws` and
 //!   `/v1/events/ws`.
@@ -139,7 +139,7 @@ mod wire;
 pub mod audit;
 pub mod auth;
 pub mod endpoints;
-pub mod error;
+pub mod envelope;
 pub mod export;
 pub mod interfaces;
 #[cfg(feature = "mock")]
@@ -147,7 +147,6 @@ pub mod interfaces;
 pub mod mock;
 pub mod protocols;
 pub mod registrations;
-pub mod reply;
 pub mod rules;
 pub mod security;
 pub mod server;
@@ -159,8 +158,7 @@ pub mod traffic;
 pub mod users;
 pub mod webhooks;
 
-pub use error::{Error, ErrorResponse};
-pub use reply::{Format, NoContent, Reply};
+pub use envelope::{Error, ErrorResponse, Format, NoContent, Reply};
 pub use wire::Validate;
 
 /// The core.yaml version these types were read from (`info.version`).
@@ -192,7 +190,7 @@ impl Protocol for Kernel {
         body: &[u8],
     ) -> Result<Reply<T>, Error> {
         if status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS {
-            return Ok(reply::decode_success(status, headers, body)?);
+            return Ok(envelope::decode_success(status, headers, body)?);
         }
         match nodewire_common::error::from_slice::<ErrorResponse>(body) {
             Ok(body) => Err(Error::Api { status, body }),
@@ -206,7 +204,7 @@ impl Protocol for Kernel {
     fn encode_response<T: Serialize>(
         success: &Reply<T>,
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        reply::encode(success)
+        envelope::encode(success)
     }
 }
 
@@ -301,7 +299,7 @@ pub fn registry() -> &'static Registry {
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
     let mut types = Vec::new();
-    error::register(&mut types);
+    envelope::register(&mut types);
     status::register(&mut types);
     traffic::register(&mut types);
     interfaces::register(&mut types);

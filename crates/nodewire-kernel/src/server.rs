@@ -36,8 +36,8 @@ use nodewire_common::server::{RequestEnum, Routing, json_response, text_response
 
 use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
-use crate::error::{ErrorResponse, codes};
-use crate::reply::JSON_STYLE;
+use crate::envelope::JSON_STYLE;
+use crate::envelope::{ErrorResponse, codes};
 
 /// The panel's discovery route, `GET /v1/nodes/{id}/config` (not in core.yaml; contract §8
 /// row 7): answered 404 so the panel falls back to `GET /v1/protocols`.

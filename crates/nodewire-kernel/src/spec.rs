@@ -17,7 +17,7 @@ use nodewire_common::endpoint::Metadata;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::endpoints::{KernelEndpoint, QueryParam};
-use crate::error::ErrorResponse;
+use crate::envelope::ErrorResponse;
 
 /// A body: media type and schema.
 #[derive(Clone)]

@@ -72,7 +72,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::reply::{JSON_STYLE, Reply, decode_success};
+use crate::envelope::{JSON_STYLE, Reply, decode_success};
 use crate::streams::{EventName, NodeEventName, UserTrafficReported};
 use crate::wire::{Validate, wire_struct};
 
@@ -929,7 +929,7 @@ impl Protocol for Panel {
     fn encode_response<T: Serialize>(
         success: &Reply<T>,
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        crate::reply::encode(success)
+        crate::envelope::encode(success)
     }
 }
 

@@ -77,10 +77,10 @@ use serde::Serialize;
 
 use crate::audit::AuditRecord;
 use crate::endpoints::StatusStreamQuery;
-use crate::error::codes;
+use crate::envelope::Reply;
+use crate::envelope::codes;
 use crate::protocols::ProtocolUpsertRequest;
 use crate::registrations::{EventRegistrationRecord, EventSubscriptionRecord, NodeEventKind};
-use crate::reply::Reply;
 use crate::rules::{ProviderState, ProviderStatus};
 use crate::security::RateLimitOverridesSnapshot;
 use crate::server::{ApiFailure, Request};
@@ -262,7 +262,7 @@ pub(crate) fn rfc3339(ms: u64) -> String {
 }
 
 fn respond<T: Serialize>(reply: &Reply<T>) -> http::Response<Bytes> {
-    crate::reply::encode(reply).unwrap_or_else(|e| {
+    crate::envelope::encode(reply).unwrap_or_else(|e| {
         ApiFailure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             codes::INTERNAL,

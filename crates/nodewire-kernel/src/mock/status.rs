@@ -2,7 +2,7 @@
 
 use super::{Answer, MockKernel, Outcome, node_event_kind, now_ms, ok, respond};
 use crate::endpoints::GetStatus;
-use crate::reply::Reply;
+use crate::envelope::Reply;
 use crate::server::ApiFailure;
 use crate::status::HealthStatus;
 

@@ -5,7 +5,7 @@ use http::StatusCode;
 
 use super::{Answer, EventSubscription, MockKernel, Outcome, StatusSubscription};
 use crate::endpoints::{EventsStream, StatusStream, parse_events_filter};
-use crate::error::codes;
+use crate::envelope::codes;
 use crate::server::ApiFailure;
 
 impl MockKernel {

@@ -12,8 +12,8 @@ use super::{
     KernelTrafficIngestResponse, PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic,
     Webhook, WebhookFailure,
 };
+use crate::envelope::Reply;
 use crate::registrations::ServiceEventKind;
-use crate::reply::Reply;
 
 /// The bytes used of a `user_traffic_reported` event (`current.used`), when the event is one.
 fn traffic_used(body: &KernelServiceEventRequest) -> Option<u64> {

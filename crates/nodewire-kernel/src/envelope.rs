@@ -1,9 +1,16 @@
-//! The `{code, message}` error body (core.yaml:875-893) and the failures a call can end in.
+//! How the kernel wraps answers: a success [`Reply`] with its status and body [`Format`]
+//! ([`reply`]), the `{code, message}` error body (core.yaml:875-893) and the failures a call
+//! can end in.
 //!
 //! Every operation answers failures through its `default` response, an [`ErrorResponse`]. The
 //! spec lists no codes and maps none to HTTP statuses; the only code it shows is
 //! `BAD_REQUEST`. Treat [`ErrorResponse::code`] as open text; [`codes`] names the ones this
 //! crate's mock uses.
+
+pub mod reply;
+
+pub use reply::{Format, NoContent, Reply};
+pub(crate) use reply::{JSON_STYLE, decode_success, encode};
 
 use http::StatusCode;
 use nodewire_common::DecodeError;
