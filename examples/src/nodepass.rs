@@ -310,10 +310,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     .await??;
 
     println!("\n-- replace the client's URL with the one it already has: 409");
-    let put = PutInstance::new(
-        other.id.clone(),
-        PutInstanceRequest::new(&client_url),
-    )?;
+    let put = PutInstance::new(other.id.clone(), PutInstanceRequest::new(&client_url))?;
     if let Err(e) = crate::exchange(&client, &put, WIDTH).await? {
         println!("   refused as expected: {e}");
     }

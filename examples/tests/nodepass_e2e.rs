@@ -134,10 +134,7 @@ async fn lifecycle_and_errors() -> TestResult {
         .alias(InstanceAlias::new("web-2")?)
         .meta(
             MetaUpdate::default()
-                .peer(
-                    PeerUpdate::default()
-                        .kind(nodewire_nodepass::instances::PeerType::new("2")?),
-                )
+                .peer(PeerUpdate::default().kind(nodewire_nodepass::instances::PeerType::new("2")?))
                 .tags([(TagKey::new("env")?, TagValue::new("test")?)]),
         );
     let patched = client
@@ -160,10 +157,7 @@ async fn lifecycle_and_errors() -> TestResult {
     assert_eq!(stopped.status, InstanceStatus::Stopped);
 
     // PUT the same URL: 409; a new one: 200, stopped, restarted.
-    let same = PutInstance::new(
-        created.id.clone(),
-        PutInstanceRequest::new(&url),
-    )?;
+    let same = PutInstance::new(created.id.clone(), PutInstanceRequest::new(&url))?;
     assert_eq!(
         api(client.send(&same).await),
         Some((StatusCode::CONFLICT, "Instance URL conflict".into()))

@@ -207,7 +207,11 @@ pub fn error_response(status: StatusCode, message: &str) -> http::Response<Bytes
         error: message.to_owned(),
     };
     json_response(status, &body).unwrap_or_else(|_| {
-        text_response(status, JSON_STYLE.content_type(), &b"{\"error\":\"\"}\n"[..])
+        text_response(
+            status,
+            JSON_STYLE.content_type(),
+            &b"{\"error\":\"\"}\n"[..],
+        )
     })
 }
 
