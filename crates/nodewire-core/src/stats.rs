@@ -8,6 +8,7 @@ use crate::values::ValidationError;
 
 /// One snapshot. Byte counts are bytes, durations whole seconds, rates bytes per second.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NodeStats {
     /// Host uptime.
     pub uptime_seconds: u64,

@@ -25,6 +25,36 @@
 //! module has a `registry()` listing its routes and wire types, which the `nodewire` CLI uses to
 //! check captured payloads and export JSON Schemas.
 
+//!
+//! # Building values
+//!
+//! Every wire type is `#[non_exhaustive]`, so a field an upstream release adds is not a
+//! breaking change here. Build requests with `new(<required fields>)` (or `default()` when
+//! nothing is required) and one setter per optional field; on a nullable field, the setter
+//! sends the value and `clear_<field>()` sends `null`:
+//!
+//! ```
+//! # #[cfg(feature = "telemt")] {
+//! use nodewire::common::Endpoint;
+//! use nodewire::telemt::endpoints::{CreateUser, PatchUser};
+//! use nodewire::telemt::users::{CreateUserRequest, PatchUserRequest, Username};
+//!
+//! let bob = Username::new("bob").unwrap();
+//! let create = CreateUser::new(CreateUserRequest::new(bob.clone()).max_tcp_conns(5));
+//! let request = create.try_into_http_request("http://127.0.0.1:9091").unwrap();
+//! assert_eq!(request.body().as_ref(), br#"{"username":"bob","max_tcp_conns":5}"#);
+//!
+//! let patch = PatchUserRequest::default().max_unique_ips(3).clear_data_quota_bytes();
+//! let request = PatchUser::new(bob, patch)
+//!     .try_into_http_request("http://127.0.0.1:9091")
+//!     .unwrap();
+//! assert_eq!(request.body().as_ref(), br#"{"data_quota_bytes":null,"max_unique_ips":3}"#);
+//! # }
+//! ```
+//!
+//! How the crates are laid out (the modules every protocol crate has, how to add a route) is in
+//! the repository's `ARCHITECTURE.md`.
+
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Shared machinery: endpoints, registries, `Patch<T>`, open enums, secrets, the SSE decoder
