@@ -27,6 +27,8 @@ use serde::de::DeserializeOwned;
 use crate::error::{DecodeError, FromRequestError, IntoRequestError, InvalidRequest, from_slice};
 use crate::registry::{Decoded, Failed};
 
+mod macros;
+
 /// Whether a route carries a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
@@ -520,87 +522,16 @@ pub fn decode_body<T: DeserializeOwned>(
     }
 }
 
-/// Declares a `GET` route without parameters or body: a unit struct under the upstream's
-/// operation name, documented by the doc comment given, whose response is `$resp`. After the
-/// response type come, in this order and each optional, `since "<release>"` (the release that
-/// added the route) and `response <ResponseBody>` (a body other than JSON).
+/// The body of a route that requires one ([`BodyKind::Required`]), from
+/// [`IncomingParts::body`]: an absent body is the error `empty body`.
 ///
 /// ```
-/// # use nodewire_common::{DecodeError, Protocol};
-/// # pub struct Demo;
-/// # impl Protocol for Demo {
-/// #     const NAME: &'static str = "demo";
-/// #     type Success<T> = T;
-/// #     type Failure = DecodeError;
-/// #     fn decode_response<T: serde::de::DeserializeOwned>(
-/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
-/// #     ) -> Result<T, DecodeError> {
-/// #         nodewire_common::error::from_slice(body)
-/// #     }
-/// #     fn encode_response<T: serde::Serialize>(
-/// #         success: &T,
-/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
-/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
-/// #     }
-/// # }
-/// nodewire_common::get_endpoint!(Demo;
-///     /// `GET /v1/health`: liveness.
-///     GetHealth, "/v1/health", ["/health"], serde_json::Value
-/// );
-/// nodewire_common::get_endpoint!(Demo;
-///     /// `GET /docs`: the API's documentation page.
-///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html")
-/// );
-/// use nodewire_common::Endpoint;
-/// assert_eq!(GetHealth::METADATA.path, "/v1/health");
-/// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
-/// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
+/// use nodewire_common::endpoint::require_body;
+/// assert_eq!(require_body(Some(3)).ok(), Some(3));
+/// assert!(require_body::<u8>(None).is_err());
 /// ```
-#[macro_export]
-macro_rules! get_endpoint {
-    (@history) => {
-        $crate::version::VersionHistory::ALWAYS
-    };
-    (@history $since:literal) => {
-        $crate::version::VersionHistory::added_in($since)
-    };
-    (@response) => {
-        $crate::ResponseBody::Json
-    };
-    (@response $response:expr) => {
-        $response
-    };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct $name;
-
-        impl $crate::Endpoint for $name {
-            type Protocol = $protocol;
-            type Request = $crate::endpoint::NoBody;
-            type Response = $resp;
-            const METADATA: $crate::Metadata = $crate::Metadata {
-                name: stringify!($name),
-                method: $crate::__private::http::Method::GET,
-                path: $path,
-                aliases: &[$($alias),*],
-                body: $crate::BodyKind::None,
-                description: concat!($($doc),*),
-            };
-            const HISTORY: $crate::version::VersionHistory =
-                $crate::get_endpoint!(@history $($since)?);
-            const RESPONSE: $crate::ResponseBody = $crate::get_endpoint!(@response $($response)?);
-
-            fn from_parts(
-                _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
-            ) -> Result<Self, $crate::FromRequestError> {
-                Ok(Self)
-            }
-        }
-    };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
-        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)?);
-    };
+pub fn require_body<T>(body: Option<T>) -> Result<T, FromRequestError> {
+    body.ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
 }
 
 #[cfg(test)]

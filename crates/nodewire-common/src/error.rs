@@ -112,6 +112,53 @@ pub fn body_text(body: &[u8]) -> String {
     text.get(..end).unwrap_or_default().to_owned()
 }
 
+/// Writes `status()` for a protocol crate's client `Error`: an enum whose `Api` and
+/// `Unexpected` variants carry the response's `status: StatusCode` and whose `Decode` variant
+/// carries none. Doc comments before the type name replace the method's default one.
+///
+/// ```
+/// use http::StatusCode;
+/// use nodewire_common::DecodeError;
+///
+/// /// A failed call.
+/// #[derive(Debug)]
+/// pub enum Error {
+///     /// The error body.
+///     Api { status: StatusCode, body: String },
+///     /// An error status without the error body.
+///     Unexpected { status: StatusCode, text: String },
+///     /// A body that did not decode.
+///     Decode(DecodeError),
+/// }
+/// nodewire_common::error_status!(Error);
+///
+/// let e = Error::Unexpected { status: StatusCode::BAD_GATEWAY, text: String::new() };
+/// assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
+/// assert_eq!(Error::Decode(DecodeError::root("no")).status(), None);
+/// ```
+#[macro_export]
+macro_rules! error_status {
+    ($error:ident) => {
+        $crate::error_status!(
+            /// The HTTP status, when a response arrived.
+            $error
+        );
+    };
+    ($(#[doc = $doc:literal])+ $error:ident) => {
+        impl $error {
+            $(#[doc = $doc])+
+            pub fn status(&self) -> ::core::option::Option<$crate::__private::http::StatusCode> {
+                match self {
+                    Self::Api { status, .. } | Self::Unexpected { status, .. } => {
+                        ::core::option::Option::Some(*status)
+                    }
+                    Self::Decode(_) => ::core::option::Option::None,
+                }
+            }
+        }
+    };
+}
+
 fn path_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
     let path = err.path().to_string();
     json_error(path, err.inner())

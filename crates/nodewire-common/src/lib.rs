@@ -12,6 +12,7 @@
 //! - [`Secret`]: keys and secrets with a redacted `Debug` and constant-time comparison;
 //! - [`DecodeError`]: decode failures that carry the JSON path of the fault;
 //! - [`go_json`]: Go's `encoding/json` decoding rules for server-side decoders of Go upstreams;
+//! - [`go_url`]: the pieces of Go's `net/url.Parse` shared by the crates that follow it;
 //! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
 //! - [`ValidationError`] and [`string_schema!`] for validated text newtypes, and
 //!   [`Timestamp`]: date-times kept as sent, under each peer's reading rule;
@@ -26,6 +27,7 @@ pub mod check;
 pub mod endpoint;
 pub mod error;
 pub mod go_json;
+pub mod go_url;
 pub mod lossless;
 pub mod open_enum;
 pub mod patch;

@@ -40,43 +40,9 @@ const POST_SUCCESS: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
 
 macro_rules! post_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $name {
-            /// The body.
-            pub body: $req,
-        }
-
-        impl $name {
-            /// The call with `body`.
-            pub fn new(body: $req) -> Self {
-                Self { body }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Core;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::POST,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::Required,
-                description: concat!($($doc),*),
-            };
-            const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
-
-            fn body(&self) -> Option<&$req> {
-                Some(&self.body)
-            }
-
-            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
-                let body = nodewire_common::server::require_body(parts.body)?;
-                Ok(Self { body })
-            }
-        }
+        nodewire_common::body_endpoint!(Core;
+            $(#[doc = $doc])* $name, POST, $path, $req, $resp, success POST_SUCCESS
+        );
     };
 }
 

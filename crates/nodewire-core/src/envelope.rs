@@ -116,15 +116,7 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-impl Error {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
-            Self::Decode(_) => None,
-        }
-    }
-}
+nodewire_common::error_status!(Error);
 
 /// Decodes a response body: `T` for a 2xx status, the error body otherwise.
 pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {

@@ -450,10 +450,9 @@ impl Receiver {
 /// ```
 /// use nodewire_dash::server::offer_update;
 /// use nodewire_dash::update::{RawManifest, UpdateManifest};
-/// let m = UpdateManifest::try_from(RawManifest {
-///     id: "0.2.4".into(), version: "0.2.4".into(), url: "https://d/x".into(),
-///     sha256: "00".repeat(32), size: 1,
-/// }).unwrap();
+/// let m = UpdateManifest::try_from(RawManifest::new(
+///     "0.2.4", "0.2.4", "https://d/x", "00".repeat(32), 1,
+/// )).unwrap();
 /// assert!(offer_update("0.2.3", &m));
 /// assert!(!offer_update("0.2.4", &m));
 /// assert!(!offer_update("0.3.0", &m));

@@ -5,6 +5,8 @@
 //! The `url` crate is not used on purpose: it normalizes (case, trailing slashes, IDNA,
 //! percent-encoding) where Go keeps the text, and it refuses some URLs Go accepts.
 
+use nodewire_common::go_url;
+
 /// The pieces of a URL, borrowed from the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UrlParts<'a> {
@@ -26,7 +28,7 @@ pub(crate) struct UrlParts<'a> {
 
 /// Splits `text` as Go's `url.Parse` would, returning Go's reason on failure.
 pub(crate) fn parse(text: &str) -> Result<UrlParts<'_>, String> {
-    if text.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    if go_url::contains_ctl_byte(text) {
         return Err("net/url: invalid control character in URL".to_owned());
     }
     let (rest, fragment) = match text.split_once('#') {
@@ -36,7 +38,8 @@ pub(crate) fn parse(text: &str) -> Result<UrlParts<'_>, String> {
     if let Some(fragment) = fragment {
         check_escapes(fragment)?;
     }
-    let (scheme, rest) = split_scheme(rest)?;
+    let (scheme, rest) =
+        go_url::split_scheme(rest).ok_or_else(|| "missing protocol scheme".to_owned())?;
     let (rest, query) = match rest.split_once('?') {
         Some((rest, query)) => (rest, Some(query)),
         None => (rest, None),
@@ -59,22 +62,6 @@ pub(crate) fn parse(text: &str) -> Result<UrlParts<'_>, String> {
         query,
         fragment,
     })
-}
-
-fn split_scheme(text: &str) -> Result<(&str, &str), String> {
-    for (i, c) in text.char_indices() {
-        match c {
-            'a'..='z' | 'A'..='Z' => {}
-            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
-            ':' if i == 0 => return Err("missing protocol scheme".to_owned()),
-            ':' => {
-                let (scheme, rest) = text.split_at(i);
-                return Ok((scheme, rest.get(1..).unwrap_or_default()));
-            }
-            _ => return Ok(("", text)),
-        }
-    }
-    Ok(("", text))
 }
 
 fn parse_authority(authority: &str) -> Result<(&str, &str), String> {
@@ -123,55 +110,12 @@ fn parse_authority(authority: &str) -> Result<(&str, &str), String> {
 
 fn valid_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'_'
-                | b'.'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'['
-                | b']'
-                | b'<'
-                | b'>'
-                | b'"'
-                | b'%'
-        )
+        || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%')
+        || go_url::is_host_sub_delim(b)
 }
 
 fn valid_userinfo_byte(b: u8) -> bool {
-    b >= 0x80
-        || b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.'
-                | b'_'
-                | b':'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b'%'
-                | b'@'
-        )
+    b >= 0x80 || go_url::is_userinfo_byte(b)
 }
 
 /// Every `%` must start a two-digit hex escape.

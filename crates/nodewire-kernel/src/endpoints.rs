@@ -96,22 +96,9 @@ fn param(
         })
 }
 
-fn required_body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
-    nodewire_common::server::require_body(parts.body)
-}
-
 /// The strict check of a body the library sends ([`Validate`]).
 fn strict<T: Validate>(body: &T) -> Result<(), InvalidRequest> {
     body.validate().map_err(InvalidRequest::Body)
-}
-
-/// The success facts of an operation answered `204` without a body.
-macro_rules! no_content {
-    (Json) => {};
-    (NoContent) => {
-        const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
-        const RESPONSE: ResponseBody = ResponseBody::Empty;
-    };
 }
 
 macro_rules! get_endpoint {
@@ -124,88 +111,35 @@ macro_rules! get_endpoint {
 
 macro_rules! body_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $name {
-            /// The body.
-            pub body: $req,
-        }
-
-        impl $name {
-            /// The call with `body`.
-            pub fn new(body: $req) -> Self {
-                Self { body }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::$method,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::Required,
-                description: concat!($($doc),*),
-            };
-
-            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
-                self.validate()?;
-                strict(&self.body)
-            }
-
-            fn body(&self) -> Option<&$req> {
-                Some(&self.body)
-            }
-
-            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
-                Ok(Self { body: required_body(parts)? })
-            }
-        }
+        nodewire_common::body_endpoint!(Kernel;
+            $(#[doc = $doc])* $name, $method, $path, $req, $resp, validate strict
+        );
 
         impl KernelEndpoint for $name {}
     };
 }
 
+/// `Json` for an operation answered with a JSON body; `NoContent` for one answered `204`
+/// without a body.
 macro_rules! id_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, $kind:ident) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name {
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, Json) => {
+        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param, $resp,);
+    };
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, NoContent) => {
+        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param, $resp,
+            success &[StatusCode::NO_CONTENT], response ResponseBody::Empty);
+    };
+    (@ $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, $($facts:tt)*) => {
+        nodewire_common::path_endpoint!(Kernel;
+            $(#[doc = $doc])* $name, $method, $path,
             #[doc = concat!("The `{", $param, "}` path segment.")]
-            pub id: String,
-        }
+            id: String = param($param), $resp, $($facts)*
+        );
 
         impl $name {
             #[doc = concat!("The call for `", $param, "`.")]
             pub fn new(id: impl Into<String>) -> Self {
                 Self { id: id.into() }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::$method,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
-
-            no_content!($kind);
-
-            fn path_params(&self) -> Vec<&str> {
-                vec![self.id.as_str()]
-            }
-
-            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-                Ok(Self { id: param(&parts, $param)? })
             }
         }
 
@@ -215,51 +149,16 @@ macro_rules! id_endpoint {
 
 macro_rules! id_body_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $name {
+        nodewire_common::path_body_endpoint!(Kernel;
+            $(#[doc = $doc])* $name, $method, $path,
             /// The `{id}` path segment.
-            pub id: String,
-            /// The body.
-            pub body: $req,
-        }
+            id: String = param("id"), $req, $resp, validate strict
+        );
 
         impl $name {
             /// The call for `id` with `body`.
             pub fn new(id: impl Into<String>, body: $req) -> Self {
                 Self { id: id.into(), body }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::$method,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::Required,
-                description: concat!($($doc),*),
-            };
-
-            fn path_params(&self) -> Vec<&str> {
-                vec![self.id.as_str()]
-            }
-
-            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
-                self.validate()?;
-                strict(&self.body)
-            }
-
-            fn body(&self) -> Option<&$req> {
-                Some(&self.body)
-            }
-
-            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
-                let id = param(&parts, "id")?;
-                Ok(Self { id, body: required_body(parts)? })
             }
         }
 
@@ -511,14 +410,8 @@ macro_rules! status_stream {
             type Protocol = Kernel;
             type Request = NoBody;
             type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
 
@@ -570,14 +463,8 @@ macro_rules! events_stream {
             type Protocol = Kernel;
             type Request = NoBody;
             type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
 

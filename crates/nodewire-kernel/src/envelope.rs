@@ -88,20 +88,17 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
+nodewire_common::error_status!(
+    /// The HTTP status, when a failure status arrived.
+    Error
+);
+
 impl Error {
     /// The error code, when the kernel sent one.
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Api { body, .. } => Some(&body.code),
             _ => None,
-        }
-    }
-
-    /// The HTTP status, when a failure status arrived.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
-            Self::Decode(_) => None,
         }
     }
 }

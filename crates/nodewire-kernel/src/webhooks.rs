@@ -65,7 +65,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
 use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
+    DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
@@ -1016,14 +1016,8 @@ macro_rules! webhook_endpoint {
             type Protocol = Panel;
             type Request = $req;
             type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::POST,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::Required,
-                description: concat!($($doc),*),
-            };
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, POST, $path, Required, concat!($($doc),*));
 
             fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
                 put_token(headers, &self.token)
@@ -1041,9 +1035,7 @@ macro_rules! webhook_endpoint {
 
             fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
                 let token = token_from(parts.headers);
-                let body = parts
-                    .body
-                    .ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))?;
+                let body = nodewire_common::endpoint::require_body(parts.body)?;
                 Ok(Self { token, body })
             }
         }

@@ -114,43 +114,14 @@ impl Endpoint for CreateInstance {
     }
 }
 
-/// `GET /instances/{id}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetInstance {
+nodewire_common::path_endpoint!(NodePass;
+    /// `GET /instances/{id}`.
+    GetInstance, GET, "/instances/{id}",
     /// The id.
-    pub id: InstanceId,
-}
-
-impl GetInstance {
-    /// A get call.
-    pub fn new(id: InstanceId) -> Self {
-        Self { id }
-    }
-}
-
-impl Endpoint for GetInstance {
-    type Protocol = NodePass;
-    type Request = NoBody;
-    type Response = Instance;
-    const METADATA: Metadata = Metadata {
-        name: "GetInstance",
-        method: Method::GET,
-        path: "/instances/{id}",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Get one instance (********: the API key and master id).",
-    };
-
-    fn path_params(&self) -> Vec<&str> {
-        vec![self.id.as_str()]
-    }
-
-    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self {
-            id: id_param(&parts)?,
-        })
-    }
-}
+    id: InstanceId = id_param, Instance,
+    description "Get one instance (********: the API key and master id).",
+    new "A get call."
+);
 
 /// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
 /// is when the response is written (a start or stop is still in progress).

@@ -94,15 +94,9 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-impl Error {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
-            Self::Decode(_) => None,
-        }
-    }
+nodewire_common::error_status!(Error);
 
+impl Error {
     /// The master's message.
     pub fn message(&self) -> Option<&str> {
         match self {

@@ -201,14 +201,8 @@ macro_rules! limit_endpoint {
             type Protocol = Telemt;
             type Request = NoBody;
             type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::GET,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
 
             fn query(&self) -> Option<String> {
@@ -256,43 +250,14 @@ fn put_if_match(
     Ok(())
 }
 
-/// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetUser {
+nodewire_common::path_endpoint!(Telemt;
+    /// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
+    GetUser, GET, "/v1/users/{username}",
     /// The user.
-    pub username: Username,
-}
-
-impl GetUser {
-    /// Gets `username`.
-    pub fn new(username: Username) -> Self {
-        Self { username }
-    }
-}
-
-impl Endpoint for GetUser {
-    type Protocol = Telemt;
-    type Request = NoBody;
-    type Response = UserInfo;
-    const METADATA: Metadata = Metadata {
-        name: "GetUser",
-        method: Method::GET,
-        path: "/v1/users/{username}",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Get one user.",
-    };
-
-    fn path_params(&self) -> Vec<&str> {
-        vec![self.username.as_str()]
-    }
-
-    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self {
-            username: username_param(&parts)?,
-        })
-    }
-}
+    username: Username = username_param, UserInfo,
+    description "Get one user.",
+    new "Gets `username`."
+);
 
 /// The statuses of a user mutator (contract §5): `200` when the username is in the running
 /// config, `202` while it is not yet (or still is, for a delete).
@@ -329,14 +294,8 @@ macro_rules! user_action {
             type Protocol = Telemt;
             type Request = NoBody;
             type Response = $resp;
-            const METADATA: Metadata = Metadata {
-                name: stringify!($name),
-                method: Method::$method,
-                path: $path,
-                aliases: &[],
-                body: BodyKind::None,
-                description: concat!($($doc),*),
-            };
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, $method, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
             const SUCCESS: &'static [StatusCode] = $success;
 

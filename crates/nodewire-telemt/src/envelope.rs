@@ -236,20 +236,14 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
+nodewire_common::error_status!(Error);
+
 impl Error {
     /// The error code, when the server sent one.
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Self::Api { body, .. } => Some(&body.error.code),
             _ => None,
-        }
-    }
-
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api { status, .. } | Self::Unexpected { status, .. } => Some(*status),
-            Self::Decode(_) => None,
         }
     }
 }

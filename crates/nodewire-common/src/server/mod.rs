@@ -20,11 +20,11 @@ pub use body::{Body, BodyCollector};
 pub use json::JsonStyle;
 pub use requests::{Arm, RequestEnum, Routing, route};
 
+pub use crate::endpoint::require_body;
+
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
-
-use crate::{DecodeError, FromRequestError};
 
 /// A response with `status`, `Content-Type: <content_type>` and `body` as it is (a text body,
 /// or JSON already encoded).
@@ -98,22 +98,10 @@ pub fn request_from_parts(head: &http::request::Parts, body: Bytes) -> http::Req
     request
 }
 
-/// The body of a route that requires one ([`BodyKind::Required`](crate::BodyKind)), from
-/// [`IncomingParts::body`](crate::endpoint::IncomingParts::body): an absent body is the
-/// error `empty body`.
-///
-/// ```
-/// use nodewire_common::server::require_body;
-/// assert_eq!(require_body(Some(3)).ok(), Some(3));
-/// assert!(require_body::<u8>(None).is_err());
-/// ```
-pub fn require_body<T>(body: Option<T>) -> Result<T, FromRequestError> {
-    body.ok_or_else(|| FromRequestError::Body(DecodeError::root("empty body")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FromRequestError;
 
     #[test]
     fn responses_carry_status_type_and_body() -> Result<(), serde_json::Error> {

@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use nodewire_common::go_url;
+
 /// Which part of a URL an escape applies to (Go's `encoding` modes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -131,27 +133,7 @@ const fn should_escape_ascii(c: u8, mode: Mode) -> bool {
     if c.is_ascii_alphanumeric() {
         return false;
     }
-    if matches!(mode, Mode::Host | Mode::Zone)
-        && matches!(
-            c,
-            b'!' | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'['
-                | b']'
-                | b'<'
-                | b'>'
-                | b'"'
-        )
-    {
+    if matches!(mode, Mode::Host | Mode::Zone) && go_url::is_host_sub_delim(c) {
         return false;
     }
     match c {
@@ -344,29 +326,7 @@ fn valid_optional_port(port: &str) -> bool {
 }
 
 fn valid_userinfo(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                '-' | '.'
-                    | '_'
-                    | ':'
-                    | '~'
-                    | '!'
-                    | '$'
-                    | '&'
-                    | '\''
-                    | '('
-                    | ')'
-                    | '*'
-                    | '+'
-                    | ','
-                    | ';'
-                    | '='
-                    | '%'
-                    | '@'
-            )
-    })
+    s.bytes().all(go_url::is_userinfo_byte)
 }
 
 /// Decoded userinfo.
@@ -398,28 +358,6 @@ pub(crate) struct GoUrl<'a> {
     pub(crate) raw_fragment: &'a str,
     /// Decoded.
     pub(crate) fragment: Cow<'a, [u8]>,
-}
-
-fn get_scheme(raw: &str) -> Result<(&str, &str), ErrorKind> {
-    for (i, c) in raw.bytes().enumerate() {
-        match c {
-            b'a'..=b'z' | b'A'..=b'Z' => {}
-            b'0'..=b'9' | b'+' | b'-' | b'.' => {
-                if i == 0 {
-                    return Ok(("", raw));
-                }
-            }
-            b':' => {
-                if i == 0 {
-                    return Err(ErrorKind::MissingScheme);
-                }
-                let (scheme, rest) = raw.split_at_checked(i).unwrap_or((raw, ""));
-                return Ok((scheme, rest.get(1..).unwrap_or_default()));
-            }
-            _ => return Ok(("", raw)),
-        }
-    }
-    Ok(("", raw))
 }
 
 fn lower(s: &str) -> Cow<'_, str> {
@@ -719,7 +657,7 @@ fn parse_authority<'a>(
 }
 
 fn parse_without_fragment(raw: &str) -> Result<GoUrl<'_>, (Part, ErrorKind)> {
-    if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    if go_url::contains_ctl_byte(raw) {
         return Err((Part::Url, ErrorKind::ControlCharacter));
     }
     let mut url = GoUrl::default();
@@ -728,7 +666,8 @@ fn parse_without_fragment(raw: &str) -> Result<GoUrl<'_>, (Part, ErrorKind)> {
         url.path = Cow::Borrowed(raw.as_bytes());
         return Ok(url);
     }
-    let (scheme, rest) = get_scheme(raw).map_err(|e| (Part::Scheme, e))?;
+    let (scheme, rest) =
+        go_url::split_scheme(raw).ok_or((Part::Scheme, ErrorKind::MissingScheme))?;
     url.scheme = lower(scheme);
     let mut rest = if rest.ends_with('?') && rest.bytes().filter(|&b| b == b'?').count() == 1 {
         url.force_query = true;

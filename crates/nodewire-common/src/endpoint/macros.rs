@@ -1,0 +1,389 @@
+//! The macros that declare the common shapes of a route as an [`Endpoint`](crate::Endpoint):
+//! [`get_endpoint!`](crate::get_endpoint), [`body_endpoint!`](crate::body_endpoint),
+//! [`path_endpoint!`](crate::path_endpoint) and
+//! [`path_body_endpoint!`](crate::path_body_endpoint), over
+//! [`route_metadata!`](crate::route_metadata).
+
+/// Builds a route's [`Metadata`](crate::Metadata) from the type's name, the method (an
+/// associated constant of `http::Method`), the path template, the [`BodyKind`](crate::BodyKind)
+/// variant and the description, then, optionally, `aliases [...]`.
+///
+/// ```
+/// const METADATA: nodewire_common::Metadata = nodewire_common::route_metadata!(
+///     GetHealth, GET, "/v1/health", None, "Liveness.", aliases ["/health"]
+/// );
+/// assert_eq!(METADATA.name, "GetHealth");
+/// assert_eq!(METADATA.method, http::Method::GET);
+/// assert_eq!(METADATA.aliases, &["/health"]);
+/// assert_eq!(METADATA.body, nodewire_common::BodyKind::None);
+/// ```
+#[macro_export]
+macro_rules! route_metadata {
+    ($name:ident, $method:ident, $path:literal, $body:ident, $description:expr $(, aliases [$($alias:literal),* $(,)?])? $(,)?) => {
+        $crate::Metadata {
+            name: stringify!($name),
+            method: $crate::__private::http::Method::$method,
+            path: $path,
+            aliases: &[$($($alias),*)?],
+            body: $crate::BodyKind::$body,
+            description: $description,
+        }
+    };
+}
+
+/// The description of a route: the given one, else its doc comment.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __route_description {
+    ([$($doc:literal),*]) => {
+        concat!($($doc),*)
+    };
+    ([$($doc:literal),*] $description:expr) => {
+        $description
+    };
+}
+
+/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`); an absent one keeps
+/// the [`Endpoint`](crate::Endpoint) default.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __route_facts {
+    ([$($success:expr)?] [$($since:literal)?] [$($response:expr)?]) => {
+        $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
+        $(const HISTORY: $crate::version::VersionHistory =
+            $crate::version::VersionHistory::added_in($since);)?
+        $(const RESPONSE: $crate::ResponseBody = $response;)?
+    };
+}
+
+/// The `body` accessor and, with a check, the `validate_outgoing` of a route with a body.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __route_body {
+    ($req:ty; $($validate:ident)?) => {
+        fn body(&self) -> Option<&$req> {
+            Some(&self.body)
+        }
+
+        $(
+            fn validate_outgoing(&self) -> Result<(), $crate::InvalidRequest> {
+                <Self as $crate::Endpoint>::validate(self)?;
+                $validate(&self.body)
+            }
+        )?
+    };
+}
+
+/// Declares a `GET` route without parameters or body: a unit struct under the upstream's
+/// operation name, documented by the doc comment given, whose response is `$resp`. After the
+/// response type come, in this order and each optional, `since "<release>"` (the release that
+/// added the route) and `response <ResponseBody>` (a body other than JSON).
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /v1/health`: liveness.
+///     GetHealth, "/v1/health", ["/health"], serde_json::Value
+/// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /docs`: the API's documentation page.
+///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html")
+/// );
+/// use nodewire_common::Endpoint;
+/// assert_eq!(GetHealth::METADATA.path, "/v1/health");
+/// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
+/// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
+/// ```
+#[macro_export]
+macro_rules! get_endpoint {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $name;
+
+        impl $crate::Endpoint for $name {
+            type Protocol = $protocol;
+            type Request = $crate::endpoint::NoBody;
+            type Response = $resp;
+            const METADATA: $crate::Metadata = $crate::route_metadata!(
+                $name, GET, $path, None, concat!($($doc),*), aliases [$($alias),*]
+            );
+            $crate::__route_facts!([] [$($since)?] [$($response)?]);
+
+            fn from_parts(
+                _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
+            ) -> Result<Self, $crate::FromRequestError> {
+                Ok(Self)
+            }
+        }
+    };
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)?);
+    };
+}
+
+/// Declares a route with a required JSON body and no path parameters: a struct `$name` with
+/// the public field `body` and `$name::new(body)`, documented by the doc comment given (also
+/// the route's description), sent with the method given (`POST`, `PUT`, …). After the
+/// response type come, in this order and each optional, `success <&[StatusCode]>` (the
+/// success statuses, `200` when absent), `since "<release>"`, `response <ResponseBody>`
+/// and `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
+/// [`Endpoint::validate_outgoing`](crate::Endpoint::validate_outgoing) runs after
+/// [`Endpoint::validate`](crate::Endpoint::validate).
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// fn named(body: &serde_json::Value) -> Result<(), nodewire_common::InvalidRequest> {
+///     match body.get("name") {
+///         Some(_) => Ok(()),
+///         None => Err(nodewire_common::InvalidRequest::body(".name", "required")),
+///     }
+/// }
+/// nodewire_common::body_endpoint!(Demo;
+///     /// `POST /v1/users`: create a user.
+///     CreateUser, POST, "/v1/users", serde_json::Value, serde_json::Value,
+///     success &[http::StatusCode::CREATED], since "1.1.0", validate named
+/// );
+/// use nodewire_common::Endpoint;
+/// assert_eq!(CreateUser::METADATA.body, nodewire_common::BodyKind::Required);
+/// assert_eq!(CreateUser::SUCCESS, &[http::StatusCode::CREATED]);
+/// let call = CreateUser::new(serde_json::json!({ "name": "ada" }));
+/// let request = call.try_into_http_request("http://h").unwrap();
+/// assert_eq!(request.body().as_ref(), br#"{"name":"ada"}"#);
+/// assert!(CreateUser::new(serde_json::json!({})).try_into_http_request("http://h").is_err());
+/// ```
+#[macro_export]
+macro_rules! body_endpoint {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, validate $validate:ident)? $(,)?) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            /// The body.
+            pub body: $req,
+        }
+
+        impl $name {
+            /// The call with `body`.
+            pub fn new(body: $req) -> Self {
+                Self { body }
+            }
+        }
+
+        impl $crate::Endpoint for $name {
+            type Protocol = $protocol;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: $crate::Metadata =
+                $crate::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+            $crate::__route_body!($req; $($validate)?);
+
+            fn from_parts(
+                parts: $crate::endpoint::IncomingParts<'_, $req>,
+            ) -> Result<Self, $crate::FromRequestError> {
+                Ok(Self { body: $crate::endpoint::require_body(parts.body)? })
+            }
+        }
+    };
+}
+
+/// Declares a route with one path parameter and no body: a struct `$name` (`Eq`, like its
+/// parameter) whose one public field holds the parameter, documented by the doc comment given.
+/// The field is written `<attributes> name: Type = parse` or `… = parse(args…)`: the server
+/// side reads it with `parse(&parts, args…)` (`parts` being the
+/// [`IncomingParts`](crate::endpoint::IncomingParts)), the client side sends
+/// `field.as_str()`. After the response type come, in this order and each optional,
+/// `description "<text>"` (the route's description when it is not the doc comment),
+/// `new "<doc>"` (a constructor `new(field)` with that doc; without it the caller writes one),
+/// `success <&[StatusCode]>`, `since "<release>"` and `response <ResponseBody>`.
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// use nodewire_common::endpoint::IncomingParts;
+/// fn param(
+///     parts: &IncomingParts<'_, impl Sized>,
+///     name: &'static str,
+/// ) -> Result<String, nodewire_common::FromRequestError> {
+///     Ok(parts.params.require(name)?.to_owned())
+/// }
+/// nodewire_common::path_endpoint!(Demo;
+///     /// `DELETE /v1/users/{id}`: remove a user (`204`).
+///     DeleteUser, DELETE, "/v1/users/{id}",
+///     /// The user id.
+///     id: String = param("id"), (),
+///     description "Remove a user.", new "The call for `id`.",
+///     success &[http::StatusCode::NO_CONTENT], response nodewire_common::ResponseBody::Empty
+/// );
+/// use nodewire_common::Endpoint;
+/// let call = DeleteUser::new("vip/1".to_owned());
+/// let request = call.try_into_http_request("http://h").unwrap();
+/// assert_eq!(request.uri(), "http://h/v1/users/vip%2F1");
+/// assert_eq!(request.method(), http::Method::DELETE);
+/// assert_eq!(DeleteUser::METADATA.description, "Remove a user.");
+/// ```
+#[macro_export]
+macro_rules! path_endpoint {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(,)?) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            $(#[$fattr])*
+            pub $field: $fty,
+        }
+
+        $(
+            impl $name {
+                #[doc = $new_doc]
+                pub fn new($field: $fty) -> Self {
+                    Self { $field }
+                }
+            }
+        )?
+
+        impl $crate::Endpoint for $name {
+            type Protocol = $protocol;
+            type Request = $crate::endpoint::NoBody;
+            type Response = $resp;
+            const METADATA: $crate::Metadata = $crate::route_metadata!(
+                $name, $method, $path, None,
+                $crate::__route_description!([$($doc),*] $($description)?)
+            );
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.$field.as_str()]
+            }
+
+            fn from_parts(
+                parts: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
+            ) -> Result<Self, $crate::FromRequestError> {
+                Ok(Self { $field: $parse(&parts $($(, $arg)*)?)? })
+            }
+        }
+    };
+}
+
+/// Declares a route with one path parameter and a required JSON body: as
+/// [`path_endpoint!`](crate::path_endpoint) (the parameter, then the request and response
+/// types), plus the public field `body`, as in [`body_endpoint!`](crate::body_endpoint)
+/// (with its optional `validate <fn>` last). The struct derives `Debug`, `Clone` and
+/// `PartialEq`; the constructor is left to the caller.
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// use nodewire_common::endpoint::IncomingParts;
+/// fn id(parts: &IncomingParts<'_, impl Sized>) -> Result<String, nodewire_common::FromRequestError> {
+///     Ok(parts.params.require("id")?.to_owned())
+/// }
+/// nodewire_common::path_body_endpoint!(Demo;
+///     /// `PATCH /v1/users/{id}`: update a user.
+///     PatchUser, PATCH, "/v1/users/{id}",
+///     /// The user id.
+///     id: String = id, serde_json::Value, serde_json::Value
+/// );
+/// use nodewire_common::Endpoint;
+/// let call = PatchUser { id: "ada".into(), body: serde_json::json!({ "up": 1 }) };
+/// let request = call.try_into_http_request("http://h").unwrap();
+/// assert_eq!(request.uri(), "http://h/v1/users/ada");
+/// assert_eq!(request.body().as_ref(), br#"{"up":1}"#);
+/// ```
+#[macro_export]
+macro_rules! path_body_endpoint {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, validate $validate:ident)? $(,)?) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $(#[$fattr])*
+            pub $field: $fty,
+            /// The body.
+            pub body: $req,
+        }
+
+        impl $crate::Endpoint for $name {
+            type Protocol = $protocol;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: $crate::Metadata = $crate::route_metadata!(
+                $name, $method, $path, Required,
+                $crate::__route_description!([$($doc),*] $($description)?)
+            );
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+            $crate::__route_body!($req; $($validate)?);
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.$field.as_str()]
+            }
+
+            fn from_parts(
+                parts: $crate::endpoint::IncomingParts<'_, $req>,
+            ) -> Result<Self, $crate::FromRequestError> {
+                let $field = $parse(&parts $($(, $arg)*)?)?;
+                Ok(Self { $field, body: $crate::endpoint::require_body(parts.body)? })
+            }
+        }
+    };
+}
