@@ -282,17 +282,7 @@ pub struct IncomingParts<'a, B> {
 }
 
 /// Marker body type for routes that carry no body.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct NoBody {}
 
 /// The decoded answer to an endpoint: the protocol's success wrapper around the response

@@ -10,8 +10,9 @@ use http::{HeaderMap, StatusCode, header};
 use nodewire_common::DecodeError;
 use nodewire_common::error::{from_slice, from_value};
 use nodewire_common::server::{JsonStyle, empty_response, json_response, text_response};
-use serde::Serialize;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How a body is framed.
@@ -98,17 +99,7 @@ impl Reply<NoContent> {
 }
 
 /// The body type of answers without a body (`204`, `101`). Its JSON form is `null`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NoContent;
 
 /// The media type of a response, lower-cased, without parameters.

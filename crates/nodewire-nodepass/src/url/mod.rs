@@ -32,6 +32,8 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 mod duration;
 pub(crate) mod go;
 #[cfg(test)]
@@ -51,17 +53,7 @@ pub use normalize::{Compat, MasterSettings, NormalizeError, Normalized, normaliz
 pub use process::{Effective, Environment, Process, ProcessAddress};
 
 /// The role of an instance: its URL scheme and the `type` of its instance JSON.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// `server://`: listens for the tunnel.
