@@ -3,7 +3,6 @@
 //! with Dash's body, an oversized body gets 413, and the HTML board lists every node with its
 //! sparklines.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,6 +13,9 @@ use nodewire_dash::identity::InstallId;
 use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::update::{RawManifest, UpdateManifest};
 use nodewire_examples::dash::{AgentConfig, run_agent, spawn_receiver};
+
+mod common;
+use common::run_agent_logged;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -72,26 +74,17 @@ async fn agent_and_captured_bodies_reach_the_board() -> TestResult {
     let client = Client::new(&url)?;
 
     // The agent: identity, static, three reports of this machine.
-    let lines = Mutex::new(Vec::<String>::new());
-    let summary = run_agent(
-        AgentConfig {
-            targets: vec![(format!("{url}/api/node/metrics"), Secret::new(AGENT_KEY))],
-            require_https: false,
-            interval: Duration::from_millis(100),
-            push_delay: Duration::ZERO,
-            rounds: Some(3),
-            fetch_identity: true,
-            preferred_nics: Vec::new(),
-            version: "0.1.0".to_owned(),
-        },
-        |line| {
-            if let Ok(mut l) = lines.lock() {
-                l.push(line.to_owned());
-            }
-        },
-    )
+    let (summary, log) = run_agent_logged(AgentConfig {
+        targets: vec![(format!("{url}/api/node/metrics"), Secret::new(AGENT_KEY))],
+        require_https: false,
+        interval: Duration::from_millis(100),
+        push_delay: Duration::ZERO,
+        rounds: Some(3),
+        fetch_identity: true,
+        preferred_nics: Vec::new(),
+        version: "0.1.0".to_owned(),
+    })
     .await?;
-    let log = lines.lock().map(|l| l.join("\n")).unwrap_or_default();
     let identity = summary
         .identities
         .first()
@@ -304,22 +297,13 @@ async fn agent_refuses_http_with_require_https_and_falls_back_without() -> TestR
 
     // The receiver speaks plain HTTP: an https target falls back to http and keeps going.
     let https = url.replacen("http://", "https://", 1);
-    let lines = Mutex::new(Vec::<String>::new());
-    let summary = run_agent(
-        AgentConfig {
-            targets: vec![(format!("{https}/api/node/metrics"), Secret::new("k"))],
-            require_https: false,
-            rounds: Some(2),
-            ..config
-        },
-        |line| {
-            if let Ok(mut l) = lines.lock() {
-                l.push(line.to_owned());
-            }
-        },
-    )
+    let (summary, log) = run_agent_logged(AgentConfig {
+        targets: vec![(format!("{https}/api/node/metrics"), Secret::new("k"))],
+        require_https: false,
+        rounds: Some(2),
+        ..config
+    })
     .await?;
-    let log = lines.lock().map(|l| l.join("\n")).unwrap_or_default();
     assert!(
         log.contains("https failed, fallback to http for 127.0.0.1:"),
         "{log}"

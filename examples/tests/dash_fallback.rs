@@ -8,7 +8,7 @@
 //! and the leaf's PKCS #8 key (`leaf.key.der`).
 
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,7 +16,10 @@ use nodewire_common::Secret;
 use nodewire_common::client::{Client, ClientError};
 use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::target::{CertificateProblem, FallbackDecision, Target, TransportFailure};
-use nodewire_examples::dash::{AgentConfig, run_agent, spawn_receiver};
+use nodewire_examples::dash::{AgentConfig, spawn_receiver};
+
+mod common;
+use common::run_agent_logged;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -167,29 +170,20 @@ async fn the_agent_reports_a_closed_port_once_the_streak_is_long() -> TestResult
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let lines = Mutex::new(Vec::<String>::new());
-    let summary = run_agent(
-        AgentConfig {
-            targets: vec![(
-                format!("http://127.0.0.1:{port}/api/node/metrics"),
-                Secret::new("k"),
-            )],
-            require_https: false,
-            interval: Duration::from_millis(50),
-            push_delay: Duration::ZERO,
-            rounds: Some(3),
-            fetch_identity: false,
-            preferred_nics: Vec::new(),
-            version: "0.1.0".to_owned(),
-        },
-        |line| {
-            if let Ok(mut l) = lines.lock() {
-                l.push(line.to_owned());
-            }
-        },
-    )
+    let (summary, log) = run_agent_logged(AgentConfig {
+        targets: vec![(
+            format!("http://127.0.0.1:{port}/api/node/metrics"),
+            Secret::new("k"),
+        )],
+        require_https: false,
+        interval: Duration::from_millis(50),
+        push_delay: Duration::ZERO,
+        rounds: Some(3),
+        fetch_identity: false,
+        preferred_nics: Vec::new(),
+        version: "0.1.0".to_owned(),
+    })
     .await?;
-    let log = lines.lock().map(|l| l.join("\n")).unwrap_or_default();
     assert_eq!((summary.rounds, summary.successful_rounds), (3, 0), "{log}");
     assert_eq!(
         log.matches("error: the peer port is closed").count(),

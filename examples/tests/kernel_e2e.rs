@@ -10,10 +10,9 @@ use futures_util::StreamExt;
 use http::StatusCode;
 use nodewire_common::client::{Client, ClientError};
 use nodewire_common::{Endpoint, Secret};
-use nodewire_examples::kernel::{spawn_mock, spawn_webhooks};
+use nodewire_examples::kernel::spawn_with_panel;
 use nodewire_kernel::auth::Credentials;
 use nodewire_kernel::endpoints::*;
-use nodewire_kernel::mock::{Callback, MockConfig, MockKernel};
 use nodewire_kernel::protocols::{NodeProfile, NodeRole, ProfileProtocol, ProtocolUpsertRequest};
 use nodewire_kernel::registrations::{
     EventRegistrationRequest, NodeEventKind, ServiceEventKind, ServiceEventRegistrationRequest,
@@ -43,15 +42,7 @@ fn boxed(e: impl std::error::Error + 'static) -> Box<dyn std::error::Error> {
 #[tokio::test]
 async fn kernel_and_panel_end_to_end() -> TestResult {
     let token = Secret::new("e2e-webhook-token");
-    let mut panel = spawn_webhooks(Some(token.clone())).await?;
-    let config = MockConfig {
-        traffic_callback: Some(Callback {
-            url: format!("{}/api/v1/kernel/traffic", panel.url),
-            token: Some(token.clone()),
-        }),
-        ..MockConfig::default()
-    };
-    let kernel = spawn_mock(MockKernel::new(config)).await?;
+    let (mut panel, kernel) = spawn_with_panel(&token).await?;
     let credentials = Credentials::basic("panel", "panel-secret");
     let auth = credentials.authorization().ok_or("credentials")?;
     let client = Client::new(&kernel.url)?.with_header("authorization", auth)?;

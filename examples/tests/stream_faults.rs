@@ -41,26 +41,45 @@ fn add_node(id: &str) -> UpsertProtocol {
     UpsertProtocol::new(ProtocolUpsertRequest::new(profile).listen("0.0.0.0:443"))
 }
 
-/// Serves a fresh kernel mock on `addr` until the returned sender fires.
-async fn kernel_on(
-    addr: SocketAddr,
-) -> std::io::Result<(
+/// A loopback address with a port that was free a moment ago, to serve on (and serve on again).
+async fn free_addr() -> std::io::Result<SocketAddr> {
+    TcpListener::bind("127.0.0.1:0").await?.local_addr()
+}
+
+/// What a served mock hands back: the sender that stops it, and its task.
+type Served = (
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
-)> {
+);
+
+/// Binds `addr` and runs `serve(listener, stopped)` on a task until the returned sender fires
+/// (`stopped` resolves then).
+async fn serve_on<F, Fut>(addr: SocketAddr, serve: F) -> std::io::Result<Served>
+where
+    F: FnOnce(TcpListener, tokio::sync::oneshot::Receiver<()>) -> Fut,
+    Fut: Future<Output = std::io::Result<()>> + Send + 'static,
+{
     let listener = TcpListener::bind(addr).await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = serve(listener, stopped);
     let task = tokio::spawn(async move {
-        let _ = nodewire_examples::kernel::serve_mock(
+        let _ = served.await;
+    });
+    Ok((stop, task))
+}
+
+/// Serves a fresh kernel mock on `addr` until the returned sender fires.
+async fn kernel_on(addr: SocketAddr) -> std::io::Result<Served> {
+    serve_on(addr, |listener, stopped| {
+        nodewire_examples::kernel::serve_mock(
             listener,
             MockKernel::new(MockConfig::default()),
             async {
                 let _ = stopped.await;
             },
         )
-        .await;
-    });
-    Ok((stop, task))
+    })
+    .await
 }
 
 /// Reads a followed stream until it has disconnected and connected again.
@@ -103,9 +122,7 @@ where
 
 #[tokio::test]
 async fn kernel_streams_follow_a_restarted_kernel() -> TestResult {
-    let probe = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = probe.local_addr()?;
-    drop(probe);
+    let addr = free_addr().await?;
     let url = format!("http://{addr}");
     let client = kernel_client(&url)?;
     let retry = Duration::from_millis(50);
@@ -200,21 +217,13 @@ fn master() -> MockMaster {
 }
 
 /// Serves a NodePass mock on `addr` until the returned sender fires.
-async fn master_on(
-    addr: SocketAddr,
-) -> std::io::Result<(
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<()>,
-)> {
-    let listener = TcpListener::bind(addr).await?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = nodewire_examples::nodepass::serve_mock(listener, master(), None, async {
+async fn master_on(addr: SocketAddr) -> std::io::Result<Served> {
+    serve_on(addr, |listener, stopped| {
+        nodewire_examples::nodepass::serve_mock(listener, master(), None, async {
             let _ = stopped.await;
         })
-        .await;
-    });
-    Ok((stop, task))
+    })
+    .await
 }
 
 async fn create(
@@ -271,9 +280,7 @@ async fn settle(watch: &mut Watch, expected: &[Instance]) -> Result<Vec<String>,
 
 #[tokio::test]
 async fn the_nodepass_watcher_equals_a_restarted_master() -> TestResult {
-    let probe = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = probe.local_addr()?;
-    drop(probe);
+    let addr = free_addr().await?;
     let base = format!("http://{addr}/api/v1");
     let client =
         Client::new(&base)?.with_header(nodewire_nodepass::AUTH_HEADER, Secret::new(KEY))?;

@@ -40,24 +40,14 @@ pub fn split_scheme(text: &str) -> Option<(&str, &str)> {
 /// The characters Go's `shouldEscape` leaves unescaped in a host or zone (`encodeHost`,
 /// `encodeZone`) besides letters, digits and `-_.~`: `!$&'()*+,;=:[]<>"`.
 pub const fn is_host_sub_delim(c: u8) -> bool {
+    is_sub_delim(c) || matches!(c, b':' | b'[' | b']' | b'<' | b'>' | b'"')
+}
+
+/// RFC 3986 `sub-delims`: `!$&'()*+,;=`, shared by the host and userinfo classes.
+const fn is_sub_delim(c: u8) -> bool {
     matches!(
         c,
-        b'!' | b'$'
-            | b'&'
-            | b'\''
-            | b'('
-            | b')'
-            | b'*'
-            | b'+'
-            | b','
-            | b';'
-            | b'='
-            | b':'
-            | b'['
-            | b']'
-            | b'<'
-            | b'>'
-            | b'"'
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
     )
 }
 
@@ -65,26 +55,8 @@ pub const fn is_host_sub_delim(c: u8) -> bool {
 /// `-._:~!$&'()*+,;=%@` (every byte of a non-ASCII character is refused).
 pub const fn is_userinfo_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            b'-' | b'.'
-                | b'_'
-                | b':'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b'%'
-                | b'@'
-        )
+        || is_sub_delim(c)
+        || matches!(c, b'-' | b'.' | b'_' | b':' | b'~' | b'%' | b'@')
 }
 
 #[cfg(test)]

@@ -683,7 +683,11 @@ pub fn check_event_data<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
             })
         })
         .collect::<Result<Vec<Value>, Failed>>()?;
-    let original = Value::Array(data);
+    checked_response::<E>(Value::Array(data))
+}
+
+/// Reads `original` into `E::Response`, checks it and re-encodes it (nothing is ignored).
+fn checked_response<E: Endpoint>(original: Value) -> Result<Decoded, Failed> {
     let typed: E::Response = from_value(original.clone()).map_err(failed_as::<E::Response>)?;
     E::check_response(&typed).map_err(failed_as::<E::Response>)?;
     Ok(Decoded {
@@ -701,15 +705,7 @@ fn check_text<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
             "the text body is not UTF-8: {e}"
         )))
     })?;
-    let original = Value::String(text.to_owned());
-    let typed: E::Response = from_value(original.clone()).map_err(failed_as::<E::Response>)?;
-    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
-    Ok(Decoded {
-        type_name: short_type_name::<E::Response>(),
-        reencoded: Some(reencode(&typed)?),
-        original: Some(original),
-        ignored: Vec::new(),
-    })
+    checked_response::<E>(Value::String(text.to_owned()))
 }
 
 /// Reads a status that carries either body: the success body if it reads, else the error

@@ -243,20 +243,6 @@ impl NodeProfile {
         self
     }
 
-    /// Sets the tags.
-    #[must_use]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets the description.
-    #[must_use]
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Patch::Value(text.into());
-        self
-    }
-
     /// Sets the network stack settings (a value that is not an object is ignored).
     #[must_use]
     pub fn stack(mut self, stack: Value) -> Self {
@@ -274,14 +260,39 @@ impl NodeProfile {
         }
         self
     }
-
-    /// Sets the upstream chain.
-    #[must_use]
-    pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
-        self.upstream = Some(hops.into_iter().collect());
-        self
-    }
 }
+
+/// The setters `NodeProfile` and `UpstreamProfile` share.
+macro_rules! profile_setters {
+    ($($ty:ident: $upstream:literal),*) => {$(
+        impl $ty {
+            /// Sets the tags.
+            #[must_use]
+            pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+                self.tags = Some(tags.into_iter().map(Into::into).collect());
+                self
+            }
+
+            /// Sets the description.
+            #[must_use]
+            pub fn description(mut self, text: impl Into<String>) -> Self {
+                self.description = Patch::Value(text.into());
+                self
+            }
+
+            #[doc = $upstream]
+            #[must_use]
+            pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
+                self.upstream = Some(hops.into_iter().collect());
+                self
+            }
+        }
+    )*};
+}
+profile_setters!(
+    NodeProfile: "Sets the upstream chain.",
+    UpstreamProfile: "Sets the further hops."
+);
 
 wire_struct! {
     /// One hop of an upstream chain (core.yaml:1654).
@@ -330,33 +341,12 @@ impl UpstreamProfile {
         self
     }
 
-    /// Sets the tags.
-    #[must_use]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets the description.
-    #[must_use]
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Patch::Value(text.into());
-        self
-    }
-
     /// Sets the protocol settings (a value that is not an object is ignored).
     #[must_use]
     pub fn profile(mut self, profile: Value) -> Self {
         if let Value::Object(map) = profile {
             self.profile = Some(map);
         }
-        self
-    }
-
-    /// Sets the further hops.
-    #[must_use]
-    pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
-        self.upstream = Some(hops.into_iter().collect());
         self
     }
 }

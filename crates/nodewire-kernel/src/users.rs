@@ -490,97 +490,65 @@ wire_struct! {
     }
 }
 
-impl Traffic {
-    /// Sets the bytes allowed.
-    #[must_use]
-    pub fn allocated(mut self, bytes: u64) -> Self {
-        self.allocated = Some(bytes);
-        self
-    }
+/// The setters `Traffic` and `TrafficPatch` share.
+macro_rules! traffic_setters {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// Sets the bytes allowed.
+            #[must_use]
+            pub fn allocated(mut self, bytes: u64) -> Self {
+                self.allocated = Some(bytes);
+                self
+            }
 
-    /// Sets the bytes used.
-    #[must_use]
-    pub fn used(mut self, bytes: u64) -> Self {
-        self.used = Some(bytes);
-        self
-    }
+            /// Sets the bytes used.
+            #[must_use]
+            pub fn used(mut self, bytes: u64) -> Self {
+                self.used = Some(bytes);
+                self
+            }
+        }
+    )*};
 }
+traffic_setters!(Traffic, TrafficPatch);
 
-impl TrafficPatch {
-    /// Sets the bytes allowed.
-    #[must_use]
-    pub fn allocated(mut self, bytes: u64) -> Self {
-        self.allocated = Some(bytes);
-        self
-    }
+/// The setters `Rate` and `RatePatch` share.
+macro_rules! rate_setters {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// Sets the upload limit (bytes per second).
+            #[must_use]
+            pub fn up(mut self, bytes_per_second: u64) -> Self {
+                self.up = Patch::Value(bytes_per_second);
+                self
+            }
 
-    /// Sets the bytes used.
-    #[must_use]
-    pub fn used(mut self, bytes: u64) -> Self {
-        self.used = Some(bytes);
-        self
-    }
+            /// Sends `up: null`: upload unlimited.
+            #[must_use]
+            pub fn clear_up(mut self) -> Self {
+                self.up = Patch::Null;
+                self
+            }
+
+            /// Sets the download limit (bytes per second).
+            #[must_use]
+            pub fn down(mut self, bytes_per_second: u64) -> Self {
+                self.down = Patch::Value(bytes_per_second);
+                self
+            }
+
+            /// Sends `down: null`: download unlimited.
+            #[must_use]
+            pub fn clear_down(mut self) -> Self {
+                self.down = Patch::Null;
+                self
+            }
+        }
+    )*};
 }
-
-impl Rate {
-    /// Sets the upload limit (bytes per second).
-    #[must_use]
-    pub fn up(mut self, bytes_per_second: u64) -> Self {
-        self.up = Patch::Value(bytes_per_second);
-        self
-    }
-
-    /// Sends `up: null`: upload unlimited.
-    #[must_use]
-    pub fn clear_up(mut self) -> Self {
-        self.up = Patch::Null;
-        self
-    }
-
-    /// Sets the download limit (bytes per second).
-    #[must_use]
-    pub fn down(mut self, bytes_per_second: u64) -> Self {
-        self.down = Patch::Value(bytes_per_second);
-        self
-    }
-
-    /// Sends `down: null`: download unlimited.
-    #[must_use]
-    pub fn clear_down(mut self) -> Self {
-        self.down = Patch::Null;
-        self
-    }
-}
+rate_setters!(Rate, RatePatch);
 
 impl RatePatch {
-    /// Sets the upload limit (bytes per second).
-    #[must_use]
-    pub fn up(mut self, bytes_per_second: u64) -> Self {
-        self.up = Patch::Value(bytes_per_second);
-        self
-    }
-
-    /// Sends `up: null`: upload unlimited.
-    #[must_use]
-    pub fn clear_up(mut self) -> Self {
-        self.up = Patch::Null;
-        self
-    }
-
-    /// Sets the download limit (bytes per second).
-    #[must_use]
-    pub fn down(mut self, bytes_per_second: u64) -> Self {
-        self.down = Patch::Value(bytes_per_second);
-        self
-    }
-
-    /// Sends `down: null`: download unlimited.
-    #[must_use]
-    pub fn clear_down(mut self) -> Self {
-        self.down = Patch::Null;
-        self
-    }
-
     /// An upload limit, download unlimited (`down: null`).
     pub fn up_only(bytes_per_second: u64) -> Self {
         Self {

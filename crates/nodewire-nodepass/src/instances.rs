@@ -531,25 +531,15 @@ pub struct PeerUpdate {
 }
 
 impl PeerUpdate {
-    /// Sets `sid`.
-    #[must_use]
-    pub fn sid(mut self, sid: PeerSid) -> Self {
-        self.sid = Some(sid);
-        self
-    }
+    option_setters! {
+        /// Sets `sid`.
+        sid(sid: PeerSid);
 
-    /// Sets `type`.
-    #[must_use]
-    pub fn kind(mut self, kind: PeerType) -> Self {
-        self.kind = Some(kind);
-        self
-    }
+        /// Sets `type`.
+        kind(kind: PeerType);
 
-    /// Sets `alias`.
-    #[must_use]
-    pub fn alias(mut self, alias: PeerAlias) -> Self {
-        self.alias = Some(alias);
-        self
+        /// Sets `alias`.
+        alias(alias: PeerAlias);
     }
 }
 

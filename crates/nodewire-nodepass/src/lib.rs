@@ -83,6 +83,19 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// Builder setters that store `Some(value)` (or `Some(value.into())` with `=> into`) in the
+/// `Option` field named like the setter.
+macro_rules! option_setters {
+    ($($(#[$attr:meta])* $field:ident($param:ident: $ty:ty) $(=> $conv:ident)?;)*) => {$(
+        $(#[$attr])*
+        #[must_use]
+        pub fn $field(mut self, $param: $ty) -> Self {
+            self.$field = Some($param$(.$conv())?);
+            self
+        }
+    )*};
+}
+
 pub mod endpoints;
 pub mod envelope;
 pub mod events;

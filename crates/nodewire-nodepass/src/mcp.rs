@@ -874,54 +874,28 @@ impl CreateInstanceArguments {
         self
     }
 
-    /// Sets the alias.
-    #[must_use]
-    pub fn alias(mut self, alias: impl Into<String>) -> Self {
-        self.alias = Some(alias.into());
-        self
-    }
+    option_setters! {
+        /// Sets the alias.
+        alias(alias: impl Into<String>) => into;
 
-    /// Sets the tunnel host.
-    #[must_use]
-    pub fn tunnel_address(mut self, host: impl Into<String>) -> Self {
-        self.tunnel_address = Some(host.into());
-        self
-    }
+        /// Sets the tunnel host.
+        tunnel_address(host: impl Into<String>) => into;
 
-    /// Sets the tunnel port.
-    #[must_use]
-    pub fn tunnel_port(mut self, port: impl Into<String>) -> Self {
-        self.tunnel_port = Some(port.into());
-        self
-    }
+        /// Sets the tunnel port.
+        tunnel_port(port: impl Into<String>) => into;
 
-    /// Sets the target host.
-    #[must_use]
-    pub fn target_address(mut self, host: impl Into<String>) -> Self {
-        self.target_address = Some(host.into());
-        self
-    }
+        /// Sets the target host.
+        target_address(host: impl Into<String>) => into;
 
-    /// Sets the target port.
-    #[must_use]
-    pub fn target_port(mut self, port: impl Into<String>) -> Self {
-        self.target_port = Some(port.into());
-        self
-    }
+        /// Sets the target port.
+        target_port(port: impl Into<String>) => into;
 
-    /// Sets `targets` (`host1:port1,host2:port2…`), which the master uses instead of the
-    /// target address and port.
-    #[must_use]
-    pub fn targets(mut self, targets: impl Into<String>) -> Self {
-        self.targets = Some(targets.into());
-        self
-    }
+        /// Sets `targets` (`host1:port1,host2:port2…`), which the master uses instead of the
+        /// target address and port.
+        targets(targets: impl Into<String>) => into;
 
-    /// Sets the userinfo of the URL.
-    #[must_use]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
+        /// Sets the userinfo of the URL.
+        password(password: impl Into<String>) => into;
     }
 }
 
@@ -942,25 +916,15 @@ pub struct McpPeer {
 }
 
 impl McpPeer {
-    /// Sets `sid`.
-    #[must_use]
-    pub fn sid(mut self, sid: PeerSid) -> Self {
-        self.sid = Some(sid);
-        self
-    }
+    option_setters! {
+        /// Sets `sid`.
+        sid(sid: PeerSid);
 
-    /// Sets `type`.
-    #[must_use]
-    pub fn kind(mut self, kind: PeerType) -> Self {
-        self.kind = Some(kind);
-        self
-    }
+        /// Sets `type`.
+        kind(kind: PeerType);
 
-    /// Sets `alias`.
-    #[must_use]
-    pub fn alias(mut self, alias: PeerAlias) -> Self {
-        self.alias = Some(alias);
-        self
+        /// Sets `alias`.
+        alias(alias: PeerAlias);
     }
 }
 

@@ -15,6 +15,23 @@ pub use serve::{KernelMock, serve_mock, serve_simulated, spawn_mock};
 pub use tour::tour;
 pub use webhooks::{WebhookReceiver, serve_webhooks, spawn_webhooks};
 
+/// A panel-side webhook receiver expecting `token`, and a mock kernel (default config) whose
+/// traffic callback posts to it with that token, both on 127.0.0.1.
+pub async fn spawn_with_panel(
+    token: &nodewire_common::Secret,
+) -> std::io::Result<(WebhookReceiver, KernelMock)> {
+    let panel = spawn_webhooks(Some(token.clone())).await?;
+    let config = nodewire_kernel::mock::MockConfig {
+        traffic_callback: Some(nodewire_kernel::mock::Callback {
+            url: format!("{}/api/v1/kernel/traffic", panel.url),
+            token: Some(token.clone()),
+        }),
+        ..nodewire_kernel::mock::MockConfig::default()
+    };
+    let kernel = spawn_mock(nodewire_kernel::mock::MockKernel::new(config)).await?;
+    Ok((panel, kernel))
+}
+
 /// The address a binary listens on, refusing a non-loopback one unless `public` is set.
 pub fn listen_address(addr: SocketAddr, public: bool) -> Result<SocketAddr, String> {
     if addr.ip().is_loopback() || public {

@@ -9,7 +9,6 @@ use nodewire_common::endpoint::Outcome;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_kernel::auth::{Credentials, redact_secrets};
 use nodewire_kernel::endpoints::*;
-use nodewire_kernel::mock::{Callback, MockConfig, MockKernel};
 use nodewire_kernel::protocols::{NodeProfile, NodeRole, ProfileProtocol, ProtocolUpsertRequest};
 use nodewire_kernel::registrations::{
     EventRegistrationRequest, NodeEventKind, ServiceEventKind, ServiceEventRegistrationRequest,
@@ -17,7 +16,7 @@ use nodewire_kernel::registrations::{
 use nodewire_kernel::status::HealthStatus;
 use nodewire_kernel::users::{RatePatch, TrafficPatch, User, UserCreateRequest};
 
-use super::{spawn_mock, spawn_webhooks};
+use super::spawn_with_panel;
 
 /// Like [`exchange`](crate::exchange), for calls whose body holds passwords or secrets: the
 /// printed body has them redacted ([`redact_secrets`]).
@@ -45,15 +44,7 @@ async fn exchange_redacted<E: Endpoint>(
 pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     const WIDTH: usize = 160;
     let token = Secret::new("tour-webhook-token");
-    let mut panel = spawn_webhooks(Some(token.clone())).await?;
-    let config = MockConfig {
-        traffic_callback: Some(Callback {
-            url: format!("{}/api/v1/kernel/traffic", panel.url),
-            token: Some(token.clone()),
-        }),
-        ..MockConfig::default()
-    };
-    let kernel = spawn_mock(MockKernel::new(config)).await?;
+    let (mut panel, kernel) = spawn_with_panel(&token).await?;
     println!(
         "== zero-net-panel kernel, core.yaml {} (mock on {}, panel webhooks on {})\n",
         nodewire_kernel::UPSTREAM_VERSION,

@@ -12,14 +12,62 @@ use crate::registrations::{
 };
 use crate::server::ApiFailure;
 
+/// The members both registration records share.
+pub(super) trait Record: Clone {
+    fn create(id: String, event: &str, callback: &str, created_at_ms: u64) -> Self;
+    fn id(&self) -> Option<&str>;
+    fn event(&self) -> Option<&str>;
+    fn callback(&self) -> Option<&str>;
+}
+
+macro_rules! record {
+    ($($ty:ident),*) => {$(
+        impl Record for $ty {
+            fn create(id: String, event: &str, callback: &str, created_at_ms: u64) -> Self {
+                Self {
+                    id: Some(id),
+                    event: Some(event.to_owned()),
+                    callback: Some(callback.to_owned()),
+                    created_at_ms: Some(created_at_ms),
+                }
+            }
+            fn id(&self) -> Option<&str> {
+                self.id.as_deref()
+            }
+            fn event(&self) -> Option<&str> {
+                self.event.as_deref()
+            }
+            fn callback(&self) -> Option<&str> {
+                self.callback.as_deref()
+            }
+        }
+    )*};
+}
+record!(EventRegistrationRecord, EventSubscriptionRecord);
+
+type Registrations<T> = fn(&mut MockKernel) -> &mut Vec<Registration<T>>;
+
+fn list<T: Record + serde::Serialize>(registrations: &[Registration<T>]) -> Answer {
+    ok(registrations
+        .iter()
+        .map(|r| r.record.clone())
+        .collect::<Vec<_>>())
+}
+
+fn delete<T: Record>(registrations: &mut Vec<Registration<T>>, id: &str) -> Answer {
+    let before = registrations.len();
+    registrations.retain(|reg| reg.record.id() != Some(id));
+    if registrations.len() < before {
+        no_content()
+    } else {
+        Err(ApiFailure::not_found(format!("no registration `{id}`")))
+    }
+}
+
 impl MockKernel {
     /// `GET /v1/events/registrations`.
     pub(super) fn list_event_registrations(&self) -> Answer {
-        ok(self
-            .node_registrations
-            .iter()
-            .map(|r| r.record.clone())
-            .collect::<Vec<_>>())
+        list(&self.node_registrations)
     }
 
     /// `POST /v1/events/registrations`.
@@ -30,26 +78,12 @@ impl MockKernel {
 
     /// `DELETE /v1/events/registrations/{id}`.
     pub(super) fn delete_event_registration(&mut self, call: &DeleteEventRegistration) -> Answer {
-        let before = self.node_registrations.len();
-        self.node_registrations
-            .retain(|reg| reg.record.id.as_deref() != Some(call.id.as_str()));
-        if self.node_registrations.len() < before {
-            no_content()
-        } else {
-            Err(ApiFailure::not_found(format!(
-                "no registration `{}`",
-                call.id
-            )))
-        }
+        delete(&mut self.node_registrations, &call.id)
     }
 
     /// `GET /v1/service-events/registrations`.
     pub(super) fn list_service_event_registrations(&self) -> Answer {
-        ok(self
-            .service_registrations
-            .iter()
-            .map(|r| r.record.clone())
-            .collect::<Vec<_>>())
+        list(&self.service_registrations)
     }
 
     /// `POST /v1/service-events/registrations`.
@@ -67,17 +101,7 @@ impl MockKernel {
         &mut self,
         call: &DeleteServiceEventRegistration,
     ) -> Answer {
-        let before = self.service_registrations.len();
-        self.service_registrations
-            .retain(|reg| reg.record.id.as_deref() != Some(call.id.as_str()));
-        if self.service_registrations.len() < before {
-            no_content()
-        } else {
-            Err(ApiFailure::not_found(format!(
-                "no registration `{}`",
-                call.id
-            )))
-        }
+        delete(&mut self.service_registrations, &call.id)
     }
 
     pub(crate) fn register_node_event(
@@ -86,24 +110,12 @@ impl MockKernel {
         callback: &str,
         secret: Option<Secret>,
     ) -> EventRegistrationRecord {
-        if let Some(existing) = self.node_registrations.iter_mut().find(|r| {
-            r.record.event.as_deref() == Some(event.as_str())
-                && r.record.callback.as_deref() == Some(callback)
-        }) {
-            existing.secret = secret;
-            return existing.record.clone();
-        }
-        let record = EventRegistrationRecord {
-            id: Some(self.next_id()),
-            event: Some(event.as_str().to_owned()),
-            callback: Some(callback.to_owned()),
-            created_at_ms: Some(now_ms()),
-        };
-        self.node_registrations.push(Registration {
-            record: record.clone(),
+        self.register(
+            |k| &mut k.node_registrations,
+            event.as_str(),
+            callback,
             secret,
-        });
-        record
+        )
     }
 
     fn register_service_event(
@@ -112,20 +124,31 @@ impl MockKernel {
         callback: &str,
         secret: Option<Secret>,
     ) -> EventSubscriptionRecord {
-        if let Some(existing) = self.service_registrations.iter_mut().find(|r| {
-            r.record.event.as_deref() == Some(event.as_str())
-                && r.record.callback.as_deref() == Some(callback)
-        }) {
+        self.register(
+            |k| &mut k.service_registrations,
+            event.as_str(),
+            callback,
+            secret,
+        )
+    }
+
+    /// Registers `(event, callback)` once; registering it again replaces the secret.
+    fn register<T: Record>(
+        &mut self,
+        registrations: Registrations<T>,
+        event: &str,
+        callback: &str,
+        secret: Option<Secret>,
+    ) -> T {
+        if let Some(existing) = registrations(self)
+            .iter_mut()
+            .find(|r| r.record.event() == Some(event) && r.record.callback() == Some(callback))
+        {
             existing.secret = secret;
             return existing.record.clone();
         }
-        let record = EventSubscriptionRecord {
-            id: Some(self.next_id()),
-            event: Some(event.as_str().to_owned()),
-            callback: Some(callback.to_owned()),
-            created_at_ms: Some(now_ms()),
-        };
-        self.service_registrations.push(Registration {
+        let record = T::create(self.next_id(), event, callback, now_ms());
+        registrations(self).push(Registration {
             record: record.clone(),
             secret,
         });

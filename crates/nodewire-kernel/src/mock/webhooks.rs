@@ -3,7 +3,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Callback, Delivery, DeliveryBody, MockKernel, Node, node_event_kind, now_ms, rfc3339};
+use super::registrations::Record;
+use super::{
+    Callback, Delivery, DeliveryBody, MockKernel, Node, Registration, node_event_kind, now_ms,
+    rfc3339,
+};
 use crate::registrations::{NodeEventKind, ServiceEventKind};
 use crate::streams::{EventEnvelope, EventName, NodeEventName};
 use crate::webhooks::{EventPayload, KernelNodeEventRequest, KernelServiceEventRequest};
@@ -40,20 +44,9 @@ impl MockKernel {
             observed_at: Some(now / 1000),
         }
         .shaped(self.config.webhook_shape);
-        let deliveries: Vec<Delivery> = self
-            .node_registrations
-            .iter()
-            .filter(|r| r.record.event.as_deref() == Some(kind.as_str()))
-            .filter_map(|r| {
-                Some(Delivery {
-                    callback: Callback {
-                        url: r.record.callback.clone()?,
-                        token: r.secret.clone(),
-                    },
-                    body: DeliveryBody::NodeEvent(body.clone()),
-                })
-            })
-            .collect();
+        let deliveries = deliveries(&self.node_registrations, kind.as_str(), || {
+            DeliveryBody::NodeEvent(body.clone())
+        });
         self.effects.deliveries.extend(deliveries);
     }
 
@@ -67,20 +60,30 @@ impl MockKernel {
             records: None,
         }
         .shaped(self.config.webhook_shape);
-        let deliveries: Vec<Delivery> = self
-            .service_registrations
-            .iter()
-            .filter(|r| r.record.event.as_deref() == Some(kind.as_str()))
-            .filter_map(|r| {
-                Some(Delivery {
-                    callback: Callback {
-                        url: r.record.callback.clone()?,
-                        token: r.secret.clone(),
-                    },
-                    body: DeliveryBody::ServiceEvent(body.clone()),
-                })
-            })
-            .collect();
+        let deliveries = deliveries(&self.service_registrations, kind.as_str(), || {
+            DeliveryBody::ServiceEvent(body.clone())
+        });
         self.effects.deliveries.extend(deliveries);
     }
+}
+
+/// One delivery of `body` to every registration for `event` that has a callback.
+fn deliveries<T: Record>(
+    registrations: &[Registration<T>],
+    event: &str,
+    body: impl Fn() -> DeliveryBody,
+) -> Vec<Delivery> {
+    registrations
+        .iter()
+        .filter(|r| r.record.event() == Some(event))
+        .filter_map(|r| {
+            Some(Delivery {
+                callback: Callback {
+                    url: r.record.callback()?.to_owned(),
+                    token: r.secret.clone(),
+                },
+                body: body(),
+            })
+        })
+        .collect()
 }

@@ -108,18 +108,23 @@ impl MockMaster {
         Ok(())
     }
 
+    /// Zeroes the traffic counters of the instance at `index` and announces the change.
+    pub(super) fn reset_traffic(&mut self, index: usize) {
+        if let Some(i) = self.instances.get_mut(index) {
+            i.tcprx = 0;
+            i.tcptx = 0;
+            i.udprx = 0;
+            i.udptx = 0;
+        }
+        self.emit_instance(EventType::Update, index, String::new());
+    }
+
     /// `reset` applies now; `start`, `stop` and `restart` are returned for later.
     fn patch_action(&mut self, index: usize, action: &str) -> Result<Option<String>, ApiFailure> {
         match action {
             "" => Ok(None),
             "reset" => {
-                if let Some(i) = self.instances.get_mut(index) {
-                    i.tcprx = 0;
-                    i.tcptx = 0;
-                    i.udprx = 0;
-                    i.udptx = 0;
-                }
-                self.emit_instance(EventType::Update, index, String::new());
+                self.reset_traffic(index);
                 Ok(None)
             }
             "start" | "stop" | "restart" => Ok(Some(action.to_owned())),

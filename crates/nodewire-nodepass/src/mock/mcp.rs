@@ -503,13 +503,7 @@ impl MockMaster {
             return Err(invalid("invalid action"));
         }
         if action == "reset" {
-            if let Some(i) = self.instances.get_mut(index) {
-                i.tcprx = 0;
-                i.tcptx = 0;
-                i.udprx = 0;
-                i.udptx = 0;
-            }
-            self.emit_instance(EventType::Update, index, String::new());
+            self.reset_traffic(index);
         }
         let result = self.instance_result(index, format!("Controlled instance {id}: {action}"));
         if action != "reset" {

@@ -46,7 +46,7 @@ use nodewire_common::server::request_from_parts;
 use serde::Serialize;
 
 use crate::envelope::{error_response, json_response};
-use crate::instances::{API_KEY_ID, Instance, InstanceId, InstanceStatus, InstanceType, Meta};
+use crate::instances::{API_KEY_ID, Instance, InstanceId, InstanceStatus, InstanceType};
 use crate::server::{ApiFailure, Request, preflight, route};
 use crate::url::{Compat, MasterSettings, MasterUrl};
 use http::StatusCode;
@@ -209,23 +209,11 @@ fn idle_instance(
     restart: bool,
 ) -> Instance {
     Instance {
-        id,
         alias,
-        kind,
-        status,
         url,
         config,
         restart,
-        meta: Meta::default(),
-        mode: 0,
-        ping: 0,
-        pool: 0,
-        tcps: 0,
-        udps: 0,
-        tcprx: 0,
-        tcptx: 0,
-        udprx: 0,
-        udptx: 0,
+        ..Instance::new(id, kind, status)
     }
 }
 

@@ -30,7 +30,6 @@ impl MockTelemt {
             }
         };
         UserInfo {
-            username: name.to_owned(),
             enabled: self.has_enabled_switch().then_some(!u.disabled),
             in_runtime: true,
             user_ad_tag: u.ad_tag.clone(),
@@ -40,12 +39,6 @@ impl MockTelemt {
             rate_limit_up_bps: rate(|r| r.0),
             rate_limit_down_bps: rate(|r| r.1),
             max_unique_ips: u.max_unique_ips.filter(|n| *n > 0),
-            current_connections: 0,
-            active_unique_ips: 0,
-            active_unique_ips_list: Vec::new(),
-            recent_unique_ips: 0,
-            recent_unique_ips_list: Vec::new(),
-            total_octets: 0,
             links: UserLinks {
                 classic: vec![format!("{base}{}", u.secret)],
                 secure: vec![format!("{base}dd{}", u.secret)],
@@ -66,6 +59,7 @@ impl MockTelemt {
                     })
                     .collect(),
             },
+            ..UserInfo::new(name)
         }
     }
 
