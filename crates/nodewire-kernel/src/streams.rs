@@ -343,6 +343,8 @@ impl EventEnvelope {
     }
 }
 
+crate::wire::event_identity_setters!(EventEnvelope);
+
 wire_struct! {
     /// The payload of a node event (the example at core.yaml:208).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -629,20 +631,6 @@ impl EventEnvelope {
             occurred_at_ms: None,
             payload: None,
         }
-    }
-
-    /// Sets the event id.
-    #[must_use]
-    pub fn event_id(mut self, id: impl Into<String>) -> Self {
-        self.event_id = Some(id.into());
-        self
-    }
-
-    /// Sets when it happened (Unix milliseconds).
-    #[must_use]
-    pub fn occurred_at_ms(mut self, unix_ms: u64) -> Self {
-        self.occurred_at_ms = Some(unix_ms);
-        self
     }
 
     /// Sets the payload (a value that is not an object is ignored).

@@ -205,34 +205,6 @@ impl User {
             tags: None,
         }
     }
-
-    /// Sets the traffic allowance.
-    #[must_use]
-    pub fn traffic(mut self, traffic: Traffic) -> Self {
-        self.traffic = Some(traffic);
-        self
-    }
-
-    /// Sets the rate limits.
-    #[must_use]
-    pub fn rate(mut self, rate: Rate) -> Self {
-        self.rate = Some(rate);
-        self
-    }
-
-    /// Sets string metadata.
-    #[must_use]
-    pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(string_metadata(metadata));
-        self
-    }
-
-    /// Sets the tags.
-    #[must_use]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
 }
 
 /// Request metadata holding only strings.
@@ -301,34 +273,6 @@ impl UserCreateRequest {
             tags: None,
         }
     }
-
-    /// Sets the traffic allowance.
-    #[must_use]
-    pub fn traffic(mut self, traffic: TrafficPatch) -> Self {
-        self.traffic = Some(traffic);
-        self
-    }
-
-    /// Sets the rate limits.
-    #[must_use]
-    pub fn rate(mut self, rate: RatePatch) -> Self {
-        self.rate = Some(rate);
-        self
-    }
-
-    /// Sets the tags.
-    #[must_use]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets string metadata.
-    #[must_use]
-    pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(string_metadata(metadata));
-        self
-    }
 }
 
 wire_struct! {
@@ -356,34 +300,47 @@ impl UserPatchRequest {
         self.password = Some(password.into());
         self
     }
+}
 
-    /// Sets a new allowance or use.
-    #[must_use]
-    pub fn traffic(mut self, traffic: TrafficPatch) -> Self {
-        self.traffic = Some(traffic);
-        self
-    }
+/// The setters of the members a user body carries in every form (`User`, the create and the
+/// patch request), with the allowance and limit types of each form.
+macro_rules! user_body_setters {
+    ($($ty:ident: $traffic:ident, $rate:ident;)*) => {$(
+        impl $ty {
+            /// Sets `traffic`: the allowance (and use).
+            #[must_use]
+            pub fn traffic(mut self, traffic: $traffic) -> Self {
+                self.traffic = Some(traffic);
+                self
+            }
 
-    /// Sets new rate limits.
-    #[must_use]
-    pub fn rate(mut self, rate: RatePatch) -> Self {
-        self.rate = Some(rate);
-        self
-    }
+            /// Sets `rate`: the rate limits.
+            #[must_use]
+            pub fn rate(mut self, rate: $rate) -> Self {
+                self.rate = Some(rate);
+                self
+            }
 
-    /// Sets new string metadata.
-    #[must_use]
-    pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(string_metadata(metadata));
-        self
-    }
+            /// Sets `metadata`: string metadata.
+            #[must_use]
+            pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
+                self.metadata = Some(string_metadata(metadata));
+                self
+            }
 
-    /// Sets new tags.
-    #[must_use]
-    pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
+            /// Sets `tags`.
+            #[must_use]
+            pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
+                self.tags = Some(tags.into_iter().map(Into::into).collect());
+                self
+            }
+        }
+    )*};
+}
+user_body_setters! {
+    User: Traffic, Rate;
+    UserCreateRequest: TrafficPatch, RatePatch;
+    UserPatchRequest: TrafficPatch, RatePatch;
 }
 
 impl Validate for User {

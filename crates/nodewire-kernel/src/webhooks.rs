@@ -670,20 +670,6 @@ impl KernelServiceEventRequest {
         }
     }
 
-    /// Sets the event id.
-    #[must_use]
-    pub fn event_id(mut self, id: impl Into<String>) -> Self {
-        self.event_id = Some(id.into());
-        self
-    }
-
-    /// Sets when it happened (Unix milliseconds).
-    #[must_use]
-    pub fn occurred_at_ms(mut self, unix_ms: u64) -> Self {
-        self.occurred_at_ms = Some(unix_ms);
-        self
-    }
-
     /// Sets the payload (an object, or its base64 text).
     #[must_use]
     pub fn payload(mut self, payload: EventPayload) -> Self {
@@ -757,6 +743,8 @@ impl KernelServiceEventRequest {
         }
     }
 }
+
+crate::wire::event_identity_setters!(KernelServiceEventRequest);
 
 impl Validate for KernelNodeEventRequest {
     /// `id` or `node_id`, as decoding requires.
