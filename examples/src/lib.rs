@@ -6,6 +6,7 @@
 pub mod core;
 pub mod dash;
 pub mod kernel;
+pub mod limits;
 pub mod nodepass;
 pub mod telemt;
 

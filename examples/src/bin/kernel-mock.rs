@@ -57,7 +57,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let listen = nodewire_examples::kernel::listen_address(args.listen, args.public)?;
+    let listen = nodewire_examples::limits::listen_address(args.listen, args.public)?;
     let config = MockConfig {
         auth: AuthConfig {
             basic: Some((args.access_key, Secret::new(args.secret_key))),

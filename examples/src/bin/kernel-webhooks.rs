@@ -46,7 +46,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let listen = nodewire_examples::kernel::listen_address(args.listen, args.public)?;
+    let listen = nodewire_examples::limits::listen_address(args.listen, args.public)?;
     let guard = WebhookConfig {
         allow_cidrs: WebhookConfig::parse_cidrs(args.allow_cidrs.iter().map(String::as_str)),
         signing_secret: args.signing_secret.map(Secret::new),

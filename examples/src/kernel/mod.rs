@@ -9,7 +9,6 @@ mod streams;
 mod tour;
 mod webhooks;
 
-use std::net::SocketAddr;
 
 pub use serve::{KernelMock, serve_mock, serve_simulated, spawn_mock};
 pub use tour::tour;
@@ -30,15 +29,4 @@ pub async fn spawn_with_panel(
     };
     let kernel = spawn_mock(nodewire_kernel::mock::MockKernel::new(config)).await?;
     Ok((panel, kernel))
-}
-
-/// The address a binary listens on, refusing a non-loopback one unless `public` is set.
-pub fn listen_address(addr: SocketAddr, public: bool) -> Result<SocketAddr, String> {
-    if addr.ip().is_loopback() || public {
-        Ok(addr)
-    } else {
-        Err(format!(
-            "{addr} is not a loopback address; pass --public to listen on it"
-        ))
-    }
 }

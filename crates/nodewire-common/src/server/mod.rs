@@ -14,10 +14,19 @@
 
 mod body;
 mod json;
+#[cfg(feature = "serve")]
+mod listen;
+mod log;
 mod requests;
 
 pub use body::{Body, BodyCollector};
 pub use json::JsonStyle;
+#[cfg(feature = "serve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
+pub use listen::{
+    BodyError, Limits, RemoteAddr, RequestBody, declared_length, declares_body, read_body, serve,
+};
+pub use log::{Escaped, excerpt};
 pub use requests::{Arm, RequestEnum, Routing, route};
 
 pub use crate::endpoint::require_body;
