@@ -8,6 +8,7 @@ pub mod dash;
 pub mod kernel;
 pub mod limits;
 pub mod nodepass;
+pub mod secrets;
 pub mod telemt;
 
 use nodewire_common::Endpoint;
