@@ -1,5 +1,6 @@
-//! HTTP wiring for NodePass: serves [`MockMaster`] with axum (its event streams included) and
-//! runs the tour's NodePass leg. Following a master's `/events` is the crate's
+//! HTTP wiring for NodePass: serves [`MockMaster`] with axum under
+//! [`nodewire_common::server::serve`]'s limits (its event streams included) and runs the
+//! tour's NodePass leg. Following a master's `/events` is the crate's
 //! ([`Follow`](nodewire_nodepass::events::Follow), [`Watch`](nodewire_nodepass::watch::Watch)).
 
 use std::net::SocketAddr;
@@ -13,6 +14,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
+use nodewire_common::server::{Limits, read_body, serve};
 use nodewire_nodepass::endpoints::*;
 use nodewire_nodepass::instances::{
     CreateInstanceRequest, InstanceId, MetaUpdate, PutInstanceRequest, TagKey, TagValue,
@@ -77,15 +79,24 @@ async fn tcping(target: &str) -> Result<Duration, String> {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let limit = shared
+    let (head, body) = request.into_parts();
+    // The master's checks on the head come first: a refusal is sent without reading a byte
+    // of the body.
+    let admitted = shared
         .mock
         .lock()
-        .map(|m| m.config().body_limit)
-        .unwrap_or(0);
-    let (head, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => Body::Complete(bytes),
-        Err(_) => Body::TooLarge,
+        .map(|m| (m.admit(&head), m.config().body_limit))
+        .ok();
+    let Some((admitted, limit)) = admitted else {
+        return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let body = match admitted {
+        Err(refusal) => return refusal.into_response().map(AxumBody::from),
+        Ok(admitted) if !admitted.reads_body => Body::Complete(Bytes::new()),
+        Ok(_) => match read_body(&head, body, limit).await {
+            Ok(body) => body,
+            Err(e) => return e.into_response().map(AxumBody::from),
+        },
     };
     let Some(outcome) = shared.with(|m| m.handle(&head, body)) else {
         return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -116,12 +127,21 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
 }
 
-/// Serves `mock` on `listener` until `shutdown` resolves; every `tick` (if any) is a
-/// `CHECK_POINT` of the running instances. At shutdown, event streams get `shutdown`.
+/// Serves `mock` on `listener` under `limits` until `shutdown` resolves; every `tick` (if
+/// any) is a `CHECK_POINT` of the running instances.
+///
+/// Each request goes through [`MockMaster::admit`] before its body is read, so a refusal
+/// (`401`, `404`, `405` with `Allow`, `403`) comes without reading it; a body is read only
+/// for the handlers that decode one, under the mock's body limit (a declared
+/// `Content-Length` over it is `413` at once; broken framing `400`; a stalled body `408`).
+///
+/// At shutdown, event streams get `shutdown` and end, so their connections finish within
+/// [`Limits::shutdown_grace`]; a connection still open after it is dropped.
 pub async fn serve_mock(
     listener: TcpListener,
     mock: MockMaster,
     tick: Option<Duration>,
+    limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (changed, _) = watch::channel(0u64);
@@ -145,12 +165,11 @@ pub async fn serve_mock(
         .with_state(shared.clone())
         .layer(axum::extract::DefaultBodyLimit::disable());
     let stopping = shared.clone();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stopping.with(MockMaster::shutdown);
-        })
-        .await;
+    let result = serve(listener, limits, app, async move {
+        shutdown.await;
+        stopping.with(MockMaster::shutdown);
+    })
+    .await;
     if let Some(t) = ticker {
         t.abort();
     }
@@ -186,13 +205,13 @@ impl Drop for MockHandle {
     }
 }
 
-/// Binds `127.0.0.1:0` and serves `mock` in the background.
+/// Binds `127.0.0.1:0` and serves `mock` in the background under the default [`Limits`].
 pub async fn spawn_mock(mock: MockMaster, tick: Option<Duration>) -> std::io::Result<MockHandle> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}{}", mock.config().api_base);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_mock(listener, mock, tick, async {
+    let task = tokio::spawn(serve_mock(listener, mock, tick, Limits::default(), async {
         let _ = rx.await;
     }));
     Ok(MockHandle {

@@ -1,18 +1,26 @@
-//! Serves [`MockTelemt`] over HTTP/1.1 with axum.
+//! Serves [`MockTelemt`] over HTTP/1.1 with axum, under the common server layer's limits.
+//!
+//! Each request goes through telemt's order: [`MockTelemt::admit`] on the head (whitelist,
+//! `Authorization`, routing, read-only mode), a refusal answered without reading the body;
+//! then the body, read only on the routes that take one and up to the mock's body limit (a
+//! declared `Content-Length` over it gets telemt's `413` at once, broken framing telemt's
+//! `400 Invalid request body`, a stalled body `408`); then [`MockTelemt::handle`].
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use axum::Extension;
 use axum::body::Body as AxumBody;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
+use nodewire_common::server::{BodyError, Limits, RemoteAddr, read_body, serve};
 use nodewire_telemt::endpoints::*;
 use nodewire_telemt::mock::{Body, MockConfig, MockTelemt, Outcome};
 use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, Username};
 use std::num::NonZeroU64;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 use crate::exchange;
 
@@ -20,96 +28,76 @@ const WIDTH: usize = 160;
 
 type Shared = Arc<Mutex<MockTelemt>>;
 
-/// Accepts connections, closing at once those the mock would drop (`gray_action = "drop"`),
-/// as telemt does: the peer sees a TCP close and no HTTP response.
-struct FilteringListener {
-    inner: TcpListener,
-    mock: Shared,
-}
-
-impl axum::serve::Listener for FilteringListener {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let (stream, addr) = match self.inner.accept().await {
-                Ok(accepted) => accepted,
-                Err(_) => {
-                    // Out of file descriptors and the like: back off briefly, as axum does.
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let admitted = self
-                .mock
-                .lock()
-                .map(|m| m.admits(addr.ip()))
-                .unwrap_or(false);
-            if admitted {
-                return (stream, addr);
-            }
-            drop(stream);
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.inner.local_addr()
-    }
-}
-
-/// The TCP peer of a connection.
-#[derive(Debug, Clone, Copy)]
-struct Peer(SocketAddr);
-
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, FilteringListener>>
-    for Peer
-{
-    fn connect_info(stream: axum::serve::IncomingStream<'_, FilteringListener>) -> Self {
-        Peer(*stream.remote_addr())
-    }
-}
-
 async fn handle(
     State(mock): State<Shared>,
-    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    Extension(RemoteAddr(peer)): Extension<RemoteAddr>,
     request: Request,
 ) -> Response {
-    let limit = mock.lock().map(|m| m.config().body_limit).unwrap_or(0);
     let (head, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => Body::Complete(bytes),
-        Err(_) => Body::TooLarge,
-    };
-    let outcome = match mock.lock() {
-        Ok(mut m) => m.handle(peer.ip(), &head, body),
+    let admitted = match mock.lock() {
+        Ok(mut m) => m
+            .admit(peer.ip(), &head)
+            .map(|a| (a, m.config().body_limit)),
         Err(_) => return http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    match outcome {
-        Outcome::Respond(response) => response.map(AxumBody::from),
-        // Filtered at accept; a keep-alive connection cannot reach here with a new peer.
-        Outcome::Drop => http::StatusCode::FORBIDDEN.into_response(),
+    let body = match admitted {
+        Err(refusal) => return answer(refusal),
+        // telemt never reads the body of a route that takes none.
+        Ok((admitted, _)) if !admitted.reads_body() => Body::Complete(Bytes::new()),
+        Ok((_, limit)) => match read_body(&head, body, limit).await {
+            Ok(body) => body,
+            Err(timeout @ BodyError::Timeout) => {
+                return timeout.into_response().map(AxumBody::from);
+            }
+            Err(_) => {
+                return match mock.lock() {
+                    Ok(mut m) => m.invalid_body().map(AxumBody::from),
+                    Err(_) => http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                };
+            }
+        },
+    };
+    match mock.lock() {
+        Ok(mut m) => answer(m.handle(peer.ip(), &head, body)),
+        Err(_) => http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-/// Serves `mock` on `listener` until `shutdown` resolves.
+/// The response for the mock's outcome.
+///
+/// `gray_action = "drop"`: telemt reads the request head, then its handler fails and hyper
+/// closes the connection without writing a byte. A response whose body fails on its first
+/// read does the same here: hyper has only buffered the head when the body fails, so it drops
+/// the connection with nothing sent. (The connection is accepted first, as telemt accepts it;
+/// the peer sees an empty reply.)
+fn answer(outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::Respond(response) => response.map(AxumBody::from),
+        Outcome::Drop => Response::new(AxumBody::from_stream(futures_util::stream::iter([Err::<
+            Bytes,
+            _,
+        >(
+            std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "request dropped by gray_action=drop",
+            ),
+        )]))),
+    }
+}
+
+/// Serves `mock` on `listener` under `limits` until `shutdown` resolves.
 pub async fn serve_mock(
     listener: TcpListener,
     mock: MockTelemt,
+    limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let shared: Shared = Arc::new(Mutex::new(mock));
     let app = axum::Router::new()
         .fallback(handle)
-        .with_state(shared.clone())
+        .with_state(shared)
         .layer(axum::extract::DefaultBodyLimit::disable());
-    let listener = FilteringListener {
-        inner: listener,
-        mock: shared,
-    };
-    axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve(listener, limits, app, shutdown).await
 }
 
 /// Binds `127.0.0.1:0`, serves `mock` in the background and returns its base URL and a handle
@@ -118,7 +106,7 @@ pub async fn spawn_mock(mock: MockTelemt) -> std::io::Result<(String, MockHandle
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_mock(listener, mock, async {
+    let task = tokio::spawn(serve_mock(listener, mock, Limits::default(), async {
         let _ = rx.await;
     }));
     Ok((

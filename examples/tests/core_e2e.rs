@@ -6,7 +6,12 @@
 //!   (loaded from `proto/node-service.proto`) serving the Rust agent, and a grpc-js node calling
 //!   the Rust Core (Heartbeat, ReportUsage with 10,000 entries, GetLatestConfig with a
 //!   non-trivial config, a bad key answered with UNAUTHENTICATED);
-//! - the HTTP side of the Rust Core: 401 without or with a wrong key, 413 above the body limit.
+//! - the HTTP side of the Rust Core: 401 without or with a wrong key, 413 above the body limit;
+//!   over a raw socket, Core's order (the body before the route and the key, as Express's body
+//!   parser reads it first): a declared oversized `Content-Length` refused at once without
+//!   `100 Continue`, a bad chunk 400, a stalled body 408, a wrong method Express's 404 (Core
+//!   has no 405), a huge bad value quoted only in part; and a gRPC message over the body limit
+//!   refused.
 //!
 //! The grpc-js peers live in `tests/grpc-interop`; when its `node_modules` is missing the tests
 //! run `npm ci` there first (Node.js and npm must be installed).
@@ -16,8 +21,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use nodewire_common::client::Client;
+use nodewire_common::server::Limits;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_core::auth;
 use nodewire_core::config::NodeConfig;
@@ -26,8 +33,10 @@ use nodewire_core::mock::{MockConfig, MockCore, SyncStatus};
 use nodewire_core::register::RegisterNodeDto;
 use nodewire_core::server::DEFAULT_BODY_LIMIT;
 use nodewire_core::usage::NodeUsageDto;
-use nodewire_examples::core::{sample_config, spawn_core};
+use nodewire_examples::core::{sample_config, spawn_core, spawn_core_with};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -535,6 +544,209 @@ async fn the_http_routes_of_the_rust_core() -> TestResult {
     let body: nodewire_core::ErrorResponse = serde_json::from_slice(response.body())?;
     assert_eq!(body.status_code, 413);
     server.stop().await;
+    Ok(())
+}
+
+/// What a raw exchange got: the status line's code, the headers, the body, and how long the
+/// answer took.
+struct Raw {
+    status: u16,
+    head: String,
+    body: String,
+    took: Duration,
+}
+
+/// Writes `request` on a fresh connection to `addr` (and nothing more), then reads one
+/// answer: the head, and the body its `Content-Length` announces. Gives up after 10 s.
+async fn raw_exchange(
+    addr: &str,
+    request: &[u8],
+) -> Result<Raw, Box<dyn std::error::Error + Send + Sync>> {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(request).await?;
+    let mut received = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(received.get(..end).unwrap_or_default());
+                let length = head
+                    .lines()
+                    .filter_map(|l| l.split_once(':'))
+                    .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    return Ok::<_, std::io::Error>(end);
+                }
+            }
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            received.extend_from_slice(buf.get(..n).unwrap_or_default());
+        }
+    };
+    let end = tokio::time::timeout(Duration::from_secs(10), read).await??;
+    let took = started.elapsed();
+    let head = String::from_utf8_lossy(received.get(..end).unwrap_or_default()).into_owned();
+    let body = String::from_utf8_lossy(received.get(end + 4..).unwrap_or_default()).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status line in {head:?}"))?;
+    Ok(Raw {
+        status,
+        head,
+        body,
+        took,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn core_refuses_on_the_wire_in_its_order() -> TestResult {
+    let core = MockCore::new(MockConfig {
+        registration_codes: vec![Secret::new("wire-1")],
+        config: sample_config()?,
+    });
+    let limit = 64 * 1024;
+    let limits = Limits::default().body_timeout(Duration::from_millis(300));
+    let server = spawn_core_with(core, limit, limits).await?;
+    let addr = server.http_url.trim_start_matches("http://").to_owned();
+    let registration = RegisterNodeDto::new("wire-1".parse()?, "n", "203.0.113.7".parse()?, "eu");
+    let identity = Client::new(&server.http_url)?
+        .send(&RegisterNode::new(registration))
+        .await?;
+    let key = identity.auth_key.expose().to_owned();
+
+    // A declared length over the limit: Core's 413 at once, no `100 Continue`, nothing read;
+    // with or without a key (the body parser runs before the key guard).
+    for auth in [String::new(), format!("x-node-auth-key: {key}\r\n")] {
+        let request = format!(
+            "POST /node/usage HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: 2097152\r\nExpect: 100-continue\r\n{auth}\r\n"
+        );
+        let raw = raw_exchange(&addr, request.as_bytes()).await?;
+        assert_eq!(raw.status, 413, "{}", raw.head);
+        assert!(!raw.head.contains("100 Continue"), "{}", raw.head);
+        let body: nodewire_core::ErrorResponse = serde_json::from_str(&raw.body)?;
+        assert_eq!(body.status_code, 413);
+    }
+
+    // Broken framing: 400, not a false 413.
+    let request = format!(
+        "POST /node/heartbeat HTTP/1.1\r\nHost: {addr}\r\nx-node-auth-key: {key}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n"
+    );
+    let raw = raw_exchange(&addr, request.as_bytes()).await?;
+    assert_eq!(raw.status, 400, "{}", raw.head);
+
+    // A body that stops arriving: 408 within the body timeout.
+    let request = format!(
+        "POST /node/heartbeat HTTP/1.1\r\nHost: {addr}\r\nx-node-auth-key: {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"ip\":"
+    );
+    let raw = raw_exchange(&addr, request.as_bytes()).await?;
+    assert_eq!(raw.status, 408, "{}", raw.head);
+    assert!(raw.took < Duration::from_secs(5), "took {:?}", raw.took);
+
+    // A known path with another method: Express's 404, no 405 and no Allow.
+    let request =
+        format!("GET /node/heartbeat HTTP/1.1\r\nHost: {addr}\r\nx-node-auth-key: {key}\r\n\r\n");
+    let raw = raw_exchange(&addr, request.as_bytes()).await?;
+    assert_eq!(raw.status, 404, "{}", raw.head);
+    assert!(
+        !raw.head.to_ascii_lowercase().contains("\nallow:"),
+        "{}",
+        raw.head
+    );
+    assert!(
+        raw.body.contains("Cannot GET /node/heartbeat"),
+        "{}",
+        raw.body
+    );
+
+    // A huge bad value: 400 naming the field, quoting the value only in part.
+    let value = "9".repeat(60_000);
+    let body = format!("{{\"ip\":\"{value}\"}}");
+    let request = format!(
+        "POST /node/heartbeat HTTP/1.1\r\nHost: {addr}\r\nx-node-auth-key: {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let raw = raw_exchange(&addr, request.as_bytes()).await?;
+    assert_eq!(raw.status, 400, "{}", raw.head);
+    assert!(raw.body.contains("ip"), "{}", raw.body);
+    assert!(raw.body.len() < 2048, "{} bytes", raw.body.len());
+
+    // gRPC: a message over the same limit is refused before it reaches Core.
+    let channel = nodewire_core::agent::connect(&server.grpc_url(), true, None).await?;
+    let mut grpc = nodewire_core::grpc::client::CoreClient::new(channel, identity.auth_key)?;
+    let entry = json!({"userId": 1, "nodeProtocolId": 1, "bytesUp": 1, "bytesDown": 1, "recordedAt": "2026-06-01T12:00:00.000Z"});
+    let big: NodeUsageDto = serde_json::from_value(json!({"entries": vec![entry.clone(); 4000]}))?;
+    let refused = grpc.report_usage(&big).await.err().and_then(|e| e.code());
+    // tonic's decoder refuses it, with its code.
+    assert_eq!(refused, Some(tonic::Code::OutOfRange));
+    assert_eq!(server.core.usage_entries()?, 0);
+    let small: NodeUsageDto = serde_json::from_value(json!({"entries": vec![entry; 10]}))?;
+    grpc.report_usage(&small).await?;
+    assert_eq!(server.core.usage_entries()?, 10);
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_core_server_binary_listens_where_told() -> TestResult {
+    let dir = Scratch::new("binary")?;
+    std::fs::write(dir.path("codes"), "bin-1\nbin-2\n")?;
+    let server = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_core-server"));
+        command
+            .env_clear()
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null());
+        command
+    };
+
+    // Loopback unless --public; --public only with registration codes.
+    for args in [
+        &["--listen", "192.0.2.1:0"][..],
+        &["--host", "0.0.0.0", "--port", "0"],
+        &["--listen", "0.0.0.0:0", "--public", "--grpc-port", "0"],
+    ] {
+        let out = server().args(args).output()?;
+        assert!(!out.status.success(), "{args:?} started");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("--public") || stderr.contains("registration codes"),
+            "{stderr}"
+        );
+    }
+
+    let code_file = dir.path("codes");
+    let code_file = code_file.to_str().ok_or("path")?;
+    let mut child = Reaper(
+        server()
+            .args(["--listen", "127.0.0.1:0", "--grpc-port", "0"])
+            .args(["--code-file", code_file, "--header-timeout", "2"])
+            .spawn()?,
+    );
+    let stderr = child.0.stderr.take().ok_or("no stderr")?;
+    let line = tokio::task::spawn_blocking(move || BufReader::new(stderr).lines().next())
+        .await?
+        .ok_or("core-server printed nothing")??;
+    let addr = line
+        .strip_prefix("listening on http://")
+        .and_then(|rest| rest.split_whitespace().next())
+        .ok_or_else(|| format!("unexpected first line: {line}"))?;
+    let client = Client::new(format!("http://{addr}"))?;
+    for (code, registers) in [("bin-2", true), ("other", false)] {
+        let registration = RegisterNodeDto::new(code.parse()?, "n", "203.0.113.7".parse()?, "eu");
+        let answer = client.send(&RegisterNode::new(registration)).await;
+        assert_eq!(answer.is_ok(), registers, "{code}: {answer:?}");
+    }
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! The Dash receiver and agent over HTTP on 127.0.0.1: the agent's identity, static and
 //! reports are accepted, a captured Ithiltir-node body is accepted, a wrong secret gets 401
 //! with Dash's body, an oversized body gets 413, and the HTML board lists every node with its
-//! sparklines.
+//! sparklines. Refusals come before the body is read, every 405 carries `Allow`, and the
+//! board answers only to its own hosts and, when it has one, its token.
 
 use std::time::Duration;
 
@@ -9,10 +10,15 @@ use bytes::Bytes;
 use http::{StatusCode, header};
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
+use nodewire_common::server::Limits;
 use nodewire_dash::identity::InstallId;
 use nodewire_dash::server::ReceiverConfig;
 use nodewire_dash::update::{RawManifest, UpdateManifest};
-use nodewire_examples::dash::{AgentConfig, run_agent, spawn_receiver};
+use nodewire_examples::dash::{
+    AgentConfig, BoardAccess, ReceiverOptions, run_agent, spawn_receiver, spawn_receiver_with,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 mod common;
 use common::run_agent_logged;
@@ -320,4 +326,178 @@ async fn agent_refuses_http_with_require_https_and_falls_back_without() -> TestR
 #[tokio::test]
 async fn the_tour_leg_runs() -> Result<(), Box<dyn std::error::Error>> {
     nodewire_examples::dash::tour().await
+}
+
+/// Sends `raw` on a new connection to the server at `url` and reads the answer until the
+/// server closes the connection or `within` passes.
+async fn raw_exchange(url: &str, raw: &str, within: Duration) -> Result<String, std::io::Error> {
+    let addr = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(raw.as_bytes()).await?;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+            Ok(Ok(n)) => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
+        }
+    }
+    Ok(String::from_utf8_lossy(&seen).into_owned())
+}
+
+/// The status code of a raw HTTP/1.1 answer.
+fn status_of(answer: &str) -> Option<u16> {
+    answer.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+}
+
+/// The value of header `name` in a raw answer.
+fn header_of<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    answer.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then_some(v.trim())
+    })
+}
+
+#[tokio::test]
+async fn refusals_come_before_the_body() -> TestResult {
+    let (url, server) =
+        spawn_receiver(ReceiverConfig::new([("n", Secret::new("k"))]), None).await?;
+    let within = Duration::from_secs(5);
+    // No key, 60 KB declared and none sent: 401 at once.
+    let answer = raw_exchange(
+        &url,
+        "POST /api/node/metrics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: 60000\r\n\r\n",
+        within,
+    )
+    .await?;
+    assert_eq!(status_of(&answer), Some(401), "{answer}");
+    // A declared oversize: 413 without a 100 Continue and without the body.
+    let answer = raw_exchange(
+        &url,
+        "POST /api/node/metrics HTTP/1.1\r\nHost: localhost\r\nX-Node-Secret: k\r\n\
+         Content-Type: application/json\r\nContent-Length: 2097152\r\n\
+         Expect: 100-continue\r\n\r\n",
+        within,
+    )
+    .await?;
+    assert_eq!(status_of(&answer), Some(413), "{answer}");
+    assert!(!answer.contains("100 Continue"), "{answer}");
+    // Broken chunked framing is 400, not a false 413.
+    let answer = raw_exchange(
+        &url,
+        "POST /api/node/metrics HTTP/1.1\r\nHost: localhost\r\nX-Node-Secret: k\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n",
+        within,
+    )
+    .await?;
+    assert_eq!(status_of(&answer), Some(400), "{answer}");
+    // A chunked body needs the JSON content type, as Go's r.ContentLength != 0 reads it.
+    let answer = raw_exchange(
+        &url,
+        "POST /api/node/metrics HTTP/1.1\r\nHost: localhost\r\nX-Node-Secret: k\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        within,
+    )
+    .await?;
+    assert_eq!(status_of(&answer), Some(415), "{answer}");
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_405_carries_allow() -> TestResult {
+    let (url, server) =
+        spawn_receiver(ReceiverConfig::new([("n", Secret::new("k"))]), None).await?;
+    let within = Duration::from_secs(5);
+    for (method, path, allowed) in [
+        ("GET", "/api/node/metrics", "POST"),
+        ("PUT", "/api/node/static", "POST"),
+        ("DELETE", "/api/node/identity", "POST"),
+        ("POST", "/", "GET"),
+        ("DELETE", "/", "GET"),
+    ] {
+        let raw = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let answer = raw_exchange(&url, &raw, within).await?;
+        assert_eq!(status_of(&answer), Some(405), "{method} {path}: {answer}");
+        let allow = header_of(&answer, "allow").unwrap_or_default();
+        assert!(allow.contains(allowed), "{method} {path}: {answer}");
+    }
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_board_answers_only_its_hosts_and_token() -> TestResult {
+    let board = BoardAccess::default()
+        .allow_host("dash.example.com")?
+        .with_token(Secret::new("b0ard-t0ken"));
+    let options = ReceiverOptions {
+        board,
+        ..ReceiverOptions::default()
+    };
+    let config = ReceiverConfig::new([("n", Secret::new("k"))]);
+    let (url, server) = spawn_receiver_with(config, options, Limits::default()).await?;
+    let port = url.rsplit(':').next().unwrap_or_default();
+    let within = Duration::from_secs(5);
+    let get = |target: &str, host: &str| {
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    };
+    let cases = [
+        // A rebound name, even with the token: 421.
+        (
+            "/?token=b0ard-t0ken",
+            format!("rebound.example.net:{port}"),
+            421,
+        ),
+        (
+            "/?token=b0ard-t0ken",
+            "localhost.example.net".to_owned(),
+            421,
+        ),
+        // A known host without the token, or with a wrong one: 403.
+        ("/", format!("127.0.0.1:{port}"), 403),
+        ("/?token=guess", "dash.example.com".to_owned(), 403),
+        // A known host with the token.
+        ("/?token=b0ard-t0ken", "dash.example.com".to_owned(), 200),
+        ("/?token=b0ard-t0ken", format!("localhost:{port}"), 200),
+        ("/?token=b0ard-t0ken", format!("[::1]:{port}"), 200),
+    ];
+    for (target, host, status) in cases {
+        let answer = raw_exchange(&url, &get(target, &host), within).await?;
+        assert_eq!(
+            status_of(&answer),
+            Some(status),
+            "{target} {host}: {answer}"
+        );
+        if status != 200 {
+            assert_eq!(
+                header_of(&answer, "content-type"),
+                Some("text/plain; charset=utf-8")
+            );
+            assert!(!answer.contains("b0ard-t0ken"), "{answer}");
+        }
+    }
+    // Pushes never need the board's host or token.
+    let push = "POST /api/node/identity HTTP/1.1\r\nHost: agents.example.org\r\n\
+                X-Node-Secret: k\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let answer = raw_exchange(&url, push, within).await?;
+    assert_eq!(status_of(&answer), Some(200), "{answer}");
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_default_board_refuses_a_foreign_host() -> TestResult {
+    let (url, server) =
+        spawn_receiver(ReceiverConfig::new([("n", Secret::new("k"))]), None).await?;
+    let raw = "GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n";
+    let answer = raw_exchange(&url, raw, Duration::from_secs(5)).await?;
+    assert_eq!(status_of(&answer), Some(421), "{answer}");
+    server.stop().await;
+    Ok(())
 }

@@ -1,7 +1,8 @@
 //! The NodePass client against the NodePass mock master over HTTP on 127.0.0.1: the instance
 //! lifecycle and the error paths (401, 403, 404, 409, 400 texts, the mux's plain 404), the
 //! event stream (initial burst, live events, `shutdown` and close on key regeneration), and
-//! the watch table's rates.
+//! the watch table's rates; refusals made from the request head before the body (401, 405
+//! with `Allow`, a declared oversize 413), bad framing 400, and shutdown with streams open.
 
 use std::time::Duration;
 
@@ -342,4 +343,120 @@ async fn the_watch_table_has_rates_and_stops_when_the_key_changes() -> TestResul
 #[tokio::test]
 async fn the_tour_leg_runs() -> Result<(), Box<dyn std::error::Error>> {
     nodewire_examples::nodepass::tour().await
+}
+
+/// Sends `head` (and `body`) on a fresh connection and returns what the server answers
+/// before it closes the connection or goes quiet for a second.
+async fn exchange_raw(
+    addr: std::net::SocketAddr,
+    head: &str,
+    body: &[u8],
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(1), stream.read(&mut buf)).await
+    {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(buf.get(..n).unwrap_or_default());
+    }
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn refusals_come_from_the_head_before_the_body() -> TestResult {
+    let server = spawn_mock(mock(), None).await?;
+    let addr = server.addr;
+    let oversize = |key: &str| {
+        format!(
+            "POST /api/v1/instances HTTP/1.1\r\nHost: m\r\nConnection: close\r\n{key}Content-Type: application/json\r\n\
+             Content-Length: 2097152\r\nExpect: 100-continue\r\n\r\n"
+        )
+    };
+    // No key: 401, without a `100 Continue` and without a byte of the body sent.
+    let answer = exchange_raw(addr, &oversize(""), b"").await?;
+    assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
+    assert!(answer.contains("API key required"), "{answer}");
+    // With the key: the declared length is over the limit, so 413 at once.
+    let answer = exchange_raw(addr, &oversize(&format!("X-API-Key: {KEY}\r\n")), b"").await?;
+    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
+    assert!(!answer.contains("100 Continue"), "{answer}");
+    // A body the handler never reads is not read: GET /info answers with a body pending.
+    let head = format!(
+        "GET /api/v1/info HTTP/1.1\r\nHost: m\r\nConnection: close\r\nX-API-Key: {KEY}\r\nContent-Length: 2097152\r\n\r\n"
+    );
+    let answer = exchange_raw(addr, &head, b"").await?;
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    // Broken chunk framing is 400, not a false 413.
+    let head = format!(
+        "POST /api/v1/instances HTTP/1.1\r\nHost: m\r\nConnection: close\r\nX-API-Key: {KEY}\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    );
+    let answer = exchange_raw(addr, &head, b"zz\r\n{}\r\n0\r\n\r\n").await?;
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    // Every 405 carries Allow, the key checked first.
+    for (method, path, allow) in [
+        ("DELETE", "/api/v1/instances", "GET, POST, OPTIONS"),
+        ("POST", "/api/v1/events", "GET, OPTIONS"),
+        (
+            "POST",
+            "/api/v1/instances/********",
+            "GET, PATCH, PUT, DELETE, OPTIONS",
+        ),
+        ("GET", "/api/v2", "POST, OPTIONS"),
+    ] {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: m\r\nConnection: close\r\nX-API-Key: {KEY}\r\n\r\n"
+        );
+        let answer = exchange_raw(addr, &head, b"").await?;
+        assert!(
+            answer.starts_with("HTTP/1.1 405 "),
+            "{method} {path}: {answer}"
+        );
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains(&format!("\r\nallow: {}\r\n", allow.to_ascii_lowercase())),
+            "{method} {path}: {answer}"
+        );
+        let head = format!("{method} {path} HTTP/1.1\r\nHost: m\r\nConnection: close\r\n\r\n");
+        let answer = exchange_raw(addr, &head, b"").await?;
+        assert!(
+            answer.starts_with("HTTP/1.1 401 "),
+            "{method} {path}: {answer}"
+        );
+    }
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_event_streams_within_the_grace() -> TestResult {
+    let server = spawn_mock(mock(), None).await?;
+    let client = Client::new(&server.base_url)?
+        .with_header(nodewire_nodepass::AUTH_HEADER, Secret::new(KEY))?;
+    let mut events = client.stream(&SubscribeEvents).await?;
+    let first = tokio::time::timeout(Duration::from_secs(5), events.next()).await?;
+    assert!(matches!(first, Some(Ok(_))), "{first:?}");
+    let started = std::time::Instant::now();
+    server.stop().await;
+    // Stopping returns once the stream, sent `shutdown`, has ended: before the 5 s grace.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut kinds = Vec::new();
+    while let Ok(Some(Ok(event))) =
+        tokio::time::timeout(Duration::from_secs(5), events.next()).await
+    {
+        kinds.push(event.kind);
+    }
+    assert_eq!(kinds.last(), Some(&EventType::Shutdown), "{kinds:?}");
+    Ok(())
 }

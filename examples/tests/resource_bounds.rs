@@ -152,7 +152,7 @@ async fn kernel_webhook_receiver_refuses_a_100_mb_body() -> TestResult {
     let outcome = stream_huge_body(
         host(&receiver.url),
         "/api/v1/kernel/traffic",
-        &[("Authorization", "Bearer hook")],
+        &[("X-ZNP-Webhook-Token", "hook")],
     )
     .await?;
     receiver.stop().await;

@@ -74,6 +74,7 @@ async fn kernel_on(addr: SocketAddr) -> std::io::Result<Served> {
         nodewire_examples::kernel::serve_mock(
             listener,
             MockKernel::new(MockConfig::default()),
+            nodewire_common::server::Limits::default(),
             async {
                 let _ = stopped.await;
             },
@@ -219,9 +220,15 @@ fn master() -> MockMaster {
 /// Serves a NodePass mock on `addr` until the returned sender fires.
 async fn master_on(addr: SocketAddr) -> std::io::Result<Served> {
     serve_on(addr, |listener, stopped| {
-        nodewire_examples::nodepass::serve_mock(listener, master(), None, async {
-            let _ = stopped.await;
-        })
+        nodewire_examples::nodepass::serve_mock(
+            listener,
+            master(),
+            None,
+            nodewire_common::server::Limits::default(),
+            async {
+                let _ = stopped.await;
+            },
+        )
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! The telemt client against the telemt mock over HTTP on 127.0.0.1: a user's whole lifecycle
-//! and the error paths (401, 404, 409, 413, invalid JSON).
+//! and the error paths (401, 404, 409, 413, invalid JSON); the refusals made before the body is
+//! read; the `telemt-mock` binary.
 
 use std::num::NonZeroU64;
 
@@ -232,5 +233,174 @@ async fn read_only_and_whitelist() -> TestResult {
         "{result:?}"
     );
     server.stop().await;
+    Ok(())
+}
+
+/// Sends `request` on a fresh connection to `addr` and reads until the server closes it (at
+/// most 5 s): what the peer saw, as text.
+async fn raw_exchange(addr: &str, request: &[u8]) -> Result<String, Box<dyn std::error::Error>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(request).await?;
+    let mut seen = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), read)
+        .await
+        .map_err(|_| "the server neither answered nor closed within 5 s")?;
+    Ok(String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[tokio::test]
+async fn refusals_come_before_the_body() -> TestResult {
+    let config = MockConfig {
+        auth_header: Secret::new(AUTH),
+        ..MockConfig::default()
+    };
+    let (url, server) =
+        nodewire_examples::telemt::spawn_mock(MockTelemt::new(config, &["alice"])).await?;
+    let addr = url.trim_start_matches("http://");
+
+    // Without credentials: 401 at once, the declared 2 MiB never sent, no `100 Continue`.
+    let seen = raw_exchange(
+        addr,
+        b"POST /v1/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\n\
+          Content-Length: 2097152\r\n\r\n",
+    )
+    .await?;
+    assert!(seen.starts_with("HTTP/1.1 401"), "{seen}");
+
+    // With them, a declared body over the limit: telemt's own 413 at once.
+    let request = format!(
+        "POST /v1/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {AUTH}\r\n\
+         Expect: 100-continue\r\nContent-Length: 2097152\r\n\r\n"
+    );
+    let seen = raw_exchange(addr, request.as_bytes()).await?;
+    assert!(seen.starts_with("HTTP/1.1 413"), "{seen}");
+    assert!(seen.contains("\"code\":\"payload_too_large\""), "{seen}");
+    assert!(seen.contains("Body exceeds 65536 bytes"), "{seen}");
+
+    // A bad chunk size is the body stream's error, telemt's 400, not a 413.
+    let request = format!(
+        "POST /v1/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {AUTH}\r\n\
+         Transfer-Encoding: chunked\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n"
+    );
+    let seen = raw_exchange(addr, request.as_bytes()).await?;
+    assert!(seen.starts_with("HTTP/1.1 400"), "{seen}");
+    assert!(seen.contains("Invalid request body"), "{seen}");
+
+    // A route without a body never reads one, even one declared and never sent.
+    let request = format!(
+        "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {AUTH}\r\n\
+         Content-Length: 100\r\n\r\n"
+    );
+    let seen = raw_exchange(addr, request.as_bytes()).await?;
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+
+    // 405 has telemt's shape and `Allow`.
+    let request = format!(
+        "DELETE /v1/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {AUTH}\r\n\r\n"
+    );
+    let seen = raw_exchange(addr, request.as_bytes()).await?;
+    assert!(seen.starts_with("HTTP/1.1 405"), "{seen}");
+    assert!(
+        seen.to_ascii_lowercase()
+            .contains("\r\nallow: get, patch\r\n"),
+        "{seen}"
+    );
+    assert!(seen.contains("\"code\":\"method_not_allowed\""), "{seen}");
+    server.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn gray_action_drop_sends_nothing() -> TestResult {
+    let config = MockConfig {
+        whitelist: vec!["10.0.0.0/8".parse()?],
+        ..MockConfig::default()
+    };
+    let (url, server) =
+        nodewire_examples::telemt::spawn_mock(MockTelemt::new(config, &["alice"])).await?;
+    let seen = raw_exchange(
+        url.trim_start_matches("http://"),
+        b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    .await?;
+    assert_eq!(seen, "", "an empty reply, as telemt gives");
+    server.stop().await;
+    Ok(())
+}
+
+/// Starts the `telemt-mock` binary with `args` and returns it with the address it printed.
+fn start_binary(
+    args: &[&str],
+) -> Result<(std::process::Child, String), Box<dyn std::error::Error>> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telemt-mock"))
+        .args(args)
+        .env_remove("TELEMT_AUTH")
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let mut line = String::new();
+    std::io::BufReader::new(stderr).read_line(&mut line)?;
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .map(str::to_owned);
+    match addr {
+        Some(addr) => Ok((child, addr)),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!("unexpected first line: {line:?}").into())
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_binary_takes_its_secret_from_a_file_and_stays_on_loopback() -> TestResult {
+    let path = std::env::temp_dir().join(format!("telemt-mock-auth-{}", std::process::id()));
+    std::fs::write(&path, format!("{AUTH}\n"))?;
+    let path_text = path.to_string_lossy().into_owned();
+    let started = start_binary(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--auth-file",
+        &path_text,
+        "--header-timeout",
+        "2",
+    ]);
+    std::fs::remove_file(&path)?;
+    let (mut child, addr) = started?;
+    let url = format!("http://{addr}");
+    let anonymous = Client::new(&url)?.send(&GetHealth).await;
+    let client = Client::new(&url)?.with_header("authorization", Secret::new(AUTH))?;
+    let health = client.send(&GetHealth).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        code(anonymous),
+        Some((StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized))
+    );
+    assert_eq!(health?.status, StatusCode::OK);
+
+    // A public address needs --public.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_telemt-mock"))
+        .args(["--listen", "192.0.2.1:0"])
+        .output()?;
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--public"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(())
 }

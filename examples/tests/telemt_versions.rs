@@ -164,3 +164,26 @@ async fn the_library_client_on_an_older_release() -> TestResult {
     server.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn telemt_admin_reads_its_secret_from_a_file() -> TestResult {
+    let (url, server) = mock("3.4.25").await?;
+    let path = std::env::temp_dir().join(format!("telemt-admin-auth-{}", std::process::id()));
+    std::fs::write(&path, format!("{AUTH}\n"))?;
+    let path_text = path.to_string_lossy().into_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_telemt-admin"))
+            .env("TELEMT_URL", url)
+            .env_remove("TELEMT_AUTH")
+            .args(["--auth-file", &path_text, "list"])
+            .output()
+    })
+    .await??;
+    std::fs::remove_file(&path)?;
+    server.stop().await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\"alice\""), "{stdout}");
+    assert!(!stdout.contains(AUTH) && !text(&out.stderr).contains(AUTH));
+    Ok(())
+}

@@ -6,6 +6,7 @@
 //! # struct ListUsers;
 //! # impl nodewire_common::Endpoint for ListUsers {
 //! #     type Protocol = P; type Request = nodewire_common::endpoint::NoBody; type Response = ();
+//! #     type Exchange = nodewire_common::endpoint::Unary;
 //! #     const METADATA: nodewire_common::Metadata = nodewire_common::Metadata {
 //! #         name: "ListUsers", method: http::Method::GET, path: "/v1/users", aliases: &[],
 //! #         body: nodewire_common::BodyKind::None, description: "" };
@@ -28,7 +29,14 @@
 //! Stream routes ([`StreamEndpoint`](crate::stream::StreamEndpoint)s: Server-Sent Events, and
 //! WebSocket with the `websocket` feature) are opened with [`Client::stream`], which sends the
 //! same headers and yields the route's typed items as they arrive; [`Reconnecting`] follows one
-//! across disconnects.
+//! across disconnects. [`Client::send`] refuses them at compile time (their
+//! [`Endpoint::Exchange`] is [`Streaming`](crate::endpoint::Streaming)), since it reads one
+//! whole answer under a total timeout.
+//!
+//! Timeouts: a `send` has a total one ([`Client::with_timeout`], 30 s by default), from
+//! connecting to the answer's last byte. A stream has none: only connecting is bounded, and,
+//! where the upstream sends keep-alives, an idle limit the caller sets
+//! ([`Client::with_stream_idle_limit`]).
 
 use std::time::Duration;
 
@@ -37,14 +45,17 @@ use http::{HeaderName, HeaderValue};
 
 use std::sync::{Arc, RwLock};
 
-use crate::endpoint::{Endpoint, Protocol};
+use crate::endpoint::{Endpoint, OneAnswer, Protocol};
 use crate::error::IntoRequestError;
 use crate::secret::Secret;
 use crate::version::{Release, VersioningDecision};
 
+mod call;
+mod failure;
 mod reconnect;
 mod stream;
 
+pub use call::Answered;
 pub use reconnect::{Reconnecting, Update};
 pub use stream::{DEFAULT_RETRY, Items, Open, StreamError};
 
@@ -80,6 +91,10 @@ pub enum ClientError<F: std::error::Error + 'static> {
     /// `text/event-stream`, or a WebSocket handshake that did not complete.
     #[error("no stream: {0}")]
     NotAStream(String),
+    /// A stream route did not answer within the client's stream idle limit
+    /// ([`Client::with_stream_idle_limit`]).
+    #[error("no answer within the stream idle limit of {0:?}")]
+    Idle(Duration),
 }
 
 fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> String {
@@ -94,6 +109,9 @@ fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> Strin
     }
 }
 
+/// The total timeout of a `send` for a client from [`Client::new`], and its connect timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Sends endpoints to one upstream.
 #[derive(Clone)]
 pub struct Client {
@@ -101,6 +119,10 @@ pub struct Client {
     base_url: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     max_body: usize,
+    /// The total timeout of one `send` (`None`: the `reqwest::Client`'s own).
+    timeout: Option<Duration>,
+    /// The longest a stream may stay silent.
+    idle_limit: Option<Duration>,
     /// The server's release, once known (shared by clones).
     server_release: Arc<RwLock<Option<Release>>>,
 }
@@ -113,30 +135,66 @@ impl std::fmt::Debug for Client {
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
+            .field("timeout", &self.timeout)
+            .field("idle_limit", &self.idle_limit)
             .finish()
     }
 }
 
 impl Client {
-    /// A client for `base_url` (scheme, host, port and any API prefix), with a 30 s timeout and
-    /// a 64 MiB response limit.
+    /// A client for `base_url` (scheme, host, port and any API prefix), with a 64 MiB response
+    /// limit, a 30 s connect timeout, and a 30 s total timeout on each `send`
+    /// ([`DEFAULT_TIMEOUT`]); streams have no total timeout.
     pub fn new(base_url: impl Into<String>) -> Result<Self, IntoRequestError> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(DEFAULT_TIMEOUT)
             .build()
             .map_err(|e| IntoRequestError::Invalid(format!("HTTP client: {e}")))?;
-        Ok(Self::with_http_client(http, base_url))
+        Ok(Self::with_http_client(http, base_url).with_timeout(DEFAULT_TIMEOUT))
     }
 
-    /// A client using a preconfigured `reqwest::Client`.
+    /// A client using a preconfigured `reqwest::Client`, whose timeouts apply to `send` unless
+    /// [`with_timeout`](Self::with_timeout) sets one. Streams are never cut by its total
+    /// timeout (their requests carry their own); its connect and read timeouts apply to them.
     pub fn with_http_client(http: reqwest::Client, base_url: impl Into<String>) -> Self {
         Self {
             http,
             base_url: base_url.into(),
             headers: Vec::new(),
             max_body: 64 * 1024 * 1024,
+            timeout: None,
+            idle_limit: None,
             server_release: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// Sets the total timeout of each [`send`](Self::send) (and [`send_raw`](Self::send_raw)),
+    /// from connecting to the answer's last byte. Streams are not bound by it.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Ends a stream ([`stream`](Self::stream), [`Reconnecting`]) that receives nothing for
+    /// `limit`: no answer to the request ([`ClientError::Idle`]), then no bytes at all, not even
+    /// a keep-alive ([`StreamError::Idle`]). Without it, a stream waits for as long as the
+    /// connection lives.
+    ///
+    /// Set it only for an upstream that sends keep-alives (SSE comments, WebSocket pings) more
+    /// often than `limit`, or items at a known rate (the kernel's status stream, at its
+    /// `interval`). A NodePass master sends none: with every instance stopped it is silent for
+    /// as long as nothing happens, and that is no fault.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use nodewire_common::client::Client;
+    /// let client = Client::new("http://127.0.0.1:8080")?
+    ///     .with_stream_idle_limit(Duration::from_secs(45));
+    /// # Ok::<(), nodewire_common::IntoRequestError>(())
+    /// ```
+    pub fn with_stream_idle_limit(mut self, limit: Duration) -> Self {
+        self.idle_limit = Some(limit);
+        self
     }
 
     /// Adds a header sent with every call (an auth key, say). The value is marked sensitive.
@@ -180,19 +238,29 @@ impl Client {
             .clone()
     }
 
-    /// Sends one call and decodes the answer.
+    /// Sends one call and decodes the answer, within the client's total timeout
+    /// ([`with_timeout`](Self::with_timeout)).
+    ///
+    /// Only routes answered with one response ([`Endpoint::Exchange`] is
+    /// [`Unary`](crate::endpoint::Unary)) can be sent: a stream route is refused at compile
+    /// time, and opened with [`stream`](Self::stream). Generic code over sendable endpoints
+    /// bounds them with `E: Endpoint<Exchange = Unary>`.
     ///
     /// A route the endpoint declares as added in some release ([`Endpoint::HISTORY`]) that the
     /// server answers with its "route not found" failure gives
     /// [`ClientError::RouteNotInRelease`], naming the release it needs (and the server's, when
     /// recorded with [`note_server_release`](Self::note_server_release)).
-    pub async fn send<E: Endpoint>(
+    pub async fn send<E>(
         &self,
         endpoint: &E,
     ) -> Result<
         <E::Protocol as Protocol>::Success<E::Response>,
         ClientError<<E::Protocol as Protocol>::Failure>,
-    > {
+    >
+    where
+        E: Endpoint,
+        E::Exchange: OneAnswer<E>,
+    {
         self.check_release::<E>()?;
         let response = self
             .send_raw(endpoint.try_into_http_request(&self.base_url)?)
@@ -242,13 +310,17 @@ impl Client {
         }
     }
 
-    /// Sends a prepared request and returns the raw response.
+    /// Sends a prepared request with the client's headers, within its total timeout, and
+    /// returns the raw response, read whole.
     pub async fn send_raw<F: std::error::Error + 'static>(
         &self,
         mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, ClientError<F>> {
         self.apply_headers(&mut request);
-        let request = reqwest::Request::try_from(request)?;
+        let mut request = reqwest::Request::try_from(request)?;
+        if let Some(timeout) = self.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let response = self.http.execute(request).await?;
         self.read_response(response).await
     }

@@ -15,7 +15,8 @@
 //! Besides the conversions, an endpoint states the facts of its route that every reader of it
 //! needs (the client, a server, the [`registry`](crate::registry) behind `nodewire check` and
 //! the schema export): its success statuses ([`Endpoint::SUCCESS`]), what a successful answer's
-//! body is ([`Endpoint::RESPONSE`]), and the rules a call must keep ([`Endpoint::validate`]).
+//! body is ([`Endpoint::RESPONSE`]), whether that answer is one response or a stream
+//! ([`Endpoint::Exchange`]), and the rules a call must keep ([`Endpoint::validate`]).
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -27,7 +28,13 @@ use serde::de::DeserializeOwned;
 use crate::error::{DecodeError, FromRequestError, IntoRequestError, InvalidRequest, from_slice};
 use crate::registry::{Decoded, Failed};
 
+mod answer;
+mod exchange;
 mod macros;
+
+pub use exchange::{Exchange, OneAnswer, Streaming, Unary};
+
+pub use answer::{Answer, Failure, NoCode};
 
 /// Whether a route carries a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +62,9 @@ pub enum ResponseBody {
     Json,
     /// No body (`204 No Content`).
     Empty,
-    /// `text/event-stream`, read whole into the endpoint's `Response`; each event's `data` is
-    /// JSON, described by `data`.
+    /// `text/event-stream`: a stream route ([`Streaming`]), followed with the client's
+    /// `stream`, or read whole from a captured response into the endpoint's `Response`; each
+    /// event's `data` is JSON, described by `data`.
     EventStream {
         /// The JSON Schema of one event's `data`.
         data: fn() -> Schema,
@@ -70,7 +78,7 @@ pub enum ResponseBody {
         schema: fn() -> Schema,
     },
     /// A WebSocket upgrade (`101 Switching Protocols`): no body; messages follow on the
-    /// upgraded connection.
+    /// upgraded connection (a stream route, [`Streaming`]).
     WebSocket,
 }
 
@@ -88,6 +96,18 @@ impl ResponseBody {
             media_type,
             schema: crate::registry::any_string_schema,
         }
+    }
+
+    /// Whether the answer is a stream (an event stream or a WebSocket): the route's
+    /// [`Endpoint::Exchange`] must then be [`Streaming`], and [`Unary`] otherwise.
+    ///
+    /// ```
+    /// use nodewire_common::ResponseBody;
+    /// assert!(ResponseBody::WebSocket.is_stream());
+    /// assert!(!ResponseBody::Json.is_stream());
+    /// ```
+    pub const fn is_stream(self) -> bool {
+        matches!(self, Self::EventStream { .. } | Self::WebSocket)
     }
 
     /// The body's media type, if it has a body.
@@ -237,10 +257,10 @@ pub trait Protocol: 'static {
 
     /// What a successful call yields for a route whose body type is `T` (for an enveloped
     /// protocol, the data plus the envelope's metadata; for a bare one, `T` itself).
-    type Success<T>;
+    type Success<T>: Answer<T>;
 
     /// A failed call: the upstream's error body with its status, or a body that did not decode.
-    type Failure: std::error::Error + From<DecodeError>;
+    type Failure: Failure + From<DecodeError>;
 
     /// Decodes a response of any route (client side).
     fn decode_response<T: DeserializeOwned>(
@@ -293,9 +313,60 @@ pub type Outcome<E> = Result<
 >;
 
 /// One route of one protocol, as a value describing one call.
+///
+/// A hand-written endpoint states its types, its [`Metadata`] and how it is built from an
+/// incoming request; every other fact has a default. The common shapes have macros
+/// ([`get_endpoint!`](crate::get_endpoint), [`body_endpoint!`](crate::body_endpoint),
+/// [`path_endpoint!`](crate::path_endpoint), [`path_body_endpoint!`](crate::path_body_endpoint)).
+///
+/// ```
+/// use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
+/// use nodewire_common::{Endpoint, FromRequestError, Metadata};
+/// # pub struct Demo;
+/// # impl nodewire_common::Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = nodewire_common::DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, Self::Failure> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// /// `GET /v1/users`: every user name.
+/// struct ListUsers;
+///
+/// impl Endpoint for ListUsers {
+///     type Protocol = Demo;
+///     type Exchange = Unary;
+///     type Request = NoBody;
+///     type Response = Vec<String>;
+///     const METADATA: Metadata = nodewire_common::route_metadata!(
+///         ListUsers, GET, "/v1/users", None, "Every user name."
+///     );
+///
+///     fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+///         Ok(Self)
+///     }
+/// }
+///
+/// let request = ListUsers.try_into_http_request("http://127.0.0.1:9091").unwrap();
+/// assert_eq!(request.uri(), "http://127.0.0.1:9091/v1/users");
+/// ```
 pub trait Endpoint: Sized {
     /// How bodies are wrapped.
     type Protocol: Protocol;
+    /// How the route answers: [`Unary`] (one response, the client's `send`) or [`Streaming`]
+    /// (a stream of items, the client's `stream`; the endpoint is then a
+    /// [`StreamEndpoint`](crate::stream::StreamEndpoint)). It agrees with
+    /// [`RESPONSE`](Self::RESPONSE): [`Streaming`] exactly when
+    /// [`ResponseBody::is_stream`].
+    type Exchange: Exchange;
     /// The request body type ([`NoBody`] when the route takes none).
     type Request: Serialize + DeserializeOwned;
     /// The response body type (inside the protocol's envelope, if any).
@@ -557,6 +628,7 @@ mod tests {
 
     impl Endpoint for AddName {
         type Protocol = Bare;
+        type Exchange = Unary;
         type Request = String;
         type Response = NoBody;
         const METADATA: Metadata = Metadata {

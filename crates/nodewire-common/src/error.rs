@@ -159,6 +159,85 @@ macro_rules! error_status {
     };
 }
 
+/// Implements [`Failure`](crate::endpoint::Failure) (and the inherent `status()` of
+/// [`error_status!`](crate::error_status)) for a protocol's client error with the variants
+/// `Api { status, body, .. }`, `Unexpected { status, text }` and `Decode(DecodeError)`: the
+/// code and the message of an `Api` failure are read from its `body` by the expressions given;
+/// an `Unexpected` failure's message is its text, a `Decode` failure's the decoder's.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use http::StatusCode;
+/// use nodewire_common::DecodeError;
+/// use nodewire_common::endpoint::Failure;
+///
+/// /// The error body.
+/// #[derive(Debug)]
+/// pub struct Body { code: String, message: String }
+/// /// A failed call.
+/// #[derive(Debug, thiserror::Error)]
+/// pub enum Error {
+///     /// The error body.
+///     #[error("api")]
+///     Api { status: StatusCode, body: Body },
+///     /// An error status without the error body.
+///     #[error("unexpected")]
+///     Unexpected { status: StatusCode, text: String },
+///     /// A body that did not decode.
+///     #[error("decode")]
+///     Decode(DecodeError),
+/// }
+/// nodewire_common::failure!(Error,
+///     code str = |body| Some(body.code.as_str()),
+///     message = |body| Cow::Borrowed(body.message.as_str()),
+/// );
+///
+/// let e = Error::Api {
+///     status: StatusCode::CONFLICT,
+///     body: Body { code: "CONFLICT".into(), message: "exists".into() },
+/// };
+/// assert_eq!((Failure::status(&e), e.code()), (Some(StatusCode::CONFLICT), Some("CONFLICT")));
+/// assert_eq!(e.message().as_deref(), Some("exists"));
+/// ```
+#[macro_export]
+macro_rules! failure {
+    ($(#[doc = $doc:literal])* $error:ident,
+        code $code:ty = |$code_body:ident| $code_expr:expr,
+        message = |$message_body:ident| $message_expr:expr $(,)?
+    ) => {
+        $crate::error_status!($(#[doc = $doc])* $error);
+
+        impl $crate::endpoint::Failure for $error {
+            type Code = $code;
+
+            fn status(&self) -> ::core::option::Option<$crate::__private::http::StatusCode> {
+                $error::status(self)
+            }
+
+            fn code(&self) -> ::core::option::Option<&$code> {
+                match self {
+                    Self::Api { body: $code_body, .. } => $code_expr,
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            fn message(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> {
+                match self {
+                    Self::Api { body: $message_body, .. } => {
+                        ::core::option::Option::Some($message_expr)
+                    }
+                    Self::Unexpected { text, .. } => {
+                        ::core::option::Option::Some(::std::borrow::Cow::Borrowed(text.trim_end()))
+                    }
+                    Self::Decode(e) => {
+                        ::core::option::Option::Some(::std::borrow::Cow::Borrowed(&e.message))
+                    }
+                }
+            }
+        }
+    };
+}
+
 fn path_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
     let path = err.path().to_string();
     json_error(path, err.inner())

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::endpoint::{BodyKind, Endpoint, Metadata, Protocol, ResponseBody};
+use crate::endpoint::{BodyKind, Endpoint, Exchange, Metadata, Protocol, ResponseBody};
 use crate::error::{DecodeError, from_slice, from_value};
 
 mod export;
@@ -526,6 +526,10 @@ pub trait RegistryProtocol: Protocol {
 /// A status the protocol says carries the success body is read by the route's
 /// [`Endpoint::RESPONSE`]; one of [`Endpoint::SUCCESS_OR_ERROR`] as either body; any other as
 /// the protocol's error body.
+///
+/// Building a registry also checks, when the program is built, that the route's
+/// [`Endpoint::Exchange`] agrees with its [`Endpoint::RESPONSE`]
+/// ([`ResponseBody::is_stream`]).
 pub fn route<E>() -> Route
 where
     E: Endpoint,
@@ -533,6 +537,13 @@ where
     E::Request: JsonSchema,
     E::Response: JsonSchema,
 {
+    const {
+        assert!(
+            E::RESPONSE.is_stream() == <E::Exchange as Exchange>::STREAMING,
+            "an endpoint's `Exchange` is `Streaming` exactly when its `RESPONSE` is an event \
+             stream or a WebSocket"
+        );
+    }
     let metadata = E::METADATA;
     Route {
         history: E::HISTORY,

@@ -2,7 +2,8 @@
 //! Server-Sent Events or over a WebSocket.
 //!
 //! A [`StreamEndpoint`] names its [`Transport`] and types each [`Frame`] it receives (an SSE
-//! event, a WebSocket message) into its [`Item`](StreamEndpoint::Item). The client's
+//! event, a WebSocket message) into its [`Item`](StreamEndpoint::Item); its
+//! [`Exchange`](crate::Endpoint::Exchange) is [`Streaming`]. The client's
 //! `Client::stream` (feature `client`) opens such a route with the client's own headers and
 //! yields the typed items as they arrive; other HTTP stacks can feed the frames they read to
 //! [`StreamEndpoint::decode_frame`] themselves, with [`sse::Decoder`] for the event stream.
@@ -20,6 +21,7 @@
 //! # struct Ticks;
 //! # impl nodewire_common::Endpoint for Ticks {
 //! #     type Protocol = P; type Request = nodewire_common::endpoint::NoBody; type Response = ();
+//! #     type Exchange = nodewire_common::endpoint::Streaming;
 //! #     const METADATA: nodewire_common::Metadata = nodewire_common::Metadata {
 //! #         name: "Ticks", method: http::Method::GET, path: "/ticks", aliases: &[],
 //! #         body: nodewire_common::BodyKind::None, description: "" };
@@ -46,7 +48,7 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, Streaming};
 use crate::error::{DecodeError, from_slice};
 use crate::sse;
 
@@ -126,7 +128,10 @@ impl Frame {
 }
 
 /// A route whose answer is a stream of items (an event stream or a WebSocket).
-pub trait StreamEndpoint: Endpoint {
+///
+/// Its [`Endpoint::Exchange`] is [`Streaming`], so the client's `send`, which reads one whole
+/// answer, refuses it at compile time; the client's `stream` opens it.
+pub trait StreamEndpoint: Endpoint<Exchange = Streaming> {
     /// How the items are carried.
     type Transport: Transport;
     /// One item of the stream, typed.

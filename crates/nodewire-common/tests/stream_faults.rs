@@ -1,7 +1,8 @@
 //! `Client::stream` and `Reconnecting` against loopback servers that misbehave on purpose: an
 //! event split across every chunk boundary, the connection cut in the middle of an event, a
-//! server that restarts, a refusal, a WebSocket that is dropped. Each server stops by itself
-//! and every wait is bounded; nothing asserts on timing.
+//! server that restarts, a refusal, a WebSocket that is dropped, a stream that outlives the
+//! send timeout, a silent one under an idle limit. Each server stops by itself and every wait
+//! is bounded; nothing asserts on timing beyond margins of ten times.
 
 #![cfg(feature = "client")]
 
@@ -11,7 +12,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, Method, StatusCode};
 use nodewire_common::client::{Client, ClientError, Reconnecting, StreamError, Update};
-use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Streaming, Unary};
 use nodewire_common::stream::{Frame, Sse, StreamEndpoint};
 use nodewire_common::{
     BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, Protocol, Secret,
@@ -63,6 +64,7 @@ macro_rules! demo_stream {
 
         impl Endpoint for $name {
             type Protocol = Demo;
+            type Exchange = Streaming;
             type Request = NoBody;
             type Response = Vec<Value>;
             const METADATA: Metadata = Metadata {
@@ -97,6 +99,29 @@ macro_rules! demo_stream {
 demo_stream!(Ticks, "/ticks", Sse);
 #[cfg(feature = "websocket")]
 demo_stream!(TicksWs, "/ticks/ws", nodewire_common::stream::WebSocket);
+
+/// `GET /once`: one JSON answer (what `send` reads).
+#[derive(Debug, Clone, Copy)]
+struct Once;
+
+impl Endpoint for Once {
+    type Protocol = Demo;
+    type Exchange = Unary;
+    type Request = NoBody;
+    type Response = Value;
+    const METADATA: Metadata = Metadata {
+        name: "Once",
+        method: Method::GET,
+        path: "/once",
+        aliases: &[],
+        body: BodyKind::None,
+        description: "",
+    };
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
 
 fn client(addr: std::net::SocketAddr) -> Result<Client, nodewire_common::IntoRequestError> {
     Client::new(format!("http://{addr}"))?.with_header("x-api-key", Secret::new(KEY))
@@ -141,13 +166,8 @@ async fn answer(
          Connection: close\r\n\r\n"
     );
     socket.write_all(response.as_bytes()).await?;
-    for chunk in chunks.iter().filter(|c| !c.is_empty()) {
-        socket
-            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-            .await?;
-        socket.write_all(chunk).await?;
-        socket.write_all(b"\r\n").await?;
-        socket.flush().await?;
+    for chunk in chunks {
+        write_chunk(&mut socket, chunk).await?;
         tokio::task::yield_now().await;
     }
     if let End::Clean = end {
@@ -155,6 +175,51 @@ async fn answer(
     }
     socket.shutdown().await?;
     Ok(head)
+}
+
+/// Writes `chunk` as one HTTP chunk (none when empty) and flushes it.
+async fn write_chunk(socket: &mut TcpStream, chunk: &[u8]) -> std::io::Result<()> {
+    if chunk.is_empty() {
+        return Ok(());
+    }
+    socket
+        .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+        .await?;
+    socket.write_all(chunk).await?;
+    socket.write_all(b"\r\n").await?;
+    socket.flush().await
+}
+
+const EVENT_STREAM_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
+    Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+
+/// Accepts one connection and answers it with an event stream of `chunks`, each written
+/// `gap` after the one before, then ends it cleanly.
+async fn drip(listener: &TcpListener, chunks: &[&[u8]], gap: Duration) -> std::io::Result<()> {
+    let (mut socket, _) = listener.accept().await?;
+    read_head(&mut socket).await?;
+    socket.write_all(EVENT_STREAM_HEAD).await?;
+    for chunk in chunks {
+        tokio::time::sleep(gap).await;
+        write_chunk(&mut socket, chunk).await?;
+    }
+    socket.write_all(b"0\r\n\r\n").await?;
+    socket.shutdown().await
+}
+
+/// Accepts one connection and answers it with nothing at all (`first` is `None`) or with an
+/// event stream's head and the chunk `first`, then says nothing more until the client goes
+/// away.
+async fn hold(listener: &TcpListener, first: Option<&[u8]>) -> std::io::Result<()> {
+    let (mut socket, _) = listener.accept().await?;
+    read_head(&mut socket).await?;
+    if let Some(chunk) = first {
+        socket.write_all(EVENT_STREAM_HEAD).await?;
+        write_chunk(&mut socket, chunk).await?;
+    }
+    let mut buf = [0u8; 256];
+    while socket.read(&mut buf).await? > 0 {}
+    Ok(())
 }
 
 const STREAM: &[u8] = b"retry: 10\r\n: a comment\r\nid: 1\r\nevent: tick\r\ndata: {\"n\":1,\r\ndata: \"text\":\"a\\nb\"}\r\n\r\ndata: \"nope\r\n\r\nid: 2\ndata: 2\n\n";
@@ -454,5 +519,81 @@ async fn websocket_messages_with_the_clients_headers() -> TestResult {
         ]
     );
     assert_eq!(seen, [true, true]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stream_outlives_the_send_timeout() -> TestResult {
+    let timeout = Duration::from_millis(200);
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        // Never answered: `send` gives up after its timeout.
+        hold(&listener, None).await?;
+        // Five events 150 ms apart: the stream lasts at least three send timeouts.
+        let events: [&[u8]; 5] = [
+            b"data: 1\n\n",
+            b"data: 2\n\n",
+            b"data: 3\n\n",
+            b"data: 4\n\n",
+            b"data: \"bye\"\n\n",
+        ];
+        drip(&listener, &events, Duration::from_millis(150)).await
+    });
+    let client = client(addr)?.with_timeout(timeout);
+    tokio::time::timeout(PATIENCE, async {
+        match client.send(&Once).await {
+            Err(ClientError::Transport(e)) => assert!(e.is_timeout(), "{e}"),
+            other => panic!("expected the send timeout, got {other:?}"),
+        }
+        let items = collect(client.stream(&Ticks).await?).await;
+        assert_eq!(
+            items,
+            vec![
+                Ok(json!(1)),
+                Ok(json!(2)),
+                Ok(json!(3)),
+                Ok(json!(4)),
+                Ok(json!("bye"))
+            ]
+        );
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+    })
+    .await??;
+    server.await??;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_idle_limit_ends_a_silent_stream_and_keep_alives_hold_it() -> TestResult {
+    let limit = Duration::from_secs(1);
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        // No answer at all; then one event and silence; then keep-alive comments every
+        // 100 ms for one and a half limits, and an event.
+        hold(&listener, None).await?;
+        hold(&listener, Some(b"data: 1\n\n")).await?;
+        let mut chunks: Vec<&[u8]> = vec![b": keep-alive\n\n"; 15];
+        chunks.push(b"data: 2\n\n");
+        drip(&listener, &chunks, Duration::from_millis(100)).await
+    });
+    let client = client(addr)?.with_stream_idle_limit(limit);
+    tokio::time::timeout(PATIENCE, async {
+        match client.stream(&Ticks).await {
+            Err(ClientError::Idle(idle)) => assert_eq!(idle, limit),
+            other => panic!("expected no answer within the idle limit, got {other:?}"),
+        }
+        let mut silent = client.stream(&Ticks).await?;
+        assert_eq!(silent.next().await, Some(Ok(json!(1))));
+        assert_eq!(silent.next().await, Some(Err(StreamError::Idle(limit))));
+        assert!(!silent.is_open());
+        assert_eq!(silent.next().await, None);
+        let kept = collect(client.stream(&Ticks).await?).await;
+        assert_eq!(kept, vec![Ok(json!(2))]);
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+    })
+    .await??;
+    server.await??;
     Ok(())
 }

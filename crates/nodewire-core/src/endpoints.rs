@@ -22,7 +22,7 @@
 //! ```
 
 use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
 use nodewire_common::{BodyKind, Endpoint, FromRequestError, Metadata};
 
 use crate::Core;
@@ -88,6 +88,7 @@ impl Heartbeat {
 
 impl Endpoint for Heartbeat {
     type Protocol = Core;
+    type Exchange = Unary;
     type Request = NodeHeartbeatDto;
     type Response = HeartbeatResponse;
     const METADATA: Metadata = Metadata {
@@ -117,6 +118,7 @@ pub struct GetLatestConfig;
 
 impl Endpoint for GetLatestConfig {
     type Protocol = Core;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = NodeConfig;
     const METADATA: Metadata = Metadata {

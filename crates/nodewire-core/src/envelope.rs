@@ -65,6 +65,14 @@ pub enum ErrorMessage {
 }
 
 impl ErrorMessage {
+    /// The message: the one, or the messages joined with `; `.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::One(m) => std::borrow::Cow::Borrowed(m),
+            Self::Many(list) => std::borrow::Cow::Owned(list.join("; ")),
+        }
+    }
+
     /// The messages, joined with `; `.
     pub fn joined(&self) -> String {
         match self {
@@ -116,7 +124,10 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-nodewire_common::error_status!(Error);
+nodewire_common::failure!(Error,
+    code nodewire_common::endpoint::NoCode = |_body| None,
+    message = |body| body.message.text(),
+);
 
 /// Decodes a response body: `T` for a 2xx status, the error body otherwise.
 pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {

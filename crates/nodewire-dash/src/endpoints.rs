@@ -31,7 +31,7 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use nodewire_common::endpoint::{IncomingParts, Outcome};
+use nodewire_common::endpoint::{IncomingParts, Outcome, Unary};
 use nodewire_common::server::require_body;
 use nodewire_common::{
     BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, ResponseBody,
@@ -95,6 +95,7 @@ impl PushMetrics {
 
 impl Endpoint for PushMetrics {
     type Protocol = Dash;
+    type Exchange = Unary;
     type Request = NodeReport;
     type Response = MetricsResponse;
     const METADATA: Metadata = Metadata {
@@ -169,6 +170,7 @@ impl PushStatic {
 
 impl Endpoint for PushStatic {
     type Protocol = Dash;
+    type Exchange = Unary;
     type Request = Static;
     type Response = StaticAck;
     const METADATA: Metadata = Metadata {
@@ -292,6 +294,7 @@ impl FetchIdentity {
 
 impl Endpoint for FetchIdentity {
     type Protocol = Dash;
+    type Exchange = Unary;
     type Request = IdentityRequest;
     type Response = IdentityResponse;
     const METADATA: Metadata = Metadata {

@@ -144,7 +144,10 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-nodewire_common::error_status!(Error);
+nodewire_common::failure!(Error,
+    code ErrorCode = |body| Some(&body.code),
+    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
+);
 
 impl Error {
     /// The error code, when Dash sent its error body.

@@ -11,7 +11,9 @@
 //!   HTTPS→HTTP fallback rule; [`agent`]: the agent's timing, static, retry and response
 //!   rules; [`collect`]: the agent's arithmetic for turning OS counters into report fields.
 //! - [`server`]: Dash's receiving side without IO: `X-Node-Secret` in constant time, the
-//!   1 MiB body limit, the order of checks, status codes and error bodies; [`ratelimit`]:
+//!   1 MiB body limit, the order of checks (those before the body made from the request head
+//!   alone, [`Receiver::admit`](server::Receiver::admit), so a refused request's body is never
+//!   read), status codes and error bodies; [`ratelimit`]:
 //!   Dash's `429 rate_limited` limit per client /24 or /40, on every request (Dash 0.2.0)
 //!   or on failed authentication only (newer Dash), with [`clientip`] for the client
 //!   address; [`validate`]: Dash's semantic checks; [`version`]: agent versions as Dash
@@ -75,7 +77,10 @@
 //! - [`UpdateManifest`] refuses a 64-character digest that is not
 //!   hex; the agent only finds it after the download, as a digest mismatch.
 //! - The receiver authenticates before it reads the body (newer Dash's order); Dash 0.2.0
-//!   decoded and validated before looking the secret up.
+//!   decoded and validated before looking the secret up. Route, method, content type, rate
+//!   limit and key are checked from the head, before any of the body is read; the content
+//!   type is required when the head declares a body (`Content-Length` above 0 or
+//!   `Transfer-Encoding`, Go's `r.ContentLength != 0`).
 //! - Newer Dash range checks (`load >= 0`, `int64` counters, text limits) refuse real
 //!   agents (Windows sends `load` `-1`); they are
 //!   [`Checks::PresenceAndRanges`](validate::Checks::PresenceAndRanges), not the default.

@@ -4,7 +4,9 @@
 //! Dash stores the latest metrics report and the latest static body of every node and offers
 //! a pending update manifest to nodes that report a lower version. [`MockDash`] does the same
 //! in memory: [`handle`](MockDash::handle) answers a request exactly as [`Receiver::handle`]
-//! does and, when the push is accepted, files it.
+//! does and, when the push is accepted, files it. A server that refuses before reading the
+//! body calls [`admit`](MockDash::admit) with the head, then
+//! [`handle_body`](MockDash::handle_body) with the body (see [`server`](crate::server)).
 //!
 //! ```
 //! use nodewire_common::Secret;
@@ -24,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use crate::server::{Body, Handled, Peer, Push, Receiver, ReceiverConfig};
+use crate::server::{Admitted, Body, Handled, Peer, Push, Receiver, ReceiverConfig, Rejection};
 use crate::update::UpdateManifest;
 use crate::{NodeReport, Static};
 
@@ -71,10 +73,28 @@ impl MockDash {
         &self.receiver
     }
 
-    /// Answers one request from `peer` as Dash does ([`Receiver::handle`]) and files an
-    /// accepted push.
+    /// Answers one request from `peer` whose body is already read, as Dash does
+    /// ([`Receiver::handle`]), and files an accepted push.
     pub fn handle(&self, request: http::Request<Body>, peer: &Peer) -> Handled {
-        let handled = self.receiver.handle(request, peer, self.update.as_ref());
+        self.file(self.receiver.handle(request, peer, self.update.as_ref()))
+    }
+
+    /// The checks Dash makes before it reads the body ([`Receiver::admit`]).
+    pub fn admit(&self, head: &http::request::Parts, peer: &Peer) -> Result<Admitted, Rejection> {
+        self.receiver.admit(head, peer)
+    }
+
+    /// Answers the body phase of an [`admit`](Self::admit)ted request as Dash does
+    /// ([`Receiver::handle_body`]) and files an accepted push.
+    pub fn handle_body(&self, admitted: Admitted, body: Body) -> Handled {
+        self.file(
+            self.receiver
+                .handle_body(admitted, body, self.update.as_ref()),
+        )
+    }
+
+    /// Files the push `handled` accepted, if any.
+    fn file(&self, handled: Handled) -> Handled {
         if let Ok(accepted) = &handled.outcome {
             let mut nodes = self.nodes();
             let record = nodes.entry(accepted.node.clone()).or_default();
@@ -159,5 +179,22 @@ mod tests {
         let sent: Static = serde_json::from_str(STATIC).unwrap();
         assert_eq!(dash.latest_static("node-1").unwrap(), sent);
         assert_eq!(dash.node("node-1").unwrap().pushes, 2);
+    }
+
+    #[test]
+    fn admits_by_the_head_and_files_after_the_body() {
+        let dash = MockDash::new(ReceiverConfig::new([("node-1", Secret::new("k"))]));
+        let (head, _) = push("/api/node/metrics", "wrong", REPORT).into_parts();
+        assert_eq!(dash.admit(&head, &now()).unwrap_err().status(), 401);
+        let (head, body) = push("/api/node/metrics", "k", REPORT).into_parts();
+        let admitted = dash.admit(&head, &now()).unwrap();
+        assert!(
+            dash.nodes_seen().is_empty(),
+            "nothing filed before the body"
+        );
+        let handled = dash.handle_body(admitted, body);
+        assert_eq!(handled.response.status(), 200);
+        assert_eq!(dash.node("node-1").unwrap().pushes, 1);
+        assert!(dash.latest_report("node-1").is_some());
     }
 }

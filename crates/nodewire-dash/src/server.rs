@@ -1,25 +1,39 @@
 //! Dash's receiving side without IO (contract §9; Dash `internal/http/api/node/*.go`,
 //! EiluneKit middleware).
 //!
-//! Wrap [`Receiver`] in any HTTP server: read at most [`ReceiverConfig::body_limit`] bytes of
-//! the body (more is [`Body::TooLarge`]), then either call [`Receiver::handle`] with the
-//! request, the peer's address and the time ([`Peer`]) and send the response it returns, or
-//! call [`Receiver::accept_from`], store what it returns, and answer with
-//! [`Receiver::respond`] or the [`Rejection`]'s response. The order of checks is newer
-//! Dash's, with the rate limit ([`ratelimit`](crate::ratelimit)) where the configured
-//! release has it ([`RateLimitOptions::mode`]):
+//! Wrap [`Receiver`] in any HTTP server in two phases, so that a refused request's body is
+//! never read:
 //!
-//! | step | failure |
-//! | --- | --- |
-//! | path is one of the three routes | `404 not_found` |
-//! | method is `POST` | `405 method_not_allowed`, `Allow: POST` |
-//! | a non-empty body is `application/json` | `415 unsupported_media_type` |
-//! | Dash 0.2.0 ([`RateLimitMode::AllRequests`]): this request fits the client network's budget, and counts | `429 rate_limited` |
-//! | `X-Node-Secret` is some node's key (constant time) | `401 unauthorized`; newer Dash ([`RateLimitMode::FailedAuth`]): the failure counts, and over the budget is `429 rate_limited` instead |
-//! | identity: answered here, the body is not read | |
-//! | the body fits the limit (1 MiB) | `413 body_too_large` |
-//! | the body decodes | `400 invalid_request` (syntax, types), `422` (missing keys, `null`) |
-//! | [`validate`] | `422 invalid_metrics` / `invalid_static_payload` |
+//! 1. **Head**: [`Receiver::admit`] with the request head and where and when it came from
+//!    ([`Peer`]) runs every check Dash makes before the body. A [`Rejection`] is answered at
+//!    once, with the body unread.
+//! 2. **Body**: unless [`Admitted::reads_body`] is `false` (identity), read at most
+//!    [`ReceiverConfig::body_limit`] bytes of the body (more is [`Body::TooLarge`]; a declared
+//!    `Content-Length` over the limit needs no reading at all), then
+//!    [`Receiver::handle_body`] answers, or [`Receiver::accept_body`] returns the push to store
+//!    and [`Receiver::respond`] answers it.
+//!
+//! Each request passes the rate limiter once, in the head phase. For a request whose body is
+//! already read, [`Receiver::handle`] and [`Receiver::accept_from`] do both phases, and
+//! [`Receiver::accept`] both without the rate limit. The order of checks is newer Dash's,
+//! with the rate limit ([`ratelimit`](crate::ratelimit)) where the configured release has it
+//! ([`RateLimitOptions::mode`]):
+//!
+//! | phase | step | failure |
+//! | --- | --- | --- |
+//! | head | path is one of the three routes | `404 not_found` |
+//! | head | method is `POST` | `405 method_not_allowed`, `Allow: POST` |
+//! | head | a head that declares a body (`Content-Length` above 0, or `Transfer-Encoding`: Go's `r.ContentLength != 0`) says `application/json` | `415 unsupported_media_type` |
+//! | head | Dash 0.2.0 ([`RateLimitMode::AllRequests`]): this request fits the client network's budget, and counts | `429 rate_limited` |
+//! | head | `X-Node-Secret` is some node's key (constant time) | `401 unauthorized`; newer Dash ([`RateLimitMode::FailedAuth`]): the failure counts, and over the budget is `429 rate_limited` instead |
+//! | body | identity: answered here, the body is not read | |
+//! | body | the body fits the limit (1 MiB) | `413 body_too_large` |
+//! | body | the body decodes | `400 invalid_request` (syntax, types), `422` (missing keys, `null`) |
+//! | body | [`validate`] | `422 invalid_metrics` / `invalid_static_payload` |
+//!
+//! Dash 0.2.0 decodes and validates a metrics body before it looks the key up
+//! (`metrics.go:108-159`); newer Dash authenticates first, and so does this receiver, so an
+//! unauthenticated request is refused before its body is read.
 //!
 //! Dash 0.2.0 chains `RequireJSONBody`, `RateLimit`, `LimitBody` around every node route,
 //! outermost first (`internal/transport/http/api/node/router.go:13-31`); newer Dash wraps
@@ -42,7 +56,7 @@ use std::sync::OnceLock;
 use nodewire_common::error::from_value;
 
 use nodewire_common::go_json::{Read, Shape};
-use nodewire_common::server::json_response;
+use nodewire_common::server::{declares_body, json_response};
 
 pub use nodewire_common::server::Body;
 
@@ -82,8 +96,8 @@ pub struct ReceiverConfig {
     /// `"created": true`, as Dash does when it creates its id file.
     pub install_id_fresh: bool,
     /// The rate limit (default newer Dash's: failed authentication only, 600 a minute per
-    /// /24 or /40). Applied by [`Receiver::accept_from`] and [`Receiver::handle`], which
-    /// know the peer and the time.
+    /// /24 or /40). Applied by [`Receiver::admit`] (and so [`Receiver::accept_from`] and
+    /// [`Receiver::handle`]), which know the peer and the time.
     pub rate_limit: RateLimitOptions,
 }
 
@@ -130,6 +144,53 @@ pub struct Accepted {
     /// The rate limiter's verdict when it saw this request (Dash 0.2.0 mode); its headers go
     /// on the response.
     pub rate_limit: Option<RateLimitStatus>,
+}
+
+/// A request whose head passed every check Dash makes before the body
+/// ([`Receiver::admit`]): what the body phase ([`Receiver::accept_body`]) needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admitted {
+    node: String,
+    route: Route,
+    rate_limit: Option<RateLimitStatus>,
+}
+
+impl Admitted {
+    /// The node whose key authenticated the request.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Whether the body phase looks at the body: `false` for identity, whose body Dash never
+    /// reads (the body phase then takes any [`Body`]).
+    pub fn reads_body(&self) -> bool {
+        self.route != Route::Identity
+    }
+
+    /// The rate limiter's verdict when it saw this request (Dash 0.2.0 mode); its headers go
+    /// on any answer to it.
+    pub fn rate_limit(&self) -> Option<&RateLimitStatus> {
+        self.rate_limit.as_ref()
+    }
+}
+
+/// One of the three node routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Metrics,
+    Static,
+    Identity,
+}
+
+impl Route {
+    fn of(path: &str) -> Option<Self> {
+        match path {
+            METRICS_PATH => Some(Self::Metrics),
+            STATIC_PATH => Some(Self::Static),
+            IDENTITY_PATH => Some(Self::Identity),
+            _ => None,
+        }
+    }
 }
 
 /// Where a request came from and when, for the rate limit.
@@ -266,26 +327,95 @@ impl Receiver {
         found.ok_or_else(|| Rejection::because(ErrorCode::Unauthorized, "unknown X-Node-Secret"))
     }
 
-    /// Runs every check but the rate limit on one request (see the module docs for the
-    /// order). Use [`accept_from`](Self::accept_from) to apply the rate limit too.
-    pub fn accept(&self, parts: &http::request::Parts, body: Body) -> Result<Accepted, Rejection> {
-        self.run(parts, body, None)
+    /// Runs, from the request head alone, every check Dash makes before it reads the body, in
+    /// Dash's order (see the module docs): route, method, content type, the rate limit, the
+    /// key. A [`Rejection`] is answered without reading the body; an [`Admitted`] request goes
+    /// on to [`accept_body`](Self::accept_body) or [`handle_body`](Self::handle_body) with
+    /// its body. The rate limiter counts the request here, once.
+    ///
+    /// ```
+    /// use nodewire_common::Secret;
+    /// use nodewire_dash::server::{Peer, Receiver, ReceiverConfig};
+    ///
+    /// let receiver = Receiver::new(ReceiverConfig::new([("node-a", Secret::new("s3cret"))]));
+    /// let peer = Peer::new(None, std::time::SystemTime::now());
+    /// // A 60 KB push without a key: refused from its head.
+    /// let (head, ()) = http::Request::post("/api/node/metrics")
+    ///     .header("content-type", "application/json")
+    ///     .header("content-length", "60000")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// let refused = receiver.admit(&head, &peer).unwrap_err();
+    /// assert_eq!(refused.status(), http::StatusCode::UNAUTHORIZED);
+    /// ```
+    pub fn admit(&self, head: &http::request::Parts, peer: &Peer) -> Result<Admitted, Rejection> {
+        self.admit_with(head, Some(peer), declares_body(head))
     }
 
-    /// Runs every check on one request from `peer`, the rate limit included (see the module
-    /// docs for the order).
+    /// Runs the checks Dash makes on the body of an [`admit`](Self::admit)ted request:
+    /// identity is accepted as it is; otherwise `413` for [`Body::TooLarge`], then decoding
+    /// and [`validate`]. A rejection carries the rate limiter's headers when it saw the
+    /// request.
+    pub fn accept_body(&self, admitted: Admitted, body: Body) -> Result<Accepted, Rejection> {
+        let Admitted {
+            node,
+            route,
+            rate_limit,
+        } = admitted;
+        match self.checks_on_body(route, body) {
+            Ok(push) => Ok(Accepted {
+                node,
+                push,
+                rate_limit,
+            }),
+            Err(mut rejection) => {
+                rejection.rate_limit = rate_limit.map(Box::new);
+                Err(rejection)
+            }
+        }
+    }
+
+    /// Answers the body phase of an [`admit`](Self::admit)ted request:
+    /// [`accept_body`](Self::accept_body), then [`respond`](Self::respond) (offering `update`
+    /// to a metrics push whose version is lower, [`offer_update`]) or the rejection's response.
+    pub fn handle_body(
+        &self,
+        admitted: Admitted,
+        body: Body,
+        update: Option<&UpdateManifest>,
+    ) -> Handled {
+        self.handled(self.accept_body(admitted, body), update)
+    }
+
+    /// Runs every check but the rate limit on one request whose body is already read (see
+    /// the module docs for the order). The content type is checked when the head declares a
+    /// body or the body is not empty (a head built by hand may have neither
+    /// `Content-Length` nor `Transfer-Encoding`). Use [`accept_from`](Self::accept_from) to
+    /// apply the rate limit too.
+    pub fn accept(&self, parts: &http::request::Parts, body: Body) -> Result<Accepted, Rejection> {
+        let has_body = declares_body(parts) || !body.is_empty();
+        let admitted = self.admit_with(parts, None, has_body)?;
+        self.accept_body(admitted, body)
+    }
+
+    /// Runs every check on one request from `peer` whose body is already read, the rate
+    /// limit included: [`admit`](Self::admit), then [`accept_body`](Self::accept_body) (the
+    /// content type as [`accept`](Self::accept) checks it).
     pub fn accept_from(
         &self,
         parts: &http::request::Parts,
         body: Body,
         peer: &Peer,
     ) -> Result<Accepted, Rejection> {
-        self.run(parts, body, Some(peer))
+        let has_body = declares_body(parts) || !body.is_empty();
+        let admitted = self.admit_with(parts, Some(peer), has_body)?;
+        self.accept_body(admitted, body)
     }
 
-    /// Answers one request from `peer`: [`accept_from`](Self::accept_from), then
-    /// [`respond`](Self::respond) (offering `update` to a metrics push whose version is
-    /// lower, [`offer_update`]) or the rejection's response.
+    /// Answers one request from `peer` whose body is already read:
+    /// [`accept_from`](Self::accept_from), then [`respond`](Self::respond) (offering `update`
+    /// to a metrics push whose version is lower, [`offer_update`]) or the rejection's response.
     pub fn handle(
         &self,
         request: http::Request<Body>,
@@ -293,7 +423,15 @@ impl Receiver {
         update: Option<&UpdateManifest>,
     ) -> Handled {
         let (parts, body) = request.into_parts();
-        let outcome = self.accept_from(&parts, body, peer);
+        self.handled(self.accept_from(&parts, body, peer), update)
+    }
+
+    /// The response to `outcome`.
+    fn handled(
+        &self,
+        outcome: Result<Accepted, Rejection>,
+        update: Option<&UpdateManifest>,
+    ) -> Handled {
         let response = match &outcome {
             Ok(accepted) => {
                 let update = match &accepted.push {
@@ -319,21 +457,20 @@ impl Receiver {
         self.limiter.as_ref().zip(peer)
     }
 
-    fn run(
+    /// The head phase; `has_body` says whether the request carries a body, for the content
+    /// type check.
+    fn admit_with(
         &self,
         parts: &http::request::Parts,
-        body: Body,
         peer: Option<&Peer>,
-    ) -> Result<Accepted, Rejection> {
+        has_body: bool,
+    ) -> Result<Admitted, Rejection> {
         let path = parts.uri.path();
-        let route = match path {
-            METRICS_PATH | STATIC_PATH | IDENTITY_PATH => path,
-            _ => {
-                return Err(Rejection::because(
-                    ErrorCode::NotFound,
-                    format!("no route {path}"),
-                ));
-            }
+        let Some(route) = Route::of(path) else {
+            return Err(Rejection::because(
+                ErrorCode::NotFound,
+                format!("no route {path}"),
+            ));
         };
         if parts.method != Method::POST {
             return Err(Rejection {
@@ -341,7 +478,7 @@ impl Receiver {
                 ..Rejection::because(ErrorCode::MethodNotAllowed, parts.method.to_string())
             });
         }
-        if !body.is_empty() && !is_json_content_type(&parts.headers) {
+        if has_body && !is_json_content_type(&parts.headers) {
             return Err(Rejection::because(
                 ErrorCode::UnsupportedMediaType,
                 "content-type is not application/json",
@@ -356,8 +493,12 @@ impl Receiver {
             }
             rate_limit = Some(status);
         }
-        let node = match self.authenticate(&parts.headers) {
-            Ok(node) => node.to_owned(),
+        match self.authenticate(&parts.headers) {
+            Ok(node) => Ok(Admitted {
+                node: node.to_owned(),
+                route,
+                rate_limit,
+            }),
             Err(mut rejection) => {
                 // Newer Dash: only a 401 goes through the limiter (shared.go:55-62).
                 if let Some((limiter, peer)) = self.limiter_for(peer, RateLimitMode::FailedAuth) {
@@ -368,24 +509,13 @@ impl Receiver {
                     rate_limit = Some(status);
                 }
                 rejection.rate_limit = rate_limit.map(Box::new);
-                return Err(rejection);
-            }
-        };
-        match self.checks_after_auth(route, body) {
-            Ok(push) => Ok(Accepted {
-                node,
-                push,
-                rate_limit,
-            }),
-            Err(mut rejection) => {
-                rejection.rate_limit = rate_limit.map(Box::new);
                 Err(rejection)
             }
         }
     }
 
-    fn checks_after_auth(&self, route: &str, body: Body) -> Result<Push, Rejection> {
-        if route == IDENTITY_PATH {
+    fn checks_on_body(&self, route: Route, body: Body) -> Result<Push, Rejection> {
+        if route == Route::Identity {
             return Ok(Push::Identity);
         }
         let bytes = match body {
@@ -397,7 +527,7 @@ impl Receiver {
                 ));
             }
         };
-        if route == METRICS_PATH {
+        if route == Route::Metrics {
             let report: NodeReport = decode(&bytes, report_shape(), ErrorCode::InvalidMetrics)?;
             validate::check_report(&report, self.config.checks)
                 .map_err(|e| invalid(e, ErrorCode::InvalidMetrics))?;
@@ -737,6 +867,102 @@ mod tests {
         assert!(String::from_utf8_lossy(second.body()).contains("\"created\":false"));
     }
 
+    /// A request head with `headers`.
+    fn head(method: &str, path: &str, headers: &[(&str, &str)]) -> http::request::Parts {
+        let mut b = http::Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            b = b.header(*name, *value);
+        }
+        b.body(()).unwrap_or_default().into_parts().0
+    }
+
+    fn anyone() -> Peer {
+        Peer::new(None, SystemTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn admit_refuses_from_the_head_alone() {
+        let r = receiver();
+        let json = ("content-type", "application/json");
+        // A 60 KB push without a key, or with a wrong one: 401 before any body.
+        for key in [None, Some("wrong")] {
+            let mut headers = vec![json, ("content-length", "60000")];
+            headers.extend(key.map(|k| (AUTH_HEADER, k)));
+            let refused = r.admit(&head("POST", METRICS_PATH, &headers), &anyone());
+            assert_eq!(
+                refused.map_err(|e| e.body.code).err(),
+                Some(ErrorCode::Unauthorized)
+            );
+        }
+        // The content type is judged from what the head declares.
+        let declared = [
+            vec![("content-length", "2"), ("content-type", "text/plain")],
+            vec![("transfer-encoding", "chunked")],
+        ];
+        for headers in declared {
+            let refused = r.admit(&head("POST", METRICS_PATH, &headers), &anyone());
+            assert_eq!(
+                refused.map_err(|e| e.body.code).err(),
+                Some(ErrorCode::UnsupportedMediaType)
+            );
+        }
+        let no_body = head(
+            "POST",
+            IDENTITY_PATH,
+            &[("content-length", "0"), ("content-type", "text/plain")],
+        );
+        assert_eq!(
+            r.admit(&no_body, &anyone()).map_err(|e| e.body.code).err(),
+            Some(ErrorCode::Unauthorized),
+            "no body: no content type needed"
+        );
+        // Route and method come first; 405 names the method allowed.
+        let get = r.admit(&head("GET", METRICS_PATH, &[]), &anyone());
+        assert_eq!(get.as_ref().err().and_then(|e| e.allow), Some("POST"));
+        assert_eq!(
+            get.err()
+                .map(|e| e.into_response().headers()[header::ALLOW].clone()),
+            Some(http::HeaderValue::from_static("POST"))
+        );
+        let nowhere = r.admit(&head("GET", "/api/node/nope", &[]), &anyone());
+        assert_eq!(
+            nowhere.map_err(|e| e.body.code).err(),
+            Some(ErrorCode::NotFound)
+        );
+    }
+
+    #[test]
+    fn the_body_phase_follows_admission() {
+        let r = receiver();
+        let json = ("content-type", "application/json");
+        let metrics = head(
+            "POST",
+            METRICS_PATH,
+            &[json, (AUTH_HEADER, "key-b"), ("content-length", "9999999")],
+        );
+        let admitted = r.admit(&metrics, &anyone());
+        let admitted = admitted.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(admitted.node(), "b");
+        assert!(admitted.reads_body());
+        assert_eq!(
+            code(r.accept_body(admitted.clone(), Body::TooLarge)),
+            Some(ErrorCode::BodyTooLarge)
+        );
+        let accepted = r.accept_body(admitted.clone(), body(REPORT));
+        assert!(
+            matches!(accepted, Ok(Accepted { ref node, push: Push::Metrics(_), .. }) if node == "b")
+        );
+        let handled = r.handle_body(admitted, body(b"{"), None);
+        assert_eq!(handled.response.status(), StatusCode::BAD_REQUEST);
+        // Identity never reads its body.
+        let identity = head("POST", IDENTITY_PATH, &[json, (AUTH_HEADER, "key-a")]);
+        let admitted = r.admit(&identity, &anyone());
+        let admitted = admitted.unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!admitted.reads_body());
+        let handled = r.handle_body(admitted, Body::TooLarge, None);
+        assert_eq!(handled.response.status(), StatusCode::OK);
+    }
+
     mod rate_limit {
         use std::time::{Duration, UNIX_EPOCH};
 
@@ -915,6 +1141,34 @@ mod tests {
                 .filter(|_| status(&r, identity(None), &later) == StatusCode::UNAUTHORIZED)
                 .count();
             assert_eq!(passed, 300);
+        }
+
+        #[test]
+        fn admit_and_the_body_phase_count_once() {
+            let r = receiver(RateLimitMode::AllRequests);
+            let p = peer("192.0.2.10", 0);
+            for i in 1..=3i64 {
+                let (head, body) = request(METRICS_PATH, Some("key-a"), b"{").into_parts();
+                let admitted = r.admit(&head, &p);
+                let admitted = admitted.unwrap_or_else(|e| panic!("{e:?}"));
+                let remaining = admitted.rate_limit().map(|s| s.remaining);
+                assert_eq!(remaining, Some(600 - i));
+                let h = r.handle_body(admitted, body, None);
+                assert_eq!(h.response.status(), StatusCode::BAD_REQUEST);
+                assert_eq!(
+                    h.response.headers()[X_RATELIMIT_REMAINING],
+                    (600 - i).to_string().as_str(),
+                    "the body phase does not count again"
+                );
+            }
+            // Newer Dash: a failed key counts once, in admit.
+            let r = receiver(RateLimitMode::FailedAuth);
+            let (head, _) = identity(Some("wrong")).into_parts();
+            for i in 1..=2i64 {
+                let refused = r.admit(&head, &p).err();
+                let remaining = refused.and_then(|e| e.rate_limit).map(|s| s.remaining);
+                assert_eq!(remaining, Some(600 - i));
+            }
         }
 
         #[test]

@@ -19,7 +19,7 @@
 //! §1.3): here the segment is a parameter like any other.
 
 use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Streaming, Unary};
 use nodewire_common::{
     BodyKind, Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody,
 };
@@ -172,6 +172,7 @@ pub struct GetHealthz;
 
 impl Endpoint for GetHealthz {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = String;
     const METADATA: Metadata = Metadata {
@@ -218,6 +219,7 @@ impl GetStatus {
 
 impl Endpoint for GetStatus {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = StatusResponse;
     const METADATA: Metadata = Metadata {
@@ -269,6 +271,7 @@ pub struct GetTraffic {
 
 impl Endpoint for GetTraffic {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = TrafficSummaryResponse;
     const METADATA: Metadata = Metadata {
@@ -408,6 +411,7 @@ macro_rules! status_stream {
 
         impl Endpoint for $name {
             type Protocol = Kernel;
+            type Exchange = Streaming;
             type Request = NoBody;
             type Response = $resp;
             const METADATA: Metadata =
@@ -461,6 +465,7 @@ macro_rules! events_stream {
 
         impl Endpoint for $name {
             type Protocol = Kernel;
+            type Exchange = Streaming;
             type Request = NoBody;
             type Response = $resp;
             const METADATA: Metadata =
@@ -540,6 +545,7 @@ pub struct ListAudit {
 
 impl Endpoint for ListAudit {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<AuditRecord>;
     const METADATA: Metadata = Metadata {
@@ -610,6 +616,7 @@ pub struct DeleteRateLimit {
 
 impl Endpoint for DeleteRateLimit {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = NoContent;
     const METADATA: Metadata = Metadata {
@@ -732,6 +739,7 @@ impl ListProtocolUsers {
 
 impl Endpoint for ListProtocolUsers {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<UserView>;
     const METADATA: Metadata = Metadata {
@@ -777,6 +785,7 @@ pub struct ListUsers {
 
 impl Endpoint for ListUsers {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<UserView>;
     const METADATA: Metadata = Metadata {
@@ -833,6 +842,7 @@ impl GetUser {
 
 impl Endpoint for GetUser {
     type Protocol = Kernel;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = UserView;
     const METADATA: Metadata = Metadata {

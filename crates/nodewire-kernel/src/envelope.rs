@@ -88,9 +88,11 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-nodewire_common::error_status!(
+nodewire_common::failure!(
     /// The HTTP status, when a failure status arrived.
-    Error
+    Error,
+    code str = |body| Some(body.code.as_str()),
+    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
 );
 
 impl Error {

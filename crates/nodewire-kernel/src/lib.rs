@@ -58,6 +58,25 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Serving: refuse before reading
+//!
+//! Each server side decides what the request head decides before a byte of the body is read,
+//! then reads the body under its limit, then runs the body's checks:
+//!
+//! - **Webhook receiver** ([`webhooks::Webhook::admit`], then
+//!   [`webhooks::Webhook::receive`]), in the panel's order: the route (404; 405 with
+//!   `Allow: POST`), a declared `Content-Length` over the limit (go-zero's bodiless 413), the
+//!   allowed networks (403), the signature's form and timestamp or the shared token (401), the
+//!   Content-Type rule (400). The panel reads the body before its token check; nothing but the
+//!   answer to a request that fails both differs (401 here, 400 there). A signature's HMAC
+//!   needs the body, so with a signature the Content-Type rule waits for it too, as the panel
+//!   runs it after the signature.
+//! - **Kernel** ([`server::Request::admit`], then [`server::Request::from_http`]; the mock's
+//!   `MockKernel::admit` and `handle`): authentication (401, but for `GET /healthz`), the
+//!   panel's discovery path (404), routing (404; 405 with `Allow`); then the body.
+//!
+//! An error body names the field at fault and quotes at most a short piece of the input.
+//!
 //! # Field conventions
 //!
 //! core.yaml marks almost every property optional. A required property is a plain field, an

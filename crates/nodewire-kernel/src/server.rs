@@ -6,6 +6,11 @@
 //! operation. Failures come back as an [`ApiFailure`] that renders the `{code, message}` body.
 //! core.yaml maps no codes to statuses; the codes used are those of [`codes`].
 //!
+//! A server exposed to the network refuses before it reads: [`Request::admit`] runs the
+//! checks the request head decides (authentication, routing) before a byte of the body is
+//! read; then the body is read under the limit, and [`Request::from_http`] decodes it. An
+//! error message names the field and quotes at most a short piece of the input.
+//!
 //! What the real panel needs from a kernel, beyond core.yaml:
 //!
 //! - **Control tokens** (contract §8 row 8): the panel sends a bare `control_token` as
@@ -30,9 +35,9 @@
 //! ```
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use nodewire_common::FromRequestError;
-use nodewire_common::server::{RequestEnum, Routing, json_response, text_response};
+use nodewire_common::server::{Arm, RequestEnum, Routing, json_response, text_response};
 
 use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
@@ -159,13 +164,148 @@ impl std::fmt::Display for ApiFailure {
 impl std::error::Error for ApiFailure {}
 
 impl From<FromRequestError> for ApiFailure {
+    /// A request that does not decode: 404 for a path that is not the route's, 405 for
+    /// another method, else 400 with a message that names the field and quotes at most a
+    /// short piece of the input.
     fn from(err: FromRequestError) -> Self {
         match err {
-            FromRequestError::Path(path) => Self::not_found(format!("no route for `{path}`")),
+            FromRequestError::Path(path) => Self::not_found(no_route(&path)),
             FromRequestError::Method { expected, .. } => Self::method_not_allowed(&[expected]),
-            other => Self::bad_request(other.to_string()),
+            other => Self::bad_request(input_error(&other.to_string())),
         }
     }
+}
+
+/// `no route for `<path>``, the path cut short.
+fn no_route(path: &str) -> String {
+    input_error(&format!("no route for `{path}`"))
+}
+
+/// The most characters of the peer's input an error message quotes.
+const QUOTE_CHARS: usize = 64;
+
+/// The most characters of an error message about the peer's input.
+const MESSAGE_CHARS: usize = 300;
+
+/// A decoding error's text made fit to send back to the peer that caused it: every quoted
+/// piece of the input (`"…"` or `` `…` ``) cut to 64 characters, the whole to 300, and the
+/// Rust names serde uses for the expected type replaced by JSON's (`expected u64` → `expected
+/// a non-negative integer`, `expected struct RawRecord` → `expected an object`, `a sequence`
+/// → `an array`, a type name in parentheses dropped).
+pub(crate) fn input_error(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CHARS * 2));
+    let mut plain = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '`' {
+            plain.push(c);
+            continue;
+        }
+        out.push_str(&json_type_names(&plain));
+        plain.clear();
+        let mut quoted = String::new();
+        let mut closed = false;
+        while let Some(q) = chars.next() {
+            if q == c {
+                closed = true;
+                break;
+            }
+            quoted.push(q);
+            if q == '\\'
+                && c == '"'
+                && let Some(escaped) = chars.next()
+            {
+                quoted.push(escaped);
+            }
+        }
+        out.push(c);
+        out.push_str(&nodewire_common::server::excerpt(&quoted, QUOTE_CHARS));
+        if closed {
+            out.push(c);
+        }
+    }
+    out.push_str(&json_type_names(&plain));
+    nodewire_common::server::excerpt(&out, MESSAGE_CHARS).into_owned()
+}
+
+/// JSON's name for what serde calls a Rust type after `expected `.
+fn json_name(rust: &str) -> Option<&'static str> {
+    match rust {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => Some("a non-negative integer"),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => Some("an integer"),
+        "f32" | "f64" => Some("a number"),
+        "struct" | "map" => Some("an object"),
+        "enum" => Some("one of the known values"),
+        _ => None,
+    }
+}
+
+/// [`input_error`] outside quotes: serde's Rust names replaced by JSON's.
+fn json_type_names(text: &str) -> String {
+    const EXPECTED: &str = "expected ";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, after)) = rest
+        .find(EXPECTED)
+        .and_then(|at| rest.split_at_checked(at + EXPECTED.len()))
+    {
+        out.push_str(before);
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let Some((word, tail)) = after.split_at_checked(end) else {
+            rest = after;
+            break;
+        };
+        match json_name(word) {
+            Some(name) => {
+                out.push_str(name);
+                // `struct RawRecord`, `enum Kind`: the type's name goes too.
+                rest = match word {
+                    "struct" | "enum" => tail.strip_prefix(' ').map_or(tail, |t| {
+                        t.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    }),
+                    _ => tail,
+                };
+            }
+            None => {
+                out.push_str(word);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    drop_type_parentheses(
+        &out.replace("a sequence", "an array")
+            .replace("type: sequence", "type: array")
+            .replace("type: map", "type: object"),
+    )
+}
+
+/// Drops ` (TypeName)`: a capitalised identifier in parentheses, which is a Rust type's name.
+fn drop_type_parentheses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (") {
+        let Some((before, after)) = rest.split_at_checked(at) else {
+            break;
+        };
+        out.push_str(before);
+        let inner = after.get(2..).unwrap_or_default();
+        let end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let is_type = inner.starts_with(|c: char| c.is_ascii_uppercase())
+            && inner.get(end..).is_some_and(|t| t.starts_with(')'));
+        if is_type {
+            rest = inner.get(end + 1..).unwrap_or_default();
+        } else {
+            out.push_str(" (");
+            rest = inner;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether an operation needs authentication ([`KernelEndpoint::AUTH`]): the fact the
@@ -186,31 +326,67 @@ macro_rules! kernel_requests {
 
 crate::__with_kernel_endpoints!(kernel_requests);
 
+/// The operation of a request, found from its head.
+type Operation = &'static Arm<Request, bool>;
+
 impl Request {
-    /// Decodes an incoming request: authentication first (except for routes without auth,
-    /// which are found first), then routing, then the operation's path, query and body.
-    /// The body limit is the caller's ([`ApiFailure::payload_too_large`]).
+    /// The checks the request head decides, so that a request refused by them is refused
+    /// before its body is read: authentication first (401; routes without auth, `GET
+    /// /healthz`, are found first and skip it), then the panel's discovery path (404), then
+    /// routing (404, 405 with `Allow`). Then read the body (under the limit, 413 beyond,
+    /// [`ApiFailure::payload_too_large`]) and call [`from_http`](Self::from_http), which runs
+    /// these checks again (they are pure) and decodes the operation's path, query and body.
+    ///
+    /// ```
+    /// use nodewire_kernel::auth::AuthConfig;
+    /// use nodewire_kernel::server::Request;
+    /// let auth = AuthConfig { basic: Some(("panel".into(), "s3cret".into())), ..AuthConfig::default() };
+    /// let (head, _) = http::Request::post("/v1/users").body(()).unwrap().into_parts();
+    /// assert_eq!(Request::admit(&head, &auth).unwrap_err().status, 401);
+    /// ```
+    pub fn admit(head: &http::request::Parts, auth: &AuthConfig) -> Result<(), ApiFailure> {
+        Self::operation(&head.method, head.uri.path(), &head.headers, auth).map(|_| ())
+    }
+
+    /// [`admit`](Self::admit)'s checks, and the operation they found.
+    fn operation(
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        auth: &AuthConfig,
+    ) -> Result<Operation, ApiFailure> {
+        let routing = Self::route(method, path);
+        let open = matches!(routing, Routing::Found(arm) if !arm.facts);
+        if !open {
+            auth.check(headers).map_err(ApiFailure::unauthorized)?;
+        }
+        if is_panel_discovery(path) {
+            return Err(ApiFailure::not_found(format!(
+                "{}: node configs are served by GET /v1/protocols",
+                no_route(path)
+            )));
+        }
+        match routing {
+            Routing::Found(arm) => Ok(arm),
+            Routing::MethodNotAllowed(allow) => Err(ApiFailure::method_not_allowed(&allow)),
+            Routing::NotFound => Err(ApiFailure::not_found(no_route(path))),
+        }
+    }
+
+    /// Decodes an incoming request: the checks of [`admit`](Self::admit), then the
+    /// operation's path, query and body. The body limit is the caller's
+    /// ([`ApiFailure::payload_too_large`]).
     pub fn from_http(
         request: &http::Request<Bytes>,
         auth: &AuthConfig,
     ) -> Result<Self, ApiFailure> {
-        let path = request.uri().path();
-        let routing = Self::route(request.method(), path);
-        let open = matches!(routing, Routing::Found(arm) if !arm.facts);
-        if !open {
-            auth.check(request.headers())
-                .map_err(ApiFailure::unauthorized)?;
-        }
-        if is_panel_discovery(path) {
-            return Err(ApiFailure::not_found(format!(
-                "no route for `{path}`: node configs are served by GET /v1/protocols"
-            )));
-        }
-        match routing {
-            Routing::Found(arm) => arm.decode(request).map_err(ApiFailure::from),
-            Routing::MethodNotAllowed(allow) => Err(ApiFailure::method_not_allowed(&allow)),
-            Routing::NotFound => Err(ApiFailure::not_found(format!("no route for `{path}`"))),
-        }
+        let arm = Self::operation(
+            request.method(),
+            request.uri().path(),
+            request.headers(),
+            auth,
+        )?;
+        arm.decode(request).map_err(ApiFailure::from)
     }
 }
 
@@ -272,6 +448,78 @@ mod tests {
         ));
         let f = Request::from_http(&req("POST", "/api/v1/kernel/events", AUTH, "{}"), &c).err();
         assert_eq!(f.map(|f| f.status), Some(StatusCode::NOT_FOUND));
+    }
+
+    fn head(method: &str, uri: &str, auth: Option<&str>) -> http::request::Parts {
+        req(method, uri, auth, "").into_parts().0
+    }
+
+    #[test]
+    fn admit_decides_from_the_head_auth_before_routing() {
+        let c = config();
+        let status = |h: &http::request::Parts| Request::admit(h, &c).err().map(|f| f.status);
+        // Without credentials even an unknown path is a 401: nothing tells the caller which
+        // routes exist.
+        assert_eq!(
+            status(&head("POST", "/v1/users", None)),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(
+            status(&head("GET", "/v1/nope", None)),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(status(&head("GET", "/healthz", None)), None);
+        assert_eq!(
+            status(&head("GET", "/v1/nope", AUTH)),
+            Some(StatusCode::NOT_FOUND)
+        );
+        let f = Request::admit(&head("PUT", "/v1/security/rate-limits", AUTH), &c).err();
+        let response = f.map(ApiFailure::into_response);
+        assert_eq!(
+            response.as_ref().map(|r| r.status()),
+            Some(StatusCode::METHOD_NOT_ALLOWED)
+        );
+        assert!(response.is_some_and(|r| r.headers()[header::ALLOW] == "GET, POST, DELETE"));
+        // A head that passes leaves the body to `from_http`, which checks it all again.
+        assert_eq!(status(&head("POST", "/v1/users", AUTH)), None);
+        let f = Request::from_http(&req("POST", "/v1/users", AUTH, "{"), &c).err();
+        assert_eq!(f.map(|f| f.status), Some(StatusCode::BAD_REQUEST));
+    }
+
+    #[test]
+    fn error_messages_quote_little_and_name_json_types() {
+        let long = "y".repeat(5000);
+        let text = format!(
+            "body at `users[0].traffic.used`: invalid type: string \"{long}\", expected u64 (line 1, column 9)"
+        );
+        let message = input_error(&text);
+        assert!(message.chars().count() <= MESSAGE_CHARS + 1, "{message}");
+        assert!(message.starts_with("body at `users[0].traffic.used`: invalid type: string \"yyy"));
+        assert!(
+            message.ends_with("expected a non-negative integer (line 1, column 9)"),
+            "{message}"
+        );
+        assert_eq!(
+            input_error("invalid type: integer `1`, expected struct RawRecord"),
+            "invalid type: integer `1`, expected an object"
+        );
+        assert_eq!(
+            input_error("invalid type: map, expected a sequence"),
+            "invalid type: object, expected an array"
+        );
+        assert_eq!(
+            input_error("expected a string (NodeEventStatus) (line 1, column 2)"),
+            "expected a string (line 1, column 2)"
+        );
+        assert_eq!(
+            input_error(r#"unknown variant `a\"b`, expected `c` or `d`"#),
+            r#"unknown variant `a\"b`, expected `c` or `d`"#
+        );
+        let path = format!("/v1/{long}");
+        let f = Request::from_http(&req("GET", &path, AUTH, ""), &config()).err();
+        assert!(f.is_some_and(
+            |f| f.status == StatusCode::NOT_FOUND && f.body.message.chars().count() < 200
+        ));
     }
 
     #[test]

@@ -26,9 +26,26 @@
 //! (`internal/middleware/webhookmiddleware.go`) in its order, configured by a
 //! [`WebhookConfig`]: allowed networks (403), Stripe-style signature (401), shared token
 //! (401); then go-zero's Content-Type rule (400) and the body (400). See [`guard`] for the
-//! exact rules and messages. Failures answer `{"message": …}` ([`PanelErrorResponse`]).
-//! [`Webhook::answer`] is the panel's answer to an accepted callback; a [`Webhook`]
-//! displays as one line for a log.
+//! exact rules and messages. Failures answer `{"message": …}` ([`PanelErrorResponse`]), but
+//! go-zero's own `405` (with `Allow: POST`) and `413`, which have no body.
+//!
+//! A server refuses before it reads: [`Webhook::admit`] runs, on the request head alone and
+//! in the panel's order, the route (404, 405), a declared length over the limit (413), the
+//! address (403), the signature's form and timestamp or the shared token (401) and the
+//! Content-Type rule (400). Only then is the body read ([`unreadable_body`] for broken
+//! framing, [`payload_too_large`] past the limit) and [`Webhook::receive`] called. The one
+//! check that waits for the body is a signature's HMAC (and, when a signature decides, the
+//! Content-Type rule the panel runs after it).
+//!
+//! The Content-Type rule is go-zero's `strings.Contains(Content-Type, "application/json")`
+//! applied to the media type only: go-zero also finds the text in a parameter
+//! (`text/plain; x=application/json`), which a browser sends cross-site without a CORS
+//! preflight, so the panel's rule lets a forged callback through. Here that label gets the
+//! answer go-zero gives `text/plain`.
+//!
+//! Error messages quote at most a short piece of the input, and name JSON types, not Rust
+//! ones. [`Webhook::answer`] is the panel's answer to an accepted callback; a [`Webhook`]
+//! displays as one line for a log, with the peer's text escaped and secrets redacted.
 //!
 //! ```
 //! use nodewire_kernel::webhooks::{KernelNodeEventRequest, Webhook, WebhookShape};
@@ -58,9 +75,6 @@
 //! assert!(matches!(Webhook::from_http(&request, Some(&token)), Ok(Webhook::NodeEvent(_))));
 //! ```
 
-use std::net::IpAddr;
-use std::time::SystemTime;
-
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
@@ -78,10 +92,12 @@ use crate::wire::{Validate, wire_struct};
 
 mod answer;
 pub mod guard;
+mod receive;
 
 pub use guard::{
     DEFAULT_TOLERANCE, SIGNATURE_HEADER, WebhookConfig, sign_request, stripe_signature,
 };
+pub use receive::{payload_too_large, unreadable_body};
 
 /// The token header (`webhookmiddleware.go:23`).
 pub const TOKEN_HEADER: &str = "x-znp-webhook-token";
@@ -892,6 +908,11 @@ pub enum WebhookError {
     Decode(#[from] DecodeError),
 }
 
+nodewire_common::failure!(WebhookError,
+    code nodewire_common::endpoint::NoCode = |_body| None,
+    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
+);
+
 impl Protocol for Panel {
     const NAME: &'static str = "kernel";
     type Success<T> = Reply<T>;
@@ -938,13 +959,32 @@ impl WebhookFailure {
         }
     }
 
-    /// `{"message": …}` with the status.
+    /// The answer: `{"message": …}` with the status, but for the two answers go-zero itself
+    /// writes before the panel's code runs, which have no body: `405` (its router, with
+    /// `Allow: POST`) and `413` (its `MaxBytesHandler`).
+    ///
+    /// ```
+    /// let r = nodewire_kernel::webhooks::payload_too_large().into_response();
+    /// assert_eq!((r.status().as_u16(), r.body().len()), (413, 0));
+    /// ```
     pub fn into_response(self) -> http::Response<Bytes> {
-        let body = serde_json::to_vec(&PanelErrorResponse {
-            message: self.message,
-        })
-        .unwrap_or_else(|_| b"{\"message\":\"internal server error\"}".to_vec());
-        nodewire_common::server::text_response(self.status, JSON_STYLE.content_type(), body)
+        match self.status {
+            StatusCode::METHOD_NOT_ALLOWED => {
+                let mut response = nodewire_common::server::empty_response(self.status);
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                response
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => nodewire_common::server::empty_response(self.status),
+            _ => {
+                let body = serde_json::to_vec(&PanelErrorResponse {
+                    message: self.message,
+                })
+                .unwrap_or_else(|_| b"{\"message\":\"internal server error\"}".to_vec());
+                nodewire_common::server::text_response(self.status, JSON_STYLE.content_type(), body)
+            }
+        }
     }
 }
 
@@ -1002,6 +1042,7 @@ macro_rules! webhook_endpoint {
 
         impl Endpoint for $name {
             type Protocol = Panel;
+            type Exchange = nodewire_common::endpoint::Unary;
             type Request = $req;
             type Response = $resp;
             const METADATA: Metadata =
@@ -1044,8 +1085,9 @@ webhook_endpoint!(
     PostKernelServiceEvent, "/api/v1/kernel/service-events", KernelServiceEventRequest, KernelServiceEventResponse
 );
 
-/// One decoded callback.
-#[derive(Debug, Clone, PartialEq)]
+/// One decoded callback. Its `Debug` shows the body as [`to_log_json`](Self::to_log_json)
+/// does: credentials in the payload redacted, the peer's text escaped.
+#[derive(Clone, PartialEq)]
 pub enum Webhook {
     /// `POST /api/v1/kernel/events`.
     NodeEvent(PostKernelEvent),
@@ -1055,95 +1097,17 @@ pub enum Webhook {
     ServiceEvent(PostKernelServiceEvent),
 }
 
-/// One webhook route for [`Webhook::receive`]: its metadata, the first key of its Go struct
-/// (what go-zero reports missing when it does not read the body, contract §7.2), and its
-/// decoder.
-type WebhookRoute = (
-    Metadata,
-    &'static str,
-    fn(&http::Request<Bytes>) -> Result<Webhook, FromRequestError>,
-);
-
-static WEBHOOK_ROUTES: [WebhookRoute; 3] = [
-    (PostKernelEvent::METADATA, "event", |r| {
-        PostKernelEvent::try_from_http_request(r).map(Webhook::NodeEvent)
-    }),
-    (PostKernelTraffic::METADATA, "records", |r| {
-        PostKernelTraffic::try_from_http_request(r).map(Webhook::Traffic)
-    }),
-    (PostKernelServiceEvent::METADATA, "event", |r| {
-        PostKernelServiceEvent::try_from_http_request(r).map(Webhook::ServiceEvent)
-    }),
-];
-
-/// go-zero's `withJsonBody` (`rest/httpx/requests.go`, contract §7.2): the body is parsed
-/// only when it is not empty and `Content-Type` contains `application/json` (case-sensitive,
-/// as Go's `strings.Contains`).
-fn has_json_body(request: &http::Request<Bytes>) -> bool {
-    !request.body().is_empty()
-        && request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| String::from_utf8_lossy(v.as_bytes()).contains("application/json"))
-}
-
-impl Webhook {
-    /// Decodes a callback with only the shared-token check (no address or signature rules):
-    /// [`receive`](Self::receive) with [`WebhookConfig::with_token`].
-    pub fn from_http(
-        request: &http::Request<Bytes>,
-        token: Option<&Secret>,
-    ) -> Result<Self, WebhookFailure> {
-        Self::receive(
-            request,
-            None,
-            &WebhookConfig::with_token(token.cloned()),
-            SystemTime::now(),
-        )
-    }
-
-    /// Receives a callback in the panel's order: route (404 / 405), then the guard of
-    /// `config` ([`WebhookConfig::check`]: 403 address, 401 signature or token; `peer` is the
-    /// TCP peer address, used when `X-Forwarded-For` has no address), then go-zero's
-    /// Content-Type rule (400 `invalid request: field "event" is not set` when the body is
-    /// empty or not labelled `application/json`), then the body (400 `invalid request: …`,
-    /// naming the field). The body limit is the caller's (413, [`payload_too_large`]).
-    pub fn receive(
-        request: &http::Request<Bytes>,
-        peer: Option<IpAddr>,
-        config: &WebhookConfig,
-        now: SystemTime,
-    ) -> Result<Self, WebhookFailure> {
-        let path = request.uri().path();
-        let method = request.method();
-        let Some((route, first_field, decode)) = WEBHOOK_ROUTES
-            .iter()
-            .find(|(m, _, _)| m.match_path(path).is_some())
-        else {
-            return Err(WebhookFailure::new(StatusCode::NOT_FOUND, "not found"));
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let variant = match self {
+            Self::NodeEvent(_) => "NodeEvent",
+            Self::Traffic(_) => "Traffic",
+            Self::ServiceEvent(_) => "ServiceEvent",
         };
-        if route.method != method {
-            return Err(WebhookFailure::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed",
-            ));
-        }
-        config.check(request.headers(), peer, request.body(), now)?;
-        if !has_json_body(request) {
-            return Err(WebhookFailure::new(
-                StatusCode::BAD_REQUEST,
-                format!("invalid request: field \"{first_field}\" is not set"),
-            ));
-        }
-        decode(request).map_err(|e| {
-            WebhookFailure::new(StatusCode::BAD_REQUEST, format!("invalid request: {e}"))
-        })
+        f.debug_tuple(variant)
+            .field(&format_args!("{}", self.to_log_json(4096)))
+            .finish()
     }
-}
-
-/// A `413` for a body over the limit.
-pub fn payload_too_large() -> WebhookFailure {
-    WebhookFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "invalid webhook payload")
 }
 
 /// Builds the `POST` a kernel sends to a registered callback URL (any path), with

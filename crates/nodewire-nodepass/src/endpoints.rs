@@ -19,7 +19,7 @@
 //! ```
 
 use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
 use nodewire_common::registry::{Decoded, Failed, short_type_name};
 use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, ResponseBody};
 use serde_json::Value;
@@ -39,10 +39,13 @@ nodewire_common::get_endpoint!(NodePass;
     ListInstances, "/instances", Vec<Instance>
 );
 nodewire_common::get_endpoint!(NodePass;
-    /// `GET /events`: the event stream. Sent with a client, the whole stream is read until
-    /// the master closes it; follow it live with [`EventStream`](crate::events::EventStream).
+    /// `GET /events`: the event stream. A stream route: `client.stream(&SubscribeEvents)`
+    /// (feature `client`) yields each [`InstanceEvent`] as it arrives, and `events::Follow`
+    /// follows it across reconnects; `send` refuses it at compile time. Other HTTP stacks feed
+    /// the bytes they read to [`EventStream`](crate::events::EventStream); a captured stream
+    /// decodes whole with [`Endpoint::try_from_http_response`].
     SubscribeEvents, "/events", Vec<InstanceEvent>,
-    response ResponseBody::event_stream::<InstanceEvent>()
+    stream ResponseBody::event_stream::<InstanceEvent>()
 );
 nodewire_common::get_endpoint!(NodePass;
     /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
@@ -93,6 +96,7 @@ impl CreateInstance {
 
 impl Endpoint for CreateInstance {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = CreateInstanceRequest;
     type Response = Instance;
     const METADATA: Metadata = Metadata {
@@ -152,6 +156,7 @@ impl UpdateInstance {
 
 impl Endpoint for UpdateInstance {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = UpdateInstanceRequest;
     type Response = Instance;
     const METADATA: Metadata = Metadata {
@@ -205,6 +210,7 @@ impl PutInstance {
 
 impl Endpoint for PutInstance {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = PutInstanceRequest;
     type Response = Instance;
     const METADATA: Metadata = Metadata {
@@ -256,6 +262,7 @@ impl DeleteInstance {
 
 impl Endpoint for DeleteInstance {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = ();
     const METADATA: Metadata = Metadata {
@@ -296,6 +303,7 @@ impl UpdateMasterAlias {
 
 impl Endpoint for UpdateMasterAlias {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = UpdateMasterAliasRequest;
     type Response = MasterInfo;
     const METADATA: Metadata = Metadata {
@@ -345,6 +353,7 @@ impl Tcping {
 
 impl Endpoint for Tcping {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = TCPingResult;
     const METADATA: Metadata = Metadata {
@@ -406,6 +415,7 @@ impl Mcp {
 
 impl Endpoint for Mcp {
     type Protocol = NodePass;
+    type Exchange = Unary;
     type Request = McpRequest;
     type Response = McpResponse;
     const METADATA: Metadata = Metadata {

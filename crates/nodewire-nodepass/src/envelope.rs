@@ -94,7 +94,10 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-nodewire_common::error_status!(Error);
+nodewire_common::failure!(Error,
+    code nodewire_common::endpoint::NoCode = |_body| None,
+    message = |body| std::borrow::Cow::Borrowed(body.error.as_str()),
+);
 
 impl Error {
     /// The master's message.

@@ -25,7 +25,8 @@
 //! [`watch::Watch`](crate::watch::Watch) keeps an instance table current with it.
 //! [`SubscribeEvents`](crate::endpoints::SubscribeEvents) is a
 //! [`StreamEndpoint`](nodewire_common::stream::StreamEndpoint), so `client.stream(&SubscribeEvents)`
-//! yields the [`InstanceEvent`]s of one connection.
+//! yields the [`InstanceEvent`]s of one connection; `client.send(&SubscribeEvents)`, which would
+//! wait for the end of a stream that may never end, does not compile.
 
 use std::time::Duration;
 

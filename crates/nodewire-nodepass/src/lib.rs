@@ -13,8 +13,10 @@
 //!   ([`url::normalize`]), a process's effective values ([`url::Process`]), a typed model with
 //!   a builder ([`url::InstanceUrl`]).
 //! - [`envelope`]: bare bodies, `{"error": …}` failures, Go's JSON encoding.
-//! - [`server`]: the master's routing, auth and request handling, for mocks and proxies;
-//!   `mock` (feature `mock`): an in-memory master.
+//! - [`server`]: the master's routing, auth and request handling, for mocks and proxies, in
+//!   its order: the mux, `OPTIONS`, `X-API-Key`, the handler's method ([`server::admit`],
+//!   from the request head alone, so a server refuses before it reads the body, as the Go
+//!   master does), then the body; `mock` (feature `mock`): an in-memory master.
 //! - [`watch`]: a live instance table with traffic rates from the cumulative counters.
 //! - [`mcp`]: v2's MCP endpoint `POST {prefix}/v2` ([`endpoints::Mcp`]): typed JSON-RPC 2.0
 //!   messages for `initialize`, `tools/list` and the 19 tools of `tools/call`.

@@ -4,7 +4,10 @@
 //! [`route`] applies the master's order (the v2 MCP path included, [`mcp_path`]): the mux
 //! (unknown paths → `404 page not found` as
 //! text, without CORS), CORS and `OPTIONS` (200, no auth), the `X-API-Key` check on protected
-//! paths (constant time), the method check of each handler (405 JSON), then the body, decoded
+//! paths (constant time), the method check of each handler (405 JSON, with `Allow`), then the
+//! body. Everything before the body is [`admit`]: it needs the request head alone, so a
+//! server refuses before it reads a byte of the body, as the master (a Go `net/http` server
+//! whose handlers read the body lazily, after the auth middleware) does. The body is decoded
 //! as the master's `json.NewDecoder(r.Body).Decode` does: the first JSON value (the rest is
 //! not read) into the handler's struct, with Go's rules: unknown fields ignored, field names
 //! matched with Unicode case folding (`URL`, `aLiAs`, `ſid`), repeated keys applied in order
@@ -45,7 +48,7 @@ pub enum Request {
     /// `DELETE /instances/{id}`.
     DeleteInstance(InstanceId),
     /// Another method on `/instances/{id}`: `404` when the instance does not exist, else
-    /// `405 Method not allowed`.
+    /// [`instance_method_not_allowed`].
     DetailNotAllowed(InstanceId),
     /// `GET /events`.
     Events,
@@ -111,6 +114,13 @@ pub enum ApiFailure {
     },
     /// The mux's `404 page not found` for a path it does not route ([`mux_not_found`]).
     MuxNotFound,
+    /// `405 {"error":"Method not allowed"}` with `Allow`, the methods the path serves
+    /// (`GET, POST, OPTIONS`). The master's handlers send no `Allow`; HTTP requires it, so
+    /// the answers built here carry it.
+    MethodNotAllowed {
+        /// The `Allow` header's value.
+        allow: &'static str,
+    },
 }
 
 impl ApiFailure {
@@ -132,9 +142,9 @@ impl ApiFailure {
         Self::new(StatusCode::NOT_FOUND, messages::INSTANCE_NOT_FOUND)
     }
 
-    /// `405 {"error":"Method not allowed"}`.
-    pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
+    /// `405 {"error":"Method not allowed"}` with `Allow: allow`.
+    pub fn method_not_allowed(allow: &'static str) -> Self {
+        Self::MethodNotAllowed { allow }
     }
 
     /// The HTTP status.
@@ -142,6 +152,7 @@ impl ApiFailure {
         match self {
             Self::Error { status, .. } => *status,
             Self::MuxNotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -150,6 +161,13 @@ impl ApiFailure {
         match self {
             Self::Error { status, message } => error_response(status, &message),
             Self::MuxNotFound => mux_not_found(),
+            Self::MethodNotAllowed { allow } => {
+                let mut r =
+                    error_response(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED);
+                r.headers_mut()
+                    .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
+                r
+            }
         }
     }
 }
@@ -187,23 +205,65 @@ pub fn check_api_key(headers: &HeaderMap, key: &Secret) -> Result<(), ApiFailure
     Ok(())
 }
 
-/// Routes `request` for a master whose API base is `api_base` (`/api/v1`) and whose key is
-/// `key`. `Err` is the response the master sends without reaching a handler's logic.
-pub fn route(
+/// What [`admit`] lets through: where the request goes and whether its handler reads the
+/// body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Admitted {
+    /// The instance of an `{P}/instances/{id}` request. The master looks it up (`404`) and,
+    /// for `PUT` and `DELETE`, refuses the API-key instance (`403`) before it reads the
+    /// body; a method other than `GET`, `PATCH`, `PUT` and `DELETE` is `405` only for an
+    /// instance that exists. A server with instances makes these checks next.
+    pub instance: Option<InstanceId>,
+    /// `true` when the handler decodes the body (`POST /instances`, `PATCH` and `PUT
+    /// /instances/{id}`, `POST /info`, `POST {prefix}/v2`); every other handler never reads
+    /// it.
+    pub reads_body: bool,
+}
+
+/// The handler a request head reaches past the master's checks on the head.
+enum Head {
+    Preflight,
+    OpenApi,
+    Docs,
+    ListInstances,
+    CreateInstance,
+    Detail(InstanceId, Method),
+    Events,
+    GetInfo,
+    UpdateInfo,
+    Tcping(String),
+    Mcp,
+}
+
+/// `Allow` of each path: the methods its handler serves, and `OPTIONS` (the middleware's).
+mod allow {
+    pub(super) const INSTANCES: &str = "GET, POST, OPTIONS";
+    pub(super) const DETAIL: &str = "GET, PATCH, PUT, DELETE, OPTIONS";
+    pub(super) const EVENTS: &str = "GET, OPTIONS";
+    pub(super) const INFO: &str = "GET, POST, OPTIONS";
+    pub(super) const TCPING: &str = "GET, OPTIONS";
+    pub(super) const MCP: &str = "POST, OPTIONS";
+}
+
+/// The master's checks on a request head, in its order; `Err` is the answer it sends
+/// without reading the body.
+fn head_route(
     api_base: &str,
     key: &Secret,
-    request: &http::Request<Bytes>,
-) -> Result<Request, ApiFailure> {
-    let path = request.uri().path();
-    let method = request.method();
+    method: &Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+) -> Result<Head, ApiFailure> {
+    let path = uri.path();
     if path == mcp_path(api_base) {
         if method == Method::OPTIONS {
-            return Ok(Request::Preflight);
+            return Ok(Head::Preflight);
         }
-        check_api_key(request.headers(), key)?;
+        check_api_key(headers, key)?;
         return match *method {
-            Method::POST => Ok(Request::Mcp(request.body().clone())),
-            _ => Err(ApiFailure::method_not_allowed()),
+            Method::POST => Ok(Head::Mcp),
+            _ => Err(ApiFailure::method_not_allowed(allow::MCP)),
         };
     }
     let Some(rest) = path.strip_prefix(api_base) else {
@@ -231,20 +291,19 @@ pub fn route(
         },
     };
     if method == Method::OPTIONS {
-        return Ok(Request::Preflight);
+        return Ok(Head::Preflight);
     }
     match kind {
-        Kind::OpenApi => return Ok(Request::OpenApi),
-        Kind::Docs => return Ok(Request::Docs),
+        Kind::OpenApi => return Ok(Head::OpenApi),
+        Kind::Docs => return Ok(Head::Docs),
         _ => {}
     }
-    check_api_key(request.headers(), key)?;
-    let body = request.body();
+    check_api_key(headers, key)?;
     match kind {
         Kind::Instances => match *method {
-            Method::GET => Ok(Request::ListInstances),
-            Method::POST => decode_url_body(body, true).map(Request::CreateInstance),
-            _ => Err(ApiFailure::method_not_allowed()),
+            Method::GET => Ok(Head::ListInstances),
+            Method::POST => Ok(Head::CreateInstance),
+            _ => Err(ApiFailure::method_not_allowed(allow::INSTANCES)),
         },
         Kind::Detail(raw) => {
             let decoded = crate::url::go::unescape(&raw, crate::url::go::Mode::Path)
@@ -253,39 +312,133 @@ pub fn route(
             if decoded.is_empty() || decoded == "/" {
                 return Err(ApiFailure::bad_request(messages::INSTANCE_ID_REQUIRED));
             }
-            let id = InstanceId::from_wire(decoded);
-            match *method {
-                Method::GET => Ok(Request::GetInstance(id)),
-                Method::PATCH => Ok(Request::UpdateInstance(id, decode_patch(body))),
-                Method::PUT => Ok(Request::PutInstance(id, body.clone())),
-                Method::DELETE => Ok(Request::DeleteInstance(id)),
-                _ => Ok(Request::DetailNotAllowed(id)),
-            }
+            Ok(Head::Detail(InstanceId::from_wire(decoded), method.clone()))
         }
         Kind::Events => match *method {
-            Method::GET => Ok(Request::Events),
-            _ => Err(ApiFailure::method_not_allowed()),
+            Method::GET => Ok(Head::Events),
+            _ => Err(ApiFailure::method_not_allowed(allow::EVENTS)),
         },
         Kind::Info => match *method {
-            Method::GET => Ok(Request::GetInfo),
-            Method::POST => {
-                let alias = decode_info_alias(body)
-                    .map_err(|()| ApiFailure::bad_request(messages::INVALID_REQUEST_BODY))?;
-                if alias.len() > crate::instances::MAX_VALUE_LEN {
-                    return Err(ApiFailure::bad_request(messages::too_long("Master alias")));
-                }
-                Ok(Request::UpdateInfo(alias))
-            }
-            _ => Err(ApiFailure::method_not_allowed()),
+            Method::GET => Ok(Head::GetInfo),
+            Method::POST => Ok(Head::UpdateInfo),
+            _ => Err(ApiFailure::method_not_allowed(allow::INFO)),
         },
         Kind::Tcping => match *method {
-            Method::GET => target_from_query(request.uri().query())
-                .map(Request::Tcping)
+            Method::GET => target_from_query(uri.query())
+                .map(Head::Tcping)
                 .ok_or_else(|| ApiFailure::bad_request(messages::TARGET_REQUIRED)),
-            _ => Err(ApiFailure::method_not_allowed()),
+            _ => Err(ApiFailure::method_not_allowed(allow::TCPING)),
         },
         Kind::OpenApi | Kind::Docs => Err(ApiFailure::MuxNotFound),
     }
+}
+
+/// The master's checks on a request head, before any handler reads the body, in its order:
+/// the mux (`404 page not found`), `OPTIONS` (200), the public `openapi.json` and `docs`,
+/// `X-API-Key` (401), then the handler's method check (405, with `Allow`), the missing
+/// instance id (400) and the missing `/tcping` target (400).
+///
+/// The master is a Go `net/http` server: a handler reads the body only when it decodes it,
+/// so a request refused here is answered without reading its body (and a client that sent
+/// `Expect: 100-continue` gets no `100 Continue`). [`Admitted`] says what comes next:
+/// whether the handler reads the body, and the instance a server with state looks up first.
+/// [`route`] runs these checks again and then decodes the body.
+///
+/// ```
+/// use nodewire_common::Secret;
+/// use nodewire_nodepass::server::admit;
+/// let key = Secret::new("k");
+/// let (head, ()) = http::Request::post("/api/v1/instances")
+///     .header("content-length", "1048576")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let refused = admit("/api/v1", &key, &head).unwrap_err();
+/// assert_eq!(refused.status(), http::StatusCode::UNAUTHORIZED);
+/// let (head, ()) = http::Request::delete("/api/v1/events")
+///     .header("x-api-key", "k")
+///     .body(())
+///     .unwrap()
+///     .into_parts();
+/// let response = admit("/api/v1", &key, &head).unwrap_err().into_response();
+/// assert_eq!(response.headers()["allow"], "GET, OPTIONS");
+/// ```
+pub fn admit(
+    api_base: &str,
+    key: &Secret,
+    head: &http::request::Parts,
+) -> Result<Admitted, ApiFailure> {
+    let head = head_route(api_base, key, &head.method, &head.uri, &head.headers)?;
+    Ok(match head {
+        Head::Detail(id, method) => Admitted {
+            reads_body: method == Method::PATCH || method == Method::PUT,
+            instance: Some(id),
+        },
+        Head::CreateInstance | Head::UpdateInfo | Head::Mcp => Admitted {
+            instance: None,
+            reads_body: true,
+        },
+        Head::Preflight
+        | Head::OpenApi
+        | Head::Docs
+        | Head::ListInstances
+        | Head::Events
+        | Head::GetInfo
+        | Head::Tcping(_) => Admitted {
+            instance: None,
+            reads_body: false,
+        },
+    })
+}
+
+/// The answer to a method other than `GET`, `PATCH`, `PUT` and `DELETE` on an instance
+/// that exists: `405` with `Allow`.
+pub fn instance_method_not_allowed() -> ApiFailure {
+    ApiFailure::method_not_allowed(allow::DETAIL)
+}
+
+/// Routes `request` for a master whose API base is `api_base` (`/api/v1`) and whose key is
+/// `key`: the checks of [`admit`], then the body, decoded as the handler decodes it. `Err`
+/// is the response the master sends without reaching a handler's logic.
+pub fn route(
+    api_base: &str,
+    key: &Secret,
+    request: &http::Request<Bytes>,
+) -> Result<Request, ApiFailure> {
+    let head = head_route(
+        api_base,
+        key,
+        request.method(),
+        request.uri(),
+        request.headers(),
+    )?;
+    let body = request.body();
+    Ok(match head {
+        Head::Preflight => Request::Preflight,
+        Head::OpenApi => Request::OpenApi,
+        Head::Docs => Request::Docs,
+        Head::ListInstances => Request::ListInstances,
+        Head::CreateInstance => Request::CreateInstance(decode_url_body(body, true)?),
+        Head::Detail(id, method) => match method {
+            Method::GET => Request::GetInstance(id),
+            Method::PATCH => Request::UpdateInstance(id, decode_patch(body)),
+            Method::PUT => Request::PutInstance(id, body.clone()),
+            Method::DELETE => Request::DeleteInstance(id),
+            _ => Request::DetailNotAllowed(id),
+        },
+        Head::Events => Request::Events,
+        Head::GetInfo => Request::GetInfo,
+        Head::UpdateInfo => {
+            let alias = decode_info_alias(body)
+                .map_err(|()| ApiFailure::bad_request(messages::INVALID_REQUEST_BODY))?;
+            if alias.len() > crate::instances::MAX_VALUE_LEN {
+                return Err(ApiFailure::bad_request(messages::too_long("Master alias")));
+            }
+            Request::UpdateInfo(alias)
+        }
+        Head::Tcping(target) => Request::Tcping(target),
+        Head::Mcp => Request::Mcp(body.clone()),
+    })
 }
 
 /// The MCP path of a master whose API base is `api_base`: the base without its `/v1`, plus
@@ -528,6 +681,118 @@ mod tests {
         assert_eq!(
             go("GET", "/api/v1/tcping?target=a%3A1", Some("k"), "").ok(),
             Some(Request::Tcping("a:1".into()))
+        );
+    }
+
+    fn head(method: &str, path: &str, key: Option<&'static str>) -> http::request::Parts {
+        req(method, path, key, "").into_parts().0
+    }
+
+    #[test]
+    fn admit_refuses_from_the_head_in_the_masters_order() {
+        let key = Secret::new("k");
+        let admit = |m, p, k| admit("/api/v1", &key, &head(m, p, k));
+        let status = |r: Result<Admitted, ApiFailure>| r.err().map(|f| f.status());
+        // The mux first: an unknown path is 404 with or without a key.
+        assert_eq!(
+            admit("POST", "/api/v1/nope", None).err(),
+            Some(ApiFailure::MuxNotFound)
+        );
+        // Then OPTIONS and the public routes, without a key.
+        for (method, path) in [
+            ("OPTIONS", "/api/v1/instances"),
+            ("OPTIONS", "/api/v2"),
+            ("DELETE", "/api/v1/openapi.json"),
+            ("POST", "/api/v1/docs"),
+        ] {
+            let admitted = admit(method, path, None);
+            assert_eq!(
+                admitted.map(|a| a.reads_body).ok(),
+                Some(false),
+                "{method} {path}"
+            );
+        }
+        // Then the key, before the method: no key and a wrong method is 401, not 405.
+        let mut oversize = head("POST", "/api/v1/instances", None);
+        oversize.headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from_static("1073741824"),
+        );
+        assert_eq!(
+            status(super::admit("/api/v1", &key, &oversize)),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(
+            status(admit("DELETE", "/api/v1/instances", Some("x"))),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(
+            status(admit("DELETE", "/api/v2", None)),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        // Then the id and the target, which need no body.
+        assert_eq!(
+            status(admit("POST", "/api/v1/instances/", Some("k"))),
+            Some(StatusCode::BAD_REQUEST)
+        );
+        assert_eq!(
+            status(admit("GET", "/api/v1/tcping", Some("k"))),
+            Some(StatusCode::BAD_REQUEST)
+        );
+        // What passes says whether the handler reads the body.
+        let reads = |m, p| admit(m, p, Some("k")).map(|a| a.reads_body).ok();
+        assert_eq!(reads("POST", "/api/v1/instances"), Some(true));
+        assert_eq!(reads("GET", "/api/v1/instances"), Some(false));
+        assert_eq!(reads("PATCH", "/api/v1/instances/a"), Some(true));
+        assert_eq!(reads("PUT", "/api/v1/instances/a"), Some(true));
+        assert_eq!(reads("DELETE", "/api/v1/instances/a"), Some(false));
+        assert_eq!(reads("POST", "/api/v1/info"), Some(true));
+        assert_eq!(reads("GET", "/api/v1/events"), Some(false));
+        assert_eq!(reads("GET", "/api/v1/tcping?target=a%3A1"), Some(false));
+        assert_eq!(reads("POST", "/api/v2"), Some(true));
+        assert_eq!(
+            admit("POST", "/api/v1/instances/a%2Fb", Some("k"))
+                .ok()
+                .and_then(|a| a.instance),
+            Some(InstanceId::from_wire("a/b".to_owned()))
+        );
+    }
+
+    #[test]
+    fn every_405_carries_allow() {
+        let key = Secret::new("k");
+        for (method, path, allow) in [
+            ("DELETE", "/api/v1/instances", "GET, POST, OPTIONS"),
+            ("HEAD", "/api/v1/events", "GET, OPTIONS"),
+            ("PUT", "/api/v1/info", "GET, POST, OPTIONS"),
+            ("POST", "/api/v1/tcping", "GET, OPTIONS"),
+            ("GET", "/api/v2", "POST, OPTIONS"),
+        ] {
+            let refusal = admit("/api/v1", &key, &head(method, path, Some("k"))).err();
+            let response = refusal.map(ApiFailure::into_response);
+            assert_eq!(
+                response.as_ref().map(http::Response::status),
+                Some(StatusCode::METHOD_NOT_ALLOWED),
+                "{method} {path}"
+            );
+            let response = response.unwrap_or_default();
+            assert_eq!(response.headers()[http::header::ALLOW], allow);
+            assert_eq!(
+                response.body().as_ref(),
+                b"{\"error\":\"Method not allowed\"}\n"
+            );
+            // route makes the same refusal.
+            assert_eq!(
+                route("/api/v1", &key, &req(method, path, Some("k"), ""))
+                    .err()
+                    .map(|f| f.status()),
+                Some(StatusCode::METHOD_NOT_ALLOWED)
+            );
+        }
+        let detail = instance_method_not_allowed().into_response();
+        assert_eq!(
+            detail.headers()[http::header::ALLOW],
+            "GET, PATCH, PUT, DELETE, OPTIONS"
         );
     }
 

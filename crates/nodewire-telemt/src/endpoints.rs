@@ -17,7 +17,7 @@
 //! ```
 
 use http::{HeaderMap, Method, StatusCode, header};
-use nodewire_common::endpoint::{IncomingParts, NoBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
 use nodewire_common::version::VersionHistory;
 use nodewire_common::{
     BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
@@ -56,6 +56,7 @@ pub struct GetHealthReady;
 
 impl Endpoint for GetHealthReady {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = HealthReadyData;
     const METADATA: Metadata = Metadata {
@@ -199,6 +200,7 @@ macro_rules! limit_endpoint {
 
         impl Endpoint for $name {
             type Protocol = Telemt;
+            type Exchange = Unary;
             type Request = NoBody;
             type Response = $resp;
             const METADATA: Metadata =
@@ -292,6 +294,7 @@ macro_rules! user_action {
 
         impl Endpoint for $name {
             type Protocol = Telemt;
+            type Exchange = Unary;
             type Request = NoBody;
             type Response = $resp;
             const METADATA: Metadata =
@@ -364,6 +367,7 @@ impl CreateUser {
 
 impl Endpoint for CreateUser {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = CreateUserRequest;
     type Response = CreateUserResponse;
     const METADATA: Metadata = Metadata {
@@ -423,6 +427,7 @@ impl PatchUser {
 
 impl Endpoint for PatchUser {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = PatchUserRequest;
     type Response = UserInfo;
     const METADATA: Metadata = Metadata {
@@ -498,6 +503,7 @@ impl RotateSecret {
 
 impl Endpoint for RotateSecret {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = RotateSecretRequest;
     type Response = CreateUserResponse;
     const METADATA: Metadata = Metadata {
@@ -568,6 +574,7 @@ impl PatchConfig {
 
 impl Endpoint for PatchConfig {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = ConfigPatch;
     type Response = PatchConfigResponse;
     const METADATA: Metadata = Metadata {
@@ -644,6 +651,7 @@ impl SubmitReload {
 
 impl Endpoint for SubmitReload {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = ReloadRequest;
     type Response = ReloadAccepted;
     const METADATA: Metadata = Metadata {
@@ -688,6 +696,7 @@ pub struct GetReloadStatus {
 
 impl Endpoint for GetReloadStatus {
     type Protocol = Telemt;
+    type Exchange = Unary;
     type Request = NoBody;
     type Response = ReloadStatus;
     const METADATA: Metadata = Metadata {

@@ -207,6 +207,24 @@ pub struct Success<T> {
     pub revision: Revision,
 }
 
+impl<T> nodewire_common::endpoint::Answer<T> for Success<T> {
+    fn data(&self) -> &T {
+        &self.data
+    }
+
+    fn into_data(self) -> T {
+        self.data
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        Some(self.status)
+    }
+
+    fn revision(&self) -> Option<&str> {
+        Some(self.revision.as_str())
+    }
+}
+
 /// A failed call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -236,7 +254,10 @@ pub enum Error {
     Decode(#[from] DecodeError),
 }
 
-nodewire_common::error_status!(Error);
+nodewire_common::failure!(Error,
+    code ErrorCode = |body| Some(&body.error.code),
+    message = |body| std::borrow::Cow::Borrowed(body.error.message.as_str()),
+);
 
 impl Error {
     /// The error code, when the server sent one.

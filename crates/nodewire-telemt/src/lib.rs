@@ -9,8 +9,9 @@
 //!   and their responses.
 //! - [`health`], [`system`], [`runtime`], [`limits`], [`security`], [`stats`]: the read-only
 //!   payloads.
-//! - [`server`]: the server's routing order (trailing slashes, 405 with `Allow`, username
-//!   validation before method checks) and its error envelopes, for mocks and proxies.
+//! - [`server`]: the server's order of checks (trailing slashes, 405 with `Allow`, username
+//!   validation before method checks, every refusal but `413` before the body is read) and
+//!   its error envelopes, for mocks and proxies.
 //!
 //! # Example
 //!

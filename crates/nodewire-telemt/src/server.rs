@@ -1,15 +1,34 @@
 //! Server-side helpers: the telemt request pipeline as a pure function, for mocks, proxies
 //! and tests (`src/api/mod.rs:409-492`; contract §3–§4).
 //!
-//! [`Request::from_http`] applies the server's order of checks after authentication: path
-//! normalization, routing (404 / 405 with `Allow`), username validation (before the method
-//! check on `/v1/users/{u}`, after it on the action routes), read-only mode, then the body.
-//! Failures come back as an [`ApiFailure`] that renders the exact error envelope.
+//! telemt checks a request in this order, first failure wins: the source-IP whitelist (with
+//! its `gray_action`), the `Authorization` value, then routing and the route's own checks, and
+//! only then reads the body, in the handlers of the five routes that take one. So every
+//! refusal but `413` and the body's own errors comes before a byte of the body is read:
+//!
+//! 1. [`check_authorization`] (after the whitelist, which is the caller's);
+//! 2. [`Request::admit`]: path normalization, username validation on `/v1/users/{u}` (for any
+//!    method), routing (`404`, `405` with `Allow`), username validation on the action routes,
+//!    read-only mode, and the `?reload=` query of `PATCH /v1/config`;
+//! 3. the body, read up to `request_body_limit_bytes` (`413`; a broken body stream is
+//!    [`ApiFailure::invalid_request_body`]), then decoded by [`Request::from_http`].
+//!
+//! Failures come back as an [`ApiFailure`] that renders the exact error envelope. Messages
+//! that quote the request (an unknown query key, a section name) quote at most
+//! [`ECHO_CHARS`] characters of it.
+//!
+//! ```
+//! use nodewire_telemt::server::Request;
+//! let put = http::Request::put("/v1/users/alice").body(bytes::Bytes::new())?;
+//! let refused = Request::admit(put.method(), put.uri(), false).err();
+//! assert_eq!(refused.and_then(|f| f.allow), Some("GET, PATCH, DELETE".to_owned()));
+//! # Ok::<(), http::Error>(())
+//! ```
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use nodewire_common::endpoint::match_template;
-use nodewire_common::server::{RequestEnum, Routing};
+use nodewire_common::server::{Arm, RequestEnum, Routing, excerpt};
 use nodewire_common::{DecodeError, FromRequestError, Secret};
 
 use crate::endpoints::*;
@@ -20,6 +39,10 @@ use crate::users::{AdTag, Expiration, UserSecret, Username};
 
 /// The default request body limit (`request_body_limit_bytes`, valid `1..=1048576`).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The most characters of the request an error message quotes (a query key, a section name,
+/// a JSON path): telemt quotes them whole; a longer one is cut, with `…`.
+pub const ECHO_CHARS: usize = 64;
 
 /// A failure the server answers with an error envelope (`ApiFailure`, `model.rs:13-47`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +131,12 @@ impl ApiFailure {
         }
     }
 
+    /// `400 bad_request` "Invalid request body": the body stream broke while it was read
+    /// (bad framing, a connection closed mid-body; `http_utils.rs:80`).
+    pub fn invalid_request_body() -> Self {
+        Self::bad_request("Invalid request body")
+    }
+
     /// `409 revision_conflict`.
     pub fn revision_conflict() -> Self {
         Self::new(
@@ -173,12 +202,31 @@ const ACTION_TEMPLATES: &[&str] = &[
 ];
 
 impl Request {
-    /// Decodes an incoming request in the server's order of checks (authentication and the
-    /// source-IP whitelist come first and are the caller's). `read_only` refuses every
-    /// mutating route with `403 read_only`.
-    pub fn from_http(request: &http::Request<Bytes>, read_only: bool) -> Result<Self, ApiFailure> {
-        let method = request.method();
-        let path = normalize_path(request.uri().path());
+    /// Runs the checks telemt makes on a request before it reads the body, in its order
+    /// (authentication and the source-IP whitelist come first and are the caller's):
+    /// username validation on `/v1/users/{u}` for any method, routing (`404`, `405` with
+    /// `Allow`), username validation on the action routes once the method matched, read-only
+    /// mode (`read_only` refuses every mutating route with `403 read_only`), and the
+    /// `?reload=` query of `PATCH /v1/config`. Returns the route; its
+    /// [`Metadata::body`](nodewire_common::endpoint::Metadata::body) says whether telemt reads
+    /// a body there (`BodyKind::None`: never).
+    ///
+    /// ```
+    /// use nodewire_telemt::server::Request;
+    /// let get = http::Request::get("/v1/users/").body(bytes::Bytes::new())?;
+    /// let arm = Request::admit(get.method(), get.uri(), false);
+    /// assert_eq!(arm.map(|a| a.metadata.name).ok(), Some("ListUsers"));
+    /// let bad = http::Request::delete("/v1/users/bad$name").body(bytes::Bytes::new())?;
+    /// let refused = Request::admit(bad.method(), bad.uri(), true);
+    /// assert_eq!(refused.err().map(|f| f.status), Some(http::StatusCode::BAD_REQUEST));
+    /// # Ok::<(), http::Error>(())
+    /// ```
+    pub fn admit(
+        method: &Method,
+        uri: &http::Uri,
+        read_only: bool,
+    ) -> Result<&'static Arm<Self>, ApiFailure> {
+        let path = normalize_path(uri.path());
 
         // `/v1/users/{u}`: the username is validated for any method, before the 405 logic.
         if let Some(params) = match_template("/v1/users/{username}", path)
@@ -209,7 +257,29 @@ impl Request {
             return Err(ApiFailure::read_only());
         }
 
+        // `PATCH /v1/config` validates its query before it reads the body.
+        if arm.metadata.name == <PatchConfig as nodewire_common::Endpoint>::METADATA.name {
+            ReloadRequest::from_query(uri.query().unwrap_or(""))
+                .map_err(|message| ApiFailure::bad_request(quote(&message)))?;
+        }
+        Ok(arm)
+    }
+
+    /// Decodes an incoming request in the server's order of checks: [`admit`](Self::admit),
+    /// then the body (authentication and the source-IP whitelist come first and are the
+    /// caller's).
+    pub fn from_http(request: &http::Request<Bytes>, read_only: bool) -> Result<Self, ApiFailure> {
+        let arm = Self::admit(request.method(), request.uri(), read_only)?;
         arm.decode(request).map_err(failure_for)
+    }
+}
+
+/// `message` cut to [`ECHO_CHARS`] characters past its first `: ` (where the quoted input
+/// starts in telemt's messages), so an answer never echoes more than that of the request.
+fn quote(message: &str) -> String {
+    match message.split_once(": ") {
+        Some((field, quoted)) => format!("{field}: {}", excerpt(quoted, ECHO_CHARS)),
+        None => excerpt(message, ECHO_CHARS).into_owned(),
     }
 }
 
@@ -228,10 +298,10 @@ const VALIDATION_MESSAGES: &[&str] = &[
 fn failure_for(err: FromRequestError) -> ApiFailure {
     match err {
         FromRequestError::Path(_) => ApiFailure::route_not_found(),
-        FromRequestError::PathParam { message, .. } => ApiFailure::bad_request(message),
-        FromRequestError::Query(message) => ApiFailure::bad_request(message),
+        FromRequestError::PathParam { message, .. } => ApiFailure::bad_request(quote(&message)),
+        FromRequestError::Query(message) => ApiFailure::bad_request(quote(&message)),
         FromRequestError::Body(err) => body_failure(&err),
-        other => ApiFailure::bad_request(other.to_string()),
+        other => ApiFailure::bad_request(quote(&other.to_string())),
     }
 }
 
@@ -251,11 +321,11 @@ fn body_failure(err: &DecodeError) -> ApiFailure {
         return ApiFailure::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::SectionNotEditable,
-            format!("section not editable: {rest}"),
+            format!("section not editable: {}", excerpt(rest, ECHO_CHARS)),
         );
     }
     if message.starts_with("empty patch") || message.starts_with("invalid patch") {
-        return ApiFailure::bad_request(message);
+        return ApiFailure::bad_request(quote(message));
     }
     if message.contains("expected a map") && err.path == "." {
         return ApiFailure::bad_request("patch must be a JSON object");
@@ -265,7 +335,8 @@ fn body_failure(err: &DecodeError) -> ApiFailure {
 
 /// Reads the `?reload=` query of `PATCH /v1/config`, for callers that need it before the body.
 pub fn reload_query(request: &http::Request<Bytes>) -> Result<Option<ReloadRequest>, ApiFailure> {
-    ReloadRequest::from_query(request.uri().query().unwrap_or("")).map_err(ApiFailure::bad_request)
+    ReloadRequest::from_query(request.uri().query().unwrap_or(""))
+        .map_err(|message| ApiFailure::bad_request(quote(&message)))
 }
 
 #[cfg(test)]

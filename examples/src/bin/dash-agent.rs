@@ -4,16 +4,22 @@
 //! (start-up delay, static retries and change detection, connection-refused suppression,
 //! HTTPS→HTTP fallback, `--require-https`, the update plan).
 //!
+//! The node key is a secret: give it in `DASH_NODE_KEY` or a `--key-file`, not as `--key`,
+//! which `ps` shows.
+//!
 //! ```sh
-//! cargo run -p nodewire-examples --bin dash-agent -- \
-//!     --target http://127.0.0.1:8080/api/node/metrics --key s3cret --rounds 5
+//! DASH_NODE_KEY=s3cret cargo run -p nodewire-examples --bin dash-agent -- \
+//!     --target http://127.0.0.1:8080/api/node/metrics --rounds 5
 //! ```
 
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use clap::Parser;
 use nodewire_common::Secret;
 use nodewire_examples::dash::{AgentConfig, run_agent};
+use nodewire_examples::secrets::secret_from;
 
 /// Push this machine's metrics to Dash.
 #[derive(Parser)]
@@ -21,14 +27,20 @@ struct Args {
     /// A metrics target URL, normally `…/api/node/metrics` (repeatable).
     #[arg(long = "target", required = true)]
     targets: Vec<String>,
-    /// The node key for each target, in order (DASH_NODE_KEY for one target).
+    /// The node key for each target, in order (DASH_NODE_KEY for one target). A secret:
+    /// prefer the environment variable or --key-file, since command-line arguments show in
+    /// `ps`.
     #[arg(
         long = "key",
         env = "DASH_NODE_KEY",
         hide_env_values = true,
-        required = true
+        required_unless_present = "key_files"
     )]
     keys: Vec<String>,
+    /// A file holding the node key of a target, without its trailing line break (repeatable:
+    /// one per --target, in order). Replaces --key / DASH_NODE_KEY.
+    #[arg(long = "key-file", value_name = "PATH")]
+    key_files: Vec<PathBuf>,
     /// Seconds between reports.
     #[arg(long, default_value_t = 3.0)]
     interval: f64,
@@ -52,11 +64,20 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args = Args::parse();
-    if args.keys.len() != args.targets.len() {
+    let keys = if args.key_files.is_empty() {
+        args.keys.into_iter().map(Secret::new).collect()
+    } else {
+        let mut keys = Vec::with_capacity(args.key_files.len());
+        for path in &args.key_files {
+            keys.extend(secret_from(None, Some(path))?);
+        }
+        keys
+    };
+    if keys.len() != args.targets.len() {
         return Err(format!(
-            "{} targets but {} keys: give one --key per --target",
+            "{} targets but {} keys: give one key per --target",
             args.targets.len(),
-            args.keys.len()
+            keys.len()
         )
         .into());
     }
@@ -64,11 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         return Err("--interval must be positive".into());
     }
     let config = AgentConfig {
-        targets: args
-            .targets
-            .into_iter()
-            .zip(args.keys.into_iter().map(Secret::new))
-            .collect(),
+        targets: args.targets.into_iter().zip(keys).collect(),
         require_https: args.require_https,
         interval: Duration::from_secs_f64(args.interval),
         push_delay: Duration::from_secs_f64(args.delay.max(0.0)),
@@ -77,6 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         preferred_nics: args.net,
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
+    // What the targets sent back is escaped in the lines already.
     let run = run_agent(config, |line| eprintln!("{line}"));
     let summary = tokio::select! {
         summary = run => summary?,

@@ -3,15 +3,18 @@
 //! connection drops.
 //!
 //! ```sh
-//! cargo run -p nodewire-examples --bin kernel-client -- --url http://127.0.0.1:23860 \
-//!     --access-key panel --secret-key panel-secret [status|protocols|users|traffic|follow|all]
+//! KERNEL_SECRET_KEY=panel-secret cargo run -p nodewire-examples --bin kernel-client -- \
+//!     --url http://127.0.0.1:23860 --access-key panel [status|protocols|users|traffic|follow|all]
 //! ```
+
+use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 use futures_util::StreamExt;
-use nodewire_common::Secret;
 use nodewire_common::client::{Client, Reconnecting, Update};
-use nodewire_kernel::auth::Credentials;
+use nodewire_common::server::Escaped;
+use nodewire_examples::secrets::secret_from;
+use nodewire_kernel::auth::{Credentials, redact_secrets};
 use nodewire_kernel::endpoints::{
     EventsStream, EventsWs, GetStatus, GetTraffic, ListProtocols, ListUsers,
 };
@@ -42,12 +45,21 @@ struct Args {
     /// Basic auth access key (the node's control_access_key).
     #[arg(long, env = "KERNEL_ACCESS_KEY")]
     access_key: Option<String>,
-    /// Basic auth secret key (the node's control_secret_key).
+    /// Basic auth secret key (the node's control_secret_key). A secret: prefer the environment
+    /// variable or --secret-key-file, since command-line arguments show in `ps`.
     #[arg(long, env = "KERNEL_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
-    /// The node's control_token, used when no access and secret key are given.
+    /// Read the Basic auth secret key from this file.
+    #[arg(long, value_name = "PATH")]
+    secret_key_file: Option<PathBuf>,
+    /// The node's control_token, used when no access and secret key are given. A secret:
+    /// prefer the environment variable or --control-token-file, since command-line arguments
+    /// show in `ps`.
     #[arg(long, env = "KERNEL_CONTROL_TOKEN", hide_env_values = true)]
     control_token: Option<String>,
+    /// Read the control token from this file.
+    #[arg(long, value_name = "PATH")]
+    control_token_file: Option<PathBuf>,
     /// `events=` filter of the stream (node,service,runtime).
     #[arg(long)]
     events: Option<String>,
@@ -62,8 +74,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let secret_key = args.secret_key.map(Secret::new);
-    let token = args.control_token.map(Secret::new);
+    let secret_key = secret_from(args.secret_key, args.secret_key_file.as_deref())?;
+    let token = secret_from(args.control_token, args.control_token_file.as_deref())?;
     let credentials = Credentials::resolve(
         args.access_key.as_deref(),
         secret_key.as_ref(),
@@ -80,12 +92,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let status = nodewire_examples::exchange(&client, &GetStatus::default(), width).await??;
         for node in status.body.snapshot.nodes.unwrap_or_default() {
             let health = node.health.and_then(|h| h.status);
+            // Everything the kernel sends is escaped before it reaches the terminal.
             println!(
                 "   {} ({}, {}): {}",
-                node.id.unwrap_or_default(),
-                node.role.map(|r| r.to_string()).unwrap_or_default(),
-                node.protocol.unwrap_or_default(),
-                health.map_or("-".to_owned(), |h| h.to_string())
+                Escaped::new(&node.id.unwrap_or_default()),
+                Escaped::new(&node.role.map(|r| r.to_string()).unwrap_or_default()),
+                Escaped::new(&node.protocol.unwrap_or_default()),
+                Escaped::new(&health.map_or("-".to_owned(), |h| h.to_string()))
             );
         }
     }
@@ -131,22 +144,27 @@ where
             next = stream.next() => match next {
                 Some(Ok(Update::Item(item))) => {
                     let event = envelope(item);
+                    let mut payload = serde_json::to_value(&event.payload).unwrap_or_default();
+                    redact_secrets(&mut payload);
                     println!(
                         "{}  id={} at={}  {}",
-                        event.event,
-                        event.event_id.as_deref().unwrap_or("-"),
+                        Escaped::new(event.event.as_str()),
+                        Escaped::new(event.event_id.as_deref().unwrap_or("-")),
                         event.occurred_at_ms.unwrap_or(0),
-                        serde_json::to_string(&event.payload).unwrap_or_default()
+                        Escaped::new(&payload.to_string())
                     );
                 }
                 Some(Ok(Update::Connected)) => eprintln!("connected"),
                 Some(Ok(Update::Disconnected { reason, retry_in })) => {
-                    eprintln!("disconnected ({reason}); again in {retry_in:?}");
+                    let reason = reason.to_string();
+                    eprintln!("disconnected ({}); again in {retry_in:?}", Escaped::new(&reason));
                 }
-                Some(Ok(Update::Skipped(e))) => eprintln!("bad event: {e}"),
+                Some(Ok(Update::Skipped(e))) => {
+                    eprintln!("bad event: {}", Escaped::new(&e.to_string()));
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
-                    eprintln!("the kernel refused the stream: {e}");
+                    eprintln!("the kernel refused the stream: {}", Escaped::new(&e.to_string()));
                     break;
                 }
                 None => break,

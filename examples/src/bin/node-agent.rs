@@ -15,10 +15,12 @@ use std::time::Duration;
 use clap::Parser;
 use clap::builder::BoolishValueParser;
 use nodewire_common::client::Client;
+use nodewire_common::server::Escaped;
 use nodewire_core::agent::{self, Agent, AgentError, FileNode, KeyFile, Origin};
 use nodewire_core::grpc::client::CoreClient;
 use nodewire_core::register::RegisterNodeDto;
 use nodewire_core::values::{IpAddress, RegistrationCode};
+use nodewire_examples::secrets::secret_from;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -47,9 +49,13 @@ struct Args {
     /// A NodeUsageDto JSON spool to report (and remove) each cycle.
     #[arg(long, env = "NODE_USAGE_FILE")]
     usage_file: Option<PathBuf>,
-    /// The registration code (needed only while there is no key file).
+    /// The registration code (needed only while there is no key file). A secret: prefer the
+    /// environment variable or --code-file, since command-line arguments show in `ps`.
     #[arg(long, env = "NODE_CODE", hide_env_values = true)]
     code: Option<String>,
+    /// A file holding the registration code, instead of --code.
+    #[arg(long, value_name = "PATH")]
+    code_file: Option<PathBuf>,
     /// The node's name.
     #[arg(long, env = "NODE_NAME")]
     name: Option<String>,
@@ -79,7 +85,8 @@ struct Args {
 impl Args {
     /// The registration to send when there is no key file yet: needs a code and an address.
     fn registration(&self, ip: Option<&IpAddress>) -> Result<Option<RegisterNodeDto>, BoxError> {
-        let (Some(code), Some(ip)) = (&self.code, ip) else {
+        let code = secret_from(self.code.clone(), self.code_file.as_deref())?;
+        let (Some(code), Some(ip)) = (code, ip) else {
             return Ok(None);
         };
         let name = self
@@ -87,7 +94,7 @@ impl Args {
             .clone()
             .or_else(sysinfo::System::host_name)
             .unwrap_or_else(|| "node".to_owned());
-        let code = RegistrationCode::new(code.as_str())?;
+        let code = RegistrationCode::new(code.expose())?;
         let mut dto = RegisterNodeDto::new(code, name, ip.clone(), self.region.clone());
         if let Some(port) = self.port {
             dto = dto.port(port);
@@ -108,7 +115,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
         .await
     {
         Err(e @ AgentError::NoRegistration(_)) => {
-            return Err(format!("{e} (NODE_CODE and NODE_IP)").into());
+            return Err(format!("{e} (NODE_CODE or --code-file, and NODE_IP)").into());
         }
         other => other?,
     };
@@ -116,9 +123,10 @@ async fn run(args: Args) -> Result<(), BoxError> {
         Origin::Loaded => "key loaded from",
         Origin::Registered => "registered, key saved to",
     };
+    // The node id is Core's (a number or a string): shown escaped. The key is never shown.
     println!(
         "node {}: {how} {}",
-        identity.node_id,
+        Escaped::new(&identity.node_id.to_string()),
         args.key_file.display()
     );
 
@@ -149,7 +157,11 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("node-agent: {e}");
+            // The error may quote Core's answer: shown escaped, on one line.
+            eprintln!(
+                "node-agent: {}",
+                Escaped::new(&e.to_string()).max_chars(2048)
+            );
             ExitCode::FAILURE
         }
     }

@@ -12,8 +12,9 @@
 use std::num::NonZeroU64;
 
 use clap::{Parser, Subcommand};
-use nodewire_common::Secret;
 use nodewire_common::client::Client;
+use nodewire_common::server::Escaped;
+use nodewire_examples::secrets::secret_from;
 use nodewire_telemt::endpoints::*;
 use nodewire_telemt::users::{
     CreateUserRequest, Expiration, PatchUserRequest, UserSecret, Username,
@@ -27,9 +28,14 @@ struct Args {
     /// The API base URL.
     #[arg(long, env = "TELEMT_URL", default_value = "http://127.0.0.1:9091")]
     url: String,
-    /// The Authorization header value, exactly as configured in `[server.api].auth_header`.
+    /// The Authorization header value, exactly as configured in `[server.api].auth_header`; a
+    /// secret: prefer the environment variable or --auth-file, since command-line arguments
+    /// show in `ps`.
     #[arg(long, env = "TELEMT_AUTH", hide_env_values = true)]
     auth: Option<String>,
+    /// Read the Authorization header value from this file (its trailing line break dropped).
+    #[arg(long, value_name = "PATH")]
+    auth_file: Option<std::path::PathBuf>,
     /// Make a write conditional on this config revision (If-Match).
     #[arg(long, global = true)]
     if_match: Option<String>,
@@ -113,7 +119,8 @@ async fn main() -> std::process::ExitCode {
     match run(Args::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("telemt-admin: {e}");
+            // The error may quote the server's answer: nothing from it reaches the terminal raw.
+            eprintln!("telemt-admin: {}", Escaped::new(&e.to_string()));
             std::process::ExitCode::FAILURE
         }
     }
@@ -121,8 +128,8 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut client = Client::new(&args.url)?;
-    if let Some(auth) = args.auth {
-        client = client.with_header("authorization", Secret::new(auth))?;
+    if let Some(auth) = secret_from(args.auth, args.auth_file.as_deref())? {
+        client = client.with_header("authorization", auth)?;
     }
     // Which release answers decides which routes and fields exist; every release reports it.
     nodewire_telemt::system::detect_release(&client).await?;

@@ -1,9 +1,12 @@
 //! The agent: this machine's metrics from [`nodewire_dash::collect::Collector`], pushed to
 //! every target with the rules of [`nodewire_dash::agent`] and [`nodewire_dash::target`].
+//! What a target sent back is escaped in the log lines
+//! ([`Escaped`](nodewire_common::server::Escaped)).
 
 use std::time::{Duration, Instant};
 
 use nodewire_common::client::Client;
+use nodewire_common::server::Escaped;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_dash::agent::{self, Delivery};
 use nodewire_dash::collect::Collector;
@@ -108,11 +111,15 @@ async fn fetch_identities(
                     "{}\t{}\t{}",
                     t.id,
                     t.target.metrics_url(),
-                    identity.install_id.normalized()
+                    Escaped::new(identity.install_id.normalized())
                 ));
                 *slot = Some(identity);
             }
-            Err(e) => log(&format!("identity target {}: {e}", t.id)),
+            Err(e) => log(&format!(
+                "identity target {}: {}",
+                t.id,
+                Escaped::new(&e.to_string())
+            )),
         }
     }
     identities
@@ -135,7 +142,11 @@ async fn push_metrics(
                 let client = client.clone();
                 tasks.spawn(async move { (i, send(&client, request).await) });
             }
-            Err(e) => log(&format!("push target {} error: {e}", t.id)),
+            Err(e) => log(&format!(
+                "push target {} error: {}",
+                t.id,
+                Escaped::new(&e.to_string())
+            )),
         }
     }
     let mut results: Vec<(usize, Sent)> = tasks.join_all().await;
@@ -195,15 +206,18 @@ fn apply_update(plan: UpdatePlan, log: Log<'_>) {
             if !agent::self_update_enabled(std::env::consts::OS, &exe, runner.as_deref()) {
                 log(&format!(
                     "self update is disabled (offered {}); reporting continues",
-                    manifest.version
+                    Escaped::new(&manifest.version)
                 ));
             } else {
                 match UpdateManifest::try_from(manifest) {
                     Ok(m) => log(&format!(
                         "update {} offered; this agent does not install binaries",
-                        m.version()
+                        Escaped::new(&m.version().to_string())
                     )),
-                    Err(e) => log(&format!("push update failed: {e}")),
+                    Err(e) => log(&format!(
+                        "push update failed: {}",
+                        Escaped::new(&e.to_string())
+                    )),
                 }
             }
         }

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use nodewire_common::client::{Client, ClientError};
+use nodewire_common::server::Escaped;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_dash::agent::{self, Delivery, FailureLog, StaticReadiness};
 use nodewire_dash::endpoints::PushStatic;
@@ -101,7 +102,11 @@ impl AgentTarget {
             .delivery
             .on_failure(failure == TransportFailure::ConnectionRefused)
         {
-            FailureLog::Log => log(&format!("push target {} error: {error}", self.id)),
+            FailureLog::Log => log(&format!(
+                "push target {} error: {}",
+                self.id,
+                Escaped::new(&error.to_string())
+            )),
             FailureLog::PortClosed => log(&format!(
                 "push target {} error: the peer port is closed",
                 self.id
@@ -122,7 +127,11 @@ impl AgentTarget {
         let mut retried = false;
         loop {
             let request = self.target.request(endpoint).map_err(|e| {
-                log(&format!("target {}: {e}", self.id));
+                log(&format!(
+                    "target {}: {}",
+                    self.id,
+                    Escaped::new(&e.to_string())
+                ));
                 TransportFailure::Other
             })?;
             let error = match send(client, request).await {
@@ -164,7 +173,11 @@ impl AgentTarget {
             Ok(response) => match PushStatic::try_from_http_response(&response) {
                 Ok(_) => true,
                 Err(e) => {
-                    log(&format!("push static error target={}: {e}", self.id));
+                    log(&format!(
+                        "push static error target={}: {}",
+                        self.id,
+                        Escaped::new(&e.to_string())
+                    ));
                     false
                 }
             },

@@ -4,11 +4,12 @@
 //! in [`nodewire_dash::agent`] and [`nodewire_dash::target`].
 //!
 //! - `receiver`: the HTTP wiring; `state`: what it remembers per node; `board`: the page,
-//!   from the templates in `examples/templates/dash/`;
+//!   from the templates in `examples/templates/dash/`; `access`: who may see it;
 //! - `agent`: the push loop; `delivery`: one target on the wire (timeout, fallback, refused
 //!   streak, static retries);
 //! - `tour`: the tour's Dash leg.
 
+mod access;
 mod agent;
 mod board;
 mod delivery;
@@ -19,9 +20,12 @@ mod tour;
 use nodewire_common::Secret;
 use nodewire_dash::identity::InstallId;
 
+pub use access::{BoardAccess, BoardRefused};
 pub use agent::{AgentConfig, AgentSummary, run_agent};
 pub use board::{escape_html, render_board, sparkline};
-pub use receiver::{ReceiverHandle, serve_receiver, spawn_receiver};
+pub use receiver::{
+    ReceiverHandle, ReceiverOptions, serve_receiver, spawn_receiver, spawn_receiver_with,
+};
 pub use state::{Board, HISTORY, NodeState, Sample};
 pub use tour::tour;
 
@@ -37,6 +41,23 @@ pub fn parse_node_key(text: &str) -> Result<(String, Secret), String> {
         return Err("expected NAME=KEY with both parts".to_owned());
     }
     Ok((name.trim().to_owned(), Secret::new(key)))
+}
+
+/// Parses a file of node keys: one `NAME=KEY` a line; blank lines and lines starting with `#`
+/// are skipped. An error names the line, never its content.
+///
+/// ```
+/// let text = "# web\nweb-1=s3cret\n\ndb-1=0ther\n";
+/// let keys = nodewire_examples::dash::parse_nodes_file(text).unwrap();
+/// assert_eq!(keys.len(), 2);
+/// ```
+pub fn parse_nodes_file(text: &str) -> Result<Vec<(String, Secret)>, String> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .map(|(n, line)| parse_node_key(line).map_err(|e| format!("line {n}: {e}")))
+        .collect()
 }
 
 /// A random install id without a random-number dependency: std's per-process random hash
@@ -71,6 +92,22 @@ mod tests {
         assert!(parse_node_key("web").is_err());
         assert!(parse_node_key("=k").is_err());
         assert!(parse_node_key("web=").is_err());
+    }
+
+    #[test]
+    fn nodes_files() {
+        let keys = parse_nodes_file("web=a\r\n  # comment\n\n db = b=c \n").unwrap();
+        let keys: Vec<(String, String)> = keys
+            .into_iter()
+            .map(|(n, k)| (n, k.expose().to_owned()))
+            .collect();
+        assert_eq!(
+            keys,
+            [("web".into(), "a".into()), ("db".into(), " b=c ".into())]
+        );
+        let error = parse_nodes_file("web=a\nsecret-without-name\n").unwrap_err();
+        assert_eq!(error, "line 2: expected NAME=KEY");
+        assert!(parse_nodes_file("").unwrap().is_empty());
     }
 
     #[test]

@@ -9,7 +9,6 @@ mod streams;
 mod tour;
 mod webhooks;
 
-
 pub use serve::{KernelMock, serve_mock, serve_simulated, spawn_mock};
 pub use tour::tour;
 pub use webhooks::{WebhookReceiver, serve_webhooks, spawn_webhooks};

@@ -1,5 +1,6 @@
-//! Serving [`MockKernel`] with axum: the request pipeline, the streams it asks for, and the
-//! delivery of its callbacks.
+//! Serving [`MockKernel`] with axum under [`Limits`]: the request pipeline (authentication
+//! and routing from the head before the body is read, [`MockKernel::admit`]), the streams it
+//! asks for, and the delivery of its callbacks.
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,8 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use nodewire_common::client::Client;
-use nodewire_kernel::mock::{Body, Delivery, MockKernel, Outcome};
+use nodewire_common::server::{Escaped, Limits, read_body, serve};
+use nodewire_kernel::mock::{Delivery, MockKernel, Outcome};
 use nodewire_kernel::streams::EventEnvelope;
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc, watch};
@@ -57,22 +59,31 @@ async fn deliver(mut outbox: mpsc::UnboundedReceiver<Delivery>) {
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
+        // The URL was registered by a peer, and the error may quote it: escaped.
+        let url = Escaped::new(&delivery.callback.url);
         match result {
             Ok(status) if status.is_success() => {}
-            Ok(status) => eprintln!("callback {} answered {status}", delivery.callback.url),
-            Err(e) => eprintln!("callback {} failed: {e}", delivery.callback.url),
+            Ok(status) => eprintln!("callback {url} answered {status}"),
+            Err(e) => eprintln!("callback {url} failed: {}", Escaped::new(&e)),
         }
     }
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let Some(limit) = shared.with_mock(|mock| mock.config().body_limit) else {
+    let (mut head, body) = request.into_parts();
+    // Authentication and routing from the head: a refused request's body is never read.
+    let Some(admitted) =
+        shared.with_mock(|mock| mock.admit(&head).map(|()| mock.config().body_limit))
+    else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let (mut head, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => Body::Complete(bytes),
-        Err(_) => Body::TooLarge,
+    let limit = match admitted {
+        Ok(limit) => limit,
+        Err(refused) => return refused.into_response().map(AxumBody::from),
+    };
+    let body = match read_body(&head, body, limit).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response().map(AxumBody::from),
     };
     let Some(outcome) = shared.with_mock(|mock| mock.handle(&head, body)) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -103,8 +114,8 @@ impl std::fmt::Debug for KernelMock {
 }
 
 impl KernelMock {
-    /// Serves `mock` on `listener` in the background.
-    fn start(listener: TcpListener, mock: MockKernel) -> std::io::Result<Self> {
+    /// Serves `mock` on `listener` under `limits` in the background.
+    fn start(listener: TcpListener, mock: MockKernel, limits: Limits) -> std::io::Result<Self> {
         let url = format!("http://{}", listener.local_addr()?);
         let (stop, stopping) = watch::channel(false);
         let (events, _) = broadcast::channel(256);
@@ -118,16 +129,12 @@ impl KernelMock {
         });
         let app = axum::Router::new()
             .fallback(handle)
-            .with_state(shared.clone())
-            .layer(axum::extract::DefaultBodyLimit::disable());
+            .with_state(shared.clone());
         let mut stopping = stopping;
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopping.wait_for(|s| *s).await;
-                })
-                .await
-        });
+        let shutdown = async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        };
+        let task = tokio::spawn(serve(listener, limits, app, shutdown));
         Ok(Self {
             url,
             shared,
@@ -163,13 +170,14 @@ impl Drop for KernelMock {
     }
 }
 
-/// Serves `mock` on `listener` until `shutdown` resolves.
+/// Serves `mock` on `listener` under `limits` until `shutdown` resolves.
 pub async fn serve_mock(
     listener: TcpListener,
     mock: MockKernel,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut server = KernelMock::start(listener, mock)?;
+    let mut server = KernelMock::start(listener, mock, limits)?;
     tokio::select! {
         result = &mut server.task => return result.map_err(std::io::Error::other)?,
         () = shutdown => {}
@@ -177,16 +185,17 @@ pub async fn serve_mock(
     server.finish().await
 }
 
-/// Serves `mock` on `listener` until `shutdown` resolves, with a simulation step
-/// ([`MockKernel::simulate_tick`]) every `every`: each node's users move some traffic and one
-/// node's health changes, so the streams and callbacks have something to carry.
+/// Serves `mock` on `listener` under `limits` until `shutdown` resolves, with a simulation
+/// step ([`MockKernel::simulate_tick`]) every `every`: each node's users move some traffic and
+/// one node's health changes, so the streams and callbacks have something to carry.
 pub async fn serve_simulated(
     listener: TcpListener,
     mock: MockKernel,
     every: Duration,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let server = KernelMock::start(listener, mock)?;
+    let server = KernelMock::start(listener, mock, limits)?;
     let mut ticker = tokio::time::interval(every);
     ticker.tick().await;
     tokio::pin!(shutdown);
@@ -201,8 +210,8 @@ pub async fn serve_simulated(
     Ok(())
 }
 
-/// Binds `127.0.0.1:0` and serves `mock` in the background.
+/// Binds `127.0.0.1:0` and serves `mock` in the background under the default [`Limits`].
 pub async fn spawn_mock(mock: MockKernel) -> std::io::Result<KernelMock> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    KernelMock::start(listener, mock)
+    KernelMock::start(listener, mock, Limits::default())
 }

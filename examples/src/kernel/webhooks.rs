@@ -1,14 +1,23 @@
-//! The panel's side of the callbacks with axum: the three routes behind the panel's webhook
-//! guard ([`Webhook::receive`]), answered as the panel answers them ([`Webhook::answer`]).
+//! The panel's side of the callbacks: the three routes behind the panel's webhook guard,
+//! served under [`Limits`]. A callback is refused from its head when the head decides
+//! ([`Webhook::admit`]: route, declared size, address, token, Content-Type), before a byte of
+//! its body is read; then the body is read under the limit ([`read_body`]) and received
+//! ([`Webhook::receive`]), and answered as the panel answers it ([`Webhook::answer`]).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::SystemTime;
 
+use axum::Extension;
 use axum::body::Body as AxumBody;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::response::Response;
+use bytes::Bytes;
+use http::{HeaderValue, header};
 use nodewire_common::Secret;
-use nodewire_kernel::webhooks::{DEFAULT_BODY_LIMIT, Webhook, WebhookConfig, payload_too_large};
+use nodewire_common::server::{Body, BodyError, Limits, RemoteAddr, read_body, serve};
+use nodewire_kernel::webhooks::{
+    DEFAULT_BODY_LIMIT, Webhook, WebhookConfig, payload_too_large, unreadable_body,
+};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
@@ -18,24 +27,47 @@ struct Receiver {
     sink: mpsc::UnboundedSender<Webhook>,
 }
 
+/// The answer to a body that could not be read: `408` when it stopped arriving, else the
+/// panel's `400 invalid webhook payload`; the connection is closed either way.
+fn unread(error: BodyError) -> http::Response<Bytes> {
+    match error {
+        BodyError::Timeout => error.into_response(),
+        _ => {
+            let mut response = unreadable_body().into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
 async fn receive(
     State(receiver): State<Arc<Receiver>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(RemoteAddr(peer)): Extension<RemoteAddr>,
     request: Request,
 ) -> Response {
     let (head, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, receiver.body_limit).await else {
-        return payload_too_large().into_response().map(AxumBody::from);
-    };
-    let request = http::Request::from_parts(head, bytes);
-    let now = std::time::SystemTime::now();
-    let response = match Webhook::receive(&request, Some(peer.ip()), &receiver.guard, now) {
-        Ok(webhook) => {
-            let response = webhook.answer();
-            let _ = receiver.sink.send(webhook);
-            response
-        }
-        Err(failure) => failure.into_response(),
+    let guard = &receiver.guard;
+    let limit = receiver.body_limit;
+    let now = SystemTime::now();
+    let response = match Webhook::admit(&head, Some(peer.ip()), guard, limit, now) {
+        Err(refused) => refused.into_response(),
+        Ok(()) => match read_body(&head, body, limit).await {
+            Err(error) => unread(error),
+            Ok(Body::TooLarge) => payload_too_large().into_response(),
+            Ok(Body::Complete(bytes)) => {
+                let request = http::Request::from_parts(head, bytes);
+                match Webhook::receive(&request, Some(peer.ip()), guard, now) {
+                    Ok(webhook) => {
+                        let response = webhook.answer();
+                        let _ = receiver.sink.send(webhook);
+                        response
+                    }
+                    Err(failure) => failure.into_response(),
+                }
+            }
+        },
     };
     response.map(AxumBody::from)
 }
@@ -61,14 +93,15 @@ impl WebhookReceiver {
     }
 }
 
-/// Serves the panel's three callback routes on `listener` behind the panel's webhook guard
-/// (`guard`: allowed networks, Stripe-style signature, shared token; then go-zero's
-/// Content-Type rule), reading at most `body_limit` bytes (413 beyond), and passes each
-/// accepted callback to `sink`, until `shutdown` resolves.
+/// Serves the panel's three callback routes on `listener` under `limits`, behind the panel's
+/// webhook guard (`guard`: allowed networks, Stripe-style signature, shared token; then
+/// go-zero's Content-Type rule), reading at most `body_limit` bytes of a body (413 beyond),
+/// and passes each accepted callback to `sink`, until `shutdown` resolves.
 pub async fn serve_webhooks(
     listener: TcpListener,
     guard: WebhookConfig,
     body_limit: usize,
+    limits: Limits,
     sink: mpsc::UnboundedSender<Webhook>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -79,18 +112,12 @@ pub async fn serve_webhooks(
     };
     let app = axum::Router::new()
         .fallback(receive)
-        .with_state(Arc::new(receiver))
-        .layer(axum::extract::DefaultBodyLimit::disable());
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+        .with_state(Arc::new(receiver));
+    serve(listener, limits, app, shutdown).await
 }
 
-/// Binds `127.0.0.1:0` and serves a webhook receiver in the background, checking `token`
-/// (`X-ZNP-Webhook-Token`) when given.
+/// Binds `127.0.0.1:0` and serves a webhook receiver in the background under the default
+/// [`Limits`], checking `token` (`X-ZNP-Webhook-Token`) when given.
 pub async fn spawn_webhooks(token: Option<Secret>) -> std::io::Result<WebhookReceiver> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
@@ -100,6 +127,7 @@ pub async fn spawn_webhooks(token: Option<Secret>) -> std::io::Result<WebhookRec
         listener,
         WebhookConfig::with_token(token),
         DEFAULT_BODY_LIMIT,
+        Limits::default(),
         sink,
         async {
             let _ = stopped.await;

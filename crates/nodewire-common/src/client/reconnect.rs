@@ -38,7 +38,8 @@ type Step<E> = Result<Update<<E as StreamEndpoint>::Item>, ClientError<Failure<E
 /// stream ends or the connection fails, it waits the server's `retry:` (else a default of
 /// [`DEFAULT_RETRY`]) and opens again, with `Last-Event-ID` once the server sent an id. A
 /// refusal (the server answers with a failure rather than a stream) ends it with that error,
-/// as it would end an `EventSource`; a network failure (a server restarting) is retried.
+/// as it would end an `EventSource`; a network failure (a server restarting) or a silence
+/// past the client's stream idle limit is retried.
 ///
 /// ```no_run
 /// # use nodewire_common::client::{Client, Reconnecting, Update};
@@ -103,6 +104,15 @@ where
     }
 }
 
+impl<E: StreamEndpoint> Follow<E> {
+    /// The next attempt waits the current retry delay.
+    fn retry_after(&mut self, reason: StreamError) -> Update<E::Item> {
+        let retry_in = self.retry;
+        self.wait = Some(retry_in);
+        Update::Disconnected { reason, retry_in }
+    }
+}
+
 async fn step<E>(mut state: Follow<E>) -> Option<(Step<E>, Follow<E>)>
 where
     E: StreamEndpoint,
@@ -126,10 +136,11 @@ where
                 Some((Ok(Update::Connected), state))
             }
             Err(ClientError::Transport(e)) => {
-                let retry_in = state.retry;
-                state.wait = Some(retry_in);
                 let reason = StreamError::Connection(error_text(&e));
-                Some((Ok(Update::Disconnected { reason, retry_in }), state))
+                Some((Ok(state.retry_after(reason)), state))
+            }
+            Err(ClientError::Idle(limit)) => {
+                Some((Ok(state.retry_after(StreamError::Idle(limit))), state))
             }
             Err(e) => {
                 state.done = true;
@@ -149,19 +160,11 @@ where
         Some(Err(StreamError::Decode(e))) => Update::Skipped(e),
         Some(Err(reason)) => {
             state.items = None;
-            state.wait = Some(state.retry);
-            Update::Disconnected {
-                reason,
-                retry_in: state.retry,
-            }
+            state.retry_after(reason)
         }
         None => {
             state.items = None;
-            state.wait = Some(state.retry);
-            Update::Disconnected {
-                reason: StreamError::Connection("closed by the server".to_owned()),
-                retry_in: state.retry,
-            }
+            state.retry_after(StreamError::Connection("closed by the server".to_owned()))
         }
     };
     Some((Ok(update), state))

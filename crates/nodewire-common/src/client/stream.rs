@@ -17,7 +17,8 @@ use crate::error::{DecodeError, IntoRequestError};
 use crate::sse;
 use crate::stream::{Frame, Sse, StreamEndpoint, Transport, TransportKind};
 
-/// A stream outlives the client's total timeout: the request carries this one instead.
+/// A stream has no total timeout, not even one set on a supplied `reqwest::Client`: its
+/// request carries this one, which replaces the client's, instead.
 const STREAM_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
 /// The delay before reconnecting when the server sent no `retry:` (what browsers use).
@@ -39,6 +40,10 @@ pub enum StreamError {
     /// The WebSocket broke its protocol or a message exceeded the limit: the stream ends.
     #[error("websocket: {0}")]
     WebSocket(String),
+    /// Nothing arrived, not even a keep-alive, for the client's stream idle limit
+    /// ([`Client::with_stream_idle_limit`]): the stream ends.
+    #[error("the stream sent nothing for {0:?}")]
+    Idle(Duration),
     /// One frame did not decode as the endpoint's item: it is skipped, the stream goes on.
     #[error("stream item: {0}")]
     Decode(DecodeError),
@@ -73,6 +78,7 @@ enum OpenError {
     Transport(reqwest::Error),
     TooLarge(usize),
     NotAStream(String),
+    Idle(Duration),
 }
 
 impl<F: std::error::Error + 'static> From<OpenError> for ClientError<F> {
@@ -82,6 +88,7 @@ impl<F: std::error::Error + 'static> From<OpenError> for ClientError<F> {
             OpenError::Transport(e) => Self::Transport(e),
             OpenError::TooLarge(n) => Self::TooLarge(n),
             OpenError::NotAStream(text) => Self::NotAStream(text),
+            OpenError::Idle(limit) => Self::Idle(limit),
         }
     }
 }
@@ -104,10 +111,14 @@ impl Client {
     /// chunk boundaries, and only whole events are yielded; WebSocket text and binary
     /// messages are yielded one by one (pings are answered).
     ///
-    /// The stream is not bound by the client's total timeout. It ends when the server closes
-    /// it, after an item the endpoint marks as last ([`StreamEndpoint::ends_stream`]), or
-    /// after a fatal [`StreamError`]. A refusal is decoded as the protocol's failure
-    /// ([`ClientError::Api`]), like [`send`](Self::send).
+    /// The stream has no total timeout: it ends when the server closes it, after an item the
+    /// endpoint marks as last ([`StreamEndpoint::ends_stream`]), after a fatal
+    /// [`StreamError`], or, with an idle limit
+    /// ([`with_stream_idle_limit`](Self::with_stream_idle_limit)), after that long without a
+    /// byte. A refusal is decoded
+    /// as the protocol's failure ([`ClientError::Api`]), like [`send`](Self::send): a NodePass
+    /// master that regenerated its key sends `shutdown`, closes the stream, and refuses the
+    /// old key with `401` from then on.
     ///
     /// ```no_run
     /// # use nodewire_common::client::{Client, ClientError};
@@ -158,7 +169,7 @@ impl Client {
             TransportKind::WebSocket => self.open_websocket(request).await?,
         };
         match opened {
-            Opened::Source(source) => Ok(Items::new(source)),
+            Opened::Source(source) => Ok(Items::new(source, self.idle_limit)),
             Opened::Refused(response) => {
                 self.check_route_found::<E>(&response)?;
                 match E::try_from_http_response(&response) {
@@ -181,9 +192,11 @@ impl Client {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         let mut request = reqwest::Request::try_from(request)?;
         *request.timeout_mut() = Some(STREAM_TIMEOUT);
-        let response = self.http.execute(request).await?;
+        let response = self
+            .within_idle_limit(async { Ok(self.http.execute(request).await?) })
+            .await?;
         if !response.status().is_success() {
-            return self.refused(response).await;
+            return self.within_idle_limit(self.refused(response)).await;
         }
         // A peer that names no type is taken at its word; one that names another type is not
         // an event stream.
@@ -220,6 +233,19 @@ impl Client {
         ))
     }
 
+    /// Runs one step of opening a stream within the idle limit, if one is set.
+    async fn within_idle_limit<T>(
+        &self,
+        step: impl Future<Output = Result<T, OpenError>>,
+    ) -> Result<T, OpenError> {
+        match self.idle_limit {
+            Some(limit) => tokio::time::timeout(limit, step)
+                .await
+                .map_err(|_| OpenError::Idle(limit))?,
+            None => step.await,
+        }
+    }
+
     async fn refused(&self, response: reqwest::Response) -> Result<Opened, OpenError> {
         match self
             .read_response::<std::convert::Infallible>(response)
@@ -247,7 +273,7 @@ enum Source {
     WebSocket(Box<ws::Body>),
 }
 
-/// What one read gave.
+/// What one read gave (frames: possibly none, for a keep-alive).
 enum Read {
     Frames(Vec<Frame>),
     End,
@@ -338,6 +364,28 @@ impl Source {
     }
 }
 
+/// The deadline of a stream with an idle limit, moved on by every read.
+struct IdleDeadline {
+    limit: Duration,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl IdleDeadline {
+    fn new(limit: Duration) -> Self {
+        Self {
+            limit,
+            sleep: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+
+    fn reset(&mut self) {
+        // A limit too long to add to now never comes: the old, as distant, deadline stays.
+        if let Some(at) = tokio::time::Instant::now().checked_add(self.limit) {
+            self.sleep.as_mut().reset(at);
+        }
+    }
+}
+
 /// The typed items of one open stream ([`Client::stream`]): a `futures` [`Stream`] of
 /// `Result<E::Item, StreamError>`.
 pub struct Items<E: StreamEndpoint> {
@@ -345,6 +393,7 @@ pub struct Items<E: StreamEndpoint> {
     pending: VecDeque<Result<E::Item, StreamError>>,
     retry: Option<u64>,
     last_event_id: Option<String>,
+    idle: Option<IdleDeadline>,
 }
 
 impl<E: StreamEndpoint> std::fmt::Debug for Items<E> {
@@ -355,20 +404,22 @@ impl<E: StreamEndpoint> std::fmt::Debug for Items<E> {
             .field("pending", &self.pending.len())
             .field("retry", &self.retry)
             .field("last_event_id", &self.last_event_id)
+            .field("idle_limit", &self.idle.as_ref().map(|idle| idle.limit))
             .finish()
     }
 }
 
-// No field is pinned: the source's futures are boxed.
+// No field is pinned: the source's futures and the idle timer are boxed.
 impl<E: StreamEndpoint> Unpin for Items<E> {}
 
 impl<E: StreamEndpoint> Items<E> {
-    fn new(source: Source) -> Self {
+    fn new(source: Source, idle_limit: Option<Duration>) -> Self {
         Self {
             source: Some(source),
             pending: VecDeque::new(),
             retry: None,
             last_event_id: None,
+            idle: idle_limit.map(IdleDeadline::new),
         }
     }
 
@@ -430,7 +481,22 @@ impl<E: StreamEndpoint> Stream for Items<E> {
             let Some(source) = &mut this.source else {
                 return Poll::Ready(None);
             };
-            match std::task::ready!(source.poll_read(cx)) {
+            let read = match source.poll_read(cx) {
+                Poll::Ready(read) => read,
+                Poll::Pending => {
+                    if let Some(idle) = &mut this.idle
+                        && idle.sleep.as_mut().poll(cx).is_ready()
+                    {
+                        this.source = None;
+                        return Poll::Ready(Some(Err(StreamError::Idle(idle.limit))));
+                    }
+                    return Poll::Pending;
+                }
+            };
+            if let Some(idle) = &mut this.idle {
+                idle.reset();
+            }
+            match read {
                 Read::Frames(frames) => this.take_frames(frames),
                 Read::End => this.source = None,
                 Read::Failed(error) => {

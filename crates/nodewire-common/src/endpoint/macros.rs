@@ -43,16 +43,25 @@ macro_rules! __route_description {
     };
 }
 
-/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`); an absent one keeps
-/// the [`Endpoint`](crate::Endpoint) default.
+/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`) and its `Exchange`: an
+/// absent fact keeps the [`Endpoint`](crate::Endpoint) default; a `stream` body makes the
+/// route [`Streaming`](crate::endpoint::Streaming), any other [`Unary`](crate::endpoint::Unary).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __route_facts {
-    ([$($success:expr)?] [$($since:literal)?] [$($response:expr)?]) => {
+    ([$($success:expr)?] [$($since:literal)?] [$($response:expr)?] []) => {
+        type Exchange = $crate::endpoint::Unary;
         $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
         $(const HISTORY: $crate::version::VersionHistory =
             $crate::version::VersionHistory::added_in($since);)?
         $(const RESPONSE: $crate::ResponseBody = $response;)?
+    };
+    ([$($success:expr)?] [$($since:literal)?] [] [$stream:expr]) => {
+        type Exchange = $crate::endpoint::Streaming;
+        $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
+        $(const HISTORY: $crate::version::VersionHistory =
+            $crate::version::VersionHistory::added_in($since);)?
+        const RESPONSE: $crate::ResponseBody = $stream;
     };
 }
 
@@ -77,7 +86,11 @@ macro_rules! __route_body {
 /// Declares a `GET` route without parameters or body: a unit struct under the upstream's
 /// operation name, documented by the doc comment given, whose response is `$resp`. After the
 /// response type come, in this order and each optional, `since "<release>"` (the release that
-/// added the route) and `response <ResponseBody>` (a body other than JSON).
+/// added the route) and either `response <ResponseBody>` (a body other than JSON) or
+/// `stream <ResponseBody>` (an event stream or a WebSocket: the route is then
+/// [`Streaming`](crate::endpoint::Streaming), and implements
+/// [`StreamEndpoint`](crate::stream::StreamEndpoint) by hand). Every other route is
+/// [`Unary`](crate::endpoint::Unary).
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -105,14 +118,22 @@ macro_rules! __route_body {
 ///     /// `GET /docs`: the API's documentation page.
 ///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html")
 /// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /ticks`: a tick count every second, as Server-Sent Events.
+///     Ticks, "/ticks", Vec<u64>, stream nodewire_common::ResponseBody::event_stream::<u64>()
+/// );
 /// use nodewire_common::Endpoint;
+/// use nodewire_common::endpoint::Exchange;
 /// assert_eq!(GetHealth::METADATA.path, "/v1/health");
 /// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
 /// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
+/// assert!(!<GetDocs as Endpoint>::Exchange::STREAMING);
+/// assert!(<Ticks as Endpoint>::Exchange::STREAMING);
+/// assert!(Ticks::RESPONSE.is_stream());
 /// ```
 #[macro_export]
 macro_rules! get_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name;
@@ -124,7 +145,7 @@ macro_rules! get_endpoint {
             const METADATA: $crate::Metadata = $crate::route_metadata!(
                 $name, GET, $path, None, concat!($($doc),*), aliases [$($alias),*]
             );
-            $crate::__route_facts!([] [$($since)?] [$($response)?]);
+            $crate::__route_facts!([] [$($since)?] [$($response)?] [$($stream)?]);
 
             fn from_parts(
                 _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
@@ -133,8 +154,8 @@ macro_rules! get_endpoint {
             }
         }
     };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)?) => {
-        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)?);
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)?) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)? $(, stream $stream)?);
     };
 }
 
@@ -142,8 +163,9 @@ macro_rules! get_endpoint {
 /// the public field `body` and `$name::new(body)`, documented by the doc comment given (also
 /// the route's description), sent with the method given (`POST`, `PUT`, …). After the
 /// response type come, in this order and each optional, `success <&[StatusCode]>` (the
-/// success statuses, `200` when absent), `since "<release>"`, `response <ResponseBody>`
-/// and `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
+/// success statuses, `200` when absent), `since "<release>"`, `response <ResponseBody>` or
+/// `stream <ResponseBody>` (as in [`get_endpoint!`](crate::get_endpoint)) and
+/// `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
 /// [`Endpoint::validate_outgoing`](crate::Endpoint::validate_outgoing) runs after
 /// [`Endpoint::validate`](crate::Endpoint::validate).
 ///
@@ -186,7 +208,7 @@ macro_rules! get_endpoint {
 /// ```
 #[macro_export]
 macro_rules! body_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, validate $validate:ident)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, validate $validate:ident)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -207,7 +229,7 @@ macro_rules! body_endpoint {
             type Response = $resp;
             const METADATA: $crate::Metadata =
                 $crate::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
             $crate::__route_body!($req; $($validate)?);
 
             fn from_parts(
@@ -227,7 +249,8 @@ macro_rules! body_endpoint {
 /// `field.as_str()`. After the response type come, in this order and each optional,
 /// `description "<text>"` (the route's description when it is not the doc comment),
 /// `new "<doc>"` (a constructor `new(field)` with that doc; without it the caller writes one),
-/// `success <&[StatusCode]>`, `since "<release>"` and `response <ResponseBody>`.
+/// `success <&[StatusCode]>`, `since "<release>"` and `response <ResponseBody>` or
+/// `stream <ResponseBody>` (as in [`get_endpoint!`](crate::get_endpoint)).
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -271,7 +294,7 @@ macro_rules! body_endpoint {
 /// ```
 #[macro_export]
 macro_rules! path_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
@@ -296,7 +319,7 @@ macro_rules! path_endpoint {
                 $name, $method, $path, None,
                 $crate::__route_description!([$($doc),*] $($description)?)
             );
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.$field.as_str()]
@@ -353,7 +376,7 @@ macro_rules! path_endpoint {
 /// ```
 #[macro_export]
 macro_rules! path_body_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, validate $validate:ident)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, validate $validate:ident)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -371,7 +394,7 @@ macro_rules! path_body_endpoint {
                 $name, $method, $path, Required,
                 $crate::__route_description!([$($doc),*] $($description)?)
             );
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?]);
+            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
             $crate::__route_body!($req; $($validate)?);
 
             fn path_params(&self) -> Vec<&str> {

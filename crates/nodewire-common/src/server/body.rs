@@ -1,6 +1,7 @@
 //! Request bodies read under a limit.
 
 use bytes::{Bytes, BytesMut};
+use http::header;
 
 /// A request body as the HTTP layer read it.
 ///
@@ -131,6 +132,30 @@ impl BodyCollector {
             Body::Complete(self.buffer.freeze())
         }
     }
+}
+
+/// The length a request head declares for its body: `Some(n)` from a valid
+/// `Content-Length`, `None` when it declares none (chunked, or no body).
+///
+/// ```
+/// let (head, ()) = http::Request::post("/").header("content-length", "12").body(()).unwrap().into_parts();
+/// assert_eq!(nodewire_common::server::declared_length(&head), Some(12));
+/// ```
+pub fn declared_length(head: &http::request::Parts) -> Option<u64> {
+    head.headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// `true` when the request head announces a body: a `Content-Length` above zero, or a
+/// `Transfer-Encoding` (as Go's `r.ContentLength != 0` reads it).
+pub fn declares_body(head: &http::request::Parts) -> bool {
+    head.headers.contains_key(header::TRANSFER_ENCODING)
+        || declared_length(head).is_some_and(|n| n > 0)
 }
 
 #[cfg(test)]

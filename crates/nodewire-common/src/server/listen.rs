@@ -39,7 +39,7 @@ use tokio::sync::Semaphore;
 use tower_http::timeout::TimeoutBody;
 use tower_service::Service;
 
-use super::Body;
+use super::{Body, declared_length};
 
 /// The body a service served by [`serve`] receives: hyper's, under the body timeout.
 pub type RequestBody = TimeoutBody<Incoming>;
@@ -277,30 +277,6 @@ impl BodyError {
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         response
     }
-}
-
-/// The length a request head declares for its body: `Some(n)` from a valid
-/// `Content-Length`, `None` when it declares none (chunked, or no body).
-///
-/// ```
-/// let (head, ()) = http::Request::post("/").header("content-length", "12").body(()).unwrap().into_parts();
-/// assert_eq!(nodewire_common::server::declared_length(&head), Some(12));
-/// ```
-pub fn declared_length(head: &http::request::Parts) -> Option<u64> {
-    head.headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// `true` when the request head announces a body: a `Content-Length` above zero, or a
-/// `Transfer-Encoding` (as Go's `r.ContentLength != 0` reads it).
-pub fn declares_body(head: &http::request::Parts) -> bool {
-    head.headers.contains_key(header::TRANSFER_ENCODING)
-        || declared_length(head).is_some_and(|n| n > 0)
 }
 
 /// Reads a request body under `limit`, refusing before reading where it can:

@@ -19,13 +19,11 @@ mod listen;
 mod log;
 mod requests;
 
-pub use body::{Body, BodyCollector};
+pub use body::{Body, BodyCollector, declared_length, declares_body};
 pub use json::JsonStyle;
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
-pub use listen::{
-    BodyError, Limits, RemoteAddr, RequestBody, declared_length, declares_body, read_body, serve,
-};
+pub use listen::{BodyError, Limits, RemoteAddr, RequestBody, read_body, serve};
 pub use log::{Escaped, excerpt};
 pub use requests::{Arm, RequestEnum, Routing, route};
 

@@ -180,7 +180,11 @@ impl fmt::Display for Cycle {
                 "cycle {n}: applied revision {revision} ({xray_clients} xray clients, \
                  {mtproto_clients} MTProto clients)"
             )?,
-            Some(SyncOutcome::Reported(report)) => writeln!(f, "cycle {n}: {}", report.message)?,
+            Some(SyncOutcome::Reported(report)) => writeln!(
+                f,
+                "cycle {n}: {}",
+                nodewire_common::server::Escaped::new(&report.message)
+            )?,
             None => {}
         }
         writeln!(f, "cycle {n}: usage: {} entries", self.usage_entries)?;

@@ -40,6 +40,20 @@ pub struct Reply<T> {
     pub body: T,
 }
 
+impl<T> nodewire_common::endpoint::Answer<T> for Reply<T> {
+    fn data(&self) -> &T {
+        &self.body
+    }
+
+    fn into_data(self) -> T {
+        self.body
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        Some(self.status)
+    }
+}
+
 impl<T> Reply<T> {
     /// `200` with a JSON body.
     pub fn json(body: T) -> Self {

@@ -8,9 +8,11 @@
 //! stream and the callbacks to deliver to registered URLs, with the registration's `secret`
 //! in `X-ZNP-Webhook-Token`.
 //!
-//! Wrap it in any HTTP server: read the body (up to [`MockConfig::body_limit`]), call
-//! [`MockKernel::handle`], send the response or serve the stream it asks for (its text comes
-//! from [`SseStream`] and [`WsStream`]), then deliver [`MockKernel::take_effects`].
+//! Wrap it in any HTTP server: call [`MockKernel::admit`] on the request head and send its
+//! refusal without reading the body (authentication, then routing); else read the body (up
+//! to [`MockConfig::body_limit`]), call [`MockKernel::handle`], send the response or serve the
+//! stream it asks for (its text comes from [`SseStream`] and [`WsStream`]), then deliver
+//! [`MockKernel::take_effects`].
 //! [`MockKernel::simulate_tick`] gives a mock left running traffic and health changes.
 //!
 //! Behaviour core.yaml leaves open, as this mock chooses it:
@@ -410,6 +412,15 @@ impl MockKernel {
             0x8000 | (mix & 0x3fff),
             (mix >> 16) & 0xffff_ffff_ffff
         )
+    }
+
+    /// The checks the request head decides, in the kernel's order: authentication (401;
+    /// `GET /healthz` needs none), the panel's discovery path (404), routing (404, 405 with
+    /// `Allow`) ([`Request::admit`]). `Err` is the refusal to send
+    /// ([`ApiFailure::into_response`]) without reading the body; after `Ok`, read the body and
+    /// call [`handle`](Self::handle), which checks again.
+    pub fn admit(&self, head: &http::request::Parts) -> Result<(), ApiFailure> {
+        Request::admit(head, &self.config.auth)
     }
 
     /// Handles one request.

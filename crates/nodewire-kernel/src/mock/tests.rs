@@ -571,3 +571,40 @@ fn the_client_side_stays_strict() {
         .unwrap_or_default();
     assert!(err.contains("row 2"), "{err}");
 }
+
+#[test]
+fn admit_refuses_from_the_head_and_lets_the_streams_through() {
+    let m = mock();
+    let head = |method: &str, uri: &str, auth: bool| {
+        let mut builder = http::Request::builder().method(method).uri(uri);
+        if auth {
+            builder = builder.header(header::AUTHORIZATION, "Basic cGFuZWw6cGFuZWwtc2VjcmV0");
+        }
+        builder.body(()).unwrap().into_parts().0
+    };
+    let status = |h: &http::request::Parts| m.admit(h).err().map(|f| f.status);
+    assert_eq!(
+        status(&head("POST", "/v1/users/import", false)),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(status(&head("GET", "/healthz", false)), None);
+    assert_eq!(
+        status(&head("GET", "/v1/nodes/edge-1/config", true)),
+        Some(StatusCode::NOT_FOUND)
+    );
+    let refused = m
+        .admit(&head("DELETE", "/v1/status", true))
+        .err()
+        .map(ApiFailure::into_response);
+    assert_eq!(
+        refused.map(|r| (r.status(), r.headers().get(header::ALLOW).cloned())),
+        Some((StatusCode::METHOD_NOT_ALLOWED, Some("GET".parse().unwrap())))
+    );
+    for stream in [
+        "/v1/events/stream",
+        "/v1/status/ws",
+        "/v1/status/stream?interval=1",
+    ] {
+        assert_eq!(status(&head("GET", stream, true)), None, "{stream}");
+    }
+}

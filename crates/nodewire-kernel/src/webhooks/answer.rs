@@ -6,12 +6,15 @@ use std::fmt;
 use bytes::Bytes;
 use http::StatusCode;
 use nodewire_common::Endpoint;
+use nodewire_common::server::Escaped;
+use serde_json::Value;
 
 use super::{
     KernelNodeEventResponse, KernelServiceEventRequest, KernelServiceEventResponse,
     KernelTrafficIngestResponse, PostKernelEvent, PostKernelServiceEvent, PostKernelTraffic,
     Webhook, WebhookFailure,
 };
+use crate::auth::redact_secrets;
 use crate::envelope::Reply;
 use crate::registrations::ServiceEventKind;
 
@@ -72,6 +75,8 @@ impl Webhook {
     }
 
     /// The callback's body as JSON text (as decoded: the shape it arrived in is not kept).
+    /// It is the peer's text as it came, secrets included: for a log, use
+    /// [`to_log_json`](Self::to_log_json).
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         match self {
             Self::NodeEvent(call) => serde_json::to_string(&call.body),
@@ -79,11 +84,60 @@ impl Webhook {
             Self::ServiceEvent(call) => serde_json::to_string(&call.body),
         }
     }
+
+    /// The callback's body as one line of JSON for a log: a base64 `payload` shown as the
+    /// object it holds, every credential member redacted
+    /// ([`redact_secrets`]), and the text shown through
+    /// [`Escaped`] (no control character, line break or escape sequence; a backslash doubled;
+    /// at most `max_chars` characters).
+    ///
+    /// ```
+    /// use nodewire_kernel::webhooks::Webhook;
+    /// let request = http::Request::post("/api/v1/kernel/service-events")
+    ///     .header("content-type", "application/json")
+    ///     .body(bytes::Bytes::from_static(
+    ///         br#"{"event":"user.created","payload":{"username":"a\u001b[2J","password":"hunter2"}}"#,
+    ///     ))
+    ///     .unwrap();
+    /// let webhook = Webhook::from_http(&request, None).unwrap();
+    /// let line = webhook.to_log_json(4096);
+    /// assert!(!line.contains("hunter2") && !line.contains('\u{1b}'));
+    /// assert!(line.contains(r#""password":"[redacted]""#));
+    /// ```
+    pub fn to_log_json(&self, max_chars: usize) -> String {
+        let value = match self {
+            Self::NodeEvent(call) => serde_json::to_value(&call.body),
+            Self::Traffic(call) => serde_json::to_value(&call.body),
+            Self::ServiceEvent(call) => serde_json::to_value(&call.body).map(|mut value| {
+                if let (Value::Object(body), Ok(payload)) = (&mut value, call.body.payload_object())
+                {
+                    body.insert("payload".to_owned(), Value::Object(payload));
+                }
+                value
+            }),
+        };
+        let mut value = value.unwrap_or(Value::Null);
+        redact_secrets(&mut value);
+        Escaped::new(&value.to_string())
+            .max_chars(max_chars)
+            .to_string()
+    }
 }
 
+/// Text from the peer in a log line: escaped, and cut after 128 characters.
+fn peer(text: &str) -> Escaped<'_> {
+    Escaped::new(text).max_chars(128)
+}
+
+/// How many traffic records a log line lists.
+const RECORDS_SHOWN: usize = 16;
+
 /// One line describing the callback, for a log: the node event with its node, status and
-/// time; each traffic record; the bytes a `user_traffic_reported` event reports, or another
-/// service event's payload. The token is never shown.
+/// time; each traffic record (the first 16); the bytes a `user_traffic_reported` event
+/// reports, or another service event's payload. Every piece of the peer's text is shown
+/// through [`Escaped`], so no control character, line break or escape sequence reaches the
+/// terminal; the token is never shown, and credential members of a payload are redacted
+/// ([`redact_secrets`]).
 impl fmt::Display for Webhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -92,15 +146,16 @@ impl fmt::Display for Webhook {
                 write!(
                     f,
                     "node event {} for {} (status {}, observed_at {})",
-                    b.event,
-                    b.node(),
-                    b.status.as_ref().map_or("-", |s| s.as_str()),
+                    peer(b.event.as_str()),
+                    peer(b.node()),
+                    peer(b.status.as_ref().map_or("-", |s| s.as_str())),
                     b.observed_at.unwrap_or(0)
                 )
             }
             Self::Traffic(call) => {
                 f.write_str("traffic: ")?;
-                for (n, r) in call.body.records.iter().enumerate() {
+                let records = &call.body.records;
+                for (n, r) in records.iter().take(RECORDS_SHOWN).enumerate() {
                     if n > 0 {
                         f.write_str("; ")?;
                     }
@@ -109,10 +164,13 @@ impl fmt::Display for Webhook {
                         "user {} subscription {} {}: up {} B, down {} B",
                         or_dash(r.user_id),
                         or_dash(r.subscription_id),
-                        r.protocol.as_deref().unwrap_or("-"),
+                        peer(r.protocol.as_deref().unwrap_or("-")),
                         r.bytes_up,
                         r.bytes_down
                     )?;
+                }
+                if records.len() > RECORDS_SHOWN {
+                    write!(f, "; and {} more", records.len() - RECORDS_SHOWN)?;
                 }
                 Ok(())
             }
@@ -126,20 +184,26 @@ impl fmt::Display for Webhook {
                     Some(t) => write!(
                         f,
                         "service event {}: user {} used {} B (was {} B)",
-                        b.event,
-                        t.user_id.map_or_else(|| "-".to_owned(), |u| u.to_string()),
+                        peer(b.event.as_str()),
+                        peer(&t.user_id.map_or_else(|| "-".to_owned(), |u| u.to_string())),
                         t.current.and_then(|c| c.used).unwrap_or(0),
                         t.previous.and_then(|c| c.used).unwrap_or(0)
                     ),
-                    None => write!(
-                        f,
-                        "service event {}: {}",
-                        b.event,
-                        b.payload_object()
-                            .map(serde_json::Value::Object)
-                            .map(|v| v.to_string())
-                            .unwrap_or_default()
-                    ),
+                    None => {
+                        let mut payload =
+                            b.payload_object().map(Value::Object).unwrap_or(Value::Null);
+                        redact_secrets(&mut payload);
+                        let payload = match payload {
+                            Value::Null => String::new(),
+                            other => other.to_string(),
+                        };
+                        write!(
+                            f,
+                            "service event {}: {}",
+                            peer(b.event.as_str()),
+                            Escaped::new(&payload)
+                        )
+                    }
                 }
             }
         }

@@ -9,9 +9,12 @@
 //!    (`accessmiddleware.go:100-120`); no address at all is refused. Entries that do not parse
 //!    as CIDRs are skipped, as the panel skips them (`webhookmiddleware.go:37-43`,
 //!    [`WebhookConfig::parse_cidrs`]).
-//! 2. **Body.** The panel reads the whole body (400 `invalid webhook payload` when it cannot,
-//!    `webhookmiddleware.go:63-69`); the body limit is the caller's
-//!    ([`payload_too_large`](super::payload_too_large) answers 413 with that message).
+//! 2. **Body.** The panel reads the whole body here (400 `invalid webhook payload` when it
+//!    cannot, `webhookmiddleware.go:63-69`), before rules 3 and 4. This crate decides rules 3
+//!    and 4 from the request head first, as far as they need no body (all but a signature's
+//!    HMAC), so an unauthenticated callback is refused before its body is read
+//!    ([`Webhook::admit`](super::Webhook::admit)); only a request that fails both ways (an
+//!    unreadable body and a wrong token) is answered differently: 401 here, 400 by the panel.
 //! 3. **Signature.** With a signing secret set and a non-empty `Stripe-Signature` header, the
 //!    signature decides alone: the shared token is **not** checked then
 //!    (`webhookmiddleware.go:91-94`). The header is split at `,`; each trimmed part is split
@@ -75,6 +78,15 @@ pub const SIGNATURE_HEADER: &str = "stripe-signature";
 
 /// The panel's default signature tolerance: 300 s (`internal/config/config.go:373-375`).
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// What the guard decided from a request head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// Every rule passed (or none applies).
+    Passed,
+    /// A `Stripe-Signature` decides, and its HMAC needs the body.
+    SignaturePending,
+}
 
 /// The panel's `Webhook` configuration (`internal/config/config.go:351-376`), as the guard
 /// uses it.
@@ -202,6 +214,42 @@ impl WebhookConfig {
         }
     }
 
+    /// Rules 3 to 5 as far as the request head decides them: with a signing secret and a
+    /// `Stripe-Signature` header, the header's form and its timestamp (401), leaving the HMAC
+    /// over the body for later ([`Admission::SignaturePending`]); else the shared token (401).
+    fn verify_head(
+        &self,
+        headers: &HeaderMap,
+        now: SystemTime,
+    ) -> Result<Admission, WebhookFailure> {
+        if configured(self.signing_secret.as_ref()).is_some() {
+            let header = header_text(headers, SIGNATURE_HEADER).unwrap_or_default();
+            let header = header.trim();
+            if !header.is_empty() {
+                signature_fields(header, self.effective_tolerance(), now)?;
+                return Ok(Admission::SignaturePending);
+            }
+            if configured(self.shared_token.as_ref()).is_none() {
+                return Err(unauthorized("missing stripe signature"));
+            }
+        }
+        self.check_token(headers)?;
+        Ok(Admission::Passed)
+    }
+
+    /// The rules the request head decides, in the panel's order: the address (403), then the
+    /// signature's form and timestamp or the shared token (401). What is left for the body is
+    /// the signature's HMAC, when a signature decides ([`Admission::SignaturePending`]).
+    pub(crate) fn admit(
+        &self,
+        headers: &HeaderMap,
+        peer: Option<IpAddr>,
+        now: SystemTime,
+    ) -> Result<Admission, WebhookFailure> {
+        self.check_address(headers, peer)?;
+        self.verify_head(headers, now)
+    }
+
     /// Rules 3 to 5: the signature, else the shared token (401).
     pub fn verify(
         &self,
@@ -209,17 +257,37 @@ impl WebhookConfig {
         body: &[u8],
         now: SystemTime,
     ) -> Result<(), WebhookFailure> {
-        if let Some(secret) = configured(self.signing_secret.as_ref()) {
-            let header = header_text(headers, SIGNATURE_HEADER).unwrap_or_default();
-            let header = header.trim();
-            if !header.is_empty() {
-                return verify_signature(secret, header, body, self.effective_tolerance(), now);
-            }
-            if configured(self.shared_token.as_ref()).is_none() {
-                return Err(unauthorized("missing stripe signature"));
-            }
+        match self.verify_head(headers, now)? {
+            Admission::Passed => Ok(()),
+            Admission::SignaturePending => self.verify_body(headers, body),
         }
-        self.check_token(headers)
+    }
+
+    /// The HMAC of a signature that [`admit`](Self::admit) left pending: some `v1` of the
+    /// `Stripe-Signature` header must equal the HMAC of `"{t}.{body}"` (401 `stripe signature
+    /// mismatch`).
+    pub(crate) fn verify_body(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), WebhookFailure> {
+        let secret = configured(self.signing_secret.as_ref()).unwrap_or_default();
+        let header = header_text(headers, SIGNATURE_HEADER).unwrap_or_default();
+        let Some((timestamp, signatures)) = parse_signature(header.trim()) else {
+            return Err(unauthorized("invalid stripe signature header"));
+        };
+        let Some(expected) = hmac_hex(secret.as_bytes(), timestamp, body) else {
+            return Err(unauthorized("stripe signature mismatch"));
+        };
+        let mut matched = false;
+        for signature in signatures {
+            matched |= nodewire_common::secret::ct_eq(signature.as_bytes(), expected.as_bytes());
+        }
+        if matched {
+            Ok(())
+        } else {
+            Err(unauthorized("stripe signature mismatch"))
+        }
     }
 
     /// The whole guard, in the panel's order: [`check_address`](Self::check_address), then
@@ -267,14 +335,14 @@ fn unix_nanos(time: SystemTime) -> i128 {
     }
 }
 
-fn verify_signature(
-    secret: &str,
+/// Checks a `Stripe-Signature` value's form and timestamp (what needs no body): 401
+/// `invalid stripe signature header` or `stripe signature timestamp outside tolerance`.
+fn signature_fields(
     header: &str,
-    body: &[u8],
     tolerance: Duration,
     now: SystemTime,
 ) -> Result<(), WebhookFailure> {
-    let Some((timestamp, signatures)) = parse_signature(header) else {
+    let Some((timestamp, _)) = parse_signature(header) else {
         return Err(unauthorized("invalid stripe signature header"));
     };
     let age = unix_nanos(now) - i128::from(timestamp) * 1_000_000_000;
@@ -282,18 +350,7 @@ fn verify_signature(
     if age > limit || age < -limit {
         return Err(unauthorized("stripe signature timestamp outside tolerance"));
     }
-    let Some(expected) = hmac_hex(secret.as_bytes(), timestamp, body) else {
-        return Err(unauthorized("stripe signature mismatch"));
-    };
-    let mut matched = false;
-    for signature in signatures {
-        matched |= nodewire_common::secret::ct_eq(signature.as_bytes(), expected.as_bytes());
-    }
-    if matched {
-        Ok(())
-    } else {
-        Err(unauthorized("stripe signature mismatch"))
-    }
+    Ok(())
 }
 
 /// Lower-case hex HMAC-SHA256 of `"{t}.{body}"`; `None` only if the key is refused, which

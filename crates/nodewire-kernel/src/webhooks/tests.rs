@@ -1,3 +1,6 @@
+use std::net::IpAddr;
+use std::time::SystemTime;
+
 use super::*;
 
 fn post(path: &str, token: Option<&str>, body: &'static str) -> http::Request<Bytes> {
@@ -121,4 +124,241 @@ fn a_body_not_labelled_json_fails_as_go_zero_fails() {
             "invalid request: field \"records\" is not set".to_owned()
         ))
     );
+}
+
+fn head(method: &str, path: &str, headers: &[(&str, &str)]) -> http::request::Parts {
+    let mut builder = http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let (head, ()) = builder.body(()).unwrap_or_default().into_parts();
+    head
+}
+
+fn admitted(
+    head: &http::request::Parts,
+    config: &WebhookConfig,
+    now: SystemTime,
+) -> Result<(), (u16, String)> {
+    Webhook::admit(head, None, config, 1024, now).map_err(|f| (f.status.as_u16(), f.message))
+}
+
+#[test]
+fn text_plain_gets_the_panels_refusal_even_when_it_names_json() {
+    let config = WebhookConfig::default();
+    let now = SystemTime::now();
+    let refusal = Err((
+        400,
+        "invalid request: field \"records\" is not set".to_owned(),
+    ));
+    for label in [
+        "text/plain",
+        "text/plain;charset=UTF-8",
+        "text/plain; x=application/json",
+        "text/plain;application/json",
+        "Application/JSON",
+    ] {
+        let h = head(
+            "POST",
+            "/api/v1/kernel/traffic",
+            &[("content-type", label), ("content-length", "14")],
+        );
+        assert_eq!(admitted(&h, &config, now), refusal, "{label}");
+        let mut whole = post("/api/v1/kernel/traffic", None, r#"{"records":[]}"#);
+        whole
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(label));
+        let answer = Webhook::receive(&whole, None, &config, now)
+            .err()
+            .map(WebhookFailure::into_response);
+        assert_eq!(
+            answer.map(|r| (r.status(), r.into_body())),
+            Some((
+                StatusCode::BAD_REQUEST,
+                Bytes::from_static(
+                    br#"{"message":"invalid request: field \"records\" is not set"}"#
+                )
+            )),
+            "{label}"
+        );
+    }
+    for label in ["application/json", "application/json; charset=utf-8"] {
+        let h = head("POST", "/api/v1/kernel/traffic", &[("content-type", label)]);
+        assert_eq!(admitted(&h, &config, now), Ok(()), "{label}");
+    }
+}
+
+#[test]
+fn admit_refuses_from_the_head_in_the_panels_order() {
+    let now = SystemTime::now();
+    let config = WebhookConfig {
+        allow_cidrs: WebhookConfig::parse_cidrs(["10.0.0.0/8"]),
+        shared_token: Some(Secret::new("tok")),
+        ..WebhookConfig::default()
+    };
+    let json = ("content-type", "application/json");
+    // Routing first: a wrong path or method is refused before anything else is looked at.
+    let h = head("POST", "/api/v1/kernel/nope", &[]);
+    assert_eq!(admitted(&h, &config, now).map_err(|e| e.0), Err(404));
+    let h = head("PUT", "/api/v1/kernel/events", &[]);
+    let refused = Webhook::admit(&h, None, &config, 1024, now).err();
+    let response = refused.map(WebhookFailure::into_response);
+    assert_eq!(
+        response
+            .as_ref()
+            .map(|r| (r.status(), r.headers().get(header::ALLOW))),
+        Some((
+            StatusCode::METHOD_NOT_ALLOWED,
+            Some(&HeaderValue::from_static("POST"))
+        ))
+    );
+    assert!(response.is_some_and(|r| r.body().is_empty()));
+    // Then a declared length over the limit, without a body (go-zero's MaxBytesHandler).
+    let h = head(
+        "POST",
+        "/api/v1/kernel/events",
+        &[("content-length", "2097152")],
+    );
+    let refused = Webhook::admit(&h, None, &config, 1024, now).err();
+    let response = refused.map(WebhookFailure::into_response);
+    assert_eq!(
+        response.map(|r| (r.status(), r.body().len())),
+        Some((StatusCode::PAYLOAD_TOO_LARGE, 0))
+    );
+    // Then the address, then the token, then the Content-Type.
+    let h = head("POST", "/api/v1/kernel/events", &[]);
+    assert_eq!(
+        admitted(&h, &config, now),
+        Err((403, "webhook access denied".to_owned()))
+    );
+    let inside = Some(IpAddr::from([10, 0, 0, 1]));
+    let refusal = |h: &http::request::Parts| {
+        Webhook::admit(h, inside, &config, 1024, now).map_err(|f| (f.status.as_u16(), f.message))
+    };
+    assert_eq!(refusal(&h), Err((401, "missing webhook token".to_owned())));
+    let h = head("POST", "/api/v1/kernel/events", &[(TOKEN_HEADER, "tok")]);
+    assert_eq!(
+        refusal(&h),
+        Err((
+            400,
+            "invalid request: field \"event\" is not set".to_owned()
+        ))
+    );
+    let h = head(
+        "POST",
+        "/api/v1/kernel/events",
+        &[(TOKEN_HEADER, "tok"), json],
+    );
+    assert_eq!(refusal(&h), Ok(()));
+}
+
+#[test]
+fn a_signature_is_checked_from_the_head_as_far_as_it_can_be() -> Result<(), IntoRequestError> {
+    let secret = Secret::new("whsec");
+    let config = WebhookConfig {
+        signing_secret: Some(secret.clone()),
+        ..WebhookConfig::default()
+    };
+    let t = 1_700_000_000;
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_010);
+    let body = br#"{"records":[]}"#;
+    let good = guard::stripe_signature(&secret, t, body)?;
+    // Without a signature, or with an expired one: refused from the head.
+    let h = head("POST", "/api/v1/kernel/traffic", &[]);
+    assert_eq!(
+        admitted(&h, &config, now),
+        Err((401, "missing stripe signature".to_owned()))
+    );
+    let late = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_001_000);
+    let h = head(
+        "POST",
+        "/api/v1/kernel/traffic",
+        &[(SIGNATURE_HEADER, &good)],
+    );
+    assert_eq!(
+        admitted(&h, &config, late),
+        Err((
+            401,
+            "stripe signature timestamp outside tolerance".to_owned()
+        ))
+    );
+    // A signature in time leaves its HMAC for the body, and the Content-Type rule after it,
+    // as the panel checks the signature first.
+    assert_eq!(admitted(&h, &config, now), Ok(()));
+    let forged = guard::stripe_signature(&Secret::new("other"), t, body)?;
+    let mut request = post("/api/v1/kernel/traffic", None, r#"{"records":[]}"#);
+    request
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    request.headers_mut().insert(
+        SIGNATURE_HEADER,
+        HeaderValue::from_str(&forged).unwrap_or(HeaderValue::from_static("x")),
+    );
+    let refused = Webhook::receive(&request, None, &config, now).err();
+    assert_eq!(
+        refused.map(|f| f.message),
+        Some("stripe signature mismatch".to_owned())
+    );
+    Ok(())
+}
+
+#[test]
+fn error_bodies_quote_a_short_piece_of_the_input_and_name_json_types() {
+    let huge = "x".repeat(900 * 1024);
+    let body = format!(r#"{{"records":[{{"user_id":"{huge}","bytes_up":1,"bytes_down":2}}]}}"#);
+    let mut request = post("/api/v1/kernel/traffic", None, "");
+    *request.body_mut() = Bytes::from(body);
+    let failure = Webhook::from_http(&request, None).err();
+    let message = failure
+        .as_ref()
+        .map(|f| f.message.clone())
+        .unwrap_or_default();
+    assert!(message.chars().count() <= 320, "{} chars", message.len());
+    assert!(message.contains("records[0].user_id"), "{message}");
+    assert!(message.contains("a non-negative integer"), "{message}");
+    assert!(!message.contains("u64"), "{message}");
+    let response = failure.map(WebhookFailure::into_response);
+    assert!(response.is_some_and(|r| r.body().len() < 1024));
+
+    let not_an_object = post("/api/v1/kernel/traffic", None, r#"{"records":[1]}"#);
+    let message = Webhook::from_http(&not_an_object, None)
+        .err()
+        .map(|f| f.message)
+        .unwrap_or_default();
+    assert!(message.contains("expected an object"), "{message}");
+    assert!(!message.contains("Raw"), "{message}");
+}
+
+#[test]
+fn the_printed_forms_escape_the_peer_and_redact_secrets() {
+    let body = r#"{"event":"user.created\n2026-01-01 forged line","event_id":"e\u001b[31m",
+        "payload":{"username":"alice\r\u009b2J","password":"hunter2","api_token":"tok-123",
+        "nested":[{"secret":"s3"}]}}"#;
+    let request = post("/api/v1/kernel/service-events", None, body);
+    let webhook = Webhook::from_http(&request, None);
+    let Ok(webhook) = webhook else {
+        panic!("{webhook:?}");
+    };
+    for printed in [
+        webhook.to_string(),
+        webhook.to_log_json(4096),
+        format!("{webhook:?}"),
+    ] {
+        assert!(
+            !printed.chars().any(|c| c.is_control() && c != ' '),
+            "{printed:?}"
+        );
+        for secret in ["hunter2", "tok-123", "\"s3\""] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("[redacted]"), "{printed}");
+        assert!(printed.contains("user.created\\") && printed.contains("forged line"));
+    }
+    let node = r#"{"event":"node_healthy","id":"edge\u001b]0;x\u0007","status":"ok\u2028"}"#;
+    let request = post("/api/v1/kernel/events", None, node);
+    let line = Webhook::from_http(&request, None)
+        .map(|w| w.to_string())
+        .unwrap_or_default();
+    assert!(line.contains("edge\\u{1b}]0;x\\u{7}"), "{line}");
+    assert!(!line.contains('\u{2028}'), "{line}");
 }

@@ -3,13 +3,15 @@
 
 use http::StatusCode;
 use nodewire_common::Secret;
-use nodewire_common::server::empty_response;
+use nodewire_common::server::{empty_response, excerpt};
 
 use super::{MockMaster, Outcome, fail, log_line, mcp, random_hex, respond};
 use crate::envelope::{messages, set_cors_headers};
 use crate::events::EventType;
 use crate::instances::{InstanceId, InstanceStatus, InstanceType, MAX_VALUE_LEN};
-use crate::server::{ApiFailure, PatchBody, PatchMeta, decode_put_body};
+use crate::server::{
+    ApiFailure, PatchBody, PatchMeta, decode_put_body, instance_method_not_allowed,
+};
 use crate::url::{Environment, NormalizeError, Process, Role, normalize};
 
 impl MockMaster {
@@ -129,8 +131,9 @@ impl MockMaster {
             }
             "start" | "stop" | "restart" => Ok(Some(action.to_owned())),
             other => Err(ApiFailure::bad_request(format!(
-                "{}{other}",
-                messages::INVALID_ACTION_PREFIX
+                "{}{}",
+                messages::INVALID_ACTION_PREFIX,
+                excerpt(other, super::ECHO_CHARS)
             ))),
         }
     }
@@ -259,7 +262,7 @@ impl MockMaster {
     /// Another method on `/instances/{id}`: `404` for an unknown instance, else `405`.
     pub(super) fn detail_not_allowed(&self, id: &InstanceId) -> Outcome {
         match self.find(id) {
-            Some(_) => Outcome::Respond(ApiFailure::method_not_allowed().into_response()),
+            Some(_) => Outcome::Respond(instance_method_not_allowed().into_response()),
             None => fail(StatusCode::NOT_FOUND, messages::INSTANCE_NOT_FOUND),
         }
     }

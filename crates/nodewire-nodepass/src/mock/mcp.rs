@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use http::StatusCode;
+use nodewire_common::server::excerpt;
 use serde_json::{Map, Value};
 
 use super::{MockMaster, Outcome, random_hex, respond};
@@ -23,11 +24,12 @@ use crate::url::{Role, normalize};
 /// The mock's default dial for `tcping_target`: IP-literal loopback targets and `localhost`
 /// are dialed (1 s timeout); any other target fails without leaving the host.
 pub fn dial_loopback(target: &str) -> Result<Duration, String> {
+    let quoted = excerpt(target, super::ECHO_CHARS);
     let (host, port) = crate::url::split_host_port(target)
-        .map_err(|e| format!("dial tcp {target}: address {target}: {e}"))?;
+        .map_err(|e| format!("dial tcp: {}", e.replacen(target, &quoted, 1)))?;
     let port: u16 = port
         .parse()
-        .map_err(|_| format!("dial tcp {target}: address {target}: invalid port"))?;
+        .map_err(|_| format!("dial tcp: address {quoted}: invalid port"))?;
     let ip: std::net::IpAddr = if host == "localhost" {
         std::net::Ipv4Addr::LOCALHOST.into()
     } else {
@@ -35,7 +37,7 @@ pub fn dial_loopback(target: &str) -> Result<Duration, String> {
             Ok(ip) if ip.is_loopback() => ip,
             _ => {
                 return Err(format!(
-                    "dial tcp {target}: the mock dials loopback targets only"
+                    "dial tcp {quoted}: the mock dials loopback targets only"
                 ));
             }
         }
@@ -48,9 +50,9 @@ pub fn dial_loopback(target: &str) -> Result<Duration, String> {
             crate::url::join_host_port(&ip.to_string(), &port.to_string())
         )),
         Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-            Err(format!("dial tcp {target}: i/o timeout"))
+            Err(format!("dial tcp {quoted}: i/o timeout"))
         }
-        Err(e) => Err(format!("dial tcp {target}: {e}")),
+        Err(e) => Err(format!("dial tcp {quoted}: {e}")),
     }
 }
 
@@ -173,7 +175,11 @@ impl MockMaster {
                 },
                 Err(response) => *response,
             },
-            other => error_response(id, ErrorCode::MethodNotFound, other),
+            other => error_response(
+                id,
+                ErrorCode::MethodNotFound,
+                &excerpt(other, super::ECHO_CHARS),
+            ),
         };
         Self::mcp_respond(&response)
     }

@@ -19,6 +19,8 @@
 //! - Bodies over [`MockConfig::body_limit`] get `413` (a real master has no limit); `/info`
 //!   reports `cpu: -1` and zero system counters (the host is not sampled); `/docs` is a short
 //!   page of the mock's own; nothing is persisted; `GET /instances` keeps creation order.
+//! - A `405` carries `Allow` (the master's handlers send none); an error message quotes at
+//!   most 128 characters of the request (an invalid `action`, an MCP method, a dial target).
 //!
 //! The v2 MCP endpoint (`{prefix}/v2`, absent with [`Compat::V1_14_0`]) answers `initialize`,
 //! `tools/list` and all 19 tools over the same instances. `export_instances` and
@@ -27,9 +29,14 @@
 //! [`dial_loopback`], which never leaves the host. A `set_instance_*` change stores a
 //! `config` from [`crate::url::normalize`] of the new URL.
 //!
-//! Wrap it in any HTTP server: read the body (up to the limit), call [`MockMaster::handle`],
-//! and for [`Outcome::Stream`] keep the connection open, writing what
-//! [`MockMaster::take_events`] returns after each later call.
+//! Wrap it in any HTTP server, in the master's order: [`MockMaster::admit`] on the request
+//! head (the mux, `OPTIONS`, `X-API-Key`, the method, the instance), and send its refusal
+//! without reading the body, as the master (whose handlers read the body only to decode it)
+//! does; then, where [`Admitted::reads_body`](crate::server::Admitted::reads_body), read the
+//! body up to [`MockConfig::body_limit`] (a declared `Content-Length` over it is
+//! [`Body::TooLarge`] without reading); then call [`MockMaster::handle`], and for
+//! [`Outcome::Stream`] keep the connection open, writing what [`MockMaster::take_events`]
+//! returns after each later call.
 
 mod docs;
 mod events;
@@ -45,11 +52,11 @@ use nodewire_common::Secret;
 use nodewire_common::server::request_from_parts;
 use serde::Serialize;
 
-use crate::envelope::{error_response, json_response};
+use crate::envelope::{error_response, json_response, messages};
 use crate::instances::{API_KEY_ID, Instance, InstanceId, InstanceStatus, InstanceType};
-use crate::server::{ApiFailure, Request, preflight, route};
+use crate::server::{Admitted, ApiFailure, Request, instance_method_not_allowed, preflight, route};
 use crate::url::{Compat, MasterSettings, MasterUrl};
-use http::StatusCode;
+use http::{Method, StatusCode};
 
 pub use mcp::dial_loopback;
 pub use nodewire_common::server::Body;
@@ -112,6 +119,10 @@ impl MockConfig {
         }
     }
 }
+
+/// The most characters of the peer's input an error message quotes (an action, an MCP
+/// method, a dial target); past it the quote is cut with `…`.
+const ECHO_CHARS: usize = 128;
 
 /// An event-stream subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -277,17 +288,65 @@ impl MockMaster {
         self.instances.iter().position(|i| i.id == *id)
     }
 
-    /// Handles one request.
+    /// The master's checks on a request head, before it reads the body, in its order
+    /// ([`crate::server::admit`]), then those it makes on its state before the body: an
+    /// unknown instance is `404`; `PUT` and `DELETE` of the API-key instance are `403`; another
+    /// method on an existing instance is `405`. `Err` is the refusal, to send without reading
+    /// the body; [`Admitted::reads_body`] says whether to read it before [`handle`](Self::handle).
+    ///
+    /// ```
+    /// use nodewire_common::Secret;
+    /// use nodewire_nodepass::mock::{MockConfig, MockMaster};
+    /// let mock = MockMaster::new(MockConfig { api_key: Secret::new("k"), ..MockConfig::default() });
+    /// let (head, ()) = http::Request::put("/api/v1/instances/nope")
+    ///     .header("x-api-key", "k")
+    ///     .header("content-length", "1000000000")
+    ///     .body(())
+    ///     .unwrap()
+    ///     .into_parts();
+    /// assert_eq!(mock.admit(&head).unwrap_err().status(), http::StatusCode::NOT_FOUND);
+    /// ```
+    pub fn admit(&self, head: &http::request::Parts) -> Result<Admitted, ApiFailure> {
+        if self.config.compat == Compat::V1_14_0
+            && head.uri.path() == crate::server::mcp_path(&self.config.api_base)
+        {
+            return Err(ApiFailure::MuxNotFound);
+        }
+        let admitted = crate::server::admit(&self.config.api_base, &self.key, head)?;
+        if let Some(id) = &admitted.instance {
+            if self.find(id).is_none() {
+                return Err(ApiFailure::instance_not_found());
+            }
+            match head.method {
+                Method::GET | Method::PATCH => {}
+                Method::PUT | Method::DELETE if id.is_api_key() => {
+                    return Err(ApiFailure::new(
+                        StatusCode::FORBIDDEN,
+                        messages::FORBIDDEN_API_KEY,
+                    ));
+                }
+                Method::PUT | Method::DELETE => {}
+                _ => return Err(instance_method_not_allowed()),
+            }
+        }
+        Ok(admitted)
+    }
+
+    /// Handles one request: [`admit`](Self::admit), then the body (ignored when the handler
+    /// reads none; [`Body::TooLarge`] is `413` where it reads one), then the handler.
     pub fn handle(&mut self, head: &http::request::Parts, body: Body) -> Outcome {
-        let Body::Complete(bytes) = body else {
-            return fail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
+        let admitted = match self.admit(head) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return Outcome::Respond(refusal.into_response()),
+        };
+        let bytes = match body {
+            _ if !admitted.reads_body => Bytes::new(),
+            Body::Complete(bytes) => bytes,
+            Body::TooLarge => {
+                return fail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
+            }
         };
         let request = request_from_parts(head, bytes);
-        if self.config.compat == Compat::V1_14_0
-            && request.uri().path() == crate::server::mcp_path(&self.config.api_base)
-        {
-            return Outcome::Respond(ApiFailure::MuxNotFound.into_response());
-        }
         match route(&self.config.api_base, &self.key, &request) {
             Ok(request) => self.answer(request),
             Err(failure) => Outcome::Respond(failure.into_response()),
@@ -350,6 +409,168 @@ mod tests {
             ),
             Outcome::Tcping { target } => (StatusCode::OK, target),
         }
+    }
+
+    fn head(method: &str, path: &str, key: Option<&str>) -> http::request::Parts {
+        let mut builder = http::Request::builder().method(method).uri(path);
+        if let Some(k) = key {
+            builder = builder.header(crate::AUTH_HEADER, k);
+        }
+        builder
+            .header(http::header::CONTENT_LENGTH, "1073741824")
+            .body(())
+            .map(|r| r.into_parts().0)
+            .unwrap_or_else(|_| http::Request::new(()).into_parts().0)
+    }
+
+    #[test]
+    fn admit_refuses_before_the_body_in_the_masters_order() {
+        let mut m = MockMaster::new(MockConfig {
+            api_key: Secret::new("k"),
+            ..MockConfig::default()
+        });
+        let (status, body) = call(
+            &mut m,
+            "POST",
+            "/api/v1/instances",
+            r#"{"url":"server://127.0.0.1:19101/127.0.0.1:19102"}"#,
+            Some("k"),
+        );
+        assert_eq!(status, StatusCode::CREATED);
+        let id = serde_json::from_str::<Instance>(&body).unwrap().id;
+        let refused = |m: &MockMaster, method, path: &str, key| {
+            m.admit(&head(method, path, key)).err().map(|f| f.status())
+        };
+        let one = format!("/api/v1/instances/{id}");
+        // The key before everything that looks at the instance.
+        assert_eq!(
+            refused(&m, "PUT", "/api/v1/instances/nope", None),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        // Then the lookup, before the method: an unknown instance is 404 for any method.
+        assert_eq!(
+            refused(&m, "PUT", "/api/v1/instances/nope", Some("k")),
+            Some(StatusCode::NOT_FOUND)
+        );
+        assert_eq!(
+            refused(&m, "POST", "/api/v1/instances/nope", Some("k")),
+            Some(StatusCode::NOT_FOUND)
+        );
+        let not_allowed = m.admit(&head("POST", &one, Some("k"))).err();
+        let response = not_allowed
+            .map(ApiFailure::into_response)
+            .unwrap_or_default();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            response.headers()[http::header::ALLOW],
+            "GET, PATCH, PUT, DELETE, OPTIONS"
+        );
+        // The API-key instance: PUT and DELETE are refused before the body, PATCH reads it.
+        for method in ["PUT", "DELETE"] {
+            assert_eq!(
+                refused(&m, method, "/api/v1/instances/********", Some("k")),
+                Some(StatusCode::FORBIDDEN)
+            );
+        }
+        let patch = m.admit(&head("PATCH", "/api/v1/instances/********", Some("k")));
+        assert_eq!(patch.map(|a| a.reads_body).ok(), Some(true));
+        assert_eq!(
+            m.admit(&head("PUT", &one, Some("k")))
+                .map(|a| a.reads_body)
+                .ok(),
+            Some(true)
+        );
+        // v1.14 has no MCP route: the mux's 404, before the key.
+        let v1 = MockMaster::new(MockConfig {
+            compat: Compat::V1_14_0,
+            api_key: Secret::new("k"),
+            ..MockConfig::default()
+        });
+        assert_eq!(
+            v1.admit(&head("POST", "/api/v2", None)).err(),
+            Some(ApiFailure::MuxNotFound)
+        );
+    }
+
+    #[test]
+    fn handle_reads_a_body_only_where_the_handler_does() {
+        let mut m = MockMaster::new(MockConfig {
+            api_key: Secret::new("k"),
+            ..MockConfig::default()
+        });
+        let mut answer =
+            |method, path, key| match m.handle(&head(method, path, key), Body::TooLarge) {
+                Outcome::Respond(r) => r.status(),
+                Outcome::Stream { .. } | Outcome::Tcping { .. } => StatusCode::OK,
+            };
+        // A body too large is 413 only once the head passed, and only where it is read.
+        assert_eq!(
+            answer("POST", "/api/v1/instances", None),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            answer("POST", "/api/v1/instances", Some("k")),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(answer("GET", "/api/v1/info", Some("k")), StatusCode::OK);
+        assert_eq!(
+            answer("DELETE", "/api/v1/instances/********", Some("k")),
+            StatusCode::FORBIDDEN
+        );
+    }
+
+    #[test]
+    fn errors_quote_a_bounded_excerpt() {
+        let mut m = MockMaster::new(MockConfig {
+            api_key: Secret::new("k"),
+            ..MockConfig::default()
+        });
+        let action = "x".repeat(100_000);
+        let (status, body) = call(
+            &mut m,
+            "PATCH",
+            "/api/v1/instances/********",
+            "{}",
+            Some("k"),
+        );
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, body) = call(
+            &mut m,
+            "POST",
+            "/api/v1/instances",
+            r#"{"url":"server://127.0.0.1:19101/127.0.0.1:19102"}"#,
+            Some("k"),
+        );
+        let id = serde_json::from_str::<Instance>(&body).unwrap().id;
+        let (status, body) = call(
+            &mut m,
+            "PATCH",
+            &format!("/api/v1/instances/{id}"),
+            &format!(r#"{{"action":"{action}"}}"#),
+            Some("k"),
+        );
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            body.starts_with("{\"error\":\"Invalid action: xxx"),
+            "{body}"
+        );
+        assert!(body.len() < 300, "{} bytes", body.len());
+        let (status, body) = call(
+            &mut m,
+            "POST",
+            "/api/v2",
+            &format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{action}"}}"#),
+            Some("k"),
+        );
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Method not found"), "{body}");
+        assert!(body.len() < 400, "{} bytes", body.len());
+        assert!(dial_loopback(&action).is_err_and(|e| e.len() < 400));
+        // Go's text for a target without a port (capture `tcping-noport`).
+        assert_eq!(
+            dial_loopback("127.0.0.1"),
+            Err("dial tcp: address 127.0.0.1: missing port in address".to_owned())
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! protocol's envelopes. It applies the server's pipeline in order: source-IP whitelist with
 //! its `gray_action`, the `Authorization` check (constant time), routing (404 / 405 with
 //! `Allow`), username validation, read-only mode, the body limit (413), the body, and `If-Match`
-//! (409 `revision_conflict`) before existence checks. Users, quotas, the editable config and
+//! (409 `revision_conflict`) before existence checks. Everything before the body is
+//! [`MockTelemt::admit`]: telemt reads a body only in the handlers of the routes that take one,
+//! after all of those checks, so an unauthenticated or misrouted request is refused without
+//! reading a byte of it. Users, quotas, the editable config and
 //! reloads behave as contract §5–§9 describes; the revision is the SHA-256 of the rendered
 //! config, so every write changes it and no-ops keep it.
 //!
@@ -25,9 +28,31 @@
 //! releases do not know are ignored, as they would be. `GET /v1/system/info` reports the
 //! release. Only the differences the crate's version notes list are modelled.
 //!
-//! Wrap it in any HTTP server: read the peer address and the body (up to
-//! [`MockConfig::body_limit`]), then call [`MockTelemt::handle`].
+//! Wrap it in any HTTP server, in telemt's order:
+//!
+//! 1. [`MockTelemt::admit`] with the peer address and the request head; answer a refusal
+//!    (or close the connection for [`Outcome::Drop`]) without reading the body;
+//! 2. when [`Admitted::reads_body`], read the body up to [`MockConfig::body_limit`]
+//!    (`nodewire_common::server::read_body` refuses a declared `Content-Length` over it at
+//!    once, as [`Body::TooLarge`]: the same `413` telemt sends once that many bytes arrived);
+//!    a body whose stream broke is [`MockTelemt::invalid_body`];
+//! 3. [`MockTelemt::handle`] with the body ([`Body::Complete`] empty when the route reads
+//!    none).
+//!
+//! ```
+//! use nodewire_telemt::mock::{Body, MockConfig, MockTelemt, Outcome};
+//! let mut mock = MockTelemt::new(MockConfig::default(), &["alice"]);
+//! let peer = std::net::IpAddr::from([127, 0, 0, 1]);
+//! let (head, _) = http::Request::get("/v1/users").body(())?.into_parts();
+//! let admitted = mock.admit(peer, &head).map_err(|_| "refused")?;
+//! assert!(!admitted.reads_body());
+//! let Outcome::Respond(answer) = mock.handle(peer, &head, Body::Complete(Default::default()))
+//! else { return Err("dropped".into()) };
+//! assert_eq!(answer.status(), http::StatusCode::OK);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod admit;
 mod config;
 mod health;
 mod recorded;
@@ -42,9 +67,9 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 use http::StatusCode;
-use nodewire_common::server::{RequestEnum, Routing, request_from_parts, text_response};
-use nodewire_common::version::{Release, VersioningDecision};
-use nodewire_common::{BodyKind, Secret};
+use nodewire_common::Secret;
+use nodewire_common::server::request_from_parts;
+use nodewire_common::version::Release;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -52,8 +77,9 @@ use sha2::{Digest, Sha256};
 use crate::endpoints::*;
 use crate::envelope::{ErrorCode, Revision, Success, encode};
 use crate::reload::ReloadStatus;
-use crate::server::{ApiFailure, Request, check_authorization};
+use crate::server::{ApiFailure, Request};
 
+pub use admit::Admitted;
 pub use nodewire_common::server::Body;
 
 /// What the server does with a peer outside the whitelist (`gray_action`,
@@ -265,24 +291,16 @@ impl MockTelemt {
             || self.config.whitelist.iter().any(|net| net.contains(&peer))
     }
 
-    /// Handles one request from `peer`.
+    /// Handles one request from `peer`: the checks of [`admit`](Self::admit) again, then the
+    /// body (`413` for [`Body::TooLarge`] on a route that reads one) and the route.
     pub fn handle(&mut self, peer: IpAddr, head: &http::request::Parts, body: Body) -> Outcome {
         self.request_id += 1;
         let request_id = self.request_id;
-        if !self.whitelisted(peer) {
-            return match self.config.gray_action {
-                GrayAction::Drop => Outcome::Drop,
-                GrayAction::Ok200 => Outcome::Respond(text_response(
-                    StatusCode::OK,
-                    "text/html; charset=utf-8",
-                    Bytes::new(),
-                )),
-                GrayAction::Api => {
-                    Outcome::Respond(ApiFailure::forbidden().into_response(request_id))
-                }
-            };
-        }
-        let response = match self.dispatch(head, body) {
+        let admitted = match self.admit_counted(peer, head, request_id) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return refusal,
+        };
+        let response = match self.dispatch(admitted, head, body) {
             Ok(response) => response,
             Err(failure) => failure.into_response(request_id),
         };
@@ -291,47 +309,20 @@ impl MockTelemt {
 
     fn dispatch(
         &mut self,
+        admitted: Admitted,
         head: &http::request::Parts,
         body: Body,
     ) -> Result<http::Response<Bytes>, ApiFailure> {
-        check_authorization(&head.headers, &self.config.auth_header)?;
-        self.check_release(head)?;
         let bytes = match body {
             Body::Complete(bytes) => bytes,
-            Body::TooLarge => {
-                // Only routes that read a body can fail on its size; route first.
-                let probe = request_from_parts(head, Bytes::new());
-                match Request::from_http(&probe, self.config.read_only) {
-                    Err(f) if f.status != StatusCode::BAD_REQUEST => return Err(f),
-                    _ => {}
-                }
-                if let Routing::Found(arm) = Request::route(&head.method, head.uri.path())
-                    && arm.metadata.body != BodyKind::None
-                {
-                    return Err(ApiFailure::payload_too_large(self.config.body_limit));
-                }
-                Bytes::new()
+            // Only routes that read a body can fail on its size.
+            Body::TooLarge if admitted.reads_body() => {
+                return Err(ApiFailure::payload_too_large(self.config.body_limit));
             }
+            Body::TooLarge => Bytes::new(),
         };
         let request = Request::from_http(&request_from_parts(head, bytes), self.config.read_only)?;
         self.answer(request)
-    }
-
-    /// `404 Route not found` for a route (or alias) newer than the configured release.
-    fn check_release(&self, head: &http::request::Parts) -> Result<(), ApiFailure> {
-        let path = crate::normalize_path(head.uri.path());
-        let release = &self.config.release;
-        if let Routing::Found(arm) = Request::route(&head.method, path) {
-            if let VersioningDecision::Unsupported { .. } = arm.history.decision_for(release) {
-                return Err(ApiFailure::route_not_found());
-            }
-            let by_alias =
-                nodewire_common::endpoint::match_template(arm.metadata.path, path).is_none();
-            if by_alias && *release < self::release(HYPHEN_ALIASES_SINCE) {
-                return Err(ApiFailure::route_not_found());
-            }
-        }
-        Ok(())
     }
 
     /// Whether the configured release reports and takes per-user rate limits.

@@ -40,9 +40,11 @@ pub(super) async fn open(
     *request.version_mut() = http::Version::HTTP_11;
     let mut request = reqwest::Request::try_from(request)?;
     *request.timeout_mut() = Some(STREAM_TIMEOUT);
-    let response = client.http.execute(request).await?;
+    let response = client
+        .within_idle_limit(async { Ok(client.http.execute(request).await?) })
+        .await?;
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
-        return client.refused(response).await;
+        return client.within_idle_limit(client.refused(response)).await;
     }
     let expected = derive_accept_key(key.as_bytes());
     let accepted = response
@@ -54,7 +56,9 @@ pub(super) async fn open(
             "the WebSocket handshake's Sec-WebSocket-Accept does not match".to_owned(),
         ));
     }
-    let upgraded = response.upgrade().await?;
+    let upgraded = client
+        .within_idle_limit(async { Ok(response.upgrade().await?) })
+        .await?;
     let config = WebSocketConfig::default()
         .max_message_size(Some(client.max_body))
         .max_frame_size(Some(client.max_body));
@@ -64,27 +68,28 @@ pub(super) async fn open(
 
 impl Body {
     pub(super) fn poll_read(&mut self, cx: &mut Context<'_>) -> Poll<Read> {
-        loop {
-            let read = match std::task::ready!(self.socket.poll_next_unpin(cx)) {
-                Some(Ok(Message::Text(text))) => {
-                    Read::Frames(vec![Frame::Text(text.as_str().to_owned())])
-                }
-                Some(Ok(Message::Binary(bytes))) => Read::Frames(vec![Frame::Binary(bytes)]),
-                // Pings are answered by the protocol layer as it reads.
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                Some(Ok(Message::Close(_)))
-                | Some(Err(Error::ConnectionClosed | Error::AlreadyClosed))
-                | None => Read::End,
-                Some(Err(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => {
-                    Read::Failed(StreamError::Connection(
-                        "the connection closed without a close frame".to_owned(),
-                    ))
-                }
-                Some(Err(Error::Io(e))) => Read::Failed(StreamError::Connection(error_text(&e))),
-                Some(Err(e)) => Read::Failed(StreamError::WebSocket(error_text(&e))),
-            };
-            return Poll::Ready(read);
-        }
+        let read = match std::task::ready!(self.socket.poll_next_unpin(cx)) {
+            Some(Ok(Message::Text(text))) => {
+                Read::Frames(vec![Frame::Text(text.as_str().to_owned())])
+            }
+            Some(Ok(Message::Binary(bytes))) => Read::Frames(vec![Frame::Binary(bytes)]),
+            // Pings are answered by the protocol layer as it reads; they carry no frame, but
+            // count as traffic for the idle limit.
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
+                Read::Frames(Vec::new())
+            }
+            Some(Ok(Message::Close(_)))
+            | Some(Err(Error::ConnectionClosed | Error::AlreadyClosed))
+            | None => Read::End,
+            Some(Err(Error::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => {
+                Read::Failed(StreamError::Connection(
+                    "the connection closed without a close frame".to_owned(),
+                ))
+            }
+            Some(Err(Error::Io(e))) => Read::Failed(StreamError::Connection(error_text(&e))),
+            Some(Err(e)) => Read::Failed(StreamError::WebSocket(error_text(&e))),
+        };
+        Poll::Ready(read)
     }
 
     pub(super) async fn close(mut self) {
