@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nodewire_benches::{NODEPASS_INSTANCES, compare, nodepass_events, replicate};
 use nodewire_common::sse;
 use nodewire_nodepass::instances::Instance;
-use nodewire_nodepass::url::{Compat, MasterSettings, normalize};
+use nodewire_nodepass::url::{Compat, MasterSettings, normalize_text};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
@@ -69,7 +69,7 @@ fn urls(c: &mut Criterion) {
     group.bench_function("normalize", |b| {
         b.iter(|| {
             urls.iter()
-                .filter(|u| normalize(&settings, black_box(u), Compat::default()).is_ok())
+                .filter(|u| normalize_text(&settings, black_box(u), Compat::default()).is_ok())
                 .count()
         })
     });

@@ -343,7 +343,8 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     crate::exchange(&http, &Heartbeat::default(), WIDTH).await??;
 
     println!("\n-- the same node over gRPC");
-    let channel = agent::connect(&server.grpc_url(), true, None).await?;
+    let channel =
+        agent::connect(&server.grpc_url(), agent::ChannelSecurity::Plaintext, None).await?;
     let mut grpc = CoreClient::new(channel.clone(), key.clone())?;
     let beat = grpc.heartbeat(&NodeHeartbeatDto::default()).await?;
     println!("→ Heartbeat {{}}\n← needSync={}", beat.need_sync);

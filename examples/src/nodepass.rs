@@ -250,7 +250,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let raw = "client://127.0.0.1:19111/127.0.0.1:19103, 127.0.0.1:19104?mode=1&lbs=1&rate=10";
-    let stored = nodewire_nodepass::url::normalize(&settings, raw, Default::default())?;
+    let stored = nodewire_nodepass::url::normalize_text(&settings, raw, Default::default())?;
     println!(
         "   {raw}\n   url    {}\n   config {}",
         stored.url, stored.config

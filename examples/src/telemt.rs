@@ -178,7 +178,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     let patch = PatchUserRequest::default()
         .max_unique_ips(3)
         .clear_data_quota_bytes();
-    let call = PatchUser::new(bob.clone(), patch).if_match(got.revision.clone());
+    let call = PatchUser::new(bob.clone(), patch).if_match(&got.revision);
     exchange(&client, &call, WIDTH).await??;
 
     println!("\n-- the same patch again with the now stale revision: 409");

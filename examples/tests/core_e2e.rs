@@ -682,7 +682,12 @@ async fn core_refuses_on_the_wire_in_its_order() -> TestResult {
     assert!(raw.body.len() < 2048, "{} bytes", raw.body.len());
 
     // gRPC: a message over the same limit is refused before it reaches Core.
-    let channel = nodewire_core::agent::connect(&server.grpc_url(), true, None).await?;
+    let channel = nodewire_core::agent::connect(
+        &server.grpc_url(),
+        nodewire_core::agent::ChannelSecurity::Plaintext,
+        None,
+    )
+    .await?;
     let mut grpc = nodewire_core::grpc::client::CoreClient::new(channel, identity.auth_key)?;
     let entry = json!({"userId": 1, "nodeProtocolId": 1, "bytesUp": 1, "bytesDown": 1, "recordedAt": "2026-06-01T12:00:00.000Z"});
     let big: NodeUsageDto = serde_json::from_value(json!({"entries": vec![entry.clone(); 4000]}))?;

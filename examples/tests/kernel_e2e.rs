@@ -44,7 +44,7 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
     let token = Secret::new("e2e-webhook-token");
     let (mut panel, kernel) = spawn_with_panel(&token).await?;
     let credentials = Credentials::basic("panel", "panel-secret");
-    let auth = credentials.authorization().ok_or("credentials")?;
+    let auth = credentials.authorization();
     let client = Client::new(&kernel.url)?.with_header("authorization", auth)?;
     let anonymous = Client::new(&kernel.url)?;
 
@@ -56,9 +56,7 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
     );
     let wrong = Client::new(&kernel.url)?.with_header(
         "authorization",
-        Credentials::basic("panel", "wrong")
-            .authorization()
-            .ok_or("credentials")?,
+        Credentials::basic("panel", "wrong").authorization(),
     )?;
     assert_eq!(
         status_of(wrong.send(&ListProtocols).await),
@@ -67,18 +65,16 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
 
     // Register the panel's callbacks.
     for kind in [NodeEventKind::NodeAdded, NodeEventKind::NodeDegraded] {
-        let body = EventRegistrationRequest::new(
-            kind,
-            format!("{}/api/v1/kernel/events", panel.url),
-            Some(token.clone()),
-        );
+        let body =
+            EventRegistrationRequest::new(kind, format!("{}/api/v1/kernel/events", panel.url))
+                .secret(token.clone());
         client.send(&RegisterEvent::new(body)).await?;
     }
     let body = ServiceEventRegistrationRequest::new(
         ServiceEventKind::UserTrafficReported,
         format!("{}/api/v1/kernel/service-events", panel.url),
-        Some(token.clone()),
-    );
+    )
+    .secret(token.clone());
     client.send(&RegisterServiceEvent::new(body)).await?;
     assert_eq!(client.send(&ListEventRegistrations).await?.body.len(), 2);
     assert_eq!(
@@ -92,13 +88,7 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
 
     // Follow both streams before anything happens.
     let mut events = client.stream(&EventsStream::default()).await?;
-    let status_call = StatusStream {
-        query: StatusStreamQuery {
-            interval: Some(1),
-            include: Some("nodes".to_owned()),
-            ..StatusStreamQuery::default()
-        },
-    };
+    let status_call = StatusStream::new(StatusStreamQuery::default().interval(1).include("nodes"));
     let mut frames = client.stream(&status_call).await?;
     let first = tokio::time::timeout(PATIENCE, frames.next())
         .await?
@@ -145,7 +135,10 @@ async fn kernel_and_panel_end_to_end() -> TestResult {
         .ok_or("mock")??;
 
     // The status decodes with the degraded node (health as an object).
-    let status = client.send(&GetStatus::include("nodes")).await?.body;
+    let status = client
+        .send(&GetStatus::default().include("nodes"))
+        .await?
+        .body;
     let health = status
         .snapshot
         .nodes

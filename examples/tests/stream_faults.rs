@@ -30,9 +30,7 @@ type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 const PATIENCE: Duration = Duration::from_secs(30);
 
 fn kernel_client(url: &str) -> Result<Client, Box<dyn std::error::Error + Send + Sync>> {
-    let auth = Credentials::basic("panel", "panel-secret")
-        .authorization()
-        .ok_or("credentials")?;
+    let auth = Credentials::basic("panel", "panel-secret").authorization();
     Ok(Client::new(url)?.with_header("authorization", auth)?)
 }
 
@@ -169,14 +167,12 @@ async fn the_kernel_mock_serves_its_websocket_routes() -> TestResult {
     let kernel =
         nodewire_examples::kernel::spawn_mock(MockKernel::new(MockConfig::default())).await?;
     let client = kernel_client(&kernel.url)?;
-    let status = StatusWs {
-        query: StatusStreamQuery {
-            interval: Some(1),
-            include: Some("nodes".to_owned()),
-            events: Some("runtime,node".to_owned()),
-            ..StatusStreamQuery::default()
-        },
-    };
+    let status = StatusWs::new(
+        StatusStreamQuery::default()
+            .interval(1)
+            .include("nodes")
+            .events("runtime,node"),
+    );
     let mut frames = client.stream(&status).await?;
     let first = tokio::time::timeout(PATIENCE, frames.next())
         .await?

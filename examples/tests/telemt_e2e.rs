@@ -86,7 +86,7 @@ async fn user_lifecycle_and_errors() -> TestResult {
         .max_unique_ips(3)
         .clear_data_quota_bytes();
     let patched = client
-        .send(&PatchUser::new(bob.clone(), patch).if_match(rev1.clone()))
+        .send(&PatchUser::new(bob.clone(), patch).if_match(&rev1))
         .await?;
     assert_eq!(patched.data.max_unique_ips, Some(3));
     assert_eq!(patched.data.data_quota_bytes, None);
@@ -94,7 +94,7 @@ async fn user_lifecycle_and_errors() -> TestResult {
     assert_ne!(patched.revision, rev1);
 
     // 409 with the stale revision.
-    let stale = PatchUser::new(bob.clone(), PatchUserRequest::default()).if_match(rev1.clone());
+    let stale = PatchUser::new(bob.clone(), PatchUserRequest::default()).if_match(&rev1);
     assert_eq!(
         code(client.send(&stale).await),
         Some((StatusCode::CONFLICT, ErrorCode::RevisionConflict))

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use nodewire_nodepass::url::{
-    Compat, Environment, InstanceUrl, MasterSettings, MasterUrl, Process, normalize,
+    CertificateFiles, Compat, Environment, InstanceUrl, MasterSettings, MasterUrl, Process,
+    normalize_text,
 };
 
 static SETTINGS: OnceLock<Vec<MasterSettings>> = OnceLock::new();
@@ -24,15 +25,15 @@ fuzz_target!(|data: &[u8]| {
             "master://127.0.0.1:9090?log=debug&tls=2&crt=/m/crt.pem&key=/m/key.pem",
         ] {
             if let Ok(m) = MasterUrl::parse(master) {
-                all.push(MasterSettings::from_master(&m, true));
+                all.push(MasterSettings::from_master(&m, CertificateFiles::Load));
             }
         }
         all
     });
     for s in settings {
         for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
-            if let Ok(stored) = normalize(s, text, compat) {
-                match normalize(s, &stored.url, compat) {
+            if let Ok(stored) = normalize_text(s, text, compat) {
+                match normalize_text(s, &stored.url, compat) {
                     Ok(again) => {
                         assert_eq!(again.url, stored.url, "url of {text:?}");
                         assert_eq!(again.config, stored.config, "config of {text:?}");

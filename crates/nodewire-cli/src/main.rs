@@ -212,7 +212,7 @@ fn print_json(value: &serde_json::Value, ok: bool) -> ExitCode {
 }
 
 fn nodepass_normalize(master: &str, compat: &str, url: &str) -> ExitCode {
-    use nodewire_nodepass::url::{Compat, MasterSettings, MasterUrl, normalize};
+    use nodewire_nodepass::url::{Compat, MasterSettings, MasterUrl, normalize_text};
     let compat = match compat {
         "v2.0.0-b10" | "v2" => Compat::V2_0_0B10,
         "v1.14" | "v1.14.0" => Compat::V1_14_0,
@@ -222,8 +222,9 @@ fn nodepass_normalize(master: &str, compat: &str, url: &str) -> ExitCode {
         Ok(m) => m,
         Err(e) => return usage(&format!("--master: {e}")),
     };
-    let settings = MasterSettings::from_master(&master, true);
-    match normalize(&settings, url, compat) {
+    let settings =
+        MasterSettings::from_master(&master, nodewire_nodepass::url::CertificateFiles::Load);
+    match normalize_text(&settings, url, compat) {
         Ok(n) => print_json(&serde_json::json!({"url": n.url, "config": n.config}), true),
         Err(e) => print_json(&serde_json::json!({"error": e.master_text()}), false),
     }

@@ -168,7 +168,7 @@ async fn kernel_mock_is_clean() -> TestResult {
     let kernel =
         nodewire_examples::kernel::spawn_mock(MockKernel::new(MockConfig::default())).await?;
     let credentials = nodewire_kernel::auth::Credentials::basic("panel", "panel-secret");
-    let auth = credentials.authorization().ok_or("credentials")?;
+    let auth = credentials.authorization();
     let auth = auth.expose().to_owned();
     // A protocol binding and a user, from the spec's own examples.
     let fixtures = concat!(

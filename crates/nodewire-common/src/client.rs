@@ -56,6 +56,9 @@ mod reconnect;
 mod stream;
 
 pub use call::Answered;
+/// The extension trait a stream's items are read with (`items.next().await`), re-exported so
+/// a caller needs no `futures` dependency of its own.
+pub use futures_util::StreamExt;
 pub use reconnect::{Reconnecting, Update};
 pub use stream::{DEFAULT_RETRY, Items, Open, StreamError};
 
@@ -206,6 +209,46 @@ impl Client {
         value.set_sensitive(true);
         self.headers.push((name, value));
         Ok(self)
+    }
+
+    /// A client for `base_url` that sends `key`, when given, in the header `name` with every
+    /// call (marked sensitive, as [`with_header`](Self::with_header) does). Unlike
+    /// [`new`](Self::new), the base URL is checked now rather than at the first call: an
+    /// absolute `http://` or `https://` URL with no query or fragment
+    /// ([`IntoRequestError::BaseUrl`] says what is wrong). Each protocol crate's `client`
+    /// constructor (`Telemt::client`, `NodePass::client`, …) is this call with its header.
+    ///
+    /// ```
+    /// use nodewire_common::{IntoRequestError, Secret, client::Client};
+    /// let client = Client::authenticated("http://127.0.0.1:9091", "authorization", Some(Secret::new("k")))?;
+    /// assert!(client.header("Authorization").is_some_and(|v| v.is_sensitive()));
+    /// let err = Client::authenticated("127.0.0.1:9091", "authorization", None).unwrap_err();
+    /// assert!(matches!(err, IntoRequestError::BaseUrl { .. }), "{err}");
+    /// # Ok::<(), IntoRequestError>(())
+    /// ```
+    pub fn authenticated(
+        base_url: impl Into<String>,
+        name: &str,
+        key: Option<Secret>,
+    ) -> Result<Self, IntoRequestError> {
+        let base_url = base_url.into();
+        crate::endpoint::parse_base_url(&base_url)?;
+        let client = Self::new(base_url)?;
+        match key {
+            Some(key) => client.with_header(name, key),
+            None => Ok(client),
+        }
+    }
+
+    /// The value of a header this client adds to every call
+    /// ([`with_header`](Self::with_header)), if set. It is marked sensitive, so its `Debug`
+    /// prints `Sensitive`; its bytes are the secret as sent.
+    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     /// Sets the largest response body accepted.

@@ -475,23 +475,8 @@ pub trait Endpoint: Sized {
     ) -> Result<http::Request<Bytes>, IntoRequestError> {
         self.validate_outgoing()
             .map_err(IntoRequestError::Validation)?;
-        let base = url::Url::parse(base_url).map_err(|e| IntoRequestError::BaseUrl {
-            url: base_url.to_owned(),
-            reason: e.to_string(),
-        })?;
-        if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
-            return Err(IntoRequestError::BaseUrl {
-                url: base_url.to_owned(),
-                reason: "expected an absolute http:// or https:// URL".to_owned(),
-            });
-        }
+        let base = parse_base_url(base_url)?;
         let mut uri = base.as_str().trim_end_matches('/').to_owned();
-        if base.query().is_some() || base.fragment().is_some() {
-            return Err(IntoRequestError::BaseUrl {
-                url: base_url.to_owned(),
-                reason: "the base URL must not carry a query or fragment".to_owned(),
-            });
-        }
         uri.push_str(&self.path());
         if let Some(q) = self.query() {
             uri.push('?');
@@ -564,6 +549,28 @@ pub trait Endpoint: Sized {
     ) -> Result<http::Response<Bytes>, serde_json::Error> {
         <Self::Protocol as Protocol>::encode_response::<Self::Response>(success)
     }
+}
+
+/// Reads a base URL as every client call does: an absolute `http://` or `https://` URL with
+/// no query or fragment (scheme, host, port and any API prefix).
+pub(crate) fn parse_base_url(base_url: &str) -> Result<url::Url, IntoRequestError> {
+    let base = url::Url::parse(base_url).map_err(|e| IntoRequestError::BaseUrl {
+        url: base_url.to_owned(),
+        reason: e.to_string(),
+    })?;
+    if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
+        return Err(IntoRequestError::BaseUrl {
+            url: base_url.to_owned(),
+            reason: "expected an absolute http:// or https:// URL".to_owned(),
+        });
+    }
+    if base.query().is_some() || base.fragment().is_some() {
+        return Err(IntoRequestError::BaseUrl {
+            url: base_url.to_owned(),
+            reason: "the base URL must not carry a query or fragment".to_owned(),
+        });
+    }
+    Ok(base)
 }
 
 /// Decodes a request body according to the route's [`BodyKind`]: `None` ignores the bytes,

@@ -14,6 +14,13 @@
 //!
 //! A protocol crate names its own: `pub type Timestamp = Timestamp<GoTime>;`.
 //!
+//! Wire fields that carry a time as a plain number or as text keep it as sent, and offer an
+//! accessor named after the field with its unit replaced by `_utc` (`generated_at_epoch_secs`
+//! → `generated_at_utc()`, `timestamp_ms` → `timestamp_utc()`, `time` → `time_utc()`) that
+//! reads it as a [`DateTime<Utc>`] with [`from_unix_secs`], [`from_unix_millis`] or
+//! [`parse_utc`]. A [`Timestamp`] is read with [`Timestamp::to_utc`] and built from a
+//! date-time with [`Timestamp::from_datetime`].
+//!
 //! ```
 //! use nodewire_common::timestamp::{GoTime, Rfc3339, Timestamp};
 //!
@@ -34,11 +41,61 @@ use std::marker::PhantomData;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Timelike, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::validation::ValidationError;
+
+/// The instant `secs` seconds after the Unix epoch, for a wire field in Unix seconds
+/// (`None` past the years chrono can hold).
+///
+/// ```
+/// use nodewire_common::timestamp::from_unix_secs;
+/// let t = from_unix_secs(1_795_334_721).unwrap();
+/// assert_eq!(t.to_rfc3339(), "2026-11-22T08:05:21+00:00");
+/// assert_eq!(from_unix_secs(0).map(|t| t.timestamp()), Some(0));
+/// assert_eq!(from_unix_secs(u64::MAX), None);
+/// ```
+pub fn from_unix_secs(secs: u64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(i64::try_from(secs).ok()?, 0)
+}
+
+/// The instant `millis` milliseconds after the Unix epoch, for a wire field in Unix
+/// milliseconds (`None` past the years chrono can hold).
+///
+/// ```
+/// use nodewire_common::timestamp::from_unix_millis;
+/// let t = from_unix_millis(1_733_965_196_123).unwrap();
+/// assert_eq!(t.to_rfc3339(), "2024-12-12T00:59:56.123+00:00");
+/// assert_eq!(from_unix_millis(u64::MAX), None);
+/// ```
+pub fn from_unix_millis(millis: u64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(i64::try_from(millis).ok()?)
+}
+
+/// Reads the text of a wire field kept as a `String` under the rule `F`, as an instant in UTC;
+/// a failure names `field`, as [`Timestamp::for_field`] does.
+///
+/// ```
+/// use nodewire_common::timestamp::{Rfc3339, parse_utc};
+/// let t = parse_utc::<Rfc3339>("triggered_at", "2024-01-01T03:00:00+03:00").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+/// let err = parse_utc::<Rfc3339>("triggered_at", "yesterday").unwrap_err();
+/// assert_eq!(err.field, "triggered_at");
+/// ```
+pub fn parse_utc<F: Format>(
+    field: &'static str,
+    text: &str,
+) -> Result<DateTime<Utc>, ValidationError> {
+    F::parse(text)
+        .map(|instant| instant.to_utc())
+        .map_err(|reason| refusal::<F>(field, text, &reason))
+}
+
+fn refusal<F: Format>(field: &'static str, text: &str, reason: &str) -> ValidationError {
+    ValidationError::new(field, format!("{} (`{text}`: {reason})", F::RULE))
+}
 
 /// How a peer reads and writes date-times.
 pub trait Format {
@@ -162,11 +219,23 @@ impl<F: Format> Timestamp<F> {
         let text = text.into();
         match F::parse(&text) {
             Ok(_) => Ok(Self::unchecked(text)),
-            Err(reason) => Err(ValidationError::new(
-                field,
-                format!("{} (`{text}`: {reason})", F::RULE),
-            )),
+            Err(reason) => Err(refusal::<F>(field, &text, &reason)),
         }
+    }
+
+    /// A date-time in any zone, written as the peer writes it (in UTC); the same as
+    /// [`from_utc`](Self::from_utc) after converting to UTC.
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use nodewire_common::timestamp::{GoTime, Timestamp};
+    /// let local = DateTime::parse_from_rfc3339("2026-06-01T15:00:00.250+03:00").unwrap();
+    /// let t = Timestamp::<GoTime>::from_datetime(local);
+    /// assert_eq!(t.as_str(), "2026-06-01T12:00:00.25Z");
+    /// assert_eq!(t.to_utc(), local);
+    /// ```
+    pub fn from_datetime<Tz: TimeZone>(instant: DateTime<Tz>) -> Self {
+        Self::from_utc(instant.to_utc())
     }
 
     /// The instant, written as the peer writes it (an instant outside the years 0000 to 9999,
@@ -300,6 +369,18 @@ impl<F> AsRef<str> for Timestamp<F> {
 impl<F> From<Timestamp<F>> for String {
     fn from(value: Timestamp<F>) -> String {
         value.text
+    }
+}
+
+impl<F: Format, Tz: TimeZone> From<DateTime<Tz>> for Timestamp<F> {
+    fn from(instant: DateTime<Tz>) -> Self {
+        Self::from_datetime(instant)
+    }
+}
+
+impl<F: Format> From<&Timestamp<F>> for DateTime<Utc> {
+    fn from(timestamp: &Timestamp<F>) -> Self {
+        timestamp.to_utc()
     }
 }
 
@@ -496,6 +577,40 @@ mod tests {
             format!("{:?}", Go::zero()),
             "Timestamp(\"0001-01-01T00:00:00Z\")"
         );
+    }
+
+    #[test]
+    fn date_times_in_and_out() {
+        let local = DateTime::parse_from_rfc3339("2026-05-04T08:00:03.007+08:00").unwrap();
+        let go: Go = local.into();
+        assert_eq!(go.as_str(), "2026-05-04T00:00:03.007Z");
+        assert_eq!(DateTime::<Utc>::from(&go), local);
+        assert_eq!(
+            Js::from_datetime(local).as_str(),
+            "2026-05-04T00:00:03.007Z"
+        );
+        let kept = Go::new("2026-05-04T08:00:03.007+08:00").unwrap();
+        assert_eq!(kept.to_utc(), local);
+        assert_eq!(kept.as_str(), "2026-05-04T08:00:03.007+08:00");
+
+        assert_eq!(
+            from_unix_secs(1_777_852_803),
+            Some(go.to_utc().with_nanosecond(0).unwrap())
+        );
+        assert_eq!(from_unix_millis(1_777_852_803_007), Some(go.to_utc()));
+        assert_eq!(from_unix_secs(i64::MAX as u64), None);
+        assert_eq!(from_unix_millis(i64::MAX as u64), None);
+
+        assert_eq!(
+            parse_utc::<GoTime>("time", kept.as_str()),
+            Ok(local.to_utc())
+        );
+        let err = parse_utc::<GoTime>("time", "2026-05-04t00:00:00Z").unwrap_err();
+        assert_eq!(
+            err,
+            Go::for_field("time", "2026-05-04t00:00:00Z").unwrap_err()
+        );
+        assert!(parse_utc::<Rfc3339>("time", "2026-05-04t00:00:00Z").is_ok());
     }
 
     #[test]

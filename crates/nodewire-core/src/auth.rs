@@ -171,13 +171,14 @@ impl tonic::service::Interceptor for AuthInterceptor {
     }
 }
 
-/// An HTTP client for Core at `base_url` that sends `key` with every call (client side).
+/// An HTTP client for Core at `base_url` that sends `key` with every call (client side):
+/// [`Core::client`](crate::Core::client) with a key.
 #[cfg(feature = "client")]
 pub fn http_client(
     base_url: impl Into<String>,
     key: Secret,
 ) -> Result<nodewire_common::client::Client, nodewire_common::IntoRequestError> {
-    nodewire_common::client::Client::new(base_url)?.with_header(AUTH_HEADER, key)
+    crate::Core::client(base_url, key)
 }
 
 #[cfg(test)]

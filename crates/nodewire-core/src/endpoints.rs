@@ -1,8 +1,8 @@
 //! The eight HTTP routes as [`Endpoint`]s.
 //!
 //! Every route except [`RegisterNode`] requires the node's key in the `x-node-auth-key` header
-//! ([`AUTH_HEADER`](crate::AUTH_HEADER)); with `nodewire_common::client::Client`, add it once
-//! with `with_header` (or use [`auth::http_client`](crate::auth)).
+//! ([`AUTH_HEADER`](crate::AUTH_HEADER)); `Core::client(base_url, key)` (feature `client`)
+//! builds a `nodewire_common::client::Client` that sends it with every call.
 //!
 //! ```
 //! use nodewire_common::Endpoint;

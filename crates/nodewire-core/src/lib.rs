@@ -44,11 +44,36 @@
 //! assert_eq!(err.error.path, "a.userId");
 //! ```
 //!
+//! # Connecting
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "client")] {
+//! use nodewire_common::Secret;
+//! use nodewire_core::Core;
+//! use nodewire_core::endpoints::GetLatestConfig;
+//! use nodewire_core::grpc::client::CoreClient;
+//! use nodewire_core::heartbeat::NodeHeartbeatDto;
+//!
+//! let key = Secret::new("k-7f3a9c");
+//! // HTTP (registration takes no key: `Core::client(url, None)`).
+//! let http = Core::client("http://127.0.0.1:3000", key.clone())?;
+//! let config = http.send(&GetLatestConfig).await?;
+//! // gRPC.
+//! let mut grpc = CoreClient::connect("http://127.0.0.1:3002", key).await?;
+//! let beat = grpc.heartbeat(&NodeHeartbeatDto::default().revision(config.revision)).await?;
+//! # }
+//! # Ok(()) }
+//! ```
+//!
 //! # Features
 //!
-//! - `client`: `nodewire_common::client::Client` for the HTTP routes, the generated gRPC client
-//!   and [`grpc::client::CoreClient`], a typed client over it. Bring your own channel
-//!   (`tonic::transport::Channel`, with whatever TLS you need).
+//! - `client`: [`Core::client`], the `nodewire_common::client::Client` for the HTTP routes,
+//!   the generated gRPC client and [`grpc::client::CoreClient`], a typed client over it, with
+//!   [`CoreClient::connect`](grpc::client::CoreClient::connect)`(url, key)` for a plaintext
+//!   channel (or bring your own: `nodewire_core::grpc::{Channel, Endpoint}`). The tonic items
+//!   a caller needs are re-exported ([`grpc`], and `nodewire_core::tonic`).
+//! - `rustls`: TLS for both clients (`https://` Cores).
 //! - `server`: the generated gRPC server trait and [`grpc::server::GrpcCore`].
 //! - `mock`: [`mock::MockCore`].
 //! - `collect`: [`collect::Collector`], this machine's metrics for `ReportNodeStats`.
@@ -102,6 +127,8 @@ use serde::de::DeserializeOwned;
 #[cfg(feature = "agent")]
 pub mod agent;
 pub mod auth;
+#[cfg(feature = "client")]
+mod client;
 #[cfg(feature = "collect")]
 pub mod collect;
 pub mod config;
@@ -128,6 +155,11 @@ pub mod proto {
 
 pub use auth::AUTH_HEADER;
 pub use envelope::{Error, ErrorResponse, OkResponse};
+/// tonic, at the version the gRPC client and server are generated for (the items a caller
+/// names most are also in [`grpc`]).
+#[cfg(any(feature = "client", feature = "server"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "client", feature = "server"))))]
+pub use tonic;
 
 /// The full gRPC service name.
 pub const SERVICE_NAME: &str = "nodeservice.NodeService";

@@ -7,6 +7,22 @@ use serde_json::{Map, Value};
 use crate::values::ValidationError;
 
 /// One snapshot. Byte counts are bytes, durations whole seconds, rates bytes per second.
+///
+/// Build one from [`NodeStats::default`] (zeros, xray not running, no MTProto status) and a
+/// setter per field.
+///
+/// ```
+/// use nodewire_core::stats::NodeStats;
+/// let stats = NodeStats::default()
+///     .cpu_percent(12.5)
+///     .cpu_cores(4)
+///     .ram_used(1 << 30)
+///     .ram_total(4 << 30)
+///     .xray_running(true)
+///     .xray_uptime_seconds(3600);
+/// assert!(stats.validate().is_ok());
+/// assert_eq!(stats.xray_uptime_seconds, Some(3600));
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NodeStats {
@@ -40,7 +56,64 @@ pub struct NodeStats {
     pub mtproto: Option<Map<String, Value>>,
 }
 
+/// One `#[must_use]` setter per plain field of [`NodeStats`].
+macro_rules! stats_setters {
+    ($($(#[doc = $doc:literal])* $field:ident: $ty:ty;)*) => {
+        impl NodeStats {
+            $(
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $field(mut self, value: $ty) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+stats_setters! {
+    /// Sets the host uptime in seconds.
+    uptime_seconds: u64;
+    /// Sets the CPU use, `0.0..=100.0`.
+    cpu_percent: f64;
+    /// Sets the number of logical cores.
+    cpu_cores: u32;
+    /// Sets the memory in use, in bytes.
+    ram_used: u64;
+    /// Sets the total memory, in bytes.
+    ram_total: u64;
+    /// Sets the disk space in use, in bytes.
+    disk_used: u64;
+    /// Sets the total disk space, in bytes.
+    disk_total: u64;
+    /// Sets the bytes received per second.
+    net_rx_per_sec: f64;
+    /// Sets the bytes sent per second.
+    net_tx_per_sec: f64;
+    /// Sets the bytes received since boot.
+    net_rx_total: u64;
+    /// Sets the bytes sent since boot.
+    net_tx_total: u64;
+    /// Sets whether xray runs.
+    xray_running: bool;
+}
+
 impl NodeStats {
+    /// Sets the seconds since xray started.
+    #[must_use]
+    pub fn xray_uptime_seconds(mut self, seconds: u64) -> Self {
+        self.xray_uptime_seconds = Some(seconds);
+        self
+    }
+
+    /// Sets the MTProto (telemt) runtime status.
+    #[must_use]
+    pub fn mtproto(mut self, status: Map<String, Value>) -> Self {
+        self.mtproto = Some(status);
+        self
+    }
+
     /// Checks the floating-point members: `cpuPercent` within `0..=100`, the rates finite and
     /// not negative.
     pub fn validate(&self) -> Result<(), ValidationError> {

@@ -46,9 +46,24 @@
 //! assert_eq!(answer.body().as_ref(), b"{\"ok\":true,\"update\":null}\n");
 //! ```
 //!
-//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint; an agent
-//! with a target URL builds requests with [`Target::request`](target::Target::request) and
-//! sends them with `Client::send_raw`.
+//! With the `client` feature, [`Dash::client`] builds an agent's
+//! `nodewire_common::client::Client` from the Dash base URL and the node's key, and the client
+//! sends any endpoint; an agent with a target URL builds requests with
+//! [`Target::request`](target::Target::request) and sends them with `Client::send_raw`.
+//!
+//! ```no_run
+//! # async fn demo(report: nodewire_dash::NodeReport) -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "client")] {
+//! use nodewire_common::Secret;
+//! use nodewire_dash::Dash;
+//! use nodewire_dash::endpoints::PushMetrics;
+//!
+//! let key = Secret::new("node-key");
+//! let client = Dash::client("http://127.0.0.1:8080", key.clone())?;
+//! let answer = client.send(&PushMetrics::new(key, report)).await?;
+//! # }
+//! # Ok(()) }
+//! ```
 //!
 //! # Where this crate differs from the upstream documentation
 //!
@@ -106,6 +121,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub mod agent;
+#[cfg(feature = "client")]
+mod client;
 pub mod clientip;
 pub mod collect;
 pub mod endpoints;

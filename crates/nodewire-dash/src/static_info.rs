@@ -115,6 +115,23 @@ impl StaticMemory {
     pub fn new(total: u64, swap_total: u64) -> Self {
         Self { total, swap_total }
     }
+
+    /// Physical memory, in bytes (`total`).
+    ///
+    /// ```
+    /// let body = std::fs::read("tests/fixtures/live-push/002-static.request.json").unwrap();
+    /// let s: nodewire_dash::Static = serde_json::from_slice(&body).unwrap();
+    /// assert_eq!(s.memory.total_bytes(), 25_276_063_744);
+    /// assert_eq!(s.memory.swap_total_bytes(), 0);
+    /// ```
+    pub fn total_bytes(&self) -> u64 {
+        self.total
+    }
+
+    /// Swap, in bytes (`swap_total`; 0 without swap).
+    pub fn swap_total_bytes(&self) -> u64 {
+        self.swap_total
+    }
 }
 
 /// Disk inventory (`StaticDisk`). All four arrays are always sent, `[]` when empty; an early
@@ -200,6 +217,11 @@ impl StaticDiskLogical {
             devices: Vec::new(),
         }
     }
+
+    /// Size, in bytes (`total`; 0 when the agent omits it).
+    pub fn total_bytes(&self) -> u64 {
+        self.total
+    }
 }
 
 /// A mount point (`StaticDiskFilesystem`).
@@ -229,6 +251,11 @@ impl StaticDiskFilesystem {
             path: path.into(),
             ..Self::default()
         }
+    }
+
+    /// Size, in bytes (`total`).
+    pub fn total_bytes(&self) -> u64 {
+        self.total
     }
 }
 
@@ -336,6 +363,71 @@ impl StaticRaidMember {
         Self { name: name.into() }
     }
 }
+
+/// `#[must_use]` setters, one per field a constructor leaves out.
+macro_rules! setters {
+    ($ty:ident { $( $(#[doc = $doc:literal])* $field:ident($value:ident: $arg:ty) = $set:expr; )* }) => {
+        impl $ty {
+            $(
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $field(mut self, $value: $arg) -> Self {
+                    self.$field = $set;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters!(StaticDiskPhysical {
+    /// Sets the `/dev/<name>` path.
+    device_path(path: impl Into<String>) = path.into();
+    /// Sets the `disk:<name>` id (`ref`).
+    reference(id: impl Into<String>) = id.into();
+});
+
+setters!(StaticDiskLogical {
+    /// Sets the `/dev/...` path.
+    device_path(path: impl Into<String>) = path.into();
+    /// Sets the `<kind>:<name>` id (`ref`).
+    reference(id: impl Into<String>) = id.into();
+    /// Sets the size in bytes (0 is omitted).
+    total(bytes: u64) = bytes;
+    /// Sets the first mount point.
+    mountpoint(path: impl Into<String>) = path.into();
+    /// Sets the filesystem type of that mount point.
+    fs_type(name: impl Into<String>) = name.into();
+    /// Sets the member devices.
+    devices(names: impl IntoIterator<Item = String>) = names.into_iter().collect();
+});
+
+setters!(StaticDiskFilesystem {
+    /// Sets the source device.
+    device(path: impl Into<String>) = path.into();
+    /// Sets the mount point.
+    mountpoint(path: impl Into<String>) = path.into();
+    /// Sets the size in bytes.
+    total(bytes: u64) = bytes;
+    /// Sets the filesystem type.
+    fs_type(name: impl Into<String>) = name.into();
+    /// Sets the number of inodes.
+    inodes_total(count: u64) = count;
+});
+
+setters!(StaticDiskBaseIo {
+    /// Sets the `/dev/...` path.
+    device_path(path: impl Into<String>) = path.into();
+    /// Sets the `<kind>:<name>` id (`ref`).
+    reference(id: impl Into<String>) = id.into();
+    /// Sets the role (`primary` for the entry holding the main filesystem).
+    role(role: BaseIoRole) = Some(role);
+});
+
+setters!(StaticRaidArray {
+    /// Sets the members.
+    members(members: impl IntoIterator<Item = StaticRaidMember>) = members.into_iter().collect();
+});
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     use nodewire_common::registry::TypeEntry;

@@ -6,6 +6,13 @@
 //! the range checks of newer Dash versions (ratios within `0..=1`, non-negative numbers,
 //! `int64`/`int32`/`int16` limits, text lengths). Those refuse real agents: Windows agents
 //! send `load1/5/15 = -1`, so they are offered, not the default.
+//!
+//! [`decode_report`] and [`decode_static`] decode a body and apply the checks in one call,
+//! with one error type, [`ReportError`], for both steps.
+
+mod decode;
+
+pub use decode::{ReportError, decode_report, decode_static};
 
 use std::collections::HashSet;
 

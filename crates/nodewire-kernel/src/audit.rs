@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_millis;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,13 @@ wire_struct! {
         detail?: null String,
         /// Free-form string metadata (`request_id`).
         metadata?: BTreeMap<String, String>,
+    }
+}
+
+impl AuditRecord {
+    /// When it happened: `timestamp_ms` as a date-time; `None` when absent.
+    pub fn timestamp_utc(&self) -> Option<DateTime<Utc>> {
+        self.timestamp_ms.and_then(from_unix_millis)
     }
 }
 

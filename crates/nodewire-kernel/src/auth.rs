@@ -6,35 +6,102 @@
 //! `api.auth.allow_insecure=true` accepts calls without `Authorization` (core.yaml:4-7, prose
 //! only: the spec has no optional security requirement); use [`Credentials::None`] for it.
 //!
+//! [`Credentials::basic`] and [`Credentials::control_token`] give the header value directly
+//! ([`BasicCredentials::authorization`], [`ControlToken::authorization`]); only the
+//! [`Credentials`] choice, which may be none, answers with an `Option`. Both convert into
+//! [`Credentials`] (by value or by reference) where one is expected.
+//!
 //! ```
 //! use nodewire_kernel::auth::Credentials;
 //! let basic = Credentials::basic("panel", "s3cret");
-//! assert_eq!(basic.authorization().unwrap().expose(), "Basic cGFuZWw6czNjcmV0");
+//! assert_eq!(basic.authorization().expose(), "Basic cGFuZWw6czNjcmV0");
 //! // The panel's `control_token`: sent as is with a scheme, else as a bearer token.
 //! let token = Credentials::control_token("abc");
-//! assert_eq!(token.authorization().unwrap().expose(), "Bearer abc");
-//! assert_eq!(format!("{basic:?}"), "Basic { access_key: \"panel\", secret_key: Secret(\"[redacted]\") }");
+//! assert_eq!(token.authorization().expose(), "Bearer abc");
+//! assert_eq!(format!("{basic:?}"), "BasicCredentials { access_key: \"panel\", secret_key: Secret(\"[redacted]\") }");
+//! // Either one, or none, as the panel's settings resolve it.
+//! let chosen = Credentials::from(basic);
+//! assert_eq!(chosen.authorization().map(|v| v.expose().to_owned()).as_deref(), Some("Basic cGFuZWw6czNjcmV0"));
+//! assert_eq!(Credentials::None.authorization(), None);
 //! ```
 
 use http::{HeaderMap, header};
 use nodewire_common::Secret;
 
-/// How a client authenticates to the kernel.
+/// HTTP Basic credentials: `Authorization: Basic base64(access_key:secret_key)`, the scheme
+/// core.yaml defines (the panel's node `control_access_key` and `control_secret_key`).
+/// `Debug` redacts the secret key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasicCredentials {
+    access_key: String,
+    secret_key: Secret,
+}
+
+impl BasicCredentials {
+    /// Credentials from the access key (user part) and the secret key.
+    pub fn new(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
+        Self {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+        }
+    }
+
+    /// The access key.
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    /// The secret key.
+    pub fn secret_key(&self) -> &Secret {
+        &self.secret_key
+    }
+
+    /// The `Authorization` value: `Basic base64(access_key:secret_key)`.
+    pub fn authorization(&self) -> Secret {
+        let pair = format!("{}:{}", self.access_key, self.secret_key.expose());
+        Secret::new(format!("Basic {}", base64(pair.as_bytes())))
+    }
+}
+
+/// The panel's `control_token`: an `Authorization` value sent verbatim when it starts with
+/// `Bearer ` or `Basic ` (any case), else as `Bearer <token>`. core.yaml does not define
+/// bearer tokens; only a kernel that accepts them will. `Debug` redacts the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlToken(Secret);
+
+impl ControlToken {
+    /// The token as the panel stores it.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token as given.
+    pub fn token(&self) -> &Secret {
+        &self.0
+    }
+
+    /// The `Authorization` value: the token itself when it carries a scheme, else
+    /// `Bearer <token>` (surrounding whitespace trimmed).
+    pub fn authorization(&self) -> Secret {
+        let token = self.0.expose().trim();
+        let lower = token.get(..7).map(str::to_ascii_lowercase);
+        let lower6 = token.get(..6).map(str::to_ascii_lowercase);
+        if lower.as_deref() == Some("bearer ") || lower6.as_deref() == Some("basic ") {
+            Secret::new(token)
+        } else {
+            Secret::new(format!("Bearer {token}"))
+        }
+    }
+}
+
+/// How a client authenticates to the kernel: Basic credentials, a control token, or nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Credentials {
-    /// `Authorization: Basic base64(access_key:secret_key)`, the scheme core.yaml defines (the
-    /// panel's node `control_access_key` and `control_secret_key`).
-    Basic {
-        /// The access key (user part).
-        access_key: String,
-        /// The secret key.
-        secret_key: Secret,
-    },
-    /// The panel's `control_token`: an `Authorization` value sent verbatim when it starts with
-    /// `Bearer ` or `Basic ` (any case), else as `Bearer <token>`. core.yaml does not define
-    /// bearer tokens; only a kernel that accepts them will.
-    Token(Secret),
+    /// `Authorization: Basic …` ([`BasicCredentials`]).
+    Basic(BasicCredentials),
+    /// The panel's `control_token` ([`ControlToken`]).
+    Token(ControlToken),
     /// No `Authorization` header: for a kernel with `api.auth.allow_insecure=true`, and for
     /// `GET /healthz`.
     #[default]
@@ -42,17 +109,16 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    /// Basic credentials.
-    pub fn basic(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
-        Self::Basic {
-            access_key: access_key.into(),
-            secret_key: secret_key.into(),
-        }
+    /// Basic credentials, whose [`authorization`](BasicCredentials::authorization) is the
+    /// header value itself; `.into()` (or `From`) makes them a [`Credentials`].
+    pub fn basic(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> BasicCredentials {
+        BasicCredentials::new(access_key, secret_key)
     }
 
-    /// A control token.
-    pub fn control_token(token: impl Into<Secret>) -> Self {
-        Self::Token(token.into())
+    /// A control token, whose [`authorization`](ControlToken::authorization) is the header
+    /// value itself; `.into()` (or `From`) makes it a [`Credentials`].
+    pub fn control_token(token: impl Into<Secret>) -> ControlToken {
+        ControlToken::new(token)
     }
 
     /// The panel's precedence (contract §6.1): access key and secret key when both are set,
@@ -64,35 +130,53 @@ impl Credentials {
     ) -> Self {
         match (access_key, secret_key, control_token) {
             (Some(ak), Some(sk), _) if !ak.is_empty() && !sk.expose().is_empty() => {
-                Self::basic(ak, sk.clone())
+                Self::Basic(BasicCredentials::new(ak, sk.clone()))
             }
-            (_, _, Some(token)) if !token.expose().trim().is_empty() => Self::Token(token.clone()),
+            (_, _, Some(token)) if !token.expose().trim().is_empty() => {
+                Self::Token(ControlToken::new(token.clone()))
+            }
             _ => Self::None,
         }
     }
 
-    /// The `Authorization` value to send, if any.
+    /// The `Authorization` value to send: `None` only for [`Credentials::None`].
     pub fn authorization(&self) -> Option<Secret> {
         match self {
-            Self::Basic {
-                access_key,
-                secret_key,
-            } => {
-                let pair = format!("{access_key}:{}", secret_key.expose());
-                Some(Secret::new(format!("Basic {}", base64(pair.as_bytes()))))
-            }
-            Self::Token(token) => {
-                let token = token.expose().trim();
-                let lower = token.get(..7).map(str::to_ascii_lowercase);
-                let lower6 = token.get(..6).map(str::to_ascii_lowercase);
-                if lower.as_deref() == Some("bearer ") || lower6.as_deref() == Some("basic ") {
-                    Some(Secret::new(token))
-                } else {
-                    Some(Secret::new(format!("Bearer {token}")))
-                }
-            }
+            Self::Basic(basic) => Some(basic.authorization()),
+            Self::Token(token) => Some(token.authorization()),
             Self::None => None,
         }
+    }
+}
+
+impl From<BasicCredentials> for Credentials {
+    fn from(basic: BasicCredentials) -> Self {
+        Self::Basic(basic)
+    }
+}
+
+impl From<&BasicCredentials> for Credentials {
+    fn from(basic: &BasicCredentials) -> Self {
+        Self::Basic(basic.clone())
+    }
+}
+
+impl From<ControlToken> for Credentials {
+    fn from(token: ControlToken) -> Self {
+        Self::Token(token)
+    }
+}
+
+impl From<&ControlToken> for Credentials {
+    fn from(token: &ControlToken) -> Self {
+        Self::Token(token.clone())
+    }
+}
+
+impl From<&Credentials> for Credentials {
+    /// A copy, so a call that takes `impl Into<Credentials>` also takes `&credentials`.
+    fn from(credentials: &Credentials) -> Self {
+        credentials.clone()
     }
 }
 
@@ -296,22 +380,29 @@ mod tests {
         let t = |s: &str| {
             Credentials::control_token(s)
                 .authorization()
-                .map(|v| v.expose().to_owned())
+                .expose()
+                .to_owned()
         };
-        assert_eq!(t("bearer X").as_deref(), Some("bearer X"));
-        assert_eq!(t("Basic Zm9v").as_deref(), Some("Basic Zm9v"));
-        assert_eq!(t(" tok ").as_deref(), Some("Bearer tok"));
+        assert_eq!(t("bearer X"), "bearer X");
+        assert_eq!(t("Basic Zm9v"), "Basic Zm9v");
+        assert_eq!(t(" tok "), "Bearer tok");
         assert_eq!(Credentials::None.authorization(), None);
+        let token = Credentials::from(&Credentials::control_token("tok"));
+        assert_eq!(
+            token.authorization().map(|v| v.expose().to_owned()),
+            Some("Bearer tok".to_owned())
+        );
+        assert!(!format!("{token:?}").contains("tok\""));
     }
 
     #[test]
     fn precedence_follows_the_panel() {
         let sk = Secret::new("s");
         let tok = Secret::new("t");
-        assert!(matches!(
+        assert_eq!(
             Credentials::resolve(Some("a"), Some(&sk), Some(&tok)),
-            Credentials::Basic { .. }
-        ));
+            Credentials::basic("a", "s").into()
+        );
         assert!(matches!(
             Credentials::resolve(Some("a"), None, Some(&tok)),
             Credentials::Token(_)
@@ -328,9 +419,7 @@ mod tests {
         };
         let mut h = HeaderMap::new();
         assert_eq!(config.check(&h), Err(AuthError::Missing));
-        let good = Credentials::basic("panel", "s3cret")
-            .authorization()
-            .unwrap();
+        let good = Credentials::basic("panel", "s3cret").authorization();
         h.insert(header::AUTHORIZATION, good.expose().parse().unwrap());
         assert_eq!(config.check(&h), Ok(()));
         h.insert(

@@ -194,7 +194,16 @@ impl KernelEndpoint for GetHealthz {
     const AUTH: bool = false;
 }
 
-/// `GET /v1/status`: the runtime snapshot.
+/// `GET /v1/status`: the runtime snapshot. Build one from [`GetStatus::default`] (every
+/// section) and the setters.
+///
+/// ```
+/// use nodewire_common::Endpoint;
+/// use nodewire_kernel::endpoints::GetStatus;
+/// let call = GetStatus::default().include("nodes").redact_users(true);
+/// let request = call.try_into_http_request("http://127.0.0.1:23860").unwrap();
+/// assert_eq!(request.uri().query(), Some("redact_users=true&include=nodes"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GetStatus {
     /// `redact_users`: hide user identifiers and tags.
@@ -208,12 +217,32 @@ pub struct GetStatus {
 }
 
 impl GetStatus {
-    /// Only the given sections (`include=…`), as the panel asks for `nodes`.
-    pub fn include(sections: &str) -> Self {
-        Self {
-            include: Some(sections.to_owned()),
-            ..Self::default()
-        }
+    /// Hides user identifiers and tags (`redact_users`).
+    #[must_use]
+    pub fn redact_users(mut self, value: bool) -> Self {
+        self.redact_users = Some(value);
+        self
+    }
+
+    /// Adds the rate-limit summary (`rate_limit_summary`).
+    #[must_use]
+    pub fn rate_limit_summary(mut self, value: bool) -> Self {
+        self.rate_limit_summary = Some(value);
+        self
+    }
+
+    /// Only these comma-separated sections (`include=nodes`, `all`), as the panel asks for `nodes`.
+    #[must_use]
+    pub fn include(mut self, value: impl Into<String>) -> Self {
+        self.include = Some(value.into());
+        self
+    }
+
+    /// `fields`, an alias of [`include`](Self::include).
+    #[must_use]
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
     }
 }
 
@@ -267,6 +296,22 @@ pub struct GetTraffic {
     pub node: Vec<String>,
     /// `protocol=…` (repeated): only these protocols.
     pub protocol: Vec<String>,
+}
+
+impl GetTraffic {
+    /// Only these nodes (`node=…`, repeated).
+    #[must_use]
+    pub fn node<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
+        self.node = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Only these protocols (`protocol=…`, repeated).
+    #[must_use]
+    pub fn protocol<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.protocol = names.into_iter().map(Into::into).collect();
+        self
+    }
 }
 
 impl Endpoint for GetTraffic {
@@ -343,6 +388,55 @@ pub fn parse_events_filter(filter: &str) -> Vec<EventCategory> {
 }
 
 impl StatusStreamQuery {
+    /// Sets the push period in seconds (`interval`, 1 to 60).
+    #[must_use]
+    pub fn interval(mut self, value: u32) -> Self {
+        self.interval = Some(value);
+        self
+    }
+
+    /// Sets the mode (`full` or `diff`).
+    #[must_use]
+    pub fn mode(mut self, value: StreamMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Only these comma-separated categories (`events`; see [`events_filter`]).
+    #[must_use]
+    pub fn events(mut self, value: impl Into<String>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Prunes the frames to these sections (`include`).
+    #[must_use]
+    pub fn include(mut self, value: impl Into<String>) -> Self {
+        self.include = Some(value.into());
+        self
+    }
+
+    /// `fields`, an alias of [`include`](Self::include).
+    #[must_use]
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+
+    /// Hides user identifiers and tags (`redact_users`).
+    #[must_use]
+    pub fn redact_users(mut self, value: bool) -> Self {
+        self.redact_users = Some(value);
+        self
+    }
+
+    /// Adds the rate-limit summary (`rate_limit_summary`).
+    #[must_use]
+    pub fn rate_limit_summary(mut self, value: bool) -> Self {
+        self.rate_limit_summary = Some(value);
+        self
+    }
+
     fn write(&self) -> Option<String> {
         Writer::default()
             .display("interval", self.interval)
@@ -409,6 +503,13 @@ macro_rules! status_stream {
             pub query: StatusStreamQuery,
         }
 
+        impl $name {
+            /// The stream with `query` ([`default`](Self::default) sends none).
+            pub fn new(query: StatusStreamQuery) -> Self {
+                Self { query }
+            }
+        }
+
         impl Endpoint for $name {
             type Protocol = Kernel;
             type Exchange = Streaming;
@@ -461,6 +562,15 @@ macro_rules! events_stream {
             /// `events`: comma-separated categories (`node,service,runtime`); see
             /// [`events_filter`].
             pub events: Option<String>,
+        }
+
+        impl $name {
+            /// Only these comma-separated categories (see [`events_filter`]).
+            #[must_use]
+            pub fn events(mut self, value: impl Into<String>) -> Self {
+                self.events = Some(value.into());
+                self
+            }
         }
 
         impl Endpoint for $name {
@@ -541,6 +651,50 @@ pub struct ListAudit {
     pub actor: Option<String>,
     /// `target`: only this target.
     pub target: Option<String>,
+}
+
+impl ListAudit {
+    /// At most this many events (`limit`).
+    #[must_use]
+    pub fn limit(mut self, value: u64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Only events at or after this Unix millisecond (`since_ms`).
+    #[must_use]
+    pub fn since_ms(mut self, value: u64) -> Self {
+        self.since_ms = Some(value);
+        self
+    }
+
+    /// Only successes (`true`) or failures (`false`).
+    #[must_use]
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = Some(value);
+        self
+    }
+
+    /// Only this action.
+    #[must_use]
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Only this actor.
+    #[must_use]
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.actor = Some(value.into());
+        self
+    }
+
+    /// Only this target.
+    #[must_use]
+    pub fn target(mut self, value: impl Into<String>) -> Self {
+        self.target = Some(value.into());
+        self
+    }
 }
 
 impl Endpoint for ListAudit {
@@ -735,6 +889,20 @@ impl ListProtocolUsers {
             ..Self::default()
         }
     }
+
+    /// Also lists the users not bound to the node (`all`).
+    #[must_use]
+    pub fn all(mut self, value: bool) -> Self {
+        self.all = Some(value);
+        self
+    }
+
+    /// Hides usernames, tags and limits (`redact`).
+    #[must_use]
+    pub fn redact(mut self, value: bool) -> Self {
+        self.redact = Some(value);
+        self
+    }
 }
 
 impl Endpoint for ListProtocolUsers {
@@ -781,6 +949,15 @@ impl KernelEndpoint for ListProtocolUsers {
 pub struct ListUsers {
     /// `redact`: hide usernames, tags and limits.
     pub redact: Option<bool>,
+}
+
+impl ListUsers {
+    /// Hides usernames, tags and limits (`redact`).
+    #[must_use]
+    pub fn redact(mut self, value: bool) -> Self {
+        self.redact = Some(value);
+        self
+    }
 }
 
 impl Endpoint for ListUsers {
@@ -837,6 +1014,13 @@ impl GetUser {
             id: id.into(),
             redact: None,
         }
+    }
+
+    /// Hides the username, tags and limits (`redact`).
+    #[must_use]
+    pub fn redact(mut self, value: bool) -> Self {
+        self.redact = Some(value);
+        self
     }
 }
 

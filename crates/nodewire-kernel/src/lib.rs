@@ -26,7 +26,7 @@
 //! use nodewire_kernel::endpoints::GetStatus;
 //! use nodewire_kernel::status::HealthStatus;
 //!
-//! let request = GetStatus::include("nodes").try_into_http_request("http://127.0.0.1:23860").unwrap();
+//! let request = GetStatus::default().include("nodes").try_into_http_request("http://127.0.0.1:23860").unwrap();
 //! assert_eq!(request.uri(), "http://127.0.0.1:23860/v1/status?include=nodes");
 //!
 //! // A degraded node (health as an object) decodes.
@@ -42,17 +42,16 @@
 //! assert_eq!(health, Some(HealthStatus::Degraded { consecutive_failures: 3 }));
 //! ```
 //!
-//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint; add the
-//! `Authorization` value from [`auth::Credentials::authorization`]:
+//! With the `client` feature, [`Kernel::client`] builds the `nodewire_common::client::Client`
+//! from the base URL and the [`auth::Credentials`], and the client sends any endpoint:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[cfg(feature = "client")] {
-//! use nodewire_common::client::Client;
+//! use nodewire_kernel::Kernel;
 //! use nodewire_kernel::auth::Credentials;
 //! use nodewire_kernel::endpoints::ListProtocols;
-//! let auth = Credentials::basic("panel", "s3cret").authorization().ok_or("no credentials")?;
-//! let client = Client::new("http://127.0.0.1:23860")?.with_header("authorization", auth)?;
+//! let client = Kernel::client("http://127.0.0.1:23860", Credentials::basic("panel", "s3cret"))?;
 //! let nodes = client.send(&ListProtocols).await?.body;
 //! # }
 //! # Ok(()) }
@@ -157,6 +156,8 @@ mod wire;
 
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "client")]
+mod client;
 pub mod endpoints;
 pub mod envelope;
 pub mod export;

@@ -4,7 +4,7 @@
 //! ```
 //! use nodewire_kernel::protocols::{NodeProfile, NodeRole, ProfileProtocol, ProtocolUpsertRequest};
 //! let profile = NodeProfile::new("http-api", NodeRole::Listener, ProfileProtocol::Http)
-//!     .with_profile(serde_json::json!({"server": {"allow_plain_http": false}}));
+//!     .profile(serde_json::json!({"server": {"allow_plain_http": false}}));
 //! let body = ProtocolUpsertRequest::new(profile).listen("0.0.0.0:35580");
 //! assert_eq!(
 //!     serde_json::to_value(&body).unwrap(),
@@ -145,6 +145,20 @@ impl ProtocolUpsertRequest {
         self
     }
 
+    /// Sends the listen address as `null`.
+    #[must_use]
+    pub fn clear_listen(mut self) -> Self {
+        self.listen = Patch::Null;
+        self
+    }
+
+    /// Sends the upstream address as `null`.
+    #[must_use]
+    pub fn clear_connect(mut self) -> Self {
+        self.connect = Patch::Null;
+        self
+    }
+
     /// Sets the users.
     #[must_use]
     pub fn users(mut self, users: Vec<User>) -> Self {
@@ -235,7 +249,7 @@ impl NodeProfile {
 
     /// Sets the protocol settings; a value that is not an object leaves them empty.
     #[must_use]
-    pub fn with_profile(mut self, profile: Value) -> Self {
+    pub fn profile(mut self, profile: Value) -> Self {
         self.profile = match profile {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -260,6 +274,20 @@ impl NodeProfile {
         }
         self
     }
+
+    /// Sends the network stack settings as `null`.
+    #[must_use]
+    pub fn clear_stack(mut self) -> Self {
+        self.stack = Patch::Null;
+        self
+    }
+
+    /// Sends the interface selection policy as `null`.
+    #[must_use]
+    pub fn clear_interface_policy(mut self) -> Self {
+        self.interface_policy = Patch::Null;
+        self
+    }
 }
 
 /// The setters `NodeProfile` and `UpstreamProfile` share.
@@ -277,6 +305,13 @@ macro_rules! profile_setters {
             #[must_use]
             pub fn description(mut self, text: impl Into<String>) -> Self {
                 self.description = Patch::Value(text.into());
+                self
+            }
+
+            /// Sends the description as `null`.
+            #[must_use]
+            pub fn clear_description(mut self) -> Self {
+                self.description = Patch::Null;
                 self
             }
 
@@ -338,6 +373,13 @@ impl UpstreamProfile {
     #[must_use]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Patch::Value(id.into());
+        self
+    }
+
+    /// Sends the hop id as `null`.
+    #[must_use]
+    pub fn clear_id(mut self) -> Self {
+        self.id = Patch::Null;
         self
     }
 

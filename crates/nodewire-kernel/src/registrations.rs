@@ -27,6 +27,8 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_millis;
 use nodewire_common::{DecodeError, Patch, Secret};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -276,12 +278,12 @@ wire_struct! {
 }
 
 impl EventRegistrationRequest {
-    /// A registration of `callback` for `event`, with an optional secret.
-    pub fn new(event: NodeEventKind, callback: impl Into<String>, secret: Option<Secret>) -> Self {
+    /// A registration of `callback` for `event`, without a secret.
+    pub fn new(event: NodeEventKind, callback: impl Into<String>) -> Self {
         Self {
             event,
             callback: callback.into(),
-            secret: secret.map_or(Patch::Absent, Patch::Value),
+            secret: Patch::Absent,
         }
     }
 }
@@ -301,6 +303,13 @@ wire_struct! {
     }
 }
 
+impl EventRegistrationRecord {
+    /// When it was registered: `created_at_ms` as a date-time; `None` when absent.
+    pub fn created_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.created_at_ms.and_then(from_unix_millis)
+    }
+}
+
 wire_struct! {
     /// The body of `POST /v1/service-events/registrations` (core.yaml:2026).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -315,19 +324,38 @@ wire_struct! {
 }
 
 impl ServiceEventRegistrationRequest {
-    /// A registration of `callback` for `event`, with an optional secret.
-    pub fn new(
-        event: ServiceEventKind,
-        callback: impl Into<String>,
-        secret: Option<Secret>,
-    ) -> Self {
+    /// A registration of `callback` for `event`, without a secret.
+    pub fn new(event: ServiceEventKind, callback: impl Into<String>) -> Self {
         Self {
             event: ServiceEventName::new(event),
             callback: callback.into(),
-            secret: secret.map_or(Patch::Absent, Patch::Value),
+            secret: Patch::Absent,
         }
     }
 }
+
+/// The setters of a registration's shared secret.
+macro_rules! secret_setters {
+    ($($ty:ty),*) => {$(
+        impl $ty {
+            /// Sets the shared secret (the panel's webhook token, sent back as
+            /// `X-ZNP-Webhook-Token`).
+            #[must_use]
+            pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+                self.secret = Patch::Value(secret.into());
+                self
+            }
+
+            /// Sends the secret as `null`.
+            #[must_use]
+            pub fn clear_secret(mut self) -> Self {
+                self.secret = Patch::Null;
+                self
+            }
+        }
+    )*};
+}
+secret_setters!(EventRegistrationRequest, ServiceEventRegistrationRequest);
 
 impl Validate for ServiceEventRegistrationRequest {
     /// Refuses an `event` spelled otherwise than core.yaml spells it (the panel's
@@ -363,6 +391,13 @@ wire_struct! {
         callback?: String,
         /// Unix milliseconds of the registration.
         created_at_ms?: u64,
+    }
+}
+
+impl EventSubscriptionRecord {
+    /// When it was registered: `created_at_ms` as a date-time; `None` when absent.
+    pub fn created_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.created_at_ms.and_then(from_unix_millis)
     }
 }
 
@@ -406,7 +441,6 @@ mod tests {
         let strict = ServiceEventRegistrationRequest::new(
             ServiceEventKind::UserTrafficReported,
             "http://panel/",
-            None,
         );
         assert_eq!(strict.validate(), Ok(()));
     }

@@ -1,6 +1,8 @@
 //! `GET /v1/rules/providers` and `POST /v1/rules/providers/{name}/refresh`: rule providers
 //! (core.yaml:1555-1579).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_millis;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,25 @@ wire_struct! {
     }
 }
 
+impl ProviderStatus {
+    /// The last successful fetch: `last_success_unix_ms` as a date-time; `None` when absent
+    /// or `null`.
+    pub fn last_success_utc(&self) -> Option<DateTime<Utc>> {
+        self.last_success_unix_ms
+            .value()
+            .copied()
+            .and_then(from_unix_millis)
+    }
+
+    /// The last attempt: `last_attempt_unix_ms` as a date-time; `None` when absent or `null`.
+    pub fn last_attempt_utc(&self) -> Option<DateTime<Utc>> {
+        self.last_attempt_unix_ms
+            .value()
+            .copied()
+            .and_then(from_unix_millis)
+    }
+}
+
 nodewire_common::open_enum! {
     /// A provider's state (core.yaml:1577).
     pub enum ProviderState {
@@ -45,4 +66,32 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<ProviderStatus>(),
         TypeEntry::of::<ProviderState>(),
     ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetch_times_read_as_date_times_and_re_encode_unchanged()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let body = include_str!(
+            "../tests/fixtures/ProviderStatusArray--GET_v1_rules_providers--response200.json"
+        );
+        let providers: Vec<ProviderStatus> = serde_json::from_str(body)?;
+        let provider = providers.first().ok_or("no provider")?;
+        assert_eq!(
+            provider.last_success_utc().map(|t| t.timestamp_millis()),
+            Some(1_734_001_002_456)
+        );
+        assert_eq!(provider.last_attempt_utc(), provider.last_success_utc());
+        assert_eq!(
+            serde_json::to_value(&providers)?,
+            serde_json::from_str::<serde_json::Value>(body)?
+        );
+        let never: ProviderStatus = serde_json::from_str(r#"{"last_success_unix_ms":null}"#)?;
+        assert_eq!(never.last_success_utc(), None);
+        assert_eq!(never.last_attempt_utc(), None);
+        Ok(())
+    }
 }

@@ -45,7 +45,7 @@
 //! use nodewire_common::client::Client;
 //! use nodewire_kernel::auth::Credentials;
 //! use nodewire_kernel::endpoints::{EventsStream, StatusWs};
-//! let auth = Credentials::basic("panel", "secret").authorization().ok_or("no auth")?;
+//! let auth = Credentials::basic("panel", "secret").authorization();
 //! let client = Client::new("http://127.0.0.1:23860")?.with_header("authorization", auth)?;
 //! let mut events = client.stream(&EventsStream::default()).await?;
 //! while let Some(event) = events.next().await {
@@ -61,9 +61,12 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use chrono::{DateTime, Utc};
 use nodewire_common::DecodeError;
+use nodewire_common::ValidationError;
 use nodewire_common::error::{from_slice, from_value};
 use nodewire_common::sse;
+use nodewire_common::timestamp::{Rfc3339, from_unix_millis, parse_utc};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -340,6 +343,11 @@ impl EventEnvelope {
     /// The payload of a `user.traffic.reported` event.
     pub fn traffic_reported(&self) -> Result<UserTrafficReported, DecodeError> {
         self.payload_as()
+    }
+
+    /// When it happened: `occurred_at_ms` as a date-time; `None` when absent.
+    pub fn occurred_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.occurred_at_ms.and_then(from_unix_millis)
     }
 }
 
@@ -666,6 +674,22 @@ impl NodeEventPayload {
         self.triggered_at = Some(at.into());
         self
     }
+
+    /// When it happened: `triggered_at` read as RFC 3339, in UTC; `None` when absent, an error
+    /// naming `triggered_at` when the text is not RFC 3339 (it stays as sent either way).
+    ///
+    /// ```
+    /// use nodewire_kernel::streams::NodeEventPayload;
+    /// let p = NodeEventPayload::new("edge-1").triggered_at("2024-01-01T03:00:00+03:00");
+    /// let at = p.triggered_at_utc().unwrap().unwrap();
+    /// assert_eq!(at.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+    /// assert_eq!(p.triggered_at.as_deref(), Some("2024-01-01T03:00:00+03:00"));
+    /// assert!(NodeEventPayload::new("edge-1").triggered_at("yesterday").triggered_at_utc().unwrap().is_err());
+    /// ```
+    pub fn triggered_at_utc(&self) -> Option<Result<DateTime<Utc>, ValidationError>> {
+        let text = self.triggered_at.as_deref()?;
+        Some(parse_utc::<Rfc3339>("triggered_at", text))
+    }
 }
 
 impl TrafficReading {
@@ -752,6 +776,38 @@ mod tests {
         );
         let back: Vec<StreamEvent<Value>> = decode_stream(text.as_bytes())?;
         assert_eq!(back[0].data, event.data);
+        Ok(())
+    }
+
+    #[test]
+    fn event_times_read_as_date_times_and_re_encode_unchanged()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let body = include_bytes!("../tests/fixtures/spec-example--GET_v1_events_stream.sse.txt");
+        let events: Vec<StreamEvent<EventEnvelope>> = decode_stream(body)?;
+        let first = events.first().ok_or("no event")?;
+        assert_eq!(
+            first.data.occurred_at_utc().map(|t| t.to_rfc3339()),
+            Some("2024-12-12T00:59:56.123+00:00".to_owned())
+        );
+        let payload = first.data.node_payload()?;
+        let triggered = payload.triggered_at_utc().ok_or("no triggered_at")??;
+        assert_eq!(triggered.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        assert_eq!(
+            payload.triggered_at.as_deref(),
+            Some("2024-01-01T00:00:00Z")
+        );
+        let raw: Vec<StreamEvent<Value>> = decode_stream(body)?;
+        assert_eq!(serde_json::to_value(&events)?, serde_json::to_value(&raw)?);
+        let silent = EventEnvelope::new(EventName::NodeDegraded);
+        assert_eq!(silent.occurred_at_utc(), None);
+        assert!(NodeEventPayload::new("edge-1").triggered_at_utc().is_none());
+        let err = NodeEventPayload::new("edge-1")
+            .triggered_at("2024-01-01")
+            .triggered_at_utc()
+            .ok_or("no triggered_at")?
+            .err()
+            .ok_or("accepted a date alone")?;
+        assert_eq!(err.field, "triggered_at");
         Ok(())
     }
 

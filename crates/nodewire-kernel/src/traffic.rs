@@ -1,5 +1,7 @@
 //! `GET /v1/traffic`: traffic totals (core.yaml:1491-1514).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_millis;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,13 @@ wire_struct! {
         bytes_down?: u64,
         /// Per node and protocol.
         by_node_protocol?: Vec<NodeProtocolTrafficSummary>,
+    }
+}
+
+impl TrafficSummaryResponse {
+    /// When the summary was taken: `generated_at_ms` as a date-time; `None` when absent.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.generated_at_ms.and_then(from_unix_millis)
     }
 }
 

@@ -76,8 +76,10 @@
 //! ```
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
+use nodewire_common::timestamp::{from_unix_millis, from_unix_secs};
 use nodewire_common::{
     DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
 };
@@ -163,6 +165,16 @@ wire_struct! {
         message?: String,
         /// Unix seconds.
         observed_at?: u64,
+    }
+}
+
+impl KernelNodeEventRequest {
+    /// When it was observed: `observed_at` (Unix seconds) as a date-time; `None` when absent or
+    /// `0` (Go's zero, which [`WebhookShape::GoZero`] writes for no time).
+    pub fn observed_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.observed_at
+            .filter(|v| *v != 0)
+            .and_then(from_unix_secs)
     }
 }
 
@@ -369,6 +381,16 @@ wire_struct! {
         bytes_down: u64,
         /// Unix seconds (0 or absent: now; `trafficlogic.go:67-69`).
         observed_at?: u64,
+    }
+}
+
+impl KernelTrafficRecord {
+    /// When it was observed: `observed_at` (Unix seconds) as a date-time; `None` when absent or
+    /// `0`, which the panel reads as the time it receives the record (`trafficlogic.go:67-69`).
+    pub fn observed_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.observed_at
+            .filter(|v| *v != 0)
+            .and_then(from_unix_secs)
     }
 }
 
@@ -758,6 +780,14 @@ impl KernelServiceEventRequest {
             },
         }
     }
+
+    /// When it happened: `occurred_at_ms` as a date-time; `None` when absent or `0` (Go's zero,
+    /// which [`WebhookShape::GoZero`] writes for no time).
+    pub fn occurred_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.occurred_at_ms
+            .filter(|v| *v != 0)
+            .and_then(from_unix_millis)
+    }
 }
 
 crate::wire::event_identity_setters!(KernelServiceEventRequest);
@@ -1028,15 +1058,22 @@ macro_rules! webhook_endpoint {
 
         impl $name {
             /// The call with `body` in the shape the real panel accepts
-            /// ([`WebhookShape::GoZero`]), carrying `token` when given.
-            pub fn new(body: $req, token: Option<Secret>) -> Self {
-                Self::with_shape(body, token, WebhookShape::GoZero)
+            /// ([`WebhookShape::GoZero`]), without a token.
+            pub fn new(body: $req) -> Self {
+                Self::with_shape(body, WebhookShape::GoZero)
             }
 
             /// The call with `body` in `shape` ([`WebhookShape::Documented`] for receivers
-            /// that follow the panel's documentation).
-            pub fn with_shape(body: $req, token: Option<Secret>, shape: WebhookShape) -> Self {
-                Self { token, body: body.shaped(shape) }
+            /// that follow the panel's documentation), without a token.
+            pub fn with_shape(body: $req, shape: WebhookShape) -> Self {
+                Self { token: None, body: body.shaped(shape) }
+            }
+
+            /// Sends `token` as `X-ZNP-Webhook-Token`.
+            #[must_use]
+            pub fn token(mut self, token: impl Into<Secret>) -> Self {
+                self.token = Some(token.into());
+                self
             }
         }
 

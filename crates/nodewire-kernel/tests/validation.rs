@@ -73,14 +73,14 @@ fn labels_the_kernel_refuses_are_not_sent() {
 #[test]
 fn webhook_bodies_keep_what_decoding_requires() {
     let event = KernelNodeEventRequest::new(NodeEventName::from("node_healthy"), "edge-1");
-    let mut call = PostKernelEvent::new(event, None);
+    let mut call = PostKernelEvent::new(event);
     assert_eq!(refusal(&call), None);
     call.body.id = None;
     call.body.node_id = None;
     assert_eq!(body_path(refusal(&call)).as_deref(), Some("."));
 
     let report = KernelTrafficReportRequest::new([KernelTrafficRecord::for_user(1, 10, 20)]);
-    let mut call = PostKernelTraffic::new(report, None);
+    let mut call = PostKernelTraffic::new(report);
     assert_eq!(refusal(&call), None);
     call.body.records.push(KernelTrafficRecord::new(10, 20));
     assert_eq!(body_path(refusal(&call)).as_deref(), Some("records[1]"));
@@ -92,7 +92,6 @@ fn webhook_bodies_keep_what_decoding_requires() {
     service.payload = Some(EventPayload::Base64("not base64!".to_owned()));
     let invalid = refusal(&PostKernelServiceEvent::with_shape(
         service,
-        None,
         WebhookShape::Documented,
     ));
     assert_eq!(body_path(invalid).as_deref(), Some("payload"));
@@ -100,12 +99,7 @@ fn webhook_bodies_keep_what_decoding_requires() {
 
 #[test]
 fn a_stream_query_is_checked_on_both_sides() {
-    let call = StatusStream {
-        query: StatusStreamQuery {
-            interval: Some(0),
-            ..StatusStreamQuery::default()
-        },
-    };
+    let call = StatusStream::new(StatusStreamQuery::default().interval(0));
     let invalid = refusal(&call);
     assert_eq!(
         invalid.as_ref().map(ToString::to_string).as_deref(),

@@ -154,9 +154,8 @@ fn send<E: Endpoint<Protocol = nodewire_kernel::Kernel>>(mock: &mut MockKernel, 
     let mut request = call
         .try_into_http_request("http://kernel.test")
         .unwrap_or_default();
-    if let Some(auth) = Credentials::basic("panel", "panel-secret").authorization()
-        && let Ok(value) = HeaderValue::from_str(auth.expose())
-    {
+    let auth = Credentials::basic("panel", "panel-secret").authorization();
+    if let Ok(value) = HeaderValue::from_str(auth.expose()) {
         request.headers_mut().insert(header::AUTHORIZATION, value);
     }
     let (head, body) = request.into_parts();
@@ -176,15 +175,14 @@ fn deliveries(shape: WebhookShape) -> Vec<Delivery> {
         ..MockConfig::default()
     });
     for kind in [NodeEventKind::NodeAdded, NodeEventKind::NodeDegraded] {
-        let body = EventRegistrationRequest::new(kind, format!("{panel}/events"), None);
+        let body = EventRegistrationRequest::new(kind, format!("{panel}/events"));
         send(&mut mock, &RegisterEvent::new(body));
     }
     for kind in [
         ServiceEventKind::UserTrafficReported,
         ServiceEventKind::UserQuotaChanged,
     ] {
-        let body =
-            ServiceEventRegistrationRequest::new(kind, format!("{panel}/service-events"), None);
+        let body = ServiceEventRegistrationRequest::new(kind, format!("{panel}/service-events"));
         send(&mut mock, &RegisterServiceEvent::new(body));
     }
     let profile = NodeProfile::new("edge-1", NodeRole::Listener, ProfileProtocol::Vless);
@@ -209,9 +207,9 @@ fn endpoint_requests(shape: WebhookShape) -> Vec<http::Request<Bytes>> {
     let traffic = KernelTrafficReportRequest::new([record]);
     let service = KernelServiceEventRequest::new(EventName::UserTrafficReported, payload);
     [
-        PostKernelEvent::with_shape(node, None, shape).try_into_http_request(base),
-        PostKernelTraffic::with_shape(traffic, None, shape).try_into_http_request(base),
-        PostKernelServiceEvent::with_shape(service, None, shape).try_into_http_request(base),
+        PostKernelEvent::with_shape(node, shape).try_into_http_request(base),
+        PostKernelTraffic::with_shape(traffic, shape).try_into_http_request(base),
+        PostKernelServiceEvent::with_shape(service, shape).try_into_http_request(base),
     ]
     .into_iter()
     .filter_map(Result::ok)

@@ -30,8 +30,11 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use nodewire_common::ValidationError;
 use nodewire_common::error::{DecodeError, from_slice};
 use nodewire_common::sse;
+use nodewire_common::timestamp::{Rfc3339, parse_utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -111,6 +114,19 @@ impl InstanceEvent {
     pub fn logs(mut self, line: impl Into<String>) -> Self {
         self.logs = line.into();
         self
+    }
+
+    /// When it happened: `time` read as RFC 3339, in UTC (the text stays as sent, with the
+    /// master's offset); an error naming `time` when it is not RFC 3339.
+    ///
+    /// ```
+    /// use nodewire_nodepass::events::{EventType, InstanceEvent};
+    /// let bye = InstanceEvent::new(EventType::Shutdown, "2026-11-22T16:01:57.5+08:00", None);
+    /// assert_eq!(bye.time_utc().unwrap().to_rfc3339(), "2026-11-22T08:01:57.500+00:00");
+    /// assert_eq!(bye.time, "2026-11-22T16:01:57.5+08:00");
+    /// ```
+    pub fn time_utc(&self) -> Result<DateTime<Utc>, ValidationError> {
+        parse_utc::<Rfc3339>("time", &self.time)
     }
 }
 
@@ -399,6 +415,28 @@ mod tests {
             assert_eq!(e, whole, "split at {split}");
             assert!(s.is_finished());
         }
+    }
+
+    #[test]
+    fn event_times_read_as_date_times_and_re_encode_unchanged()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut s = EventStream::new();
+        let events: Vec<InstanceEvent> =
+            s.push(STREAM).into_iter().filter_map(Result::ok).collect();
+        let create = events.first().ok_or("no event")?;
+        let at = create.time_utc()?;
+        assert_eq!(at.timestamp(), 1_795_334_500);
+        assert_eq!(at.timestamp_subsec_nanos(), 83_049_891);
+        let data = r#"{"type":"shutdown","time":"2026-11-22T16:01:57.038796929+08:00","instance":null,"logs":""}"#;
+        let bye: InstanceEvent = serde_json::from_str(data)?;
+        assert_eq!(
+            bye.time_utc()?.to_rfc3339(),
+            "2026-11-22T08:01:57.038796929+00:00"
+        );
+        assert_eq!(serde_json::to_string(&bye)?, data);
+        let odd = InstanceEvent::new(EventType::Shutdown, "22 Nov 2026", None);
+        assert_eq!(odd.time_utc().map_err(|e| e.field), Err("time"));
+        Ok(())
     }
 
     #[test]

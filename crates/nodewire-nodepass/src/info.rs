@@ -98,9 +98,16 @@ pub struct UpdateMasterAliasRequest {
 }
 
 impl UpdateMasterAliasRequest {
-    /// Sets the alias.
+    /// A body that sets `alias` (the default body, `{}`, clears it).
     pub fn new(alias: MasterAlias) -> Self {
         Self { alias: Some(alias) }
+    }
+
+    /// Sets the alias.
+    #[must_use]
+    pub fn alias(mut self, alias: MasterAlias) -> Self {
+        self.alias = Some(alias);
+        self
     }
 }
 

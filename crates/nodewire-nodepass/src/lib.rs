@@ -38,8 +38,24 @@
 //! assert!(instances.is_empty());
 //! ```
 //!
-//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint:
-//! `Client::new(base)?.with_header(AUTH_HEADER, key)?.send(&ListInstances).await?`.
+//! With the `client` feature, [`NodePass::client`] builds the `nodewire_common::client::Client`
+//! for a master from its base URL or its `master://` URL and the API key, and the client sends
+//! any endpoint:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "client")] {
+//! use nodewire_common::Secret;
+//! use nodewire_nodepass::NodePass;
+//! use nodewire_nodepass::endpoints::ListInstances;
+//! use nodewire_nodepass::url::MasterUrl;
+//!
+//! let master = MasterUrl::parse("master://127.0.0.1:9090?log=info")?;
+//! let client = NodePass::client(&master, Secret::new("0123456789abcdef0123456789abcdef"))?;
+//! let instances = client.send(&ListInstances).await?;
+//! # }
+//! # Ok(()) }
+//! ```
 //!
 //! # Where this crate differs from the upstream documentation
 //!
@@ -98,6 +114,9 @@ macro_rules! option_setters {
     )*};
 }
 
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub mod client;
 pub mod endpoints;
 pub mod envelope;
 pub mod events;

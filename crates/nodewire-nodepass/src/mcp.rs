@@ -302,37 +302,38 @@ pub struct McpRequest {
 }
 
 impl McpRequest {
-    /// A request of any method (the shortcuts below cover the three the master handles).
-    pub fn new(id: impl Into<RequestId>, method: McpMethod, params: Option<McpParams>) -> Self {
+    /// A request of any method, without params (the shortcuts below cover the three the
+    /// master handles).
+    pub fn new(id: impl Into<RequestId>, method: McpMethod) -> Self {
         Self {
             jsonrpc: JSONRPC_VERSION.to_owned(),
             id: Some(id.into()),
             method,
-            params,
+            params: None,
         }
+    }
+
+    /// Sets the params.
+    #[must_use]
+    pub fn params(mut self, params: McpParams) -> Self {
+        self.params = Some(params);
+        self
     }
 
     /// `initialize` with the client's parameters.
     pub fn initialize(id: impl Into<RequestId>, params: InitializeParams) -> Self {
-        Self::new(
-            id,
-            McpMethod::Initialize,
-            Some(McpParams::Initialize(params)),
-        )
+        Self::new(id, McpMethod::Initialize).params(McpParams::Initialize(params))
     }
 
     /// `tools/list` without params.
     pub fn tools_list(id: impl Into<RequestId>) -> Self {
-        Self::new(id, McpMethod::ToolsList, None)
+        Self::new(id, McpMethod::ToolsList)
     }
 
     /// `tools/call` of one tool.
     pub fn call_tool(id: impl Into<RequestId>, arguments: ToolArguments) -> Self {
-        Self::new(
-            id,
-            McpMethod::ToolsCall,
-            Some(McpParams::ToolsCall(McpToolCallParams::new(arguments))),
-        )
+        Self::new(id, McpMethod::ToolsCall)
+            .params(McpParams::ToolsCall(McpToolCallParams::new(arguments)))
     }
 }
 

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Utc};
 
 use crate::events::{EventType, InstanceEvent};
 use crate::instances::Instance;
@@ -52,7 +52,7 @@ pub struct Row {
     pub rates: Rates,
     /// The last log line, if any.
     pub last_log: Option<String>,
-    sample: Option<(DateTime<FixedOffset>, [u64; 4])>,
+    sample: Option<(DateTime<Utc>, [u64; 4])>,
 }
 
 /// The instance table (the API-key instance is left out).
@@ -104,7 +104,7 @@ impl Table {
             self.rows.remove(&id);
             return;
         }
-        let time = DateTime::parse_from_rfc3339(&event.time).ok();
+        let time = event.time_utc().ok();
         let row = self.rows.entry(id).or_insert_with(|| Row {
             instance: instance.clone(),
             rates: Rates::default(),

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use nodewire_nodepass::url::{Compat, Environment, MasterSettings, Process, normalize};
+use nodewire_nodepass::url::{Compat, Environment, MasterSettings, Process, normalize_text};
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -26,7 +26,7 @@ fn every_case_agrees_with_go() -> TestResult {
     for case in &cases {
         let url = case["url"].as_str().ok_or("url")?;
         let create = &case["create"];
-        match normalize(&MasterSettings::default(), url, Compat::default()) {
+        match normalize_text(&MasterSettings::default(), url, Compat::default()) {
             Ok(stored) => {
                 assert_eq!(create["status"], 201, "{url}");
                 assert_eq!(create["url"], stored.url.as_str(), "{url}");
@@ -51,10 +51,10 @@ fn every_case_agrees_with_go() -> TestResult {
 #[test]
 fn a_query_over_ten_thousand_parameters_is_dropped() -> TestResult {
     let url = format!("server://h:1/x?{}log=debug", "a=1&".repeat(10_000));
-    let stored = normalize(&MasterSettings::default(), &url, Compat::default())?;
+    let stored = normalize_text(&MasterSettings::default(), &url, Compat::default())?;
     assert_eq!(stored.url, "server://h:1/x");
     let url = format!("server://h:1/x?{}log=debug", "a=1&".repeat(9_999));
-    let stored = normalize(&MasterSettings::default(), &url, Compat::default())?;
+    let stored = normalize_text(&MasterSettings::default(), &url, Compat::default())?;
     assert!(stored.url.ends_with("a=1&log=debug"));
     Ok(())
 }

@@ -7,9 +7,9 @@
 use std::net::{IpAddr, Ipv6Addr};
 
 use nodewire_nodepass::url::{
-    Address, Block, Compat, Environment, GoDuration, Host, InstanceUrl, LoadBalancing, LogLevel,
-    MasterSettings, MasterUrl, NormalizeError, PoolType, Process, RequestUrl, Role, RunMode,
-    TlsCode, TunnelKey, UrlPart, normalize,
+    Address, Block, Blocked, CertificateFiles, Compat, Environment, GoDuration, Host, InstanceUrl,
+    LoadBalancing, LogLevel, MasterSettings, MasterUrl, NormalizeError, PoolType, Process,
+    RequestUrl, Role, RunMode, TlsCode, TunnelKey, UrlPart, normalize_text,
 };
 use nodewire_nodepass::url::{Flag, Param, Params};
 use proptest::prelude::*;
@@ -87,7 +87,13 @@ fn labels() -> impl Strategy<Value = Params> {
             proxy: flags.map(|f| flag(f.0)),
             notcp: flags.map(|f| flag(f.1)),
             noudp: flags.map(|f| flag(f.2)),
-            block: block.map(|(s, h, t)| Block::new(s, h, t)),
+            block: block.map(|(s, h, t)| {
+                Block::of(
+                    [(s, Blocked::Socks), (h, Blocked::Http), (t, Blocked::Tls)]
+                        .into_iter()
+                        .filter_map(|(on, p)| on.then_some(p)),
+                )
+            }),
             ..Params::default()
         })
 }
@@ -168,7 +174,7 @@ fn masters() -> Vec<MasterSettings> {
     ]
     .iter()
     .filter_map(|m| MasterUrl::parse(m).ok())
-    .map(|m| MasterSettings::from_master(&m, true))
+    .map(|m| MasterSettings::from_master(&m, CertificateFiles::Load))
     .collect()
 }
 
@@ -182,7 +188,7 @@ proptest! {
         let text = url.to_string();
         prop_assert_eq!(InstanceUrl::parse(&text).map_err(|e| e.to_string()), Ok(url.clone()), "{}", text);
         // What the builder writes is what a plain master stores, and a valid request.
-        let stored = normalize(&MasterSettings::default(), &text, Compat::default())
+        let stored = normalize_text(&MasterSettings::default(), &text, Compat::default())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&stored.url, &text);
         prop_assert!(RequestUrl::new(text.clone()).is_ok());
@@ -193,11 +199,11 @@ proptest! {
     fn normalizing_a_stored_url_again_keeps_it(raw in url_like()) {
         for settings in masters() {
             for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
-                if let Ok(first) = normalize(&settings, &raw, compat) {
-                    let again = normalize(&settings, &first.url, compat).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                if let Ok(first) = normalize_text(&settings, &raw, compat) {
+                    let again = normalize_text(&settings, &first.url, compat).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(&again.url, &first.url, "{}", raw);
                     prop_assert_eq!(&again.config, &first.config, "{}", raw);
-                    let config = normalize(&settings, &first.config, compat).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    let config = normalize_text(&settings, &first.config, compat).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(&config.config, &first.config, "{}", raw);
                 }
             }
@@ -212,7 +218,7 @@ proptest! {
             let _ = RequestUrl::new(text);
             let _ = MasterUrl::parse(text);
             let _ = GoDuration::parse(text);
-            let _ = normalize(&MasterSettings::default(), text, Compat::default());
+            let _ = normalize_text(&MasterSettings::default(), text, Compat::default());
         }
     }
 }
@@ -312,7 +318,7 @@ proptest! {
         prop_assert_eq!(url.targets().len(), count, "{}", text);
         prop_assert!(RequestUrl::new(text.clone()).is_ok(), "{}", text);
         // What parses is stored by a master and what is stored parses to the same URL.
-        let stored = normalize(&MasterSettings::default(), &text, Compat::default())
+        let stored = normalize_text(&MasterSettings::default(), &text, Compat::default())
             .map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
         prop_assert_eq!(InstanceUrl::parse(&stored.url).map_err(|e| e.to_string()), Ok(url), "{}", stored.url);
     }
@@ -324,7 +330,7 @@ proptest! {
         // The master checks the scheme and nothing else (§1): no target, a port out of range,
         // an IPv6 address without brackets are all stored.
         for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
-            let stored = normalize(&MasterSettings::default(), &text, compat);
+            let stored = normalize_text(&MasterSettings::default(), &text, compat);
             prop_assert!(stored.is_ok(), "{}: {:?}", text, stored);
             let Ok(stored) = stored else { return Ok(()) };
             let lower = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
@@ -339,7 +345,7 @@ proptest! {
             .prop_flat_map(go_parsable),
     ) {
         prop_assert_eq!(
-            normalize(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
+            normalize_text(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
             Err(NormalizeError::InvalidUrlScheme),
             "{}", text
         );
@@ -380,7 +386,7 @@ proptest! {
         prop_assume!(!(matches!(defect, 2 | 3) && letters.len() >= 2
             && letters.bytes().take(2).all(|b| b.is_ascii_hexdigit())));
         prop_assert_eq!(
-            normalize(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
+            normalize_text(&MasterSettings::default(), &text, Compat::default()).map(|_| ()),
             Err(NormalizeError::InvalidUrlFormat),
             "{:?}", text
         );
@@ -412,7 +418,7 @@ proptest! {
         let err = InstanceUrl::parse(&text).map(|_| ()).map_err(|e| e.part().clone());
         prop_assert_eq!(err, Err(part), "{}", text);
         // The master still stores it: it checks only the scheme (§1).
-        prop_assert!(normalize(&MasterSettings::default(), &text, Compat::default()).is_ok(), "{}", text);
+        prop_assert!(normalize_text(&MasterSettings::default(), &text, Compat::default()).is_ok(), "{}", text);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! use nodewire_common::Endpoint;
 //! use nodewire_telemt::endpoints::DeleteUser;
 //! use nodewire_telemt::users::Username;
-//! let call = DeleteUser::new(Username::new("bob").unwrap()).if_match("ab12".into());
+//! let call = DeleteUser::new(Username::new("bob").unwrap()).if_match("ab12");
 //! let req = call.try_into_http_request("http://127.0.0.1:9091").unwrap();
 //! assert_eq!(req.uri(), "http://127.0.0.1:9091/v1/users/bob");
 //! assert_eq!(req.headers()["if-match"], "\"ab12\"");
@@ -198,6 +198,15 @@ macro_rules! limit_endpoint {
             pub limit: Option<u64>,
         }
 
+        impl $name {
+            /// Asks for at most `n` entries (`?limit=n`).
+            #[must_use]
+            pub fn limit(mut self, n: u64) -> Self {
+                self.limit = Some(n);
+                self
+            }
+        }
+
         impl Endpoint for $name {
             type Protocol = Telemt;
             type Exchange = Unary;
@@ -285,9 +294,11 @@ macro_rules! user_action {
                 Self { username, if_match: None }
             }
 
-            /// Makes the call conditional on `revision`.
-            pub fn if_match(mut self, revision: Revision) -> Self {
-                self.if_match = Some(revision);
+            /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+            /// `Answered::revision`.
+            #[must_use]
+            pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+                self.if_match = Some(revision.into());
                 self
             }
         }
@@ -358,9 +369,11 @@ impl CreateUser {
         }
     }
 
-    /// Makes the call conditional on `revision`.
-    pub fn if_match(mut self, revision: Revision) -> Self {
-        self.if_match = Some(revision);
+    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+    /// `Answered::revision`.
+    #[must_use]
+    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+        self.if_match = Some(revision.into());
         self
     }
 }
@@ -418,9 +431,11 @@ impl PatchUser {
         }
     }
 
-    /// Makes the call conditional on `revision`.
-    pub fn if_match(mut self, revision: Revision) -> Self {
-        self.if_match = Some(revision);
+    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+    /// `Answered::revision`.
+    #[must_use]
+    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+        self.if_match = Some(revision.into());
         self
     }
 }
@@ -487,6 +502,7 @@ impl RotateSecret {
     }
 
     /// Rotates to `secret`.
+    #[must_use]
     pub fn to(mut self, secret: crate::users::UserSecret) -> Self {
         self.body = Some(RotateSecretRequest {
             secret: nodewire_common::Patch::Value(secret),
@@ -494,9 +510,11 @@ impl RotateSecret {
         self
     }
 
-    /// Makes the call conditional on `revision`.
-    pub fn if_match(mut self, revision: Revision) -> Self {
-        self.if_match = Some(revision);
+    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+    /// `Answered::revision`.
+    #[must_use]
+    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+        self.if_match = Some(revision.into());
         self
     }
 }
@@ -560,14 +578,17 @@ impl PatchConfig {
     }
 
     /// Submits `reload` after the write.
-    pub fn with_reload(mut self, reload: ReloadRequest) -> Self {
+    #[must_use]
+    pub fn reload(mut self, reload: ReloadRequest) -> Self {
         self.reload = Some(reload);
         self
     }
 
-    /// Makes the call conditional on `revision`.
-    pub fn if_match(mut self, revision: Revision) -> Self {
-        self.if_match = Some(revision);
+    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+    /// `Answered::revision`.
+    #[must_use]
+    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+        self.if_match = Some(revision.into());
         self
     }
 }
@@ -642,9 +663,11 @@ impl SubmitReload {
         }
     }
 
-    /// Makes the call conditional on `revision`.
-    pub fn if_match(mut self, revision: Revision) -> Self {
-        self.if_match = Some(revision);
+    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+    /// `Answered::revision`.
+    #[must_use]
+    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
+        self.if_match = Some(revision.into());
         self
     }
 }

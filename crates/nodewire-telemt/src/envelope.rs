@@ -105,6 +105,25 @@ impl From<&str> for Revision {
     }
 }
 
+impl From<String> for Revision {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<&Revision> for Revision {
+    /// A copy, so a conditional call takes `&revision` (`if_match(&users.revision)`).
+    fn from(revision: &Revision) -> Self {
+        revision.clone()
+    }
+}
+
+impl AsRef<str> for Revision {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Reads `If-Match` the way the server does (`config_store.rs:41-48`): a non-ASCII value
 /// counts as absent, the value is trimmed, an empty one counts as absent, and every leading
 /// and trailing `"` is stripped. There is no entity-tag grammar: `W/"…"`, lists and `*` are

@@ -33,8 +33,22 @@
 //! assert_eq!(users.revision.as_str(), "ab");
 //! ```
 //!
-//! With the `client` feature, `nodewire_common::client::Client` sends any endpoint:
-//! `client.send(&ListUsers).await?`.
+//! With the `client` feature, [`Telemt::client`] builds the `nodewire_common::client::Client`
+//! from the base URL and the `Authorization` value, and the client sends any endpoint:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "client")] {
+//! use nodewire_common::Secret;
+//! use nodewire_telemt::Telemt;
+//! use nodewire_telemt::endpoints::ListUsers;
+//!
+//! let client = Telemt::client("http://127.0.0.1:9091", Secret::new("Bearer s3cret"))?;
+//! let users = client.send(&ListUsers).await?;
+//! println!("{} users at revision {}", users.data.len(), users.revision.as_str());
+//! # }
+//! # Ok(()) }
+//! ```
 //!
 //! # Where this crate differs from the upstream documentation
 //!
@@ -72,6 +86,8 @@ use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "client")]
+mod client;
 pub mod config;
 pub mod endpoints;
 pub mod envelope;

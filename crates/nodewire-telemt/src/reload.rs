@@ -1,6 +1,8 @@
 //! Maestro reloads: `POST /v1/system/reload`, `GET /v1/system/reload/{id}`, and the
 //! `?reload=` query of `PATCH /v1/config` (`src/maestro/reload.rs`; contract §9.3).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -365,6 +367,21 @@ impl ReloadStatus {
             warnings: Vec::new(),
             error: None,
         }
+    }
+
+    /// When it was submitted: `requested_at_epoch_secs` as a date-time.
+    pub fn requested_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.requested_at_epoch_secs)
+    }
+
+    /// When it started: `started_at_epoch_secs` as a date-time; `None` until then.
+    pub fn started_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.started_at_epoch_secs.and_then(from_unix_secs)
+    }
+
+    /// When it finished: `finished_at_epoch_secs` as a date-time; `None` until then.
+    pub fn finished_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.finished_at_epoch_secs.and_then(from_unix_secs)
     }
 }
 

@@ -1,6 +1,8 @@
 //! `GET /v1/security/posture` (`runtime_zero.rs:121-132`) and `GET /v1/security/whitelist`
 //! (`runtime_min.rs:12-18`), both read from the running generation's config snapshot.
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +101,11 @@ impl SecurityWhitelistData {
             entries_total: entries.len() as u64,
             entries,
         }
+    }
+
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
     }
 }
 

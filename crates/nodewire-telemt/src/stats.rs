@@ -3,6 +3,8 @@
 //!
 //! Per-user stats (`/v1/stats/users*`) live in the users module.
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -389,6 +391,13 @@ pub struct UpstreamsData {
     pub upstreams: Option<Vec<UpstreamStatus>>,
 }
 
+impl UpstreamsData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
+}
+
 /// `data.middle_proxy` of `GET /v1/stats/zero/all` (`model.rs:199-256`): middle-proxy counters.
 ///
 /// Newer upstream sources add `handshake_error_code_overflow_total`; 3.4.25 does not send it.
@@ -588,6 +597,11 @@ impl ZeroAllData {
             desync: Default::default(),
         }
     }
+
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 /// Middle-proxy writer totals (`model.rs:295-306`); all zero when the pool is unavailable.
@@ -675,6 +689,18 @@ impl MeWriterStatus {
             drain_over_ttl: false,
         }
     }
+
+    /// When draining started: `drain_started_at_epoch_secs` as a date-time; `None` when not
+    /// draining.
+    pub fn drain_started_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.drain_started_at_epoch_secs.and_then(from_unix_secs)
+    }
+
+    /// When it will be force-closed: `drain_deadline_epoch_secs` as a date-time; `None` when
+    /// not draining.
+    pub fn drain_deadline_utc(&self) -> Option<DateTime<Utc>> {
+        self.drain_deadline_epoch_secs.and_then(from_unix_secs)
+    }
 }
 
 /// `data` of `GET /v1/stats/me-writers`, and `me_writers` of `MinimalAllPayload`
@@ -696,6 +722,13 @@ pub struct MeWritersData {
     pub summary: MeWritersSummary,
     /// Every writer.
     pub writers: Vec<MeWriterStatus>,
+}
+
+impl MeWritersData {
+    /// When the snapshot was taken: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 /// Active writers on one endpoint of a DC (`model.rs:358-362`).
@@ -798,6 +831,13 @@ pub struct DcStatusData {
     pub generated_at_epoch_secs: u64,
     /// Every DC.
     pub dcs: Vec<DcStatus>,
+}
+
+impl DcStatusData {
+    /// When the snapshot was taken: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 /// A quarantined middle-proxy endpoint (`model.rs:373-377`).
@@ -1072,6 +1112,13 @@ pub struct MinimalAllData {
     /// The payload; omitted when the feature is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<MinimalAllPayload>,
+}
+
+impl MinimalAllData {
+    /// When the snapshot was taken: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -1,5 +1,7 @@
 //! `GET /v1/system/info` (`runtime_zero.rs:12-31`).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,29 @@ pub struct SystemInfoData {
     /// When the last config reload was applied (epoch seconds); omitted until the first reload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_config_reload_epoch_secs: Option<u64>,
+}
+
+impl SystemInfoData {
+    /// When the process started: `process_started_at_epoch_secs` as a date-time.
+    ///
+    /// ```
+    /// use nodewire_telemt::envelope::SuccessResponse;
+    /// use nodewire_telemt::system::SystemInfoData;
+    /// let body = std::fs::read("tests/fixtures/GET_v1_system_info.response.json").unwrap();
+    /// let answer: SuccessResponse<SystemInfoData> = serde_json::from_slice(&body).unwrap();
+    /// let started = answer.data.process_started_at_utc().unwrap();
+    /// assert_eq!(started.to_rfc3339(), "2026-11-22T08:05:21+00:00");
+    /// assert_eq!(answer.data.last_config_reload_utc(), None);
+    /// ```
+    pub fn process_started_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.process_started_at_epoch_secs)
+    }
+
+    /// When the last config reload was applied: `last_config_reload_epoch_secs` as a
+    /// date-time; `None` until the first reload.
+    pub fn last_config_reload_utc(&self) -> Option<DateTime<Utc>> {
+        self.last_config_reload_epoch_secs.and_then(from_unix_secs)
+    }
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
@@ -117,6 +142,28 @@ mod tests {
         exact(
             r#"{"version":"3.4.25","target_arch":"x86_64","target_os":"linux","build_profile":"unknown","process_started_at_epoch_secs":1795334721,"uptime_seconds":38.0,"config_path":"/etc/telemt/config.toml","config_hash":"3e16b28224dbd832f29290f5f630ff9bcf638da1d5c9ba4bca6a6fff1e2018b9","config_reload_count":11,"last_config_reload_epoch_secs":1795334753}"#,
         )
+    }
+
+    #[test]
+    fn times_read_as_date_times_and_re_encode_unchanged() -> TestResult {
+        let body =
+            include_str!("../tests/fixtures/GET_v1_system_info__after_reloads.response.json");
+        let answer: crate::envelope::SuccessResponse<SystemInfoData> = serde_json::from_str(body)?;
+        let info = &answer.data;
+        assert_eq!(
+            info.process_started_at_utc().map(|t| t.to_rfc3339()),
+            Some("2026-11-22T08:05:21+00:00".to_owned())
+        );
+        assert_eq!(
+            info.last_config_reload_utc().map(|t| t.timestamp()),
+            info.last_config_reload_epoch_secs
+                .and_then(|s| i64::try_from(s).ok())
+        );
+        assert_eq!(
+            serde_json::to_value(&answer)?,
+            serde_json::from_str::<Value>(body)?
+        );
+        Ok(())
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::num::NonZeroU64;
 
+use chrono::{DateTime, FixedOffset, Utc};
 use nodewire_common::{Patch, Secret, string_schema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -195,14 +196,26 @@ impl From<AdTag> for String {
 
 /// An expiration time as sent in a request: RFC 3339 with an offset (`Z` or `±hh:mm`),
 /// accepted exactly when the server's `DateTime::parse_from_rfc3339` accepts it. The text is
-/// kept as given; [`to_server_form`](Self::to_server_form) gives what the server will report
-/// back (UTC, `+00:00`, not `Z`).
+/// kept as given, so a decoded request re-encodes unchanged;
+/// [`to_server_form`](Self::to_server_form) gives what the server will report back (UTC,
+/// `+00:00`, not `Z`).
+///
+/// Build one from a date-time with [`from_utc`](Self::from_utc) (or `From`), which writes the
+/// server's own form, or from text with [`new`](Self::new); read it back as a date-time with
+/// [`to_utc`](Self::to_utc) or [`to_datetime`](Self::to_datetime).
 ///
 /// ```
+/// use chrono::{TimeZone, Utc};
 /// use nodewire_telemt::users::Expiration;
 /// let e = Expiration::new("2031-06-01T00:00:00+03:00").unwrap();
 /// assert_eq!(e.to_server_form(), "2031-05-31T21:00:00+00:00");
+/// assert_eq!(e.to_utc(), Utc.with_ymd_and_hms(2031, 5, 31, 21, 0, 0).unwrap());
+/// assert_eq!(e.as_str(), "2031-06-01T00:00:00+03:00");
 /// assert!(Expiration::new("2030-01-02 03:04:05").is_err());
+///
+/// let at = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
+/// assert_eq!(Expiration::from_utc(at).as_str(), "2030-01-02T03:04:05+00:00");
+/// assert_eq!(Expiration::from(at).to_utc(), at);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -227,17 +240,52 @@ impl Expiration {
         }
     }
 
+    /// The instant, written as the server writes it (UTC, `+00:00`, fractional seconds only
+    /// when there are some). An instant outside the years 0000 to 9999, which RFC 3339 cannot
+    /// write, is moved to the nearest one inside.
+    pub fn from_utc(at: DateTime<Utc>) -> Self {
+        let first = DateTime::parse_from_rfc3339("0000-01-01T00:00:00Z");
+        let last = DateTime::parse_from_rfc3339("9999-12-31T23:59:59.999999999Z");
+        let at = match (first, last) {
+            (Ok(first), Ok(last)) => at.clamp(first.to_utc(), last.to_utc()),
+            _ => at,
+        };
+        Self(at.to_rfc3339())
+    }
+
     /// The text as given.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The instant with the offset it was written with.
+    pub fn to_datetime(&self) -> DateTime<FixedOffset> {
+        // Validated at construction; the fallback is never taken.
+        DateTime::parse_from_rfc3339(&self.0).unwrap_or_default()
+    }
+
+    /// The instant in UTC, as the server stores it.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        self.to_datetime().to_utc()
+    }
+
     /// The form the server stores and reports: converted to UTC and printed by chrono's
     /// `to_rfc3339` (`+00:00`; fractional seconds kept, e.g. `.500`).
     pub fn to_server_form(&self) -> String {
-        chrono::DateTime::parse_from_rfc3339(&self.0)
-            .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
-            .unwrap_or_else(|_| self.0.clone())
+        self.to_utc().to_rfc3339()
+    }
+}
+
+impl From<DateTime<Utc>> for Expiration {
+    /// [`Expiration::from_utc`].
+    fn from(at: DateTime<Utc>) -> Self {
+        Self::from_utc(at)
+    }
+}
+
+impl std::fmt::Display for Expiration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -355,16 +403,16 @@ impl CreateUserRequest {
         self
     }
 
-    /// Sets the expiration.
+    /// Sets the expiration: an [`Expiration`] or a `chrono::DateTime<Utc>`.
     #[must_use]
-    pub fn expiration_rfc3339(mut self, at: Expiration) -> Self {
-        self.expiration_rfc3339 = Patch::Value(at);
+    pub fn expiration_rfc3339(mut self, at: impl Into<Expiration>) -> Self {
+        self.expiration_rfc3339 = Patch::Value(at.into());
         self
     }
 
     /// Sets the expiration; the same as [`expiration_rfc3339`](Self::expiration_rfc3339).
     #[must_use]
-    pub fn expiration(self, at: Expiration) -> Self {
+    pub fn expiration(self, at: impl Into<Expiration>) -> Self {
         self.expiration_rfc3339(at)
     }
 
@@ -421,12 +469,20 @@ impl CreateUserRequest {
 /// the revision.
 ///
 /// Build one from [`PatchUserRequest::default`] (`{}`): each setter named after a field sends
-/// that value, each `clear_` setter sends `null`.
+/// that value, each `clear_` setter sends `null`, and a field no setter touched is left out.
+/// `secret` has no `clear_` setter: the server reads its `null` as absent.
 ///
 /// ```
+/// use chrono::{TimeZone, Utc};
 /// use nodewire_telemt::users::PatchUserRequest;
 /// let p = PatchUserRequest::default().data_quota_bytes(2_097_152).clear_max_tcp_conns();
 /// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"max_tcp_conns":null,"data_quota_bytes":2097152}"#);
+///
+/// let p = PatchUserRequest::default().max_tcp_conns(5).clear_expiration();
+/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"max_tcp_conns":5,"expiration_rfc3339":null}"#);
+///
+/// let p = PatchUserRequest::default().expiration(Utc.with_ymd_and_hms(2031, 1, 1, 0, 0, 0).unwrap());
+/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"expiration_rfc3339":"2031-01-01T00:00:00+00:00"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -501,10 +557,10 @@ impl PatchUserRequest {
         self
     }
 
-    /// Sets the expiration.
+    /// Sets the expiration: an [`Expiration`] or a `chrono::DateTime<Utc>`.
     #[must_use]
-    pub fn expiration_rfc3339(mut self, value: Expiration) -> Self {
-        self.expiration_rfc3339 = Patch::Value(value);
+    pub fn expiration_rfc3339(mut self, value: impl Into<Expiration>) -> Self {
+        self.expiration_rfc3339 = Patch::Value(value.into());
         self
     }
 
@@ -513,6 +569,19 @@ impl PatchUserRequest {
     pub fn clear_expiration_rfc3339(mut self) -> Self {
         self.expiration_rfc3339 = Patch::Null;
         self
+    }
+
+    /// Sets the expiration; the same as [`expiration_rfc3339`](Self::expiration_rfc3339).
+    #[must_use]
+    pub fn expiration(self, value: impl Into<Expiration>) -> Self {
+        self.expiration_rfc3339(value)
+    }
+
+    /// Removes the expiration (`null`); the same as
+    /// [`clear_expiration_rfc3339`](Self::clear_expiration_rfc3339).
+    #[must_use]
+    pub fn clear_expiration(self) -> Self {
+        self.clear_expiration_rfc3339()
     }
 
     /// Sets the quota in bytes (0 included).
@@ -693,6 +762,24 @@ pub struct UserInfo {
 }
 
 impl UserInfo {
+    /// [`expiration_rfc3339`](Self::expiration_rfc3339) as a date-time: `None` when the user
+    /// has no expiration, or when the text is not RFC 3339 (which telemt never writes; the
+    /// text stays in the field).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use nodewire_telemt::users::UserInfo;
+    /// let mut user = UserInfo::new("alice");
+    /// assert_eq!(user.expiration(), None);
+    /// user.expiration_rfc3339 = Some("2030-01-02T03:04:05.500+00:00".into());
+    /// let at = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::milliseconds(500);
+    /// assert_eq!(user.expiration(), Some(at));
+    /// ```
+    pub fn expiration(&self) -> Option<DateTime<Utc>> {
+        let text = self.expiration_rfc3339.as_deref()?;
+        Expiration::new(text).ok().map(|e| e.to_utc())
+    }
+
     /// `username` as the current release reports a new user: enabled, not yet in the running
     /// config, no limits (`null`, the rate limits included), no connections, traffic or
     /// links. Set the other fields on the returned value.
@@ -949,6 +1036,53 @@ mod tests {
         assert!(Username::new("x".repeat(64)).is_ok());
         assert!(Username::new("x".repeat(65)).is_err());
         assert!(Username::new("ä").is_err());
+    }
+
+    #[test]
+    fn expirations_are_date_times() -> Result<(), Box<dyn std::error::Error>> {
+        use chrono::TimeZone;
+        let at = Utc
+            .with_ymd_and_hms(2030, 1, 2, 3, 4, 5)
+            .single()
+            .ok_or("date")?
+            + chrono::Duration::milliseconds(500);
+        let e = Expiration::from_utc(at);
+        assert_eq!(e.as_str(), "2030-01-02T03:04:05.500+00:00");
+        assert_eq!(e.to_server_form(), e.as_str());
+        assert_eq!(Expiration::new(e.as_str())?, e);
+        assert_eq!(e.to_utc(), at);
+        // The text stays as given, the instant is read from it.
+        let given = Expiration::new("2030-01-02T06:04:05.5+03:00")?;
+        assert_eq!(given.to_utc(), at);
+        assert_eq!(
+            serde_json::to_string(&given)?,
+            r#""2030-01-02T06:04:05.5+03:00""#
+        );
+        // Beyond what RFC 3339 writes: the nearest instant that it does.
+        let last = Expiration::from_utc(DateTime::<Utc>::MAX_UTC);
+        assert!(Expiration::new(last.as_str()).is_ok());
+        assert!(last.as_str().starts_with("9999-12-31T23:59:59.999999999"));
+        Ok(())
+    }
+
+    #[test]
+    fn patch_setters_set_clear_or_leave() -> Result<(), Box<dyn std::error::Error>> {
+        let p = PatchUserRequest::default()
+            .max_tcp_conns(5)
+            .clear_expiration()
+            .user_ad_tag(AdTag::new("0123456789abcdef0123456789abcdef")?)
+            .clear_user_ad_tag()
+            .enabled(false);
+        assert_eq!(p.max_tcp_conns, Patch::Value(5));
+        assert_eq!(p.expiration_rfc3339, Patch::Null);
+        assert_eq!(p.user_ad_tag, Patch::Null);
+        assert_eq!(p.data_quota_bytes, Patch::Absent);
+        assert_eq!(
+            serde_json::to_string(&p)?,
+            r#"{"user_ad_tag":null,"max_tcp_conns":5,"expiration_rfc3339":null,"enabled":false}"#
+        );
+        assert!(PatchUserRequest::default().is_empty());
+        Ok(())
     }
 
     #[test]

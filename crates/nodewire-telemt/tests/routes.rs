@@ -157,8 +157,8 @@ fn every_route_round_trips_through_the_mock() -> TestResult {
         ),
         (call(&GetConfig)?, Request::GetConfig(GetConfig)),
         (
-            call(&PatchConfig::new(patch.clone()).with_reload(ReloadRequest::drain(5)?))?,
-            Request::PatchConfig(PatchConfig::new(patch).with_reload(ReloadRequest::drain(5)?)),
+            call(&PatchConfig::new(patch.clone()).reload(ReloadRequest::drain(5)?))?,
+            Request::PatchConfig(PatchConfig::new(patch).reload(ReloadRequest::drain(5)?)),
         ),
         (
             call(&SubmitReload::new(ReloadRequest::instant()))?,

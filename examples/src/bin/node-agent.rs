@@ -130,8 +130,12 @@ async fn run(args: Args) -> Result<(), BoxError> {
         args.key_file.display()
     );
 
-    let channel =
-        agent::connect(&args.core_grpc_url, args.insecure, args.ca_file.as_deref()).await?;
+    let channel = agent::connect(
+        &args.core_grpc_url,
+        agent::ChannelSecurity::from_insecure_flag(args.insecure),
+        args.ca_file.as_deref(),
+    )
+    .await?;
     let client = CoreClient::new(channel, identity.auth_key)?.with_key_in_field(args.key_in_field);
     let node = FileNode::new(&args.config_file).usage_file(args.usage_file.clone());
     let mut agent = Agent::new(client, node).with_ip(ip);

@@ -52,7 +52,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
         panel.url
     );
     let credentials = Credentials::basic("panel", "panel-secret");
-    let auth = credentials.authorization().ok_or("no credentials")?;
+    let auth = credentials.authorization();
     let client = Client::new(&kernel.url)?.with_header("authorization", auth)?;
 
     println!("-- liveness (no auth), then a call without credentials: 401");
@@ -63,18 +63,16 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n-- register the panel's callbacks (the secret comes back as X-ZNP-Webhook-Token)");
     for kind in NodeEventKind::ALL {
-        let body = EventRegistrationRequest::new(
-            kind,
-            format!("{}/api/v1/kernel/events", panel.url),
-            Some(token.clone()),
-        );
+        let body =
+            EventRegistrationRequest::new(kind, format!("{}/api/v1/kernel/events", panel.url))
+                .secret(token.clone());
         exchange_redacted(&client, &RegisterEvent::new(body)).await??;
     }
     let body = ServiceEventRegistrationRequest::new(
         ServiceEventKind::UserTrafficReported,
         format!("{}/api/v1/kernel/service-events", panel.url),
-        Some(token.clone()),
-    );
+    )
+    .secret(token.clone());
     exchange_redacted(&client, &RegisterServiceEvent::new(body)).await??;
 
     println!("\n-- follow /v1/events/stream");
@@ -83,7 +81,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n-- add a VLESS listener with one user (panel user 7), and a registry user");
     let profile = NodeProfile::new("edge-1", NodeRole::Listener, ProfileProtocol::Vless)
         .tags(["edge"])
-        .with_profile(serde_json::json!({"flow": "xtls-rprx-vision"}));
+        .profile(serde_json::json!({"flow": "xtls-rprx-vision"}));
     let upsert = ProtocolUpsertRequest::new(profile)
         .listen("0.0.0.0:443")
         .users(vec![User::new("7", "alice", "alice-password")]);
@@ -105,7 +103,7 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     });
 
     println!("\n-- status (the degraded node's health is an object), protocols, users, traffic");
-    let status = crate::exchange(&client, &GetStatus::include("nodes"), WIDTH).await??;
+    let status = crate::exchange(&client, &GetStatus::default().include("nodes"), WIDTH).await??;
     for node in status.body.snapshot.nodes.unwrap_or_default() {
         let health = node.health.and_then(|h| h.status);
         println!(

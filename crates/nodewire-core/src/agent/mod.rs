@@ -13,15 +13,15 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
-//! use nodewire_common::client::Client;
-//! use nodewire_core::agent::{Agent, FileNode, KeyFile, connect};
+//! use nodewire_core::Core;
+//! use nodewire_core::agent::{Agent, ChannelSecurity, FileNode, KeyFile, connect};
 //! use nodewire_core::grpc::client::CoreClient;
 //!
 //! let registration = None; // Some(RegisterNodeDto::new(..)) on the first start
 //! let (identity, _) = KeyFile::new("node-key.json")
-//!     .load_or_register(&Client::new("https://core.example")?, registration)
+//!     .load_or_register(&Core::client("https://core.example", None)?, registration)
 //!     .await?;
-//! let channel = connect("core.example:3002", false, None).await?;
+//! let channel = connect("core.example:3002", ChannelSecurity::Tls, None).await?;
 //! let client = CoreClient::new(channel, identity.auth_key)?;
 //! let mut agent = Agent::new(client, FileNode::new("node-config.json"));
 //! agent
@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use tonic::codegen::{Body, Bytes, StdError};
 
-pub use channel::{CALL_TIMEOUT, CONNECT_TIMEOUT, connect, grpc_endpoint};
+pub use channel::{CALL_TIMEOUT, CONNECT_TIMEOUT, ChannelSecurity, connect, grpc_endpoint};
 pub use files::{FileError, FileNode, KeyFile, Origin, write_private};
 
 use crate::auth::InvalidKey;

@@ -1,8 +1,12 @@
 //! A typed gRPC client for Core (feature `client`): takes and returns the HTTP body types,
 //! attaches the key to every call, and decodes the config's JSON strings.
 //!
-//! Bring a channel: `tonic::transport::Channel` (tonic's `transport` feature, plus a TLS
-//! feature such as `tls-ring` for `https://` Cores), or any other `GrpcService`.
+//! [`CoreClient::connect`] opens the channel from a URL and the key in one call (`http://`
+//! plaintext; `https://` with feature `rustls`). For any other channel (a private CA, a Unix
+//! socket), build it with the re-exported [`Endpoint`](crate::grpc::Endpoint) (or any
+//! `GrpcService`) and use [`CoreClient::new`]. The tonic items a caller needs are re-exported
+//! from [`grpc`](crate::grpc) (and tonic itself as [`nodewire_core::tonic`](crate::tonic)), so
+//! no `tonic` dependency of one's own, at a matching version, is needed.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -10,8 +14,7 @@
 //! use nodewire_core::grpc::client::CoreClient;
 //! use nodewire_core::heartbeat::NodeHeartbeatDto;
 //!
-//! let channel = tonic::transport::Endpoint::from_static("http://127.0.0.1:3002").connect().await?;
-//! let mut core = CoreClient::new(channel, Secret::new("the key Core issued"))?;
+//! let mut core = CoreClient::connect("http://127.0.0.1:3002", Secret::new("k-7f3a9c")).await?;
 //! let beat = core.heartbeat(&NodeHeartbeatDto::default().revision(3)).await?;
 //! if beat.need_sync {
 //!     let config = core.latest_config().await?;
@@ -34,6 +37,10 @@ use crate::proto::node_service_client::NodeServiceClient;
 use crate::session::SessionEventsDto;
 use crate::stats::NodeStats;
 use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
+
+mod connect;
+
+pub use connect::{CALL_TIMEOUT, CONNECT_TIMEOUT, ConnectError, endpoint};
 
 /// A failed call.
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,13 @@
 //! [`NodeServices`] (together, [`NodeConfig`]); `mtprotoJson` and `detailsJson` into JSON
 //! objects. Malformed JSON gives a [`JsonFieldError`]. An empty string is the empty value
 //! (proto3 cannot tell an unset string from an empty one).
+//!
+//! The tonic items a gRPC caller names are re-exported here, at the version this crate is
+//! built with, so a caller needs no `tonic` dependency of its own: the channel (`Channel`,
+//! `Endpoint`, feature `client`), the request and answer wrappers (`Request`, `Response`,
+//! `Status` and its `Code`) and `metadata` (features `client` or `server`), and with feature
+//! `rustls` the TLS settings (`ClientTlsConfig`, `Certificate`). The rest of tonic is
+//! `nodewire_core::tonic`.
 
 use nodewire_common::DecodeError;
 use nodewire_common::Patch;
@@ -33,6 +40,13 @@ use crate::values::{IpAddress, Timestamp, ValidationError};
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+
+#[cfg(feature = "rustls")]
+pub use tonic::transport::{Certificate, ClientTlsConfig};
+#[cfg(feature = "client")]
+pub use tonic::transport::{Channel, Endpoint};
+#[cfg(any(feature = "client", feature = "server"))]
+pub use tonic::{Code, Request, Response, Status, metadata};
 
 /// A JSON-string field whose text is not valid JSON for its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,6 +32,11 @@ impl Cpu {
     pub fn has_load(&self) -> bool {
         self.load1 >= 0.0 && self.load5 >= 0.0 && self.load15 >= 0.0
     }
+
+    /// Busy share of all CPUs since the previous sample, in percent `0..=100`: `usage_ratio` (a ratio `0..=1`) × 100.
+    pub fn usage_percent(&self) -> f64 {
+        self.usage_ratio * 100.0
+    }
 }
 
 /// Cumulative CPU time since boot, all CPUs added together, in **CPU-seconds** (gopsutil

@@ -137,6 +137,36 @@ impl DiskPhysical {
             ..Self::default()
         }
     }
+
+    /// Read rate, in bytes per second (`read_rate_bytes_per_sec`).
+    pub fn read_bytes_per_second(&self) -> f64 {
+        self.read_rate_bytes_per_sec
+    }
+
+    /// Write rate, in bytes per second (`write_rate_bytes_per_sec`).
+    pub fn write_bytes_per_second(&self) -> f64 {
+        self.write_rate_bytes_per_sec
+    }
+
+    /// All operations, per second (`iops`).
+    pub fn ops_per_second(&self) -> f64 {
+        self.iops
+    }
+
+    /// Reads, in operations per second (`read_iops`).
+    pub fn read_ops_per_second(&self) -> f64 {
+        self.read_iops
+    }
+
+    /// Writes, in operations per second (`write_iops`).
+    pub fn write_ops_per_second(&self) -> f64 {
+        self.write_iops
+    }
+
+    /// Busy share of the interval, in percent `0..=100`: `util_ratio` (a ratio `0..=1`) × 100.
+    pub fn util_percent(&self) -> f64 {
+        self.util_ratio * 100.0
+    }
 }
 
 /// A capacity view (`DiskLogical`). No `total` at runtime: `used + free` only.
@@ -188,6 +218,21 @@ impl DiskLogical {
             health: None,
         }
     }
+
+    /// Used space, in bytes (`used`).
+    pub fn used_bytes(&self) -> u64 {
+        self.used
+    }
+
+    /// Free space, in bytes (`free`).
+    pub fn free_bytes(&self) -> u64 {
+        self.free
+    }
+
+    /// Used share of `used + free`, in percent `0..=100`: `used_ratio` (a ratio `0..=1`) × 100.
+    pub fn used_percent(&self) -> f64 {
+        self.used_ratio * 100.0
+    }
 }
 
 /// A mount point (`DiskFilesystem`). No total or type at runtime (see
@@ -225,6 +270,26 @@ impl DiskFilesystem {
             path: path.into(),
             ..Self::default()
         }
+    }
+
+    /// Used space, in bytes (`used`).
+    pub fn used_bytes(&self) -> u64 {
+        self.used
+    }
+
+    /// Free space, in bytes (`free`).
+    pub fn free_bytes(&self) -> u64 {
+        self.free
+    }
+
+    /// Used share of the filesystem, in percent `0..=100`: `used_ratio` (a ratio `0..=1`) × 100.
+    pub fn used_percent(&self) -> f64 {
+        self.used_ratio * 100.0
+    }
+
+    /// Used share of the inodes, in percent `0..=100`: `inodes_used_ratio` (a ratio `0..=1`) × 100.
+    pub fn inodes_used_percent(&self) -> f64 {
+        self.inodes_used_ratio * 100.0
     }
 }
 
@@ -293,6 +358,36 @@ impl DiskBaseIo {
             wait_ms: 0.0,
             service_ms: 0.0,
         }
+    }
+
+    /// Read rate, in bytes per second (`read_rate_bytes_per_sec`).
+    pub fn read_bytes_per_second(&self) -> f64 {
+        self.read_rate_bytes_per_sec
+    }
+
+    /// Write rate, in bytes per second (`write_rate_bytes_per_sec`).
+    pub fn write_bytes_per_second(&self) -> f64 {
+        self.write_rate_bytes_per_sec
+    }
+
+    /// All operations, per second (`iops`).
+    pub fn ops_per_second(&self) -> f64 {
+        self.iops
+    }
+
+    /// Reads, in operations per second (`read_iops`).
+    pub fn read_ops_per_second(&self) -> f64 {
+        self.read_iops
+    }
+
+    /// Writes, in operations per second (`write_iops`).
+    pub fn write_ops_per_second(&self) -> f64 {
+        self.write_iops
+    }
+
+    /// Busy share of the interval, in percent `0..=100`: `util_ratio` (a ratio `0..=1`) × 100.
+    pub fn util_percent(&self) -> f64 {
+        self.util_ratio * 100.0
     }
 }
 

@@ -179,3 +179,45 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
         TypeEntry::of::<ThermalSensor>(),
     ]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_captured_report_reads_in_units_and_re_encodes_unchanged()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let body = include_str!("../../tests/fixtures/live-push/003-metrics.request.json");
+        let report: NodeReport = serde_json::from_str(body)?;
+        let m = &report.metrics;
+        assert_eq!(m.memory.used_bytes(), 1_343_033_344);
+        assert_eq!(m.memory.available_bytes(), 23_624_245_248);
+        assert!((m.memory.used_percent() - 5.313_459_237_967_018).abs() < 1e-9);
+        assert!((m.cpu.usage_percent() - 60.869_565_217_392_8).abs() < 1e-9);
+        let vda = m.disk.base_io.first().ok_or("no base_io")?;
+        assert_eq!(vda.write_bytes_per_second(), 2_367_597.0);
+        assert_eq!(vda.ops_per_second(), 23.0);
+        let root = m.disk.filesystems.first().ok_or("no filesystem")?;
+        assert_eq!(root.free_bytes(), 83_590_299_648);
+        assert!((root.inodes_used_percent() - 2.637_112_140_655_517_6).abs() < 1e-9);
+        let eth0 = m.network.first().ok_or("no interface")?;
+        assert_eq!(eth0.recv_bytes(), 268_310_747);
+        assert_eq!(eth0.recv_bytes_per_second(), 0.0);
+        let io = m
+            .pressure
+            .as_ref()
+            .and_then(|p| p.io.full)
+            .ok_or("no io pressure")?;
+        assert_eq!(io.total_stall_time().as_micros(), 2_237_876);
+        assert_eq!(io.avg300_percent(), 0.1);
+
+        let at = report.timestamp.to_utc();
+        assert_eq!(at.timestamp(), 1_795_334_038);
+        assert_eq!(at.timestamp_subsec_nanos(), 7_408_323);
+        assert_eq!(report.timestamp.as_str(), "2026-11-22T07:53:58.007408323Z");
+        let input: serde_json::Value = serde_json::from_str(body)?;
+        let again = nodewire_common::lossless::compare(&input, &serde_json::to_value(&report)?);
+        assert!(again.is_lossless(), "{again:?}");
+        Ok(())
+    }
+}

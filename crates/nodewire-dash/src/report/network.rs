@@ -48,4 +48,41 @@ impl NetIo {
             ..Self::default()
         }
     }
+
+    /// Bytes received since boot (`bytes_recv`).
+    pub fn recv_bytes(&self) -> u64 {
+        self.bytes_recv
+    }
+
+    /// Bytes sent since boot (`bytes_sent`).
+    pub fn sent_bytes(&self) -> u64 {
+        self.bytes_sent
+    }
+
+    /// Receive rate, in bytes per second (`recv_rate_bytes_per_sec`; 0 on the first sample).
+    ///
+    /// ```
+    /// use nodewire_dash::report::NetIo;
+    /// let mut eth0 = NetIo::new("eth0");
+    /// eth0.recv_rate_bytes_per_sec = 125_000.0;
+    /// assert_eq!(eth0.recv_bytes_per_second(), 125_000.0);
+    /// ```
+    pub fn recv_bytes_per_second(&self) -> f64 {
+        self.recv_rate_bytes_per_sec
+    }
+
+    /// Send rate, in bytes per second (`sent_rate_bytes_per_sec`; 0 on the first sample).
+    pub fn sent_bytes_per_second(&self) -> f64 {
+        self.sent_rate_bytes_per_sec
+    }
+
+    /// Receive rate, in packets per second (`recv_rate_packets_per_sec`).
+    pub fn recv_packets_per_second(&self) -> f64 {
+        self.recv_rate_packets_per_sec
+    }
+
+    /// Send rate, in packets per second (`sent_rate_packets_per_sec`).
+    pub fn sent_packets_per_second(&self) -> f64 {
+        self.sent_rate_packets_per_sec
+    }
 }

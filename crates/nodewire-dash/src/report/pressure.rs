@@ -5,6 +5,8 @@
 //! The agent always sends all three resources, each with a `status`; the upstream docs' "may
 //! be omitted, no status" is not what it does.
 
+use std::time::Duration;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +68,36 @@ pub struct PressureStats {
     pub avg300: f64,
     /// Cumulative stall time, **microseconds**.
     pub total: u64,
+}
+
+impl PressureStats {
+    /// Stall share over 10 s, in percent `0..=100` (`avg10`).
+    pub fn avg10_percent(&self) -> f64 {
+        self.avg10
+    }
+
+    /// Stall share over 60 s, in percent `0..=100` (`avg60`).
+    pub fn avg60_percent(&self) -> f64 {
+        self.avg60
+    }
+
+    /// Stall share over 300 s, in percent `0..=100` (`avg300`).
+    pub fn avg300_percent(&self) -> f64 {
+        self.avg300
+    }
+
+    /// Cumulative stall time (`total`, in microseconds).
+    ///
+    /// ```
+    /// use nodewire_dash::report::PressureResource;
+    /// let cpu = PressureResource::from_psi("some avg10=4.51 avg60=42.34 avg300=27.83 total=125035740\n");
+    /// let some = cpu.some.unwrap();
+    /// assert_eq!(some.total_stall_time().as_secs(), 125);
+    /// assert_eq!(some.avg10_percent(), 4.51);
+    /// ```
+    pub fn total_stall_time(&self) -> Duration {
+        Duration::from_micros(self.total)
+    }
 }
 
 /// Why a PSI file could not be read.

@@ -46,7 +46,7 @@ fn send<E: Endpoint<Protocol = crate::Kernel>>(
 }
 
 fn creds() -> Credentials {
-    Credentials::basic("panel", "panel-secret")
+    Credentials::basic("panel", "panel-secret").into()
 }
 
 fn call<E: Endpoint<Protocol = crate::Kernel>>(mock: &mut MockKernel, e: &E) -> Answer<E> {
@@ -73,7 +73,7 @@ fn auth_is_required_except_for_healthz() {
     let (_, answer) = send(
         &mut m,
         &ListUsers::default(),
-        &Credentials::basic("panel", "nope"),
+        &Credentials::basic("panel", "nope").into(),
     );
     assert_eq!(
         answer.unwrap().err().and_then(|e| e.status()),
@@ -120,15 +120,9 @@ fn user_lifecycle() {
     let effects = m.take_effects();
     assert_eq!(effects.events.len(), 1);
     assert_eq!(effects.events[0].event, EventName::UserQuotaChanged);
-    let redacted = call(
-        &mut m,
-        &GetUser {
-            id: "vip-001".into(),
-            redact: Some(true),
-        },
-    )
-    .unwrap()
-    .body;
+    let redacted = call(&mut m, &GetUser::new("vip-001").redact(true))
+        .unwrap()
+        .body;
     assert_eq!((redacted.username, redacted.traffic), (None, None));
     assert_eq!(
         call(&mut m, &DeleteUser::new("vip-001")).unwrap().status,
@@ -145,15 +139,9 @@ fn user_lifecycle() {
         &ImportUsers::new(vec![User::new("a", "a", "p"), User::new("b", "b", "p")]),
     );
     assert_eq!(imported.unwrap().body.imported, Some(2));
-    let audit = call(
-        &mut m,
-        &ListAudit {
-            action: Some("api.users.create".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .body;
+    let audit = call(&mut m, &ListAudit::default().action("api.users.create"))
+        .unwrap()
+        .body;
     assert_eq!(audit.len(), 2);
     assert_eq!(audit.iter().filter(|r| r.success == Some(true)).count(), 1);
     assert_eq!(
@@ -168,8 +156,8 @@ fn node_events_reach_the_stream_and_the_callbacks() {
     let registration = EventRegistrationRequest::new(
         NodeEventKind::NodeDegraded,
         "http://panel.test/api/v1/kernel/events",
-        Some(Secret::new("tok")),
-    );
+    )
+    .secret(Secret::new("tok"));
     let record = call(&mut m, &RegisterEvent::new(registration.clone()))
         .unwrap()
         .body;
@@ -201,7 +189,9 @@ fn node_events_reach_the_stream_and_the_callbacks() {
         }
         other => panic!("{other:?}"),
     }
-    let status = call(&mut m, &GetStatus::include("nodes")).unwrap().body;
+    let status = call(&mut m, &GetStatus::default().include("nodes"))
+        .unwrap()
+        .body;
     let nodes = status.snapshot.nodes.unwrap();
     assert_eq!(
         nodes[0].health.as_ref().and_then(|h| h.status.clone()),
@@ -220,7 +210,6 @@ fn traffic_is_reported() {
     let registration = ServiceEventRegistrationRequest::new(
         ServiceEventKind::UserTrafficReported,
         "http://panel.test/api/v1/kernel/service-events",
-        None,
     );
     call(&mut m, &RegisterServiceEvent::new(registration)).unwrap();
     upsert_edge(&mut m, "edge-1");
@@ -274,12 +263,10 @@ fn traffic_is_reported() {
 fn status_streams_send_full_then_diff_frames() {
     let mut m = mock();
     upsert_edge(&mut m, "edge-1");
-    let query = StatusStreamQuery {
-        mode: Some(crate::streams::StreamMode::Diff),
-        include: Some("nodes,users".into()),
-        ..Default::default()
-    };
-    let Outcome::StatusStream(mut sub) = send(&mut m, &StatusStream { query }, &creds()).0 else {
+    let query = StatusStreamQuery::default()
+        .mode(crate::streams::StreamMode::Diff)
+        .include("nodes,users");
+    let Outcome::StatusStream(mut sub) = send(&mut m, &StatusStream::new(query), &creds()).0 else {
         panic!("expected a stream");
     };
     assert_eq!(sub.interval(), Duration::from_secs(5));
@@ -321,13 +308,9 @@ fn limits_and_websockets() {
         answer.unwrap().err().and_then(|e| e.status()),
         Some(StatusCode::UPGRADE_REQUIRED)
     );
-    let (Outcome::EventStream(sub), _) = send(
-        &mut m,
-        &EventsStream {
-            events: Some("service".into()),
-        },
-        &creds(),
-    ) else {
+    let (Outcome::EventStream(sub), _) =
+        send(&mut m, &EventsStream::default().events("service"), &creds())
+    else {
         panic!()
     };
     upsert_edge(&mut m, "edge-1");
@@ -339,7 +322,7 @@ fn limits_and_websockets() {
 fn tls_nodes_and_export() {
     let mut m = mock();
     let profile = NodeProfile::new("edge-tls", NodeRole::Listener, ProfileProtocol::AnyTls)
-        .with_profile(json!({"tls": {"mode": "server"}, "inner": {"protocol": "http"}}));
+        .profile(json!({"tls": {"mode": "server"}, "inner": {"protocol": "http"}}));
     call(
         &mut m,
         &UpsertProtocol::new(ProtocolUpsertRequest::new(profile)),
@@ -378,7 +361,7 @@ fn tls_nodes_and_export() {
 #[test]
 fn the_real_panel_is_served() {
     let mut m = mock();
-    let panel = Credentials::control_token("panel-token");
+    let panel = Credentials::from(Credentials::control_token("panel-token"));
 
     // Row 8: the bare control token, sent as a bearer token.
     let (_, answer) = send(&mut m, &ListProtocols, &panel);
@@ -410,11 +393,13 @@ fn the_real_panel_is_served() {
     assert_eq!(first, again);
     let documented = call(
         &mut m,
-        &RegisterServiceEvent::new(ServiceEventRegistrationRequest::new(
-            ServiceEventKind::UserTrafficReported,
-            "http://panel.test/api/v1/kernel/service-events",
-            Some(Secret::new("tok")),
-        )),
+        &RegisterServiceEvent::new(
+            ServiceEventRegistrationRequest::new(
+                ServiceEventKind::UserTrafficReported,
+                "http://panel.test/api/v1/kernel/service-events",
+            )
+            .secret(Secret::new("tok")),
+        ),
     )
     .unwrap()
     .body;
@@ -429,11 +414,13 @@ fn the_real_panel_is_served() {
     for _ in 0..2 {
         call(
             &mut m,
-            &RegisterEvent::new(EventRegistrationRequest::new(
-                NodeEventKind::NodeAdded,
-                "http://panel.test/api/v1/kernel/events",
-                Some(Secret::new("tok")),
-            )),
+            &RegisterEvent::new(
+                EventRegistrationRequest::new(
+                    NodeEventKind::NodeAdded,
+                    "http://panel.test/api/v1/kernel/events",
+                )
+                .secret(Secret::new("tok")),
+            ),
         )
         .unwrap();
     }
@@ -506,7 +493,9 @@ fn health_can_be_written_as_the_panel_reads_it() {
         },
     )
     .unwrap();
-    let status = call(&mut m, &GetStatus::include("nodes")).unwrap().body;
+    let status = call(&mut m, &GetStatus::default().include("nodes"))
+        .unwrap()
+        .body;
     let labels: Vec<Value> = status
         .snapshot
         .nodes
@@ -519,7 +508,9 @@ fn health_can_be_written_as_the_panel_reads_it() {
     // The default stays core.yaml's form.
     let mut spec = mock();
     upsert_edge(&mut spec, "edge-1");
-    let status = call(&mut spec, &GetStatus::include("nodes")).unwrap().body;
+    let status = call(&mut spec, &GetStatus::default().include("nodes"))
+        .unwrap()
+        .body;
     let health = status.snapshot.nodes.unwrap()[0].health.clone().unwrap();
     assert_eq!(health.status, Some(HealthStatus::Healthy));
 }
@@ -555,7 +546,6 @@ fn the_client_side_stays_strict() {
     let mut registration = ServiceEventRegistrationRequest::new(
         ServiceEventKind::UserTrafficReported,
         "http://panel.test/",
-        None,
     );
     assert!(
         RegisterServiceEvent::new(registration.clone())

@@ -11,7 +11,9 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use nodewire_common::Patch;
+use nodewire_common::timestamp::from_unix_millis;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -85,6 +87,13 @@ wire_struct! {
     }
 }
 
+impl RuleStatus {
+    /// The last match: `last_hit_ms` as a date-time; `None` when absent or `null` (never).
+    pub fn last_hit_utc(&self) -> Option<DateTime<Utc>> {
+        self.last_hit_ms.value().copied().and_then(from_unix_millis)
+    }
+}
+
 wire_struct! {
     /// The default route (core.yaml:1070).
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -97,6 +106,13 @@ wire_struct! {
         hits?: u64,
         /// Unix milliseconds of the last match (`null`: never).
         last_hit_ms?: null u64,
+    }
+}
+
+impl DefaultRouteStatus {
+    /// The last match: `last_hit_ms` as a date-time; `None` when absent or `null` (never).
+    pub fn last_hit_utc(&self) -> Option<DateTime<Utc>> {
+        self.last_hit_ms.value().copied().and_then(from_unix_millis)
     }
 }
 

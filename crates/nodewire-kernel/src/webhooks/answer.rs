@@ -229,13 +229,11 @@ mod tests {
         let Value::Object(payload) = payload else {
             return Webhook::ServiceEvent(PostKernelServiceEvent::new(
                 KernelServiceEventRequest::new(event, Default::default()),
-                None,
             ));
         };
-        Webhook::ServiceEvent(PostKernelServiceEvent::new(
-            KernelServiceEventRequest::new(event, payload),
-            None,
-        ))
+        Webhook::ServiceEvent(PostKernelServiceEvent::new(KernelServiceEventRequest::new(
+            event, payload,
+        )))
     }
 
     #[test]
@@ -243,7 +241,7 @@ mod tests {
         let body = KernelNodeEventRequest::new(NodeEventName::NodeDegraded, "edge-1")
             .status(NodeEventStatus::Degraded)
             .observed_at(1_734_001_010);
-        let webhook = Webhook::NodeEvent(PostKernelEvent::new(body, Some("tok".into())));
+        let webhook = Webhook::NodeEvent(PostKernelEvent::new(body).token("tok"));
         let answer = webhook.answer();
         assert_eq!(answer.status(), StatusCode::OK);
         assert_eq!(body_of(&answer), json!({"status": "ignored"}));
@@ -264,7 +262,6 @@ mod tests {
         ]);
         let documented = Webhook::Traffic(PostKernelTraffic::with_shape(
             body.clone(),
-            None,
             WebhookShape::Documented,
         ));
         assert_eq!(
@@ -277,7 +274,7 @@ mod tests {
              user - subscription 12 -: up 1 B, down 2 B"
         );
         // The go-zero shape fills every key, so the zeros show.
-        let go_zero = Webhook::Traffic(PostKernelTraffic::new(body, None));
+        let go_zero = Webhook::Traffic(PostKernelTraffic::new(body));
         assert_eq!(
             go_zero.to_string(),
             "traffic: user 7 subscription 0 vless: up 10 B, down 20 B; \
@@ -285,7 +282,6 @@ mod tests {
         );
         let empty = Webhook::Traffic(PostKernelTraffic::with_shape(
             KernelTrafficReportRequest::new([]),
-            None,
             WebhookShape::Documented,
         ));
         assert_eq!(

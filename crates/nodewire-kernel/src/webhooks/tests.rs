@@ -362,3 +362,40 @@ fn the_printed_forms_escape_the_peer_and_redact_secrets() {
     assert!(line.contains("edge\\u{1b}]0;x\\u{7}"), "{line}");
     assert!(!line.contains('\u{2028}'), "{line}");
 }
+
+#[test]
+fn observed_times_read_as_date_times_and_re_encode_unchanged()
+-> Result<(), Box<dyn std::error::Error>> {
+    let body =
+        include_str!("../../tests/fixtures/gozero--POST_api_v1_kernel_events--node_degraded.json");
+    let event: KernelNodeEventRequest = serde_json::from_str(body)?;
+    assert_eq!(
+        event.observed_at_utc().map(|t| t.to_rfc3339()),
+        Some("2024-12-12T10:56:50+00:00".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&event)?,
+        serde_json::from_str::<Value>(body)?
+    );
+    let unset = KernelNodeEventRequest::new(NodeEventName::from("node_healthy"), "edge-1")
+        .shaped(WebhookShape::GoZero);
+    assert_eq!(unset.observed_at, Some(0));
+    assert_eq!(unset.observed_at_utc(), None);
+
+    let body =
+        include_str!("../../tests/fixtures/gozero--POST_api_v1_kernel_traffic--records.json");
+    let traffic: KernelTrafficReportRequest = serde_json::from_str(body)?;
+    let record = traffic.records.first().ok_or("no record")?;
+    assert_eq!(record.observed_at_utc(), event.observed_at_utc());
+    assert_eq!(
+        serde_json::to_value(&traffic)?,
+        serde_json::from_str::<Value>(body)?
+    );
+    let service = KernelServiceEventRequest::new(EventName::UserTrafficReported, Map::new())
+        .occurred_at_ms(1_733_965_197_000);
+    assert_eq!(
+        service.occurred_at_utc().map(|t| t.timestamp()),
+        Some(1_733_965_197)
+    );
+    Ok(())
+}

@@ -12,7 +12,7 @@ use crate::instances::{InstanceId, InstanceStatus, InstanceType, MAX_VALUE_LEN};
 use crate::server::{
     ApiFailure, PatchBody, PatchMeta, decode_put_body, instance_method_not_allowed,
 };
-use crate::url::{Environment, NormalizeError, Process, Role, normalize};
+use crate::url::{Environment, NormalizeError, Process, Role, normalize_text};
 
 impl MockMaster {
     /// `GET /instances`: every instance, the API-key one first, in creation order.
@@ -271,7 +271,7 @@ impl MockMaster {
         &self,
         url: &str,
     ) -> Result<crate::url::Normalized, &'static str> {
-        normalize(&self.config.settings, url, self.config.compat).map_err(|e| match e {
+        normalize_text(&self.config.settings, url, self.config.compat).map_err(|e| match e {
             NormalizeError::InvalidRequestBody => messages::INVALID_REQUEST_BODY,
             NormalizeError::InvalidUrlFormat => messages::INVALID_URL_FORMAT,
             NormalizeError::InvalidUrlScheme => messages::INVALID_URL_SCHEME,

@@ -19,7 +19,7 @@ use crate::mcp::{
 };
 use crate::tcping::TCPingResult;
 use crate::url::go::{self, Mode, Values};
-use crate::url::{Role, normalize};
+use crate::url::{Role, normalize_text};
 
 /// The mock's default dial for `tcping_target`: IP-literal loopback targets and `localhost`
 /// are dialed (1 s timeout); any other target fails without leaving the host.
@@ -409,8 +409,8 @@ impl MockMaster {
         let mut url = Vec::new();
         parsed.write_with_values(&mut url, &mut query);
         let url = go::into_string(url);
-        let stored =
-            normalize(&self.config.settings, &url, self.config.compat).map_err(|_| failed())?;
+        let stored = normalize_text(&self.config.settings, &url, self.config.compat)
+            .map_err(|_| failed())?;
         let id = InstanceId::from_wire(random_hex(4));
         if self.find(&id).is_some() {
             return Err(invalid("instance ID already exists"));
@@ -606,7 +606,7 @@ impl MockMaster {
         if new_url == current {
             return Err("SetInstanceURL: no changes detected".to_owned());
         }
-        let config = normalize(&self.config.settings, &new_url, self.config.compat)
+        let config = normalize_text(&self.config.settings, &new_url, self.config.compat)
             .map(|n| n.config)
             .unwrap_or_else(|_| new_url.clone());
         self.stop(index);
@@ -709,7 +709,7 @@ impl MockMaster {
             let Some(url) = str_arg(&entry, "url").filter(|u| !u.is_empty()) else {
                 continue;
             };
-            let Ok(stored) = normalize(&self.config.settings, url, self.config.compat) else {
+            let Ok(stored) = normalize_text(&self.config.settings, url, self.config.compat) else {
                 continue;
             };
             let mut instance = new_instance(

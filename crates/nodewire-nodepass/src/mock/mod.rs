@@ -113,7 +113,7 @@ impl MockConfig {
     pub fn from_master_url(url: &MasterUrl) -> Self {
         Self {
             api_base: url.api_base(),
-            settings: MasterSettings::from_master(url, true),
+            settings: MasterSettings::from_master(url, crate::url::CertificateFiles::Load),
             name: url.info_name().to_owned(),
             ..Self::default()
         }

@@ -20,7 +20,7 @@ use oracle::{Error, ask};
 
 use super::go::{self, Mode, Values};
 use super::process::{Environment, effective, split_host_port_host};
-use super::{Compat, MasterSettings, Role, TlsCode, normalize};
+use super::{Compat, MasterSettings, Role, TlsCode, normalize_text};
 
 /// URLs per differential run unless `NODEWIRE_GO_ORACLE_URLS` says otherwise.
 const DEFAULT_URLS: usize = 50_000;
@@ -161,7 +161,7 @@ fn rust_parse(raw: &str) -> Value {
 }
 
 fn rust_create(raw: &str, settings: &MasterSettings) -> Value {
-    match normalize(settings, raw, Compat::default()) {
+    match normalize_text(settings, raw, Compat::default()) {
         Ok(n) => json!({
             "ok": true,
             "status": 201,
@@ -692,7 +692,7 @@ fn stored_strings_encode_as_go_does() {
     for example in doc["examples"].as_array().unwrap() {
         let url = example["url"].as_str().unwrap();
         for (_, settings) in masters() {
-            if let Ok(n) = normalize(&settings, url, Compat::default()) {
+            if let Ok(n) = normalize_text(&settings, url, Compat::default()) {
                 samples.push(n.url);
                 samples.push(n.config);
             }

@@ -131,17 +131,39 @@ impl<T> Param<T> {
     }
 }
 
+/// A protocol a process can refuse on its target side (`block`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Blocked {
+    /// SOCKS4/5 (digit `1`).
+    Socks,
+    /// HTTP (digit `2`).
+    Http,
+    /// TLS (digit `3`).
+    Tls,
+}
+
 /// `block`: the protocols a process refuses, as digits (`1` SOCKS4/5, `2` HTTP, `3` TLS; the
 /// process tests for the digit anywhere in the text).
+///
+/// ```
+/// use nodewire_nodepass::url::{Block, Blocked};
+/// assert_eq!(Block::of([Blocked::Tls, Blocked::Socks]).as_str(), "13");
+/// assert_eq!(Block::of([]).as_str(), "0");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Block(String);
 
 impl Block {
-    /// The canonical text for a selection (`0` when nothing is blocked).
-    pub fn new(socks: bool, http: bool, tls: bool) -> Self {
+    /// The canonical text for a selection: its digits in order, `0` when nothing is blocked.
+    pub fn of(protocols: impl IntoIterator<Item = Blocked>) -> Self {
+        let chosen: Vec<Blocked> = protocols.into_iter().collect();
         let mut text = String::new();
-        for (on, digit) in [(socks, '1'), (http, '2'), (tls, '3')] {
-            if on {
+        for (protocol, digit) in [
+            (Blocked::Socks, '1'),
+            (Blocked::Http, '2'),
+            (Blocked::Tls, '3'),
+        ] {
+            if chosen.contains(&protocol) {
                 text.push(digit);
             }
         }

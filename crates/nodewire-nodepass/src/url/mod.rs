@@ -3,24 +3,31 @@
 //! (contract `nodepass-url.md`).
 //!
 //! - [`normalize`]: the `url` and `config` strings a master stores for an instance URL, byte
-//!   for byte, or the 400 error text it answers ([`MasterSettings`], [`Compat`]).
+//!   for byte ([`MasterSettings`], [`Compat`]); [`normalize_text`] for URL text as a request
+//!   carries it, or the 400 error text a master answers.
 //! - [`Process`]: what a `nodepass` process makes of a URL: tunnel key, tunnel and target
 //!   addresses, and the effective value of every parameter, Go's quirks included (first
 //!   repeated value wins, a present but invalid value leaves the zero value, FNV-1a key without
 //!   userinfo), or the error it exits with.
 //! - [`InstanceUrl`]: a typed model of an instance URL with a builder that emits URLs a master
 //!   accepts, in the canonical form a master stores.
-//! - [`MasterUrl`], the URL of a master (`master://host:port[/prefix]?log=&tls=&crt=&key=`).
+//! - [`MasterUrl`], the URL of a master (`master://host:port[/prefix]?log=&tls=&crt=&key=`),
+//!   and the base URL a client calls ([`MasterUrl::base_url`]).
 //! - [`RequestUrl`]: the `url` of a create or replace request, validated.
 //!
 //! The `url` crate is not used on purpose: it refuses URLs every master accepts (an empty host
 //! with a port, `::1:10101`, comma-separated hosts, IPv6 zones).
 //!
 //! ```
-//! use nodewire_nodepass::url::{normalize, Compat, MasterSettings, MasterUrl};
+//! use nodewire_nodepass::url::{
+//!     normalize, CertificateFiles, Compat, InstanceUrl, MasterSettings, MasterUrl, RunMode,
+//! };
 //! let master = MasterUrl::parse("master://127.0.0.1:9090?log=info&tls=1").unwrap();
-//! let settings = MasterSettings::from_master(&master, true);
-//! let stored = normalize(&settings, "server://:10101/127.0.0.1:8080?mode=1", Compat::default()).unwrap();
+//! assert_eq!(master.base_url().unwrap(), "https://127.0.0.1:9090/api/v1");
+//! let settings = MasterSettings::from_master(&master, CertificateFiles::Load);
+//! let url = InstanceUrl::parse("server://:10101/127.0.0.1:8080?mode=1").unwrap();
+//! assert_eq!(url.params().mode, Some(RunMode::Mode1));
+//! let stored = normalize(&settings, &url, Compat::default());
 //! assert_eq!(stored.url, "server://:10101/127.0.0.1:8080?log=info&mode=1&tls=1");
 //! assert_eq!(
 //!     stored.config,
@@ -45,11 +52,13 @@ mod process;
 
 pub use duration::{DurationError, GoDuration};
 pub use instance::{
-    Address, Block, Flag, Host, InstanceUrl, InstanceUrlBuilder, KNOWN_PARAMETERS, LoadBalancing,
-    LogLevel, Param, Params, PoolType, RequestUrl, RunMode, TlsCode, TunnelKey,
+    Address, Block, Blocked, Flag, Host, InstanceUrl, InstanceUrlBuilder, KNOWN_PARAMETERS,
+    LoadBalancing, LogLevel, Param, Params, PoolType, RequestUrl, RunMode, TlsCode, TunnelKey,
 };
-pub use master::MasterUrl;
-pub use normalize::{Compat, MasterSettings, NormalizeError, Normalized, normalize};
+pub use master::{CertificateFiles, MasterUrl};
+pub use normalize::{
+    Compat, MasterSettings, NormalizeError, Normalized, normalize, normalize_text,
+};
 pub use process::{Effective, Environment, Process, ProcessAddress};
 
 /// The role of an instance: its URL scheme and the `type` of its instance JSON.

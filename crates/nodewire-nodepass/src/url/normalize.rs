@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::go::{self, Values};
-use super::{MasterUrl, Role, TlsCode};
+use super::{CertificateFiles, InstanceUrl, MasterUrl, Role, TlsCode};
 
 /// The master settings that shape stored URLs: its `log` query, its effective TLS code and,
 /// for code `2`, its certificate and key paths.
@@ -21,12 +21,22 @@ pub struct MasterSettings {
 }
 
 impl MasterSettings {
-    /// The settings of a master started with `master`. `certificates_load` says whether its
-    /// `crt`/`key` files load; a `tls=2` master whose files do not load runs with code `1`.
-    pub fn from_master(master: &MasterUrl, certificates_load: bool) -> Self {
+    /// The settings of a master started with `master`, given whether its `crt`/`key` files
+    /// load (a `tls=2` master whose files do not load runs with code `1`).
+    ///
+    /// ```
+    /// use nodewire_nodepass::url::{CertificateFiles, MasterSettings, MasterUrl, TlsCode};
+    /// let master = MasterUrl::parse("master://:9090?tls=2&crt=/c.pem&key=/k.pem")?;
+    /// let settings = MasterSettings::from_master(&master, CertificateFiles::Load);
+    /// assert_eq!(settings.tls, TlsCode::Certificate);
+    /// let fallback = MasterSettings::from_master(&master, CertificateFiles::DoNotLoad);
+    /// assert_eq!(fallback.tls, TlsCode::SelfSigned);
+    /// # Ok::<(), nodewire_nodepass::url::UrlError>(())
+    /// ```
+    pub fn from_master(master: &MasterUrl, certificates: CertificateFiles) -> Self {
         Self {
             log: master.log().to_owned(),
-            tls: master.tls_code(certificates_load),
+            tls: master.tls_code(certificates),
             crt: master.crt().to_owned(),
             key: master.key().to_owned(),
         }
@@ -164,22 +174,52 @@ fn two_parses(
     }
 }
 
-/// What a master with `settings` stores for `POST /instances {"url": url}` (and `PUT`), or
-/// the 400 it answers.
+/// What a master with `settings` stores for `POST /instances {"url": url}` (and `PUT`).
+///
+/// A typed URL is always one a master accepts, so this cannot fail; for URL text as a
+/// request carries it (a master's 400s included), see [`normalize_text`].
+///
+/// ```
+/// use nodewire_nodepass::url::{normalize, Address, Compat, InstanceUrl, MasterSettings, TlsCode};
+/// let url = InstanceUrl::server(Address::any(10101))
+///     .target(Address::ip([127, 0, 0, 1], 8080))
+///     .build()?;
+/// let settings = MasterSettings { log: "info".into(), tls: TlsCode::SelfSigned, ..Default::default() };
+/// let stored = normalize(&settings, &url, Compat::default());
+/// assert_eq!(stored.url, "server://:10101/127.0.0.1:8080?log=info&tls=1");
+/// # Ok::<(), nodewire_nodepass::url::UrlError>(())
+/// ```
+pub fn normalize(settings: &MasterSettings, url: &InstanceUrl, compat: Compat) -> Normalized {
+    let text = url.to_string();
+    match normalize_text(settings, &text, compat) {
+        Ok(stored) => stored,
+        // The builder writes only URLs Go's parser accepts with a `server` or `client`
+        // scheme; were one not to parse, the master would store it as it is.
+        Err(_) => Normalized {
+            url: text.clone(),
+            config: text,
+            role: url.role(),
+        },
+    }
+}
+
+/// What a master with `settings` stores for `POST /instances {"url": url}` (and `PUT`) with
+/// `url` as the request carries it, or the 400 it answers.
 ///
 /// The master checks only that the URL is non-empty, that Go's `url.Parse` accepts it and that
 /// the scheme is `client` or `server`; everything else (missing targets, bad ports, …) is
-/// stored and fails later in the process ([`Process`](super::Process) predicts how).
+/// stored and fails later in the process ([`Process`](super::Process) predicts how). A URL
+/// built as an [`InstanceUrl`] goes through [`normalize`].
 ///
 /// ```
-/// use nodewire_nodepass::url::{normalize, Compat, MasterSettings, NormalizeError};
+/// use nodewire_nodepass::url::{normalize_text, Compat, MasterSettings, NormalizeError};
 /// let plain = MasterSettings::default();
-/// let stored = normalize(&plain, "client://h:10101/a:1, b:2?min=8&min=9", Compat::default()).unwrap();
+/// let stored = normalize_text(&plain, "client://h:10101/a:1, b:2?min=8&min=9", Compat::default()).unwrap();
 /// assert_eq!(stored.url, "client://h:10101/a:1,%20b:2?min=8&min=9");
-/// assert_eq!(normalize(&plain, "master://h:1", Compat::default()), Err(NormalizeError::InvalidUrlScheme));
-/// assert_eq!(normalize(&plain, "server://h:http/x", Compat::default()), Err(NormalizeError::InvalidUrlFormat));
+/// assert_eq!(normalize_text(&plain, "master://h:1", Compat::default()), Err(NormalizeError::InvalidUrlScheme));
+/// assert_eq!(normalize_text(&plain, "server://h:http/x", Compat::default()), Err(NormalizeError::InvalidUrlFormat));
 /// ```
-pub fn normalize(
+pub fn normalize_text(
     settings: &MasterSettings,
     url: &str,
     compat: Compat,
@@ -380,13 +420,34 @@ mod tests {
     #[test]
     fn a_stored_url_that_does_not_parse_again_is_its_own_config() {
         let raw = "client://[fe80::1%25\u{42b}eth0]:1109/127.0.0.1:8080?min=1";
-        let stored = normalize(&MasterSettings::default(), raw, Compat::default()).unwrap();
+        let stored = normalize_text(&MasterSettings::default(), raw, Compat::default()).unwrap();
         assert_eq!(
             stored.url,
             "client://[fe80::1%25%D0%ABeth0]:1109/127.0.0.1:8080?min=1"
         );
         assert_eq!(stored.config, stored.url);
         assert!(go::parse(&stored.url).is_err());
+    }
+
+    #[test]
+    fn a_typed_url_normalizes_as_its_text() {
+        use crate::url::{Address, LogLevel};
+        let url = InstanceUrl::client(Address::ip([10, 0, 0, 1], 10101))
+            .target(Address::ip([127, 0, 0, 1], 8080))
+            .log(LogLevel::Debug)
+            .build()
+            .unwrap();
+        for s in settings() {
+            for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
+                let typed = normalize(&s, &url, compat);
+                assert_eq!(
+                    Ok(&typed),
+                    normalize_text(&s, &url.to_string(), compat).as_ref()
+                );
+                assert_eq!(typed.role, Role::Client);
+                assert!(typed.url.contains("log=debug"), "{}", typed.url);
+            }
+        }
     }
 
     proptest! {
@@ -399,7 +460,7 @@ mod tests {
         ) {
             for s in settings() {
                 for compat in [Compat::V2_0_0B10, Compat::V1_14_0] {
-                    let fast = normalize(&s, &raw, compat).ok();
+                    let fast = normalize_text(&s, &raw, compat).ok();
                     prop_assert_eq!(fast, reference(&s, &raw, compat), "{}", raw);
                 }
             }

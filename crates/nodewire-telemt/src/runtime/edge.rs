@@ -8,6 +8,8 @@
 //! the default (50 for events, `runtime_edge_top_n` for fingerprints), and it is clamped to
 //! 1..=1000.
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +117,13 @@ pub struct RuntimeEdgeConnectionsSummaryData {
     pub data: Option<RuntimeEdgeConnectionsSummaryPayload>,
 }
 
+impl RuntimeEdgeConnectionsSummaryData {
+    /// When the summary was computed: `generated_at_epoch_secs` as a date-time. Older when served from the cache.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
+}
+
 /// One control-plane event (`events.rs:7-13`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -144,6 +153,11 @@ impl ApiEventRecord {
             event_type: event_type.into(),
             context: context.into(),
         }
+    }
+
+    /// When it happened: `ts_epoch_secs` as a date-time.
+    pub fn ts_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.ts_epoch_secs)
     }
 }
 
@@ -176,6 +190,13 @@ pub struct RuntimeEdgeEventsData {
     pub data: Option<RuntimeEdgeEventsPayload>,
 }
 
+impl RuntimeEdgeEventsData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
+}
+
 /// One TLS fingerprint aggregate (`runtime_edge.rs:95-108`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -201,6 +222,18 @@ pub struct RuntimeEdgeTlsFingerprintRow {
     pub first_seen_epoch_secs: u64,
     /// Last seen (epoch seconds).
     pub last_seen_epoch_secs: u64,
+}
+
+impl RuntimeEdgeTlsFingerprintRow {
+    /// First seen: `first_seen_epoch_secs` as a date-time.
+    pub fn first_seen_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.first_seen_epoch_secs)
+    }
+
+    /// Last seen: `last_seen_epoch_secs` as a date-time.
+    pub fn last_seen_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.last_seen_epoch_secs)
+    }
 }
 
 /// `data.data` of `GET /v1/runtime/tls-fingerprints` (`runtime_edge.rs:110-121`).
@@ -242,6 +275,13 @@ pub struct RuntimeEdgeTlsFingerprintsData {
     /// The fingerprints; omitted when unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<RuntimeEdgeTlsFingerprintsPayload>,
+}
+
+impl RuntimeEdgeTlsFingerprintsData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

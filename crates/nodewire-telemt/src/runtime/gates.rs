@@ -1,5 +1,7 @@
 //! `GET /v1/runtime/gates` (`runtime_zero.rs:33-50`).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +93,13 @@ impl RuntimeGatesData {
             startup_stage: String::new(),
             startup_progress_pct: 0.0,
         }
+    }
+
+    /// Since when traffic is rerouted to direct: `reroute_to_direct_at_epoch_secs` as a
+    /// date-time; `None` when not rerouted.
+    pub fn reroute_to_direct_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.reroute_to_direct_at_epoch_secs
+            .and_then(from_unix_secs)
     }
 }
 

@@ -1,5 +1,7 @@
 //! `GET /v1/runtime/initialization` (`runtime_init.rs:11-48`).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::{from_unix_millis, from_unix_secs};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +94,16 @@ impl RuntimeInitializationComponentData {
             details: None,
         }
     }
+
+    /// When it started: `started_at_epoch_ms` as a date-time; `None` before it starts.
+    pub fn started_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.started_at_epoch_ms.and_then(from_unix_millis)
+    }
+
+    /// When it finished: `finished_at_epoch_ms` as a date-time; `None` until it finishes.
+    pub fn finished_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.finished_at_epoch_ms.and_then(from_unix_millis)
+    }
 }
 
 /// Middle-proxy startup state (`runtime_init.rs:24-33`).
@@ -179,6 +191,16 @@ impl RuntimeInitializationData {
             components: Vec::new(),
         }
     }
+
+    /// When startup began: `started_at_epoch_secs` as a date-time.
+    pub fn started_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.started_at_epoch_secs)
+    }
+
+    /// When startup finished: `ready_at_epoch_secs` as a date-time; `None` until then.
+    pub fn ready_at_utc(&self) -> Option<DateTime<Utc>> {
+        self.ready_at_epoch_secs.and_then(from_unix_secs)
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
@@ -216,6 +238,21 @@ mod tests {
         assert_eq!(typed.transport_mode, TransportMode::Direct);
         assert_eq!(typed.me.status, MeInitStatus::Failed);
         assert_eq!(typed.components.len(), 16);
+        assert_eq!(
+            typed.started_at_utc().map(|t| t.to_rfc3339()),
+            Some("2026-11-22T08:05:21+00:00".to_owned())
+        );
+        assert_eq!(typed.ready_at_utc(), typed.started_at_utc());
+        let last = typed.components.last().ok_or("no component")?;
+        assert_eq!(
+            last.started_at_utc().map(|t| t.to_rfc3339()),
+            Some("2026-11-22T08:05:21.323+00:00".to_owned())
+        );
+        assert_eq!(
+            last.finished_at_utc().map(|t| t.timestamp_millis()),
+            Some(1_795_334_721_325)
+        );
+        exact(&serde_json::to_string(&typed)?)?;
         Ok(())
     }
 

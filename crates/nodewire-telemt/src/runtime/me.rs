@@ -3,6 +3,8 @@
 //! (each also answers at its snake_case alias). All three are gated on the middle-proxy pool:
 //! without it they answer `{enabled: false, reason: "source_unavailable", generated_at_epoch_secs}`.
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -187,6 +189,13 @@ pub struct RuntimeMePoolStateData {
     pub data: Option<RuntimeMePoolStatePayload>,
 }
 
+impl RuntimeMePoolStateData {
+    /// When the snapshot was taken: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
+}
+
 /// `counters` of the ME quality (`runtime_min.rs:91-99`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -253,6 +262,17 @@ impl RuntimeMeQualityFamilyStateData {
             recover_success_streak: 0,
         }
     }
+
+    /// Since when it is in this state: `state_since_epoch_secs` as a date-time.
+    pub fn state_since_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.state_since_epoch_secs)
+    }
+
+    /// Until when it is suppressed: `suppressed_until_epoch_secs` as a date-time; `None` when
+    /// not suppressed.
+    pub fn suppressed_until_utc(&self) -> Option<DateTime<Utc>> {
+        self.suppressed_until_epoch_secs.and_then(from_unix_secs)
+    }
 }
 
 /// `drain_gate` of the ME quality (`runtime_min.rs:121-127`).
@@ -279,6 +299,11 @@ impl RuntimeMeQualityDrainGateData {
             block_reason,
             updated_at_epoch_secs: 0,
         }
+    }
+
+    /// When the gate was last evaluated: `updated_at_epoch_secs` as a date-time.
+    pub fn updated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.updated_at_epoch_secs)
     }
 }
 
@@ -356,6 +381,13 @@ pub struct RuntimeMeQualityData {
     /// The quality data; omitted when unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<RuntimeMeQualityPayload>,
+}
+
+impl RuntimeMeQualityData {
+    /// When the snapshot was taken: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 /// A STUN reflection (`runtime_min.rs:220-224`).
@@ -443,6 +475,13 @@ pub struct RuntimeNatStunData {
     /// The NAT/STUN state; omitted when unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<RuntimeNatStunPayload>,
+}
+
+impl RuntimeNatStunData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

@@ -5,6 +5,8 @@
 //! The source sends `bnd: null` when no SOCKS upstream is enabled, and adds `upstreams` when
 //! more than one upstream is configured (contract §12.1 item 8).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -301,6 +303,13 @@ pub struct RuntimeMeSelftestData {
     /// The self-test; omitted when unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<RuntimeMeSelftestPayload>,
+}
+
+impl RuntimeMeSelftestData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

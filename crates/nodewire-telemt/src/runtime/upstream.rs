@@ -1,5 +1,7 @@
 //! `GET /v1/runtime/upstream-quality` (alias `upstream_quality`) (`runtime_min.rs:157-218`).
 
+use chrono::{DateTime, Utc};
+use nodewire_common::timestamp::from_unix_secs;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +154,13 @@ pub struct RuntimeUpstreamQualityData {
     /// Every upstream; omitted when unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstreams: Option<Vec<RuntimeUpstreamQualityUpstreamData>>,
+}
+
+impl RuntimeUpstreamQualityData {
+    /// When this answer was built: `generated_at_epoch_secs` as a date-time.
+    pub fn generated_at_utc(&self) -> Option<DateTime<Utc>> {
+        from_unix_secs(self.generated_at_epoch_secs)
+    }
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

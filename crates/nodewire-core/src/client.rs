@@ -1,0 +1,73 @@
+//! [`Core::client`]: the HTTP client for Core, with the node's key, in one call (feature
+//! `client`). The gRPC client is [`CoreClient::connect`](crate::grpc::client::CoreClient::connect).
+
+use nodewire_common::client::Client;
+use nodewire_common::{IntoRequestError, Secret};
+
+use crate::{AUTH_HEADER, Core, auth};
+
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+impl Core {
+    /// A client for Core's HTTP routes at `base_url` (scheme, host and port:
+    /// `https://core.example`; the routes carry `/node/…`) that sends the node's `key` as
+    /// `x-node-auth-key` ([`AUTH_HEADER`], marked sensitive) with every call, or `None` for a
+    /// client that only registers (`POST /node/register` is the one route without a key).
+    ///
+    /// The base URL is checked now ([`IntoRequestError::BaseUrl`]); a key Core could never
+    /// read (empty, or other than visible ASCII) is [`IntoRequestError::Invalid`] (without the
+    /// key). `https://` needs feature `rustls`. Over gRPC, the same key goes with
+    /// [`CoreClient::connect`](crate::grpc::client::CoreClient::connect).
+    ///
+    /// Every protocol crate has the same constructor: `Telemt::client(base_url, auth)`,
+    /// `NodePass::client(base, key)`, `Kernel::client(base_url, credentials)`,
+    /// `Dash::client(base_url, node_key)`.
+    ///
+    /// ```
+    /// use nodewire_common::Secret;
+    /// use nodewire_core::Core;
+    ///
+    /// let register = Core::client("http://127.0.0.1:3000", None)?;
+    /// assert!(register.header("x-node-auth-key").is_none());
+    /// let node = Core::client("http://127.0.0.1:3000", Secret::new("k-7f3a9c"))?;
+    /// assert!(node.header("x-node-auth-key").is_some_and(|v| v.is_sensitive()));
+    /// # Ok::<(), nodewire_common::IntoRequestError>(())
+    /// ```
+    pub fn client(
+        base_url: impl Into<String>,
+        key: impl Into<Option<Secret>>,
+    ) -> Result<Client, IntoRequestError> {
+        let key = key.into();
+        if let Some(key) = &key {
+            auth::header_value(key).map_err(|e| IntoRequestError::Invalid(e.to_string()))?;
+        }
+        Client::authenticated(base_url, AUTH_HEADER, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_travels_sensitive() {
+        let client = Core::client("http://127.0.0.1:3000", Secret::new("k-123")).unwrap();
+        let value = client.header(AUTH_HEADER).unwrap();
+        assert_eq!(value.as_bytes(), b"k-123");
+        assert!(value.is_sensitive());
+        assert_eq!(client.base_url(), "http://127.0.0.1:3000");
+        assert!(!format!("{client:?}").contains("k-123"));
+        let register = Core::client("http://127.0.0.1:3000", None).unwrap();
+        assert!(register.header(AUTH_HEADER).is_none());
+    }
+
+    #[test]
+    fn errors_are_clear() {
+        let err = Core::client("127.0.0.1:3000", None).unwrap_err();
+        assert!(matches!(err, IntoRequestError::BaseUrl { .. }), "{err:?}");
+        for bad in ["", "a b", "ключ"] {
+            let err = Core::client("http://h:3000", Secret::new(bad)).unwrap_err();
+            assert!(matches!(err, IntoRequestError::Invalid(_)), "{err:?}");
+            assert!(err.to_string().contains("visible ASCII"), "{err}");
+        }
+    }
+}

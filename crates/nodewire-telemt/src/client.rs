@@ -1,0 +1,94 @@
+//! [`Telemt::client`]: the HTTP client for a telemt API, with its `Authorization` value, in one
+//! call (feature `client`).
+
+use nodewire_common::client::Client;
+use nodewire_common::{IntoRequestError, Secret};
+
+use crate::{AUTH_HEADER, Telemt};
+
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+impl Telemt {
+    /// A client for the telemt API at `base_url` (scheme, host and port:
+    /// `http://127.0.0.1:9091`; the routes carry `/v1`) that sends `auth` as the
+    /// `Authorization` header ([`AUTH_HEADER`], marked sensitive) with every call.
+    ///
+    /// `auth` is `[server.api].auth_header` as configured, sent byte for byte (telemt parses
+    /// no scheme: a server configured with `"Bearer X"` expects `Bearer X`), or `None` for a
+    /// server without one. The base URL is checked now ([`IntoRequestError::BaseUrl`]), and
+    /// a value the server could never match (empty, or not visible ASCII) is refused
+    /// ([`IntoRequestError::Invalid`], without the value).
+    ///
+    /// Every protocol crate has the same constructor: `NodePass::client(base, key)`,
+    /// `Kernel::client(base_url, credentials)`, `Dash::client(base_url, node_key)`,
+    /// `Core::client(base_url, key)`.
+    ///
+    /// ```
+    /// use nodewire_common::Secret;
+    /// use nodewire_telemt::Telemt;
+    ///
+    /// let client = Telemt::client("http://127.0.0.1:9091", Secret::new("Bearer s3cret"))?;
+    /// assert!(client.header("authorization").is_some_and(|v| v.is_sensitive()));
+    /// // A telemt without `auth_header`.
+    /// let open = Telemt::client("http://127.0.0.1:9091", None)?;
+    /// assert!(open.header("authorization").is_none());
+    /// # Ok::<(), nodewire_common::IntoRequestError>(())
+    /// ```
+    pub fn client(
+        base_url: impl Into<String>,
+        auth: impl Into<Option<Secret>>,
+    ) -> Result<Client, IntoRequestError> {
+        let auth = auth.into();
+        if let Some(value) = &auth {
+            let text = value.expose();
+            if text.is_empty()
+                || !text
+                    .bytes()
+                    .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+            {
+                return Err(IntoRequestError::Invalid(
+                    "the Authorization value is empty or not visible ASCII, so telemt can never \
+                     match it; pass `None` for a server without `auth_header`"
+                        .to_owned(),
+                ));
+            }
+        }
+        Client::authenticated(base_url, AUTH_HEADER, auth)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_value_travels_verbatim_and_sensitive() {
+        let client = Telemt::client("http://127.0.0.1:9091", Secret::new("Bearer X")).unwrap();
+        let value = client.header(AUTH_HEADER).unwrap();
+        assert_eq!(value.as_bytes(), b"Bearer X");
+        assert!(value.is_sensitive());
+        assert_eq!(client.base_url(), "http://127.0.0.1:9091");
+        assert!(!format!("{client:?}").contains("Bearer X"));
+    }
+
+    #[test]
+    fn no_auth_sends_no_header() {
+        let client = Telemt::client(String::from("https://telemt.example:9091"), None).unwrap();
+        assert!(client.header(AUTH_HEADER).is_none());
+    }
+
+    #[test]
+    fn errors_are_clear() {
+        for bad in ["127.0.0.1:9091", "ftp://h", "http://h:1?x"] {
+            let err = Telemt::client(bad, None).unwrap_err();
+            assert!(
+                matches!(err, IntoRequestError::BaseUrl { .. }),
+                "{bad}: {err:?}"
+            );
+        }
+        for value in ["", "ключ", "a\nb"] {
+            let err = Telemt::client("http://h:1", Secret::new(value)).unwrap_err();
+            assert!(matches!(err, IntoRequestError::Invalid(_)), "{err:?}");
+            assert!(err.to_string().contains("auth_header"), "{err}");
+        }
+    }
+}
