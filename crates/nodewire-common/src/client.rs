@@ -304,12 +304,22 @@ impl Client {
         E: Endpoint,
         E::Exchange: OneAnswer<E>,
     {
+        let response = self.exchange(endpoint).await?;
+        E::try_from_http_response(&response).map_err(ClientError::Api)
+    }
+
+    /// Sends `endpoint` and returns the raw answer, after the release checks of
+    /// [`send`](Self::send) on both sides.
+    async fn exchange<E: Endpoint>(
+        &self,
+        endpoint: &E,
+    ) -> Result<http::Response<Bytes>, ClientError<<E::Protocol as Protocol>::Failure>> {
         self.check_release::<E>()?;
         let response = self
             .send_raw(endpoint.try_into_http_request(&self.base_url)?)
             .await?;
         self.check_route_found::<E>(&response)?;
-        E::try_from_http_response(&response).map_err(ClientError::Api)
+        Ok(response)
     }
 
     /// Refuses a route newer than the server's recorded release.

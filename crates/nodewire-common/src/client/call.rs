@@ -52,11 +52,7 @@ impl Client {
         E: Endpoint,
         E::Exchange: OneAnswer<E>,
     {
-        self.check_release::<E>()?;
-        let response = self
-            .send_raw(endpoint.try_into_http_request(&self.base_url)?)
-            .await?;
-        self.check_route_found::<E>(&response)?;
+        let response = self.exchange(endpoint).await?;
         let success = E::try_from_http_response(&response).map_err(ClientError::Api)?;
         let status = response.status();
         let (parts, _) = response.into_parts();
