@@ -34,6 +34,7 @@ pub mod patch;
 pub mod probe;
 pub mod registry;
 pub mod secret;
+mod setters;
 pub mod sse;
 pub mod stream;
 pub mod timestamp;

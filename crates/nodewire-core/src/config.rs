@@ -158,18 +158,11 @@ pub struct NodeServices {
 }
 
 impl NodeServices {
-    /// Sets the Xray configuration.
-    #[must_use]
-    pub fn xray(mut self, config: impl Into<XrayServiceConfig>) -> Self {
-        self.xray = Some(config.into());
-        self
-    }
-
-    /// Sets the MTProto configuration.
-    #[must_use]
-    pub fn mtproto(mut self, config: impl Into<MtProtoServiceConfig>) -> Self {
-        self.mtproto = Some(config.into());
-        self
+    nodewire_common::setters! {
+        /// Sets the Xray configuration.
+        xray(config: impl Into<XrayServiceConfig>);
+        /// Sets the MTProto configuration.
+        mtproto(config: impl Into<MtProtoServiceConfig>);
     }
 }
 

@@ -29,18 +29,11 @@ pub struct NodeHeartbeatDto {
 }
 
 impl NodeHeartbeatDto {
-    /// Sets the node's public IP address.
-    #[must_use]
-    pub fn ip(mut self, ip: IpAddress) -> Self {
-        self.ip = Some(ip);
-        self
-    }
-
-    /// Sets the config revision the node runs.
-    #[must_use]
-    pub fn revision(mut self, revision: u64) -> Self {
-        self.revision = Some(revision);
-        self
+    nodewire_common::setters! {
+        /// Sets the node's public IP address.
+        ip(ip: IpAddress);
+        /// Sets the config revision the node runs.
+        revision(revision: u64);
     }
 }
 

@@ -39,17 +39,10 @@ impl NodeErrorDto {
         }
     }
 
-    /// Sets `code`.
-    #[must_use]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `details`.
-    #[must_use]
-    pub fn details(mut self, details: Map<String, Value>) -> Self {
-        self.details = Some(details);
-        self
+    nodewire_common::setters! {
+        /// Sets `code`.
+        code(code: impl Into<String>);
+        /// Sets `details`.
+        details(details: Map<String, Value>);
     }
 }

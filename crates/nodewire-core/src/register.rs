@@ -74,18 +74,11 @@ impl RegisterNodeDto {
         self
     }
 
-    /// Sets `domain`.
-    #[must_use]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-
-    /// Sets `host` (the first version of the document).
-    #[must_use]
-    pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.host = Some(host.into());
-        self
+    nodewire_common::setters! {
+        /// Sets `domain`.
+        domain(domain: impl Into<String>);
+        /// Sets `host` (the first version of the document).
+        host(host: impl Into<String>);
     }
 }
 

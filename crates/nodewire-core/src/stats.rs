@@ -56,64 +56,38 @@ pub struct NodeStats {
     pub mtproto: Option<Map<String, Value>>,
 }
 
-/// One `#[must_use]` setter per plain field of [`NodeStats`].
-macro_rules! stats_setters {
-    ($($(#[doc = $doc:literal])* $field:ident: $ty:ty;)*) => {
-        impl NodeStats {
-            $(
-                $(#[doc = $doc])*
-                #[must_use]
-                pub fn $field(mut self, value: $ty) -> Self {
-                    self.$field = value;
-                    self
-                }
-            )*
-        }
-    };
-}
-
-stats_setters! {
+nodewire_common::setters!(NodeStats {
     /// Sets the host uptime in seconds.
-    uptime_seconds: u64;
+    uptime_seconds(value: u64) = value;
     /// Sets the CPU use, `0.0..=100.0`.
-    cpu_percent: f64;
+    cpu_percent(value: f64) = value;
     /// Sets the number of logical cores.
-    cpu_cores: u32;
+    cpu_cores(value: u32) = value;
     /// Sets the memory in use, in bytes.
-    ram_used: u64;
+    ram_used(value: u64) = value;
     /// Sets the total memory, in bytes.
-    ram_total: u64;
+    ram_total(value: u64) = value;
     /// Sets the disk space in use, in bytes.
-    disk_used: u64;
+    disk_used(value: u64) = value;
     /// Sets the total disk space, in bytes.
-    disk_total: u64;
+    disk_total(value: u64) = value;
     /// Sets the bytes received per second.
-    net_rx_per_sec: f64;
+    net_rx_per_sec(value: f64) = value;
     /// Sets the bytes sent per second.
-    net_tx_per_sec: f64;
+    net_tx_per_sec(value: f64) = value;
     /// Sets the bytes received since boot.
-    net_rx_total: u64;
+    net_rx_total(value: u64) = value;
     /// Sets the bytes sent since boot.
-    net_tx_total: u64;
+    net_tx_total(value: u64) = value;
     /// Sets whether xray runs.
-    xray_running: bool;
-}
+    xray_running(value: bool) = value;
+    /// Sets the seconds since xray started.
+    xray_uptime_seconds(seconds: u64);
+    /// Sets the MTProto (telemt) runtime status.
+    mtproto(status: Map<String, Value>);
+});
 
 impl NodeStats {
-    /// Sets the seconds since xray started.
-    #[must_use]
-    pub fn xray_uptime_seconds(mut self, seconds: u64) -> Self {
-        self.xray_uptime_seconds = Some(seconds);
-        self
-    }
-
-    /// Sets the MTProto (telemt) runtime status.
-    #[must_use]
-    pub fn mtproto(mut self, status: Map<String, Value>) -> Self {
-        self.mtproto = Some(status);
-        self
-    }
-
     /// Checks the floating-point members: `cpuPercent` within `0..=100`, the rates finite and
     /// not negative.
     pub fn validate(&self) -> Result<(), ValidationError> {

@@ -364,30 +364,14 @@ impl StaticRaidMember {
     }
 }
 
-/// `#[must_use]` setters, one per field a constructor leaves out.
-macro_rules! setters {
-    ($ty:ident { $( $(#[doc = $doc:literal])* $field:ident($value:ident: $arg:ty) = $set:expr; )* }) => {
-        impl $ty {
-            $(
-                $(#[doc = $doc])*
-                #[must_use]
-                pub fn $field(mut self, $value: $arg) -> Self {
-                    self.$field = $set;
-                    self
-                }
-            )*
-        }
-    };
-}
-
-setters!(StaticDiskPhysical {
+nodewire_common::setters!(StaticDiskPhysical {
     /// Sets the `/dev/<name>` path.
     device_path(path: impl Into<String>) = path.into();
     /// Sets the `disk:<name>` id (`ref`).
     reference(id: impl Into<String>) = id.into();
 });
 
-setters!(StaticDiskLogical {
+nodewire_common::setters!(StaticDiskLogical {
     /// Sets the `/dev/...` path.
     device_path(path: impl Into<String>) = path.into();
     /// Sets the `<kind>:<name>` id (`ref`).
@@ -402,7 +386,7 @@ setters!(StaticDiskLogical {
     devices(names: impl IntoIterator<Item = String>) = names.into_iter().collect();
 });
 
-setters!(StaticDiskFilesystem {
+nodewire_common::setters!(StaticDiskFilesystem {
     /// Sets the source device.
     device(path: impl Into<String>) = path.into();
     /// Sets the mount point.
@@ -415,18 +399,19 @@ setters!(StaticDiskFilesystem {
     inodes_total(count: u64) = count;
 });
 
-setters!(StaticDiskBaseIo {
+nodewire_common::setters!(StaticDiskBaseIo {
     /// Sets the `/dev/...` path.
     device_path(path: impl Into<String>) = path.into();
     /// Sets the `<kind>:<name>` id (`ref`).
     reference(id: impl Into<String>) = id.into();
     /// Sets the role (`primary` for the entry holding the main filesystem).
-    role(role: BaseIoRole) = Some(role);
+    role(role: BaseIoRole);
 });
 
-setters!(StaticRaidArray {
+nodewire_common::setters!(StaticRaidArray {
     /// Sets the members.
-    members(members: impl IntoIterator<Item = StaticRaidMember>) = members.into_iter().collect();
+    members(members: impl IntoIterator<Item = StaticRaidMember>) =
+        members.into_iter().collect();
 });
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {

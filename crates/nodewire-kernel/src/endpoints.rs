@@ -217,32 +217,16 @@ pub struct GetStatus {
 }
 
 impl GetStatus {
-    /// Hides user identifiers and tags (`redact_users`).
-    #[must_use]
-    pub fn redact_users(mut self, value: bool) -> Self {
-        self.redact_users = Some(value);
-        self
-    }
-
-    /// Adds the rate-limit summary (`rate_limit_summary`).
-    #[must_use]
-    pub fn rate_limit_summary(mut self, value: bool) -> Self {
-        self.rate_limit_summary = Some(value);
-        self
-    }
-
-    /// Only these comma-separated sections (`include=nodes`, `all`), as the panel asks for `nodes`.
-    #[must_use]
-    pub fn include(mut self, value: impl Into<String>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// `fields`, an alias of [`include`](Self::include).
-    #[must_use]
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.fields = Some(value.into());
-        self
+    nodewire_common::setters! {
+        /// Hides user identifiers and tags (`redact_users`).
+        redact_users(value: bool);
+        /// Adds the rate-limit summary (`rate_limit_summary`).
+        rate_limit_summary(value: bool);
+        /// Only these comma-separated sections (`include=nodes`, `all`), as the panel asks for
+        /// `nodes`.
+        include(value: impl Into<String>);
+        /// `fields`, an alias of [`include`](Self::include).
+        fields(value: impl Into<String>);
     }
 }
 
@@ -388,53 +372,21 @@ pub fn parse_events_filter(filter: &str) -> Vec<EventCategory> {
 }
 
 impl StatusStreamQuery {
-    /// Sets the push period in seconds (`interval`, 1 to 60).
-    #[must_use]
-    pub fn interval(mut self, value: u32) -> Self {
-        self.interval = Some(value);
-        self
-    }
-
-    /// Sets the mode (`full` or `diff`).
-    #[must_use]
-    pub fn mode(mut self, value: StreamMode) -> Self {
-        self.mode = Some(value);
-        self
-    }
-
-    /// Only these comma-separated categories (`events`; see [`events_filter`]).
-    #[must_use]
-    pub fn events(mut self, value: impl Into<String>) -> Self {
-        self.events = Some(value.into());
-        self
-    }
-
-    /// Prunes the frames to these sections (`include`).
-    #[must_use]
-    pub fn include(mut self, value: impl Into<String>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// `fields`, an alias of [`include`](Self::include).
-    #[must_use]
-    pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.fields = Some(value.into());
-        self
-    }
-
-    /// Hides user identifiers and tags (`redact_users`).
-    #[must_use]
-    pub fn redact_users(mut self, value: bool) -> Self {
-        self.redact_users = Some(value);
-        self
-    }
-
-    /// Adds the rate-limit summary (`rate_limit_summary`).
-    #[must_use]
-    pub fn rate_limit_summary(mut self, value: bool) -> Self {
-        self.rate_limit_summary = Some(value);
-        self
+    nodewire_common::setters! {
+        /// Sets the push period in seconds (`interval`, 1 to 60).
+        interval(value: u32);
+        /// Sets the mode (`full` or `diff`).
+        mode(value: StreamMode);
+        /// Only these comma-separated categories (`events`; see [`events_filter`]).
+        events(value: impl Into<String>);
+        /// Prunes the frames to these sections (`include`).
+        include(value: impl Into<String>);
+        /// `fields`, an alias of [`include`](Self::include).
+        fields(value: impl Into<String>);
+        /// Hides user identifiers and tags (`redact_users`).
+        redact_users(value: bool);
+        /// Adds the rate-limit summary (`rate_limit_summary`).
+        rate_limit_summary(value: bool);
     }
 
     fn write(&self) -> Option<String> {
@@ -654,46 +606,19 @@ pub struct ListAudit {
 }
 
 impl ListAudit {
-    /// At most this many events (`limit`).
-    #[must_use]
-    pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
-        self
-    }
-
-    /// Only events at or after this Unix millisecond (`since_ms`).
-    #[must_use]
-    pub fn since_ms(mut self, value: u64) -> Self {
-        self.since_ms = Some(value);
-        self
-    }
-
-    /// Only successes (`true`) or failures (`false`).
-    #[must_use]
-    pub fn success(mut self, value: bool) -> Self {
-        self.success = Some(value);
-        self
-    }
-
-    /// Only this action.
-    #[must_use]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-
-    /// Only this actor.
-    #[must_use]
-    pub fn actor(mut self, value: impl Into<String>) -> Self {
-        self.actor = Some(value.into());
-        self
-    }
-
-    /// Only this target.
-    #[must_use]
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
+    nodewire_common::setters! {
+        /// At most this many events (`limit`).
+        limit(value: u64);
+        /// Only events at or after this Unix millisecond (`since_ms`).
+        since_ms(value: u64);
+        /// Only successes (`true`) or failures (`false`).
+        success(value: bool);
+        /// Only this action.
+        action(value: impl Into<String>);
+        /// Only this actor.
+        actor(value: impl Into<String>);
+        /// Only this target.
+        target(value: impl Into<String>);
     }
 }
 
@@ -890,18 +815,11 @@ impl ListProtocolUsers {
         }
     }
 
-    /// Also lists the users not bound to the node (`all`).
-    #[must_use]
-    pub fn all(mut self, value: bool) -> Self {
-        self.all = Some(value);
-        self
-    }
-
-    /// Hides usernames, tags and limits (`redact`).
-    #[must_use]
-    pub fn redact(mut self, value: bool) -> Self {
-        self.redact = Some(value);
-        self
+    nodewire_common::setters! {
+        /// Also lists the users not bound to the node (`all`).
+        all(value: bool);
+        /// Hides usernames, tags and limits (`redact`).
+        redact(value: bool);
     }
 }
 

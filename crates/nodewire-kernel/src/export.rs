@@ -75,46 +75,19 @@ impl ExportRequest {
         }
     }
 
-    /// Sets the file format.
-    #[must_use]
-    pub fn format(mut self, format: ExportFormat) -> Self {
-        self.format = Some(format);
-        self
-    }
-
-    /// Sets whether user identifiers are hidden.
-    #[must_use]
-    pub fn redact_users(mut self, redact: bool) -> Self {
-        self.redact_users = Some(redact);
-        self
-    }
-
-    /// Sets whether users are included.
-    #[must_use]
-    pub fn include_users(mut self, include: bool) -> Self {
-        self.include_users = Some(include);
-        self
-    }
-
-    /// Sets whether the API section is included.
-    #[must_use]
-    pub fn include_api(mut self, include: bool) -> Self {
-        self.include_api = Some(include);
-        self
-    }
-
-    /// Sets whether the routing pipeline is included.
-    #[must_use]
-    pub fn include_pipeline(mut self, include: bool) -> Self {
-        self.include_pipeline = Some(include);
-        self
-    }
-
-    /// Sets whether rule providers are resolved into rules.
-    #[must_use]
-    pub fn resolve_providers(mut self, resolve: bool) -> Self {
-        self.resolve_providers = Some(resolve);
-        self
+    nodewire_common::setters! {
+        /// Sets the file format.
+        format(format: ExportFormat);
+        /// Sets whether user identifiers are hidden.
+        redact_users(redact: bool);
+        /// Sets whether users are included.
+        include_users(include: bool);
+        /// Sets whether the API section is included.
+        include_api(include: bool);
+        /// Sets whether the routing pipeline is included.
+        include_pipeline(include: bool);
+        /// Sets whether rule providers are resolved into rules.
+        resolve_providers(resolve: bool);
     }
 
     /// Exports only these nodes.
@@ -124,18 +97,11 @@ impl ExportRequest {
         self
     }
 
-    /// Sets whether an existing file is replaced.
-    #[must_use]
-    pub fn allow_overwrite(mut self, allow: bool) -> Self {
-        self.allow_overwrite = Some(allow);
-        self
-    }
-
-    /// Sets the version label written into the file.
-    #[must_use]
-    pub fn version_label(mut self, label: impl Into<String>) -> Self {
-        self.version_label = Some(label.into());
-        self
+    nodewire_common::setters! {
+        /// Sets whether an existing file is replaced.
+        allow_overwrite(allow: bool);
+        /// Sets the version label written into the file.
+        version_label(label: impl Into<String>);
     }
 }
 

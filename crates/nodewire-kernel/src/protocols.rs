@@ -131,39 +131,17 @@ impl ProtocolUpsertRequest {
         }
     }
 
-    /// Sets the listen address.
-    #[must_use]
-    pub fn listen(mut self, address: impl Into<String>) -> Self {
-        self.listen = Patch::Value(address.into());
-        self
-    }
-
-    /// Sets the upstream address.
-    #[must_use]
-    pub fn connect(mut self, address: impl Into<String>) -> Self {
-        self.connect = Patch::Value(address.into());
-        self
-    }
-
-    /// Sends the listen address as `null`.
-    #[must_use]
-    pub fn clear_listen(mut self) -> Self {
-        self.listen = Patch::Null;
-        self
-    }
-
-    /// Sends the upstream address as `null`.
-    #[must_use]
-    pub fn clear_connect(mut self) -> Self {
-        self.connect = Patch::Null;
-        self
-    }
-
-    /// Sets the users.
-    #[must_use]
-    pub fn users(mut self, users: Vec<User>) -> Self {
-        self.users = Some(users);
-        self
+    nodewire_common::setters! {
+        /// Sets the listen address.
+        listen(address: impl Into<String>) nullable:
+            /// Sends the listen address as `null`.
+            clear_listen;
+        /// Sets the upstream address.
+        connect(address: impl Into<String>) nullable:
+            /// Sends the upstream address as `null`.
+            clear_connect;
+        /// Sets the users.
+        users(users: Vec<User>);
     }
 }
 
@@ -290,44 +268,25 @@ impl NodeProfile {
     }
 }
 
-/// The setters `NodeProfile` and `UpstreamProfile` share.
-macro_rules! profile_setters {
-    ($($ty:ident: $upstream:literal),*) => {$(
-        impl $ty {
-            /// Sets the tags.
-            #[must_use]
-            pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-                self.tags = Some(tags.into_iter().map(Into::into).collect());
-                self
-            }
+nodewire_common::setters!(NodeProfile, UpstreamProfile {
+    /// Sets the tags.
+    tags<I: IntoIterator<Item = S>, S: Into<String>>(tags: I) =
+        Some(tags.into_iter().map(Into::into).collect());
+    /// Sets the description.
+    description(text: impl Into<String>) nullable:
+        /// Sends the description as `null`.
+        clear_description;
+});
 
-            /// Sets the description.
-            #[must_use]
-            pub fn description(mut self, text: impl Into<String>) -> Self {
-                self.description = Patch::Value(text.into());
-                self
-            }
+nodewire_common::setters!(NodeProfile {
+    /// Sets the upstream chain.
+    upstream(hops: impl IntoIterator<Item = UpstreamProfile>) = Some(hops.into_iter().collect());
+});
 
-            /// Sends the description as `null`.
-            #[must_use]
-            pub fn clear_description(mut self) -> Self {
-                self.description = Patch::Null;
-                self
-            }
-
-            #[doc = $upstream]
-            #[must_use]
-            pub fn upstream(mut self, hops: impl IntoIterator<Item = UpstreamProfile>) -> Self {
-                self.upstream = Some(hops.into_iter().collect());
-                self
-            }
-        }
-    )*};
-}
-profile_setters!(
-    NodeProfile: "Sets the upstream chain.",
-    UpstreamProfile: "Sets the further hops."
-);
+nodewire_common::setters!(UpstreamProfile {
+    /// Sets the further hops.
+    upstream(hops: impl IntoIterator<Item = UpstreamProfile>) = Some(hops.into_iter().collect());
+});
 
 wire_struct! {
     /// One hop of an upstream chain (core.yaml:1654).

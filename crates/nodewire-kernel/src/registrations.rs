@@ -334,28 +334,13 @@ impl ServiceEventRegistrationRequest {
     }
 }
 
-/// The setters of a registration's shared secret.
-macro_rules! secret_setters {
-    ($($ty:ty),*) => {$(
-        impl $ty {
-            /// Sets the shared secret (the panel's webhook token, sent back as
-            /// `X-ZNP-Webhook-Token`).
-            #[must_use]
-            pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
-                self.secret = Patch::Value(secret.into());
-                self
-            }
-
-            /// Sends the secret as `null`.
-            #[must_use]
-            pub fn clear_secret(mut self) -> Self {
-                self.secret = Patch::Null;
-                self
-            }
-        }
-    )*};
-}
-secret_setters!(EventRegistrationRequest, ServiceEventRegistrationRequest);
+nodewire_common::setters!(EventRegistrationRequest, ServiceEventRegistrationRequest {
+    /// Sets the shared secret (the panel's webhook token, sent back as
+    /// `X-ZNP-Webhook-Token`).
+    secret(secret: impl Into<Secret>) nullable:
+        /// Sends the secret as `null`.
+        clear_secret;
+});
 
 impl Validate for ServiceEventRegistrationRequest {
     /// Refuses an `event` spelled otherwise than core.yaml spells it (the panel's

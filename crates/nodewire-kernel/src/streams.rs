@@ -351,8 +351,6 @@ impl EventEnvelope {
     }
 }
 
-crate::wire::event_identity_setters!(EventEnvelope);
-
 wire_struct! {
     /// The payload of a node event (the example at core.yaml:208).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -661,18 +659,11 @@ impl NodeEventPayload {
         }
     }
 
-    /// Sets the event (`node_degraded`).
-    #[must_use]
-    pub fn event(mut self, event: NodeEventName) -> Self {
-        self.event = Some(event);
-        self
-    }
-
-    /// Sets when it happened (RFC 3339 text, kept as given).
-    #[must_use]
-    pub fn triggered_at(mut self, at: impl Into<String>) -> Self {
-        self.triggered_at = Some(at.into());
-        self
+    nodewire_common::setters! {
+        /// Sets the event (`node_degraded`).
+        event(event: NodeEventName);
+        /// Sets when it happened (RFC 3339 text, kept as given).
+        triggered_at(at: impl Into<String>);
     }
 
     /// When it happened: `triggered_at` read as RFC 3339, in UTC; `None` when absent, an error
@@ -703,32 +694,15 @@ impl TrafficReading {
 }
 
 impl UserTrafficReported {
-    /// Sets the kernel's user id.
-    #[must_use]
-    pub fn user_id(mut self, id: PanelId) -> Self {
-        self.user_id = Some(id);
-        self
-    }
-
-    /// Sets the panel's subscription id.
-    #[must_use]
-    pub fn subscription_id(mut self, id: PanelId) -> Self {
-        self.subscription_id = Some(id);
-        self
-    }
-
-    /// Sets the reading before.
-    #[must_use]
-    pub fn previous(mut self, reading: TrafficReading) -> Self {
-        self.previous = Some(reading);
-        self
-    }
-
-    /// Sets the reading now.
-    #[must_use]
-    pub fn current(mut self, reading: TrafficReading) -> Self {
-        self.current = Some(reading);
-        self
+    nodewire_common::setters! {
+        /// Sets the kernel's user id.
+        user_id(id: PanelId);
+        /// Sets the panel's subscription id.
+        subscription_id(id: PanelId);
+        /// Sets the reading before.
+        previous(reading: TrafficReading);
+        /// Sets the reading now.
+        current(reading: TrafficReading);
     }
 }
 

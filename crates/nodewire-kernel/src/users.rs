@@ -293,55 +293,34 @@ wire_struct! {
     }
 }
 
-impl UserPatchRequest {
+nodewire_common::setters!(UserPatchRequest {
     /// Sets a new password.
-    #[must_use]
-    pub fn password(mut self, password: impl Into<Secret>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-}
+    password(password: impl Into<Secret>);
+});
 
-/// The setters of the members a user body carries in every form (`User`, the create and the
-/// patch request), with the allowance and limit types of each form.
-macro_rules! user_body_setters {
-    ($($ty:ident: $traffic:ident, $rate:ident;)*) => {$(
-        impl $ty {
-            /// Sets `traffic`: the allowance (and use).
-            #[must_use]
-            pub fn traffic(mut self, traffic: $traffic) -> Self {
-                self.traffic = Some(traffic);
-                self
-            }
+// The members a user body carries in every form (`User`, the create and the patch request),
+// with the allowance and limit types of each form.
+nodewire_common::setters!(User {
+    /// Sets `traffic`: the allowance (and use).
+    traffic(traffic: Traffic);
+    /// Sets `rate`: the rate limits.
+    rate(rate: Rate);
+});
 
-            /// Sets `rate`: the rate limits.
-            #[must_use]
-            pub fn rate(mut self, rate: $rate) -> Self {
-                self.rate = Some(rate);
-                self
-            }
+nodewire_common::setters!(UserCreateRequest, UserPatchRequest {
+    /// Sets `traffic`: the allowance (and use).
+    traffic(traffic: TrafficPatch);
+    /// Sets `rate`: the rate limits.
+    rate(rate: RatePatch);
+});
 
-            /// Sets `metadata`: string metadata.
-            #[must_use]
-            pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
-                self.metadata = Some(string_metadata(metadata));
-                self
-            }
-
-            /// Sets `tags`.
-            #[must_use]
-            pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
-                self.tags = Some(tags.into_iter().map(Into::into).collect());
-                self
-            }
-        }
-    )*};
-}
-user_body_setters! {
-    User: Traffic, Rate;
-    UserCreateRequest: TrafficPatch, RatePatch;
-    UserPatchRequest: TrafficPatch, RatePatch;
-}
+nodewire_common::setters!(User, UserCreateRequest, UserPatchRequest {
+    /// Sets `metadata`: string metadata.
+    metadata(metadata: BTreeMap<String, String>) = Some(string_metadata(metadata));
+    /// Sets `tags`.
+    tags<I: IntoIterator<Item = S>, S: Into<String>>(tags: I) =
+        Some(tags.into_iter().map(Into::into).collect());
+});
 
 impl Validate for User {
     /// Refuses numeric `metadata` values (contract §8 row 6).
@@ -447,63 +426,23 @@ wire_struct! {
     }
 }
 
-/// The setters `Traffic` and `TrafficPatch` share.
-macro_rules! traffic_setters {
-    ($($ty:ident),*) => {$(
-        impl $ty {
-            /// Sets the bytes allowed.
-            #[must_use]
-            pub fn allocated(mut self, bytes: u64) -> Self {
-                self.allocated = Some(bytes);
-                self
-            }
+nodewire_common::setters!(Traffic, TrafficPatch {
+    /// Sets the bytes allowed.
+    allocated(bytes: u64);
+    /// Sets the bytes used.
+    used(bytes: u64);
+});
 
-            /// Sets the bytes used.
-            #[must_use]
-            pub fn used(mut self, bytes: u64) -> Self {
-                self.used = Some(bytes);
-                self
-            }
-        }
-    )*};
-}
-traffic_setters!(Traffic, TrafficPatch);
-
-/// The setters `Rate` and `RatePatch` share.
-macro_rules! rate_setters {
-    ($($ty:ident),*) => {$(
-        impl $ty {
-            /// Sets the upload limit (bytes per second).
-            #[must_use]
-            pub fn up(mut self, bytes_per_second: u64) -> Self {
-                self.up = Patch::Value(bytes_per_second);
-                self
-            }
-
-            /// Sends `up: null`: upload unlimited.
-            #[must_use]
-            pub fn clear_up(mut self) -> Self {
-                self.up = Patch::Null;
-                self
-            }
-
-            /// Sets the download limit (bytes per second).
-            #[must_use]
-            pub fn down(mut self, bytes_per_second: u64) -> Self {
-                self.down = Patch::Value(bytes_per_second);
-                self
-            }
-
-            /// Sends `down: null`: download unlimited.
-            #[must_use]
-            pub fn clear_down(mut self) -> Self {
-                self.down = Patch::Null;
-                self
-            }
-        }
-    )*};
-}
-rate_setters!(Rate, RatePatch);
+nodewire_common::setters!(Rate, RatePatch {
+    /// Sets the upload limit (bytes per second).
+    up(bytes_per_second: u64) nullable:
+        /// Sends `up: null`: upload unlimited.
+        clear_up;
+    /// Sets the download limit (bytes per second).
+    down(bytes_per_second: u64) nullable:
+        /// Sends `down: null`: download unlimited.
+        clear_down;
+});
 
 impl RatePatch {
     /// An upload limit, download unlimited (`down: null`).

@@ -230,32 +230,15 @@ impl KernelNodeEventRequest {
         }
     }
 
-    /// Sets the node's protocol.
-    #[must_use]
-    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-
-    /// Sets the node's state.
-    #[must_use]
-    pub fn status(mut self, status: NodeEventStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// Sets the free text.
-    #[must_use]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-
-    /// Sets when it happened (Unix seconds).
-    #[must_use]
-    pub fn observed_at(mut self, unix_seconds: u64) -> Self {
-        self.observed_at = Some(unix_seconds);
-        self
+    nodewire_common::setters! {
+        /// Sets the node's protocol.
+        protocol(protocol: impl Into<String>);
+        /// Sets the node's state.
+        status(status: NodeEventStatus);
+        /// Sets the free text.
+        message(message: impl Into<String>);
+        /// Sets when it happened (Unix seconds).
+        observed_at(unix_seconds: u64);
     }
 
     /// The node: `id`, else `node_id`, as the panel reads it (`eventlogic.go:30-44`).
@@ -469,46 +452,19 @@ impl KernelTrafficRecord {
         }
     }
 
-    /// Sets the panel user id.
-    #[must_use]
-    pub fn user_id(mut self, id: u64) -> Self {
-        self.user_id = Some(id);
-        self
-    }
-
-    /// Sets the panel subscription id.
-    #[must_use]
-    pub fn subscription_id(mut self, id: u64) -> Self {
-        self.subscription_id = Some(id);
-        self
-    }
-
-    /// Sets the protocol (picks the plan's traffic multiplier).
-    #[must_use]
-    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
-        self.protocol = Some(protocol.into());
-        self
-    }
-
-    /// Sets the panel node id.
-    #[must_use]
-    pub fn node_id(mut self, id: u64) -> Self {
-        self.node_id = Some(id);
-        self
-    }
-
-    /// Sets the panel protocol binding id.
-    #[must_use]
-    pub fn binding_id(mut self, id: u64) -> Self {
-        self.binding_id = Some(id);
-        self
-    }
-
-    /// Sets when the bytes were measured (Unix seconds).
-    #[must_use]
-    pub fn observed_at(mut self, unix_seconds: u64) -> Self {
-        self.observed_at = Some(unix_seconds);
-        self
+    nodewire_common::setters! {
+        /// Sets the panel user id.
+        user_id(id: u64);
+        /// Sets the panel subscription id.
+        subscription_id(id: u64);
+        /// Sets the protocol (picks the plan's traffic multiplier).
+        protocol(protocol: impl Into<String>);
+        /// Sets the panel node id.
+        node_id(id: u64);
+        /// Sets the panel protocol binding id.
+        binding_id(id: u64);
+        /// Sets when the bytes were measured (Unix seconds).
+        observed_at(unix_seconds: u64);
     }
 
     /// The record in `shape`: with [`WebhookShape::GoZero`] all eight keys (`0` and `""` where
@@ -789,8 +745,6 @@ impl KernelServiceEventRequest {
             .and_then(from_unix_millis)
     }
 }
-
-crate::wire::event_identity_setters!(KernelServiceEventRequest);
 
 impl Validate for KernelNodeEventRequest {
     /// `id` or `node_id`, as decoding requires.

@@ -18,6 +18,9 @@ use schemars::Schema;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::streams::EventEnvelope;
+use crate::webhooks::KernelServiceEventRequest;
+
 /// Defines a wire struct from a compact field list:
 ///
 /// - `name: T,` a required property;
@@ -68,28 +71,14 @@ macro_rules! wire_struct {
 }
 pub(crate) use wire_struct;
 
-/// The setters of an event's identity, shared by the stream's event envelope and the panel's
-/// service-event callback: `event_id` and `occurred_at_ms`.
-macro_rules! event_identity_setters {
-    ($($ty:ty),*) => {$(
-        impl $ty {
-            /// Sets the event id.
-            #[must_use]
-            pub fn event_id(mut self, id: impl Into<String>) -> Self {
-                self.event_id = Some(id.into());
-                self
-            }
-
-            /// Sets when it happened (Unix milliseconds).
-            #[must_use]
-            pub fn occurred_at_ms(mut self, unix_ms: u64) -> Self {
-                self.occurred_at_ms = Some(unix_ms);
-                self
-            }
-        }
-    )*};
-}
-pub(crate) use event_identity_setters;
+// The setters of an event's identity, shared by the stream's event envelope and the panel's
+// service-event callback: `event_id` and `occurred_at_ms`.
+nodewire_common::setters!(EventEnvelope, KernelServiceEventRequest {
+    /// Sets the event id.
+    event_id(id: impl Into<String>);
+    /// Sets when it happened (Unix milliseconds).
+    occurred_at_ms(unix_ms: u64);
+});
 
 /// Schema transform for `Option<T>` fields: drops the `null` that schemars adds, since
 /// core.yaml does not allow `null` where it does not say `nullable`.

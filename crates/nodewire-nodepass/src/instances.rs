@@ -531,7 +531,7 @@ pub struct PeerUpdate {
 }
 
 impl PeerUpdate {
-    option_setters! {
+    nodewire_common::setters! {
         /// Sets `sid`.
         sid(sid: PeerSid);
 
@@ -628,25 +628,13 @@ impl UpdateInstanceRequest {
         }
     }
 
-    /// Sets a new alias.
-    #[must_use]
-    pub fn alias(mut self, alias: InstanceAlias) -> Self {
-        self.alias = Some(alias);
-        self
-    }
-
-    /// Sets the auto-start policy.
-    #[must_use]
-    pub fn restart(mut self, restart: bool) -> Self {
-        self.restart = Some(restart);
-        self
-    }
-
-    /// Sets the peer and tags.
-    #[must_use]
-    pub fn meta(mut self, meta: MetaUpdate) -> Self {
-        self.meta = Some(meta);
-        self
+    nodewire_common::setters! {
+        /// Sets a new alias.
+        alias(alias: InstanceAlias);
+        /// Sets the auto-start policy.
+        restart(restart: bool);
+        /// Sets the peer and tags.
+        meta(meta: MetaUpdate);
     }
 }
 

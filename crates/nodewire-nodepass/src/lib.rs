@@ -101,19 +101,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Builder setters that store `Some(value)` (or `Some(value.into())` with `=> into`) in the
-/// `Option` field named like the setter.
-macro_rules! option_setters {
-    ($($(#[$attr:meta])* $field:ident($param:ident: $ty:ty) $(=> $conv:ident)?;)*) => {$(
-        $(#[$attr])*
-        #[must_use]
-        pub fn $field(mut self, $param: $ty) -> Self {
-            self.$field = Some($param$(.$conv())?);
-            self
-        }
-    )*};
-}
-
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;

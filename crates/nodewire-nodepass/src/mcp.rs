@@ -453,25 +453,13 @@ pub struct InitializeParams {
 }
 
 impl InitializeParams {
-    /// Sets the protocol version.
-    #[must_use]
-    pub fn protocol_version(mut self, version: impl Into<String>) -> Self {
-        self.protocol_version = Some(version.into());
-        self
-    }
-
-    /// Sets the capabilities.
-    #[must_use]
-    pub fn capabilities(mut self, capabilities: Map<String, Value>) -> Self {
-        self.capabilities = Some(capabilities);
-        self
-    }
-
-    /// Sets the client.
-    #[must_use]
-    pub fn client_info(mut self, client: Implementation) -> Self {
-        self.client_info = Some(client);
-        self
+    nodewire_common::setters! {
+        /// Sets the protocol version.
+        protocol_version(version: impl Into<String>);
+        /// Sets the capabilities.
+        capabilities(capabilities: Map<String, Value>);
+        /// Sets the client.
+        client_info(client: Implementation);
     }
 }
 
@@ -875,28 +863,28 @@ impl CreateInstanceArguments {
         self
     }
 
-    option_setters! {
+    nodewire_common::setters! {
         /// Sets the alias.
-        alias(alias: impl Into<String>) => into;
+        alias(alias: impl Into<String>);
 
         /// Sets the tunnel host.
-        tunnel_address(host: impl Into<String>) => into;
+        tunnel_address(host: impl Into<String>);
 
         /// Sets the tunnel port.
-        tunnel_port(port: impl Into<String>) => into;
+        tunnel_port(port: impl Into<String>);
 
         /// Sets the target host.
-        target_address(host: impl Into<String>) => into;
+        target_address(host: impl Into<String>);
 
         /// Sets the target port.
-        target_port(port: impl Into<String>) => into;
+        target_port(port: impl Into<String>);
 
         /// Sets `targets` (`host1:port1,host2:port2…`), which the master uses instead of the
         /// target address and port.
-        targets(targets: impl Into<String>) => into;
+        targets(targets: impl Into<String>);
 
         /// Sets the userinfo of the URL.
-        password(password: impl Into<String>) => into;
+        password(password: impl Into<String>);
     }
 }
 
@@ -917,7 +905,7 @@ pub struct McpPeer {
 }
 
 impl McpPeer {
-    option_setters! {
+    nodewire_common::setters! {
         /// Sets `sid`.
         sid(sid: PeerSid);
 
@@ -961,25 +949,13 @@ impl UpdateInstanceArguments {
         }
     }
 
-    /// Sets a new alias.
-    #[must_use]
-    pub fn alias(mut self, alias: InstanceAlias) -> Self {
-        self.alias = Some(alias);
-        self
-    }
-
-    /// Sets the auto-start policy.
-    #[must_use]
-    pub fn restart(mut self, restart: bool) -> Self {
-        self.restart = Some(restart);
-        self
-    }
-
-    /// Sets peer fields.
-    #[must_use]
-    pub fn peer(mut self, peer: McpPeer) -> Self {
-        self.peer = Some(peer);
-        self
+    nodewire_common::setters! {
+        /// Sets a new alias.
+        alias(alias: InstanceAlias);
+        /// Sets the auto-start policy.
+        restart(restart: bool);
+        /// Sets peer fields.
+        peer(peer: McpPeer);
     }
 
     /// Replaces every tag (an empty iterator clears them).

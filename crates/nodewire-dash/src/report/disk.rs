@@ -137,36 +137,6 @@ impl DiskPhysical {
             ..Self::default()
         }
     }
-
-    /// Read rate, in bytes per second (`read_rate_bytes_per_sec`).
-    pub fn read_bytes_per_second(&self) -> f64 {
-        self.read_rate_bytes_per_sec
-    }
-
-    /// Write rate, in bytes per second (`write_rate_bytes_per_sec`).
-    pub fn write_bytes_per_second(&self) -> f64 {
-        self.write_rate_bytes_per_sec
-    }
-
-    /// All operations, per second (`iops`).
-    pub fn ops_per_second(&self) -> f64 {
-        self.iops
-    }
-
-    /// Reads, in operations per second (`read_iops`).
-    pub fn read_ops_per_second(&self) -> f64 {
-        self.read_iops
-    }
-
-    /// Writes, in operations per second (`write_iops`).
-    pub fn write_ops_per_second(&self) -> f64 {
-        self.write_iops
-    }
-
-    /// Busy share of the interval, in percent `0..=100`: `util_ratio` (a ratio `0..=1`) × 100.
-    pub fn util_percent(&self) -> f64 {
-        self.util_ratio * 100.0
-    }
 }
 
 /// A capacity view (`DiskLogical`). No `total` at runtime: `used + free` only.
@@ -218,21 +188,6 @@ impl DiskLogical {
             health: None,
         }
     }
-
-    /// Used space, in bytes (`used`).
-    pub fn used_bytes(&self) -> u64 {
-        self.used
-    }
-
-    /// Free space, in bytes (`free`).
-    pub fn free_bytes(&self) -> u64 {
-        self.free
-    }
-
-    /// Used share of `used + free`, in percent `0..=100`: `used_ratio` (a ratio `0..=1`) × 100.
-    pub fn used_percent(&self) -> f64 {
-        self.used_ratio * 100.0
-    }
 }
 
 /// A mount point (`DiskFilesystem`). No total or type at runtime (see
@@ -270,21 +225,6 @@ impl DiskFilesystem {
             path: path.into(),
             ..Self::default()
         }
-    }
-
-    /// Used space, in bytes (`used`).
-    pub fn used_bytes(&self) -> u64 {
-        self.used
-    }
-
-    /// Free space, in bytes (`free`).
-    pub fn free_bytes(&self) -> u64 {
-        self.free
-    }
-
-    /// Used share of the filesystem, in percent `0..=100`: `used_ratio` (a ratio `0..=1`) × 100.
-    pub fn used_percent(&self) -> f64 {
-        self.used_ratio * 100.0
     }
 
     /// Used share of the inodes, in percent `0..=100`: `inodes_used_ratio` (a ratio `0..=1`) × 100.
@@ -359,37 +299,78 @@ impl DiskBaseIo {
             service_ms: 0.0,
         }
     }
-
-    /// Read rate, in bytes per second (`read_rate_bytes_per_sec`).
-    pub fn read_bytes_per_second(&self) -> f64 {
-        self.read_rate_bytes_per_sec
-    }
-
-    /// Write rate, in bytes per second (`write_rate_bytes_per_sec`).
-    pub fn write_bytes_per_second(&self) -> f64 {
-        self.write_rate_bytes_per_sec
-    }
-
-    /// All operations, per second (`iops`).
-    pub fn ops_per_second(&self) -> f64 {
-        self.iops
-    }
-
-    /// Reads, in operations per second (`read_iops`).
-    pub fn read_ops_per_second(&self) -> f64 {
-        self.read_iops
-    }
-
-    /// Writes, in operations per second (`write_iops`).
-    pub fn write_ops_per_second(&self) -> f64 {
-        self.write_iops
-    }
-
-    /// Busy share of the interval, in percent `0..=100`: `util_ratio` (a ratio `0..=1`) × 100.
-    pub fn util_percent(&self) -> f64 {
-        self.util_ratio * 100.0
-    }
 }
+
+/// The space accessors, with the unit in their names, of [`DiskLogical`] and
+/// [`DiskFilesystem`], each with its own doc of `used_percent`.
+macro_rules! space_accessors {
+    ($($ty:ident: $used_percent:literal),+ $(,)?) => {$(
+        impl $ty {
+            /// Used space, in bytes (`used`).
+            pub fn used_bytes(&self) -> u64 {
+                self.used
+            }
+
+            /// Free space, in bytes (`free`).
+            pub fn free_bytes(&self) -> u64 {
+                self.free
+            }
+
+            #[doc = $used_percent]
+            pub fn used_percent(&self) -> f64 {
+                self.used_ratio * 100.0
+            }
+        }
+    )+};
+}
+
+space_accessors!(
+    DiskLogical: "Used share of `used + free`, in percent `0..=100`: `used_ratio` (a ratio `0..=1`) \
+                  × 100.",
+    DiskFilesystem: "Used share of the filesystem, in percent `0..=100`: `used_ratio` (a ratio \
+                     `0..=1`) × 100.",
+);
+
+/// The rate accessors, with the unit in their names, of the two IO views ([`DiskPhysical`] and
+/// [`DiskBaseIo`]), which carry the same rate fields.
+macro_rules! io_rate_accessors {
+    ($($ty:ident),+) => {$(
+        impl $ty {
+            /// Read rate, in bytes per second (`read_rate_bytes_per_sec`).
+            pub fn read_bytes_per_second(&self) -> f64 {
+                self.read_rate_bytes_per_sec
+            }
+
+            /// Write rate, in bytes per second (`write_rate_bytes_per_sec`).
+            pub fn write_bytes_per_second(&self) -> f64 {
+                self.write_rate_bytes_per_sec
+            }
+
+            /// All operations, per second (`iops`).
+            pub fn ops_per_second(&self) -> f64 {
+                self.iops
+            }
+
+            /// Reads, in operations per second (`read_iops`).
+            pub fn read_ops_per_second(&self) -> f64 {
+                self.read_iops
+            }
+
+            /// Writes, in operations per second (`write_iops`).
+            pub fn write_ops_per_second(&self) -> f64 {
+                self.write_iops
+            }
+
+            /// Busy share of the interval, in percent `0..=100`: `util_ratio` (a ratio `0..=1`)
+            /// × 100.
+            pub fn util_percent(&self) -> f64 {
+                self.util_ratio * 100.0
+            }
+        }
+    )+};
+}
+
+io_rate_accessors!(DiskPhysical, DiskBaseIo);
 
 /// SMART state from the root-written cache (`DiskSMART`; `/run/ithiltir-node/smart.json`,
 /// Windows `%ProgramData%\Ithiltir-node\smart.json`).
