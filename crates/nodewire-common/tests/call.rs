@@ -5,45 +5,18 @@
 
 use std::convert::Infallible;
 
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use nodewire_common::server::{Limits, RequestBody, serve};
-use nodewire_common::{DecodeError, Protocol};
 
-/// A protocol with bare JSON bodies and no revision of its own.
-pub struct Bare;
+mod support;
 
-impl Protocol for Bare {
-    const NAME: &'static str = "bare";
-    type Success<T> = T;
-    type Failure = DecodeError;
+use support::Demo;
 
-    fn decode_response<T: serde::de::DeserializeOwned>(
-        status: StatusCode,
-        _: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, DecodeError> {
-        if status.is_success() {
-            nodewire_common::error::from_slice(body)
-        } else {
-            Err(DecodeError::root(
-                String::from_utf8_lossy(body).into_owned(),
-            ))
-        }
-    }
-
-    fn encode_response<T: serde::Serialize>(
-        success: &T,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        Ok(http::Response::new(serde_json::to_vec(success)?.into()))
-    }
-}
-
-nodewire_common::get_endpoint!(Bare;
+nodewire_common::get_endpoint!(Demo;
     /// `GET /thing`: a list of numbers.
     GetThing, "/thing", Vec<u32>
 );
-nodewire_common::get_endpoint!(Bare;
+nodewire_common::get_endpoint!(Demo;
     /// `GET /missing`: never there.
     GetMissing, "/missing", Vec<u32>
 );
@@ -84,7 +57,7 @@ async fn one_answer_shape_and_one_failure_shape() -> Result<(), Box<dyn std::err
 
     match client.call(&GetMissing).await {
         Err(e) => {
-            assert_eq!(e.message().as_deref(), Some("no such thing"));
+            assert_eq!(e.message().as_deref(), Some("404 Not Found: no such thing"));
             assert!(e.api().is_some());
         }
         Ok(other) => panic!("{other:?}"),

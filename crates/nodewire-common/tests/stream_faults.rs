@@ -10,16 +10,18 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http::{HeaderMap, Method, StatusCode};
+use http::Method;
 use nodewire_common::client::{Client, ClientError, Reconnecting, StreamError, Update};
 use nodewire_common::endpoint::{IncomingParts, NoBody, Streaming, Unary};
 use nodewire_common::stream::{Frame, Sse, StreamEndpoint};
-use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, Protocol, Secret,
-};
+use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, Secret};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+mod support;
+
+use support::Demo;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -27,35 +29,6 @@ type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 const PATIENCE: Duration = Duration::from_secs(30);
 
 const KEY: &str = "stream-test-key";
-
-struct Demo;
-
-impl Protocol for Demo {
-    const NAME: &'static str = "demo";
-    type Success<T> = T;
-    type Failure = DecodeError;
-
-    fn decode_response<T: serde::de::DeserializeOwned>(
-        status: StatusCode,
-        _: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, DecodeError> {
-        if status.is_success() {
-            nodewire_common::error::from_slice(body)
-        } else {
-            Err(DecodeError::root(format!(
-                "{status}: {}",
-                String::from_utf8_lossy(body)
-            )))
-        }
-    }
-
-    fn encode_response<T: serde::Serialize>(
-        success: &T,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        Ok(http::Response::new(serde_json::to_vec(success)?.into()))
-    }
-}
 
 macro_rules! demo_stream {
     ($name:ident, $path:literal, $transport:ty) => {

@@ -411,6 +411,22 @@ mod tests {
         }
     }
 
+    /// Creates an instance with key `k` and returns its id.
+    fn create(m: &mut MockMaster) -> String {
+        let (status, body) = call(
+            m,
+            "POST",
+            "/api/v1/instances",
+            r#"{"url":"server://127.0.0.1:19101/127.0.0.1:19102"}"#,
+            Some("k"),
+        );
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        serde_json::from_str::<Instance>(&body)
+            .unwrap()
+            .id
+            .to_string()
+    }
+
     fn head(method: &str, path: &str, key: Option<&str>) -> http::request::Parts {
         let mut builder = http::Request::builder().method(method).uri(path);
         if let Some(k) = key {
@@ -429,15 +445,7 @@ mod tests {
             api_key: Secret::new("k"),
             ..MockConfig::default()
         });
-        let (status, body) = call(
-            &mut m,
-            "POST",
-            "/api/v1/instances",
-            r#"{"url":"server://127.0.0.1:19101/127.0.0.1:19102"}"#,
-            Some("k"),
-        );
-        assert_eq!(status, StatusCode::CREATED);
-        let id = serde_json::from_str::<Instance>(&body).unwrap().id;
+        let id = create(&mut m);
         let refused = |m: &MockMaster, method, path: &str, key| {
             m.admit(&head(method, path, key)).err().map(|f| f.status())
         };
@@ -534,14 +542,7 @@ mod tests {
             Some("k"),
         );
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (_, body) = call(
-            &mut m,
-            "POST",
-            "/api/v1/instances",
-            r#"{"url":"server://127.0.0.1:19101/127.0.0.1:19102"}"#,
-            Some("k"),
-        );
-        let id = serde_json::from_str::<Instance>(&body).unwrap().id;
+        let id = create(&mut m);
         let (status, body) = call(
             &mut m,
             "PATCH",
