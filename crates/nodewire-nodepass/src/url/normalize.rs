@@ -233,10 +233,12 @@ pub fn normalize_text(
         "client" => Role::Client,
         _ => return Err(NormalizeError::InvalidUrlScheme),
     };
-    if !url.is_ascii() {
+    // An IPv6 zone (`%25…`) is written back decoded, and a decoded zone may not parse again
+    // (`[fe80::1%25%5b]` is stored as `[fe80::1%25[]`): such URLs take the master's two parses.
+    if !url.is_ascii() || url.contains("%25") {
         return Ok(two_parses(settings, &parsed, role, compat));
     }
-    // `GenerateConfigURL` parses the stored `url` again; for ASCII input `URL.String()`
+    // `GenerateConfigURL` parses the stored `url` again; for other ASCII input `URL.String()`
     // writes what parses back to the same parts and `Values.Encode()` what decodes to the
     // same pairs, so its result equals going on from this parse (checked against the
     // two-parse path by the tests).
@@ -427,6 +429,22 @@ mod tests {
         );
         assert_eq!(stored.config, stored.url);
         assert!(go::parse(&stored.url).is_err());
+    }
+
+    /// Found by `one_parse_equals_the_masters_two`: an escaped `[` in an IPv6 zone is
+    /// stored decoded, which Go's parser then refuses, so the `config` is the stored `url`.
+    #[test]
+    fn a_zone_that_does_not_parse_again_is_stored_as_config() {
+        let stored = normalize_text(
+            &MasterSettings::default(),
+            "server://[fe80::1%25%5b]:0",
+            Compat::default(),
+        );
+        let Ok(stored) = stored else {
+            panic!("{stored:?}");
+        };
+        assert_eq!(stored.url, "server://[fe80::1%25[]:0");
+        assert_eq!(stored.config, stored.url);
     }
 
     #[test]
