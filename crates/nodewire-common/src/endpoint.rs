@@ -31,10 +31,13 @@ use crate::registry::{Decoded, Failed};
 mod answer;
 mod exchange;
 mod macros;
+mod parameter;
 
 pub use exchange::{Exchange, OneAnswer, Streaming, Unary};
 
 pub use answer::{Answer, Failure, NoCode};
+
+pub use parameter::{Parameter, ParameterLocation};
 
 /// Whether a route carries a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -389,6 +392,15 @@ pub trait Endpoint: Sized {
 
     /// What the body of a successful answer is; by default JSON.
     const RESPONSE: ResponseBody = ResponseBody::Json;
+
+    /// The route's path and query parameters, with their schemas, for the OpenAPI export.
+    /// A `{name}` segment not listed is a string; by default none is listed.
+    const PARAMETERS: &'static [Parameter] = &[];
+
+    /// Whether the upstream answers this route without its credential (the kernel's
+    /// `/healthz`, Core's registration); by default `false`: the protocol's
+    /// [`ApiDescription::security`](crate::registry::ApiDescription::security) applies.
+    const PUBLIC: bool = false;
 
     /// The path parameters, in template order, unescaped.
     fn path_params(&self) -> Vec<&str> {

@@ -21,10 +21,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::endpoint::{BodyKind, Endpoint, Exchange, Metadata, Protocol, ResponseBody};
+use crate::endpoint::{BodyKind, Endpoint, Exchange, Metadata, Parameter, Protocol, ResponseBody};
 use crate::error::{DecodeError, from_slice, from_value};
 
+mod api;
 mod export;
+
+pub use api::{ApiDescription, SecurityKind, SecurityScheme, Server};
 
 pub use export::{INDEX_FILE, SchemaFile, export_files};
 
@@ -170,6 +173,10 @@ pub struct Route {
     pub response: fn(StatusCode) -> DecodeFn,
     /// The JSON Schemas of its bodies, for `schemas/index.json` and the route body files.
     pub schemas: RouteSchemas,
+    /// Its path and query parameters ([`Endpoint::PARAMETERS`]).
+    pub parameters: &'static [Parameter],
+    /// Whether it answers without the protocol's credential ([`Endpoint::PUBLIC`]).
+    pub public: bool,
 }
 
 /// The media type of JSON bodies.
@@ -409,6 +416,9 @@ pub struct Registry {
     pub fallback: fn(StatusCode) -> Option<DecodeFn>,
     /// The schemas of those responses, by status.
     pub fallback_schemas: ResponseSchemas,
+    /// The API as a whole: title, release, default server, credentials
+    /// ([`RegistryProtocol::API`]).
+    pub api: ApiDescription,
 }
 
 impl Registry {
@@ -428,6 +438,7 @@ impl Registry {
                 ResponseStatus::Default,
                 Some(BodySchema::json::<P::ErrorBody>()),
             )],
+            api: P::API,
         }
     }
 
@@ -483,6 +494,11 @@ pub trait RegistryProtocol: Protocol {
 
     /// The body of every failure status, and of the answer to a request no route matches.
     type ErrorBody: Serialize + DeserializeOwned + JsonSchema;
+
+    /// The API as a whole, for the OpenAPI export: title, release, default server and the
+    /// credentials it takes. By default, a title of the protocol's name and no server or
+    /// credential.
+    const API: ApiDescription = ApiDescription::new(Self::NAME, "0.0.0");
 
     /// Whether an answer with `status` carries the route's success body, `success` being the
     /// route's [`Endpoint::SUCCESS`]. By default: any `2xx`, or a listed status.
@@ -557,6 +573,8 @@ where
         request: E::check_request_body,
         response: response_reader::<E>,
         schemas: route_schemas::<E>(),
+        parameters: E::PARAMETERS,
+        public: E::PUBLIC,
         metadata,
     }
 }

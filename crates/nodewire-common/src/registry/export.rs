@@ -562,6 +562,8 @@ mod export_tests {
             request: roundtrip::<Oops>,
             response: |_: StatusCode| -> DecodeFn { roundtrip::<Oops> },
             schemas,
+            parameters: &[],
+            public: false,
         }
     }
 
@@ -607,6 +609,7 @@ mod export_tests {
             normalize_path: str::to_owned,
             fallback: |_| None,
             fallback_schemas: vec![(ResponseStatus::Default, Some(error))],
+            api: super::super::ApiDescription::new("demo", "1.0.0"),
         }
     }
 
