@@ -3,7 +3,7 @@
 //! ```text
 //! nodewire check <protocol> "<METHOD> <path>" [--status <code>] [--request] <file|->
 //! nodewire check <protocol> --type <TypeName> <file|->
-//! nodewire schemas export [--out schemas]   # types, route bodies, index.json
+//! nodewire schemas export [--out schemas]   # types, route bodies, index.json, openapi/
 //! nodewire schemas check [--dir schemas]    # exit 1 naming each drifted file
 //! nodewire nodepass normalize --master <master-url> [--compat v1.14] <instance-url>
 //! nodewire nodepass parse [--certificates-load] <instance-url>
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use nodewire_common::check::{Outcome, Target, check};
-use nodewire_common::registry::{INDEX_FILE, Registry, export_files};
+use nodewire_common::registry::{INDEX_FILE, OPENAPI_DIR, Registry, export_files};
 
 /// Exact wire types for proxy-panel control protocols: check captured payloads, export schemas.
 #[derive(Parser)]
@@ -52,7 +52,7 @@ enum Command {
         #[arg(long, conflicts_with = "status")]
         request: bool,
     },
-    /// Export or verify the JSON Schemas in `schemas/`.
+    /// Export or verify the JSON Schemas and OpenAPI documents in `schemas/`.
     Schemas {
         #[command(subcommand)]
         command: SchemasCommand,
@@ -127,7 +127,8 @@ enum NodepassCommand {
 #[derive(Subcommand)]
 enum SchemasCommand {
     /// Write `<out>/<protocol>/<Type>.json` for every wire type, `<out>/<protocol>/routes/`
-    /// for route bodies no single type describes, and `<out>/index.json`.
+    /// for route bodies no single type describes, `<out>/index.json`, and the OpenAPI 3.1
+    /// document of each protocol, `<out>/openapi/<protocol>.json`.
     Export {
         /// Output directory.
         #[arg(long, default_value = "schemas")]
@@ -402,12 +403,16 @@ fn json_files(dir: &Path) -> Vec<String> {
     out
 }
 
-/// The directories export owns: `index.json` and each protocol's subdirectory.
+/// The files export owns: `index.json`, each protocol's subdirectory, and the OpenAPI
+/// documents (`openapi/<protocol>.json`).
 fn owned(relative: &str) -> bool {
     relative == INDEX_FILE
         || PROTOCOLS
             .iter()
             .any(|p| relative.starts_with(&format!("{p}/")))
+        || relative
+            .strip_prefix(&format!("{OPENAPI_DIR}/"))
+            .is_some_and(|name| !name.contains('/'))
 }
 
 fn export(out: &Path) -> ExitCode {

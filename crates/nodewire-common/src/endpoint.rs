@@ -402,6 +402,11 @@ pub trait Endpoint: Sized {
     /// [`ApiDescription::security`](crate::registry::ApiDescription::security) applies.
     const PUBLIC: bool = false;
 
+    /// Where this route is served when that differs from the protocol's
+    /// [`ApiDescription::servers`](crate::registry::ApiDescription::servers) (NodePass's MCP
+    /// route hangs under the API prefix, not the versioned base); by default none.
+    const SERVERS: &'static [crate::registry::Server] = &[];
+
     /// The path parameters, in template order, unescaped.
     fn path_params(&self) -> Vec<&str> {
         Vec::new()

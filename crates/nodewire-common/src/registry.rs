@@ -2,7 +2,8 @@
 //!
 //! Each protocol crate exposes a `registry()` listing every route (with the codec and the JSON
 //! Schema of its request and response bodies) and every wire type (with its JSON Schema). The
-//! `nodewire` CLI's `check` and `schemas` commands walk it; nothing here does I/O.
+//! `nodewire` CLI's `check` and `schemas` commands walk it, and [`Registry::openapi`] turns it
+//! into the protocol's OpenAPI 3.1 document; nothing here does I/O.
 //!
 //! A route's entry is derived from its [`Endpoint`] alone ([`route`]): the success statuses
 //! and body kind it states, and the [`RegistryProtocol`] of its protocol, which says how the
@@ -26,10 +27,12 @@ use crate::error::{DecodeError, from_slice, from_value};
 
 mod api;
 mod export;
+mod openapi;
 
 pub use api::{ApiDescription, SecurityKind, SecurityScheme, Server};
 
 pub use export::{INDEX_FILE, SchemaFile, export_files};
+pub use openapi::{OPENAPI_DIR, OPENAPI_VERSION, OpenApi};
 
 /// A body that decoded: the model type used and its re-encoding.
 #[derive(Debug, Clone)]
@@ -177,6 +180,8 @@ pub struct Route {
     pub parameters: &'static [Parameter],
     /// Whether it answers without the protocol's credential ([`Endpoint::PUBLIC`]).
     pub public: bool,
+    /// Where it is served, when not at the protocol's servers ([`Endpoint::SERVERS`]).
+    pub servers: &'static [Server],
 }
 
 /// The media type of JSON bodies.
@@ -575,6 +580,7 @@ where
         schemas: route_schemas::<E>(),
         parameters: E::PARAMETERS,
         public: E::PUBLIC,
+        servers: E::SERVERS,
         metadata,
     }
 }

@@ -120,7 +120,9 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::Protocol;
-use nodewire_common::registry::{Registry, RegistryProtocol, TypeEntry};
+use nodewire_common::registry::{
+    ApiDescription, Registry, RegistryProtocol, SecurityKind, SecurityScheme, Server, TypeEntry,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -166,6 +168,10 @@ pub const SERVICE_NAME: &str = "nodeservice.NodeService";
 
 /// The port Core's gRPC server listens on unless `GRPC_PORT` says otherwise.
 pub const DEFAULT_GRPC_PORT: u16 = 3002;
+
+/// Core's default HTTP address: `PORT` defaults to `3000` (Nexuma's `core.md`); the node
+/// routes sit at the root (`/node/…`).
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:3000";
 
 /// The text of `proto/node-service.proto` this crate was generated from.
 pub const PROTO: &str = include_str!("../proto/node-service.proto");
@@ -223,6 +229,36 @@ pub fn normalize_path(path: &str) -> Cow<'_, str> {
 impl RegistryProtocol for Core {
     type SuccessBody<T: schemars::JsonSchema> = T;
     type ErrorBody = ErrorResponse;
+
+    /// Core publishes no release or version of these routes, and no source: this crate is
+    /// the contract, so the version is the crate's.
+    const API: ApiDescription = ApiDescription {
+        title: "Nexuma Core private node routes",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "The HTTP routes Nexuma Core serves to its node agents \
+            (`core-private-routes.md`): a node registers with a one-time code and gets its \
+            auth key, then reports heartbeats, per-user and per-outbound traffic, user \
+            sessions and errors, and fetches and confirms its config revisions. Nodes use \
+            Core's gRPC service `nodeservice.NodeService` for everything but registration; \
+            these routes stay as the fallback. Bodies are bare JSON; failures are NestJS \
+            error bodies `{statusCode, message, error?}`. The document gives field names and \
+            TypeScript types only: validation rules, status codes and enum labels are this \
+            contract's.",
+        servers: &[Server {
+            url: DEFAULT_BASE_URL,
+            description: "Core's HTTP port, `PORT` (default `3000`, Nexuma's `core.md`); the \
+                routes carry their `/node` prefix themselves. Core's gRPC service listens on \
+                `GRPC_PORT` (default `3002`).",
+        }],
+        security: &[SecurityScheme {
+            name: "nodeAuthKey",
+            kind: SecurityKind::Header(AUTH_HEADER),
+            description: "The node's auth key, which Core issues as `authKey` when the node \
+                registers and the node keeps (the panel can rotate it). Every route but \
+                `POST /node/register` needs it; a missing or empty header, or a key that \
+                matches no node, answers `401`, a disabled node's key `403`.",
+        }],
+    };
 }
 
 /// What `nodewire probe core` needs beyond the registry: its one `GET` route,

@@ -307,26 +307,10 @@ pub trait CoreBackend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), Failure>> + Send;
 }
 
-/// Whether a route needs the node's key: every route but [`RegisterNode`], which a node
-/// calls to get one.
-trait NodeKey {
-    /// `false` for the routes a node calls without a key.
-    const REQUIRED: bool = true;
-}
-
-impl NodeKey for RegisterNode {
-    const REQUIRED: bool = false;
-}
-impl NodeKey for Heartbeat {}
-impl NodeKey for ReportUsage {}
-impl NodeKey for ReportOutboundUsage {}
-impl NodeKey for ReportSessionEvents {}
-impl NodeKey for GetLatestConfig {}
-impl NodeKey for ConfirmConfigApplied {}
-impl NodeKey for ReportError {}
-
-const fn needs_key<E: NodeKey>() -> bool {
-    E::REQUIRED
+/// Whether a route needs the node's key: every route but the [`Endpoint::PUBLIC`] one,
+/// [`RegisterNode`], which a node calls to get its key.
+const fn needs_key<E: Endpoint>() -> bool {
+    !E::PUBLIC
 }
 
 macro_rules! core_requests {

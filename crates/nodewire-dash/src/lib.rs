@@ -116,7 +116,9 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::Protocol;
 use nodewire_common::error::from_slice;
-use nodewire_common::registry::{Registry, RegistryProtocol, TypeEntry};
+use nodewire_common::registry::{
+    ApiDescription, Registry, RegistryProtocol, SecurityKind, SecurityScheme, Server, TypeEntry,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -162,6 +164,10 @@ pub const UPSTREAM_DASH_VERSION: &str = "0.2.0";
 /// The header that carries the node's secret (`X-Node-Secret`).
 pub const AUTH_HEADER: &str = "x-node-secret";
 
+/// Dash's default address: the installer's listen port `8080` and public URL
+/// `http://127.0.0.1:8080/` (`install_dash_linux.sh`); Dash serves from the root only.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+
 /// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
 /// `{code,message}`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -198,6 +204,36 @@ impl Protocol for Dash {
 impl RegistryProtocol for Dash {
     type SuccessBody<T: schemars::JsonSchema> = T;
     type ErrorBody = ErrorResponse;
+
+    const API: ApiDescription = ApiDescription {
+        title: "Ithiltir node report protocol",
+        version: UPSTREAM_DASH_VERSION,
+        description: "The routes a Dash serves to Ithiltir-node agents in push mode \
+            (`/api/node/*`, Dash's \"Node Report Protocol\"): runtime metrics (a \
+            `NodeReport`, whose answer may carry an update manifest), static host metadata \
+            and the Dash installation's identity. Every route is a `POST` with an \
+            `application/json` body of at most 1 MiB; only `200` is success, and every \
+            failure answers `{code, message}`. The bodies are what agent 0.2.3 sends; the \
+            checks are Dash 0.2.0's, with newer Dash's range checks left out because they \
+            refuse real agents.",
+        servers: &[Server {
+            url: DEFAULT_BASE_URL,
+            description: "Dash's installer default: listen port `8080`, public URL \
+                `http://127.0.0.1:8080/` (`install_dash_linux.sh`). Dash serves from the root \
+                only; the routes carry their `/api/node` prefix themselves. An agent's target \
+                URL is the metrics route, `<public URL>/api/node/metrics`.",
+        }],
+        security: &[SecurityScheme {
+            name: "nodeSecret",
+            kind: SecurityKind::Header(AUTH_HEADER),
+            description: "The node's key, the secret Dash keeps for the node, sent as the \
+                `X-Node-Secret` header exactly as the agent stores it (`report install` trims \
+                it). On all three routes Dash answers `401 unauthorized` when the header is \
+                missing or empty or matches no node (`readSecret` in \
+                `internal/transport/http/api/node/metrics.go`); Dash 0.2.0 checks a metrics \
+                or static body before it looks the key up, newer Dash looks it up first.",
+        }],
+    };
 
     fn carries_success_body(status: StatusCode, success: &[StatusCode]) -> bool {
         success.contains(&status)

@@ -19,7 +19,7 @@
 //! §1.3): here the segment is a parameter like any other.
 
 use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody, Streaming, Unary};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Streaming, Unary};
 use nodewire_common::{
     BodyKind, Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody,
 };
@@ -53,34 +53,9 @@ use crate::users::{
 };
 use crate::wire::Validate;
 
-/// A query parameter an operation declares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueryParam {
-    /// Its name.
-    pub name: &'static str,
-    /// Whether it is required.
-    pub required: bool,
-    /// Its type: `boolean`, `integer`, `string`, `array<string>`, `enum:<labels,…>` or
-    /// `ref:<Schema>`.
-    pub schema: &'static str,
-}
+mod parameters;
 
-const fn q(name: &'static str, schema: &'static str) -> QueryParam {
-    QueryParam {
-        name,
-        required: false,
-        schema,
-    }
-}
-
-/// What core.yaml says about an operation beyond [`Metadata`] and the success facts of
-/// [`Endpoint`] ([`Endpoint::SUCCESS`], [`Endpoint::RESPONSE`]).
-pub trait KernelEndpoint: Endpoint<Protocol = Kernel> {
-    /// The declared query parameters.
-    const QUERY: &'static [QueryParam] = &[];
-    /// Whether Basic auth is required (every operation but `GET /healthz`).
-    const AUTH: bool = true;
-}
+use parameters as p;
 
 fn param(
     parts: &IncomingParts<'_, impl Sized>,
@@ -104,8 +79,6 @@ fn strict<T: Validate>(body: &T) -> Result<(), InvalidRequest> {
 macro_rules! get_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty) => {
         nodewire_common::get_endpoint!(Kernel; $(#[doc = $doc])* $name, $path, $resp);
-
-        impl KernelEndpoint for $name {}
     };
 }
 
@@ -114,27 +87,29 @@ macro_rules! body_endpoint {
         nodewire_common::body_endpoint!(Kernel;
             $(#[doc = $doc])* $name, $method, $path, $req, $resp, validate strict
         );
-
-        impl KernelEndpoint for $name {}
     };
 }
 
-/// `Json` for an operation answered with a JSON body; `NoContent` for one answered `204`
-/// without a body.
+/// An operation on one `{id}` (or `{name}`) path segment without a body, its parameter
+/// declared by `$decl`: `Json` for one answered with a JSON body; `NoContent` for one answered
+/// `204` without a body.
 macro_rules! id_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, Json) => {
-        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param, $resp,);
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, Json) => {
+        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param = $decl, $resp,);
     };
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, NoContent) => {
-        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param, $resp,
-            success &[StatusCode::NO_CONTENT], response ResponseBody::Empty);
-    };
-    (@ $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal, $resp:ty, $($facts:tt)*) => {
-        nodewire_common::path_endpoint!(Kernel;
-            $(#[doc = $doc])* $name, $method, $path,
-            #[doc = concat!("The `{", $param, "}` path segment.")]
-            id: String = param($param), $resp, $($facts)*
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, NoContent) => {
+        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param = $decl, $resp,
+            const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
+            const RESPONSE: ResponseBody = ResponseBody::Empty;
         );
+    };
+    (@ $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, $($facts:tt)*) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            #[doc = concat!("The `{", $param, "}` path segment.")]
+            pub id: String,
+        }
 
         impl $name {
             #[doc = concat!("The call for `", $param, "`.")]
@@ -143,17 +118,39 @@ macro_rules! id_endpoint {
             }
         }
 
-        impl KernelEndpoint for $name {}
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Exchange = Unary;
+            type Request = NoBody;
+            type Response = $resp;
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, $method, $path, None, concat!($($doc),*));
+            const PARAMETERS: &'static [Parameter] = &[$decl];
+            $($facts)*
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.id.as_str()]
+            }
+
+            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+                Ok(Self { id: param(&parts, $param)? })
+            }
+        }
     };
 }
 
+/// An operation on one `{id}` path segment with a JSON body, its parameter declared by
+/// `$decl`.
 macro_rules! id_body_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty) => {
-        nodewire_common::path_body_endpoint!(Kernel;
-            $(#[doc = $doc])* $name, $method, $path,
+    ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $decl:expr, $req:ty, $resp:ty) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
             /// The `{id}` path segment.
-            id: String = param("id"), $req, $resp, validate strict
-        );
+            pub id: String,
+            /// The body.
+            pub body: $req,
+        }
 
         impl $name {
             /// The call for `id` with `body`.
@@ -162,7 +159,33 @@ macro_rules! id_body_endpoint {
             }
         }
 
-        impl KernelEndpoint for $name {}
+        impl Endpoint for $name {
+            type Protocol = Kernel;
+            type Exchange = Unary;
+            type Request = $req;
+            type Response = $resp;
+            const METADATA: Metadata =
+                nodewire_common::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
+            const PARAMETERS: &'static [Parameter] = &[$decl];
+
+            fn path_params(&self) -> Vec<&str> {
+                vec![self.id.as_str()]
+            }
+
+            fn body(&self) -> Option<&$req> {
+                Some(&self.body)
+            }
+
+            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
+                self.validate()?;
+                strict(&self.body)
+            }
+
+            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
+                let id = param(&parts, "id")?;
+                Ok(Self { id, body: nodewire_common::endpoint::require_body(parts.body)? })
+            }
+        }
     };
 }
 
@@ -184,14 +207,12 @@ impl Endpoint for GetHealthz {
         description: "Liveness probe (no auth).",
     };
     const RESPONSE: ResponseBody = ResponseBody::text("text/plain");
+    /// core.yaml:17 (`security: []`).
+    const PUBLIC: bool = true;
 
     fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
         Ok(Self)
     }
-}
-
-impl KernelEndpoint for GetHealthz {
-    const AUTH: bool = false;
 }
 
 /// `GET /v1/status`: the runtime snapshot. Build one from [`GetStatus::default`] (every
@@ -243,6 +264,12 @@ impl Endpoint for GetStatus {
         body: BodyKind::None,
         description: "The runtime snapshot.",
     };
+    const PARAMETERS: &'static [Parameter] = &[
+        p::REDACT_USERS,
+        p::RATE_LIMIT_SUMMARY,
+        p::INCLUDE,
+        p::FIELDS,
+    ];
 
     fn query(&self) -> Option<String> {
         Writer::default()
@@ -262,15 +289,6 @@ impl Endpoint for GetStatus {
             fields: q.str("fields"),
         })
     }
-}
-
-impl KernelEndpoint for GetStatus {
-    const QUERY: &'static [QueryParam] = &[
-        q("redact_users", "boolean"),
-        q("rate_limit_summary", "boolean"),
-        q("include", "string"),
-        q("fields", "string"),
-    ];
 }
 
 /// `GET /v1/traffic`: traffic totals, optionally only for some nodes and protocols.
@@ -311,6 +329,7 @@ impl Endpoint for GetTraffic {
         body: BodyKind::None,
         description: "Traffic totals.",
     };
+    const PARAMETERS: &'static [Parameter] = &[p::NODE, p::PROTOCOL];
 
     fn query(&self) -> Option<String> {
         Writer::default()
@@ -326,11 +345,6 @@ impl Endpoint for GetTraffic {
             protocol: q.all("protocol"),
         })
     }
-}
-
-impl KernelEndpoint for GetTraffic {
-    const QUERY: &'static [QueryParam] =
-        &[q("node", "array<string>"), q("protocol", "array<string>")];
 }
 
 /// The query of the two status streams.
@@ -436,16 +450,6 @@ impl StatusStreamQuery {
     }
 }
 
-const STATUS_STREAM_QUERY: &[QueryParam] = &[
-    q("interval", "integer"),
-    q("mode", "enum:full,diff"),
-    q("events", "string"),
-    q("include", "string"),
-    q("fields", "string"),
-    q("redact_users", "boolean"),
-    q("rate_limit_summary", "boolean"),
-];
-
 macro_rules! status_stream {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $(success $success:expr,)? response $response:expr) => {
         $(#[doc = $doc])*
@@ -471,6 +475,7 @@ macro_rules! status_stream {
                 nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
+            const PARAMETERS: &'static [Parameter] = p::STATUS_STREAM;
 
             fn query(&self) -> Option<String> {
                 self.query.write()
@@ -483,10 +488,6 @@ macro_rules! status_stream {
             fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
                 Ok(Self { query: StatusStreamQuery::read(parts.query)? })
             }
-        }
-
-        impl KernelEndpoint for $name {
-            const QUERY: &'static [QueryParam] = STATUS_STREAM_QUERY;
         }
     };
 }
@@ -534,6 +535,7 @@ macro_rules! events_stream {
                 nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
+            const PARAMETERS: &'static [Parameter] = &[p::EVENTS];
 
             fn query(&self) -> Option<String> {
                 Writer::default().str("events", self.events.as_deref()).finish()
@@ -542,10 +544,6 @@ macro_rules! events_stream {
             fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
                 Ok(Self { events: Reader::parse(parts.query)?.str("events") })
             }
-        }
-
-        impl KernelEndpoint for $name {
-            const QUERY: &'static [QueryParam] = &[q("events", "string")];
         }
     };
 }
@@ -573,7 +571,8 @@ get_endpoint!(
 );
 id_endpoint!(
     /// `POST /v1/rules/providers/{name}/refresh`: refetch a provider (no body).
-    RefreshProvider, POST, "/v1/rules/providers/{name}/refresh", "name", ProviderStatus, Json
+    RefreshProvider, POST, "/v1/rules/providers/{name}/refresh", "name" = p::PROVIDER_NAME,
+    ProviderStatus, Json
 );
 get_endpoint!(
     /// `GET /v1/tls/nodes`: TLS nodes.
@@ -581,11 +580,12 @@ get_endpoint!(
 );
 id_endpoint!(
     /// `GET /v1/tls/nodes/{id}`: one TLS node.
-    GetTlsNode, GET, "/v1/tls/nodes/{id}", "id", TlsNodeDetail, Json
+    GetTlsNode, GET, "/v1/tls/nodes/{id}", "id" = p::TLS_NODE_ID, TlsNodeDetail, Json
 );
 id_body_endpoint!(
     /// `PATCH /v1/tls/nodes/{id}`: set a TLS node's `tls` and `inner` sections.
-    PatchTlsNode, PATCH, "/v1/tls/nodes/{id}", TlsNodePatchRequest, TlsNodeDetail
+    PatchTlsNode, PATCH, "/v1/tls/nodes/{id}", p::TLS_NODE_ID, TlsNodePatchRequest,
+    TlsNodeDetail
 );
 
 /// `GET /v1/audit`: audit events, filtered.
@@ -635,6 +635,14 @@ impl Endpoint for ListAudit {
         body: BodyKind::None,
         description: "Audit events.",
     };
+    const PARAMETERS: &'static [Parameter] = &[
+        p::LIMIT,
+        p::SINCE_MS,
+        p::SUCCESS,
+        p::ACTION,
+        p::ACTOR,
+        p::TARGET,
+    ];
 
     fn query(&self) -> Option<String> {
         Writer::default()
@@ -658,17 +666,6 @@ impl Endpoint for ListAudit {
             target: q.str("target"),
         })
     }
-}
-
-impl KernelEndpoint for ListAudit {
-    const QUERY: &'static [QueryParam] = &[
-        q("limit", "integer"),
-        q("since_ms", "integer"),
-        q("success", "boolean"),
-        q("action", "string"),
-        q("actor", "string"),
-        q("target", "string"),
-    ];
 }
 
 get_endpoint!(
@@ -708,6 +705,7 @@ impl Endpoint for DeleteRateLimit {
     };
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
+    const PARAMETERS: &'static [Parameter] = &[p::SCOPE, p::KEY];
 
     fn query(&self) -> Option<String> {
         Writer::default()
@@ -743,21 +741,6 @@ fn unknown_scope(scope: &RateLimitOverrideScope) -> String {
     format!("`scope` must be endpoint or identity, got `{scope}`")
 }
 
-impl KernelEndpoint for DeleteRateLimit {
-    const QUERY: &'static [QueryParam] = &[
-        QueryParam {
-            name: "scope",
-            required: true,
-            schema: "ref:RateLimitOverrideScope",
-        },
-        QueryParam {
-            name: "key",
-            required: true,
-            schema: "string",
-        },
-    ];
-}
-
 get_endpoint!(
     /// `GET /v1/events/registrations`: node-event callbacks.
     ListEventRegistrations, "/v1/events/registrations", Vec<EventRegistrationRecord>
@@ -768,7 +751,8 @@ body_endpoint!(
 );
 id_endpoint!(
     /// `DELETE /v1/events/registrations/{id}`: remove a node-event callback (`204`).
-    DeleteEventRegistration, DELETE, "/v1/events/registrations/{id}", "id", NoContent, NoContent
+    DeleteEventRegistration, DELETE, "/v1/events/registrations/{id}",
+    "id" = p::EVENT_REGISTRATION_ID, NoContent, NoContent
 );
 get_endpoint!(
     /// `GET /v1/service-events/registrations`: service-event callbacks.
@@ -780,7 +764,8 @@ body_endpoint!(
 );
 id_endpoint!(
     /// `DELETE /v1/service-events/registrations/{id}`: remove a service-event callback (`204`).
-    DeleteServiceEventRegistration, DELETE, "/v1/service-events/registrations/{id}", "id", NoContent, NoContent
+    DeleteServiceEventRegistration, DELETE, "/v1/service-events/registrations/{id}",
+    "id" = p::SERVICE_REGISTRATION_ID, NoContent, NoContent
 );
 get_endpoint!(
     /// `GET /v1/protocols`: every node.
@@ -792,7 +777,7 @@ body_endpoint!(
 );
 id_endpoint!(
     /// `DELETE /v1/protocols/{id}`: stop and remove a node (`204`).
-    DeleteProtocol, DELETE, "/v1/protocols/{id}", "id", NoContent, NoContent
+    DeleteProtocol, DELETE, "/v1/protocols/{id}", "id" = p::PROTOCOL_ID, NoContent, NoContent
 );
 
 /// `GET /v1/protocols/{id}/users`: a node's users (core.yaml omits the `id` parameter).
@@ -836,6 +821,7 @@ impl Endpoint for ListProtocolUsers {
         body: BodyKind::None,
         description: "A node's users.",
     };
+    const PARAMETERS: &'static [Parameter] = &[p::PROTOCOL_ID, p::ALL, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -856,10 +842,6 @@ impl Endpoint for ListProtocolUsers {
             redact: q.bool("redact")?,
         })
     }
-}
-
-impl KernelEndpoint for ListProtocolUsers {
-    const QUERY: &'static [QueryParam] = &[q("all", "boolean"), q("redact", "boolean")];
 }
 
 /// `GET /v1/users`: every user, without passwords.
@@ -891,6 +873,7 @@ impl Endpoint for ListUsers {
         body: BodyKind::None,
         description: "Every user, without passwords.",
     };
+    const PARAMETERS: &'static [Parameter] = &[p::REDACT];
 
     fn query(&self) -> Option<String> {
         Writer::default().display("redact", self.redact).finish()
@@ -901,10 +884,6 @@ impl Endpoint for ListUsers {
             redact: Reader::parse(parts.query)?.bool("redact")?,
         })
     }
-}
-
-impl KernelEndpoint for ListUsers {
-    const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
 }
 
 body_endpoint!(
@@ -955,6 +934,7 @@ impl Endpoint for GetUser {
         body: BodyKind::None,
         description: "One user.",
     };
+    const PARAMETERS: &'static [Parameter] = &[p::USER_ID, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -972,22 +952,18 @@ impl Endpoint for GetUser {
     }
 }
 
-impl KernelEndpoint for GetUser {
-    const QUERY: &'static [QueryParam] = &[q("redact", "boolean")];
-}
-
 id_body_endpoint!(
     /// `PUT /v1/users/{id}`: update a user (core.yaml omits the `id` parameter).
-    UpdateUser, PUT, "/v1/users/{id}", UserPatchRequest, UserPatchResponse
+    UpdateUser, PUT, "/v1/users/{id}", p::USER_ID, UserPatchRequest, UserPatchResponse
 );
 id_body_endpoint!(
     /// `PATCH /v1/users/{id}`: update a user incrementally (core.yaml omits the `id`
     /// parameter).
-    PatchUser, PATCH, "/v1/users/{id}", UserPatchRequest, UserPatchResponse
+    PatchUser, PATCH, "/v1/users/{id}", p::USER_ID, UserPatchRequest, UserPatchResponse
 );
 id_endpoint!(
     /// `DELETE /v1/users/{id}`: remove a user (`204`; core.yaml omits the `id` parameter).
-    DeleteUser, DELETE, "/v1/users/{id}", "id", NoContent, NoContent
+    DeleteUser, DELETE, "/v1/users/{id}", "id" = p::USER_ID, NoContent, NoContent
 );
 body_endpoint!(
     /// `POST /v1/export`: write the running configuration to a file on the kernel host.

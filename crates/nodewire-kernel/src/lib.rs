@@ -145,7 +145,8 @@
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, short_type_name,
+    ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
+    Server, TypeEntry, short_type_name,
 };
 use nodewire_common::{DecodeError, Endpoint, Protocol};
 use serde::Serialize;
@@ -233,6 +234,49 @@ impl Protocol for Kernel {
 impl RegistryProtocol for Kernel {
     type SuccessBody<T: schemars::JsonSchema> = T;
     type ErrorBody = ErrorResponse;
+
+    const API: ApiDescription = ApiDescription {
+        title: "Zero Core HTTP API",
+        version: UPSTREAM_VERSION,
+        description: "The control API of the zero-net-panel kernel (\"Zero Core\"), as core.yaml \
+            describes it: the runtime status and traffic totals, their Server-Sent Events and \
+            WebSocket streams, network interfaces, rule providers, TLS nodes, audit records, \
+            rate-limit overrides, node-event and service-event callback registrations, the \
+            nodes (`/v1/protocols`) and their users, and the configuration export. Bodies are \
+            bare JSON; every failure answers `{code, message}`. Where the panel that drives the \
+            kernel sends or reads what core.yaml does not allow (numeric user `metadata`, the \
+            `user_traffic_reported` event name, a health status as a string), the schemas also \
+            take the panel's form. The three `/api/v1/kernel/…` routes are the panel's \
+            callback receivers, which the kernel calls.",
+        servers: &[Server {
+            url: DEFAULT_BASE_URL,
+            description: "core.yaml's `servers` (core.yaml:9-10). Route paths carry `/v1` \
+                themselves: the panel's control client appends `/v1` to a node's \
+                `control_endpoint` unless it already ends in `/v1`.",
+        }],
+        security: &[
+            SecurityScheme {
+                name: "basicAuth",
+                kind: SecurityKind::Basic,
+                description: "core.yaml's only scheme (core.yaml:871-874): `Authorization: \
+                    Basic base64(access_key:secret_key)`, the panel's node \
+                    `control_access_key` and `control_secret_key`, checked against the pair \
+                    the kernel is configured with. Every operation but `GET /healthz` needs it \
+                    or the bearer token; a kernel started with \
+                    `api.auth.allow_insecure=true` also takes calls without `Authorization` \
+                    (core.yaml:4-7).",
+            },
+            SecurityScheme {
+                name: "bearerAuth",
+                kind: SecurityKind::Bearer,
+                description: "Not in core.yaml: the panel's node `control_token`, sent when \
+                    the node has no access key pair, as `Authorization: Bearer <token>` \
+                    (verbatim when it already starts with `Bearer ` or `Basic `; the panel's \
+                    `pkg/kernel/control_client.go:209-220`). A kernel configured with the same \
+                    token accepts it in place of the Basic credentials.",
+            },
+        ],
+    };
 
     /// The stream as the JSON array of its events, each `data` parsed as JSON, decoded as
     /// `E::Response`; the re-encoding is compared with that array.

@@ -36,8 +36,8 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use nodewire_common::FromRequestError;
 use nodewire_common::server::{Arm, RequestEnum, Routing, json_response, text_response};
+use nodewire_common::{Endpoint, FromRequestError};
 
 use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
@@ -308,10 +308,10 @@ fn drop_type_parentheses(text: &str) -> String {
     out
 }
 
-/// Whether an operation needs authentication ([`KernelEndpoint::AUTH`]): the fact the
-/// server checks before it decodes anything.
-const fn requires_auth<E: KernelEndpoint>() -> bool {
-    E::AUTH
+/// Whether an operation needs authentication (all but the [`Endpoint::PUBLIC`] ones): the
+/// fact the server checks before it decodes anything.
+const fn requires_auth<E: Endpoint>() -> bool {
+    !E::PUBLIC
 }
 
 macro_rules! kernel_requests {

@@ -12,11 +12,11 @@
 //! ```
 
 use http::Method;
-use nodewire_common::ResponseBody;
-use nodewire_common::endpoint::Metadata;
+use nodewire_common::endpoint::{Metadata, Parameter};
+use nodewire_common::{Endpoint, ResponseBody};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::endpoints::{KernelEndpoint, QueryParam};
+use crate::Kernel;
 use crate::envelope::ErrorResponse;
 
 /// A body: media type and schema.
@@ -57,9 +57,9 @@ pub struct Operation {
     pub path: &'static str,
     /// The `{…}` segments of the template, in order.
     pub path_params: Vec<&'static str>,
-    /// The query parameters.
-    pub query: &'static [QueryParam],
-    /// Whether Basic auth is required.
+    /// The declared path and query parameters ([`Endpoint::PARAMETERS`]).
+    pub parameters: &'static [Parameter],
+    /// Whether Basic auth is required (every operation but the [`Endpoint::PUBLIC`] one).
     pub auth: bool,
     /// The request body.
     pub request: Option<BodySpec>,
@@ -71,7 +71,7 @@ fn subschema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
-fn operation<E: KernelEndpoint>() -> Operation
+fn operation<E: Endpoint<Protocol = Kernel>>() -> Operation
 where
     E::Request: JsonSchema,
     E::Response: JsonSchema,
@@ -114,8 +114,8 @@ where
             .split('/')
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .collect(),
-        query: E::QUERY,
-        auth: E::AUTH,
+        parameters: E::PARAMETERS,
+        auth: !E::PUBLIC,
         request,
         responses: vec![
             ResponseSpec {

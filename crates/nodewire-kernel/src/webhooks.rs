@@ -79,6 +79,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
+use nodewire_common::registry::Server;
 use nodewire_common::timestamp::{from_unix_millis, from_unix_secs};
 use nodewire_common::{
     DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
@@ -999,6 +1000,27 @@ fn put_token(headers: &mut HeaderMap, token: &Option<Secret>) -> Result<(), Into
     Ok(())
 }
 
+/// Where the panel serves the callbacks by default: go-zero's `Host`/`Port` in the panel's
+/// `etc/znp-api.yaml` (`0.0.0.0:8888`). The paths carry the `/api/v1` prefix themselves.
+const PANEL_SERVERS: &[Server] = &[Server {
+    url: "http://127.0.0.1:8888",
+    description: "The panel, not the kernel: its default listen address (`Host: 0.0.0.0`, \
+        `Port: 8888` in `etc/znp-api.yaml`). A kernel calls the URL a registration names as \
+        its `callback`, which the panel builds from its site's `service_domain` or its \
+        `Host:Port` and `/api/v1/kernel/…`.",
+}];
+
+/// What every callback route's description adds: who serves it, and how it is guarded.
+macro_rules! panel_side {
+    () => {
+        " Served by the panel, not the kernel: the URL is the registration's `callback` \
+        (`<panel>/api/v1/kernel/…`). The kernel's credentials play no part; the panel's webhook \
+        guard applies instead: its allowed networks, then a `Stripe-Signature` or the \
+        `X-ZNP-Webhook-Token` header equal to `Webhook.SharedToken`, when configured \
+        (`internal/middleware/webhookmiddleware.go`)."
+    };
+}
+
 macro_rules! webhook_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty) => {
         $(#[doc = $doc])*
@@ -1036,8 +1058,12 @@ macro_rules! webhook_endpoint {
             type Exchange = nodewire_common::endpoint::Unary;
             type Request = $req;
             type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, POST, $path, Required, concat!($($doc),*));
+            const METADATA: Metadata = nodewire_common::route_metadata!(
+                $name, POST, $path, Required, concat!($($doc),*, panel_side!())
+            );
+            /// The kernel's credentials play no part: the panel's guard applies instead.
+            const PUBLIC: bool = true;
+            const SERVERS: &'static [Server] = PANEL_SERVERS;
 
             fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
                 put_token(headers, &self.token)

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use nodewire_common::endpoint::ParameterLocation;
 use nodewire_kernel::spec::{BodySpec, operations};
 use schemars::SchemaGenerator;
 use serde_json::{Map, Value, json};
@@ -643,10 +644,31 @@ const UNDECLARED_ID: &[(&str, &str)] = &[
     ("DELETE", "/v1/users/{id}"),
 ];
 
-fn query_schema(schema: &Value) -> String {
+/// A core.yaml parameter schema in the form [`parameter_schema`] gives ours: a reference to an
+/// enum component reads as its labels.
+fn query_schema(schema: &Value, facts: &Value) -> String {
     if let Some(name) = schema.get("ref").and_then(Value::as_str) {
-        return format!("ref:{name}");
+        let component = facts.get("schemas").and_then(|s| s.get(name));
+        let kind = component
+            .and_then(|c| c.get("kind"))
+            .and_then(Value::as_str);
+        return match component
+            .and_then(|c| c.get("enum"))
+            .and_then(Value::as_array)
+        {
+            Some(labels) if kind == Some("enum") => {
+                let labels: Vec<&str> = labels.iter().filter_map(Value::as_str).collect();
+                format!("enum:{}", labels.join(","))
+            }
+            _ => format!("ref:{name}"),
+        };
     }
+    parameter_schema(schema)
+}
+
+/// A parameter's schema as `boolean`, `integer`, `string`, `array<string>` or
+/// `enum:<labels,…>` (a range is not compared: core.yaml states none).
+fn parameter_schema(schema: &Value) -> String {
     if let Some(Value::Array(labels)) = schema.get("enum") {
         let labels: Vec<&str> = labels.iter().filter_map(Value::as_str).collect();
         return format!("enum:{}", labels.join(","));
@@ -704,6 +726,23 @@ fn every_operation_matches() {
         if mine.path_params.iter().any(|p| !declared.contains(p)) {
             undeclared.push((method.to_owned(), path.to_owned()));
         }
+        // Every segment is a string, declared in template order (core.yaml's are strings).
+        let our_path: Vec<(&str, String)> = mine
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Path)
+            .map(|p| {
+                let schema = serde_json::to_value((p.schema)()).unwrap_or_default();
+                (p.name, parameter_schema(&schema))
+            })
+            .collect();
+        let names: Vec<&str> = our_path.iter().map(|(name, _)| *name).collect();
+        if names != mine.path_params || our_path.iter().any(|(_, schema)| schema != "string") {
+            mismatches.push(format!(
+                "{at}: path parameters {our_path:?} vs template {:?}",
+                mine.path_params
+            ));
+        }
 
         // Query parameters.
         let spec_query: Vec<(String, bool, String)> = op["query"]
@@ -714,16 +753,20 @@ fn every_operation_matches() {
                         (
                             q["name"].as_str().unwrap_or_default().to_owned(),
                             q["required"].as_bool().unwrap_or_default(),
-                            query_schema(&q["schema"]),
+                            query_schema(&q["schema"], &facts),
                         )
                     })
                     .collect()
             })
             .unwrap_or_default();
         let our_query: Vec<(String, bool, String)> = mine
-            .query
+            .parameters
             .iter()
-            .map(|q| (q.name.to_owned(), q.required, q.schema.to_owned()))
+            .filter(|p| p.location == ParameterLocation::Query)
+            .map(|p| {
+                let schema = serde_json::to_value((p.schema)()).unwrap_or_default();
+                (p.name.to_owned(), p.required, parameter_schema(&schema))
+            })
             .collect();
         if spec_query != our_query {
             mismatches.push(format!("{at}: query {spec_query:?} vs {our_query:?}"));

@@ -19,7 +19,7 @@
 //! ```
 
 use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
 use nodewire_common::registry::{Decoded, Failed, short_type_name};
 use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, ResponseBody};
 use serde_json::Value;
@@ -51,14 +51,76 @@ nodewire_common::get_endpoint!(NodePass;
     /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
     GetMasterInfo, "/info", MasterInfo
 );
-nodewire_common::get_endpoint!(NodePass;
-    /// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
-    GetOpenApiSpec, "/openapi.json", serde_json::Value
-);
-nodewire_common::get_endpoint!(NodePass;
-    /// `GET /docs`: the Swagger UI page, HTML (no key needed).
-    GetDocs, "/docs", String, response ResponseBody::text("text/html")
-);
+
+/// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetOpenApiSpec;
+
+impl Endpoint for GetOpenApiSpec {
+    type Protocol = NodePass;
+    type Exchange = Unary;
+    type Request = NoBody;
+    type Response = Value;
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetOpenApiSpec,
+        GET,
+        "/openapi.json",
+        None,
+        "`GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed)."
+    );
+    /// Served outside the key check (`publicEndpoints`, v2 `master.go`).
+    const PUBLIC: bool = true;
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
+
+/// `GET /docs`: the Swagger UI page, HTML (no key needed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetDocs;
+
+impl Endpoint for GetDocs {
+    type Protocol = NodePass;
+    type Exchange = Unary;
+    type Request = NoBody;
+    type Response = String;
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetDocs,
+        GET,
+        "/docs",
+        None,
+        "`GET /docs`: the Swagger UI page, HTML (no key needed)."
+    );
+    const RESPONSE: ResponseBody = ResponseBody::text("text/html");
+    /// Served outside the key check (`publicEndpoints`, v2 `master.go`).
+    const PUBLIC: bool = true;
+
+    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self)
+    }
+}
+
+/// The `{id}` of an instance's routes.
+const INSTANCE_ID: Parameter = Parameter::path::<InstanceId>(
+    "id",
+    "The instance id: 8 lowercase hex characters, or `********` for the API-key instance; \
+     percent-decoded, and an id with `/` is never found (404).",
+)
+.with_schema(instance_id_schema);
+
+/// The `{id}` of `PUT` and `DELETE`, which refuse the API-key instance.
+const REPLACEABLE_ID: Parameter = Parameter::path::<InstanceId>(
+    "id",
+    "The instance id: 8 lowercase hex characters; `********` (the API-key instance) is \
+     refused with 403 `Forbidden: API Key`.",
+)
+.with_schema(instance_id_schema);
+
+/// An id the master can route: not empty, no `/` ([`InstanceId::new`]).
+fn instance_id_schema() -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "minLength": 1, "pattern": "^[^/]+$" })
+}
 
 fn id_param(parts: &IncomingParts<'_, impl Sized>) -> Result<InstanceId, FromRequestError> {
     let raw = parts.params.require("id")?;
@@ -118,14 +180,44 @@ impl Endpoint for CreateInstance {
     }
 }
 
-nodewire_common::path_endpoint!(NodePass;
-    /// `GET /instances/{id}`.
-    GetInstance, GET, "/instances/{id}",
+/// `GET /instances/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetInstance {
     /// The id.
-    id: InstanceId = id_param, Instance,
-    description "Get one instance (********: the API key and master id).",
-    new "A get call."
-);
+    pub id: InstanceId,
+}
+
+impl GetInstance {
+    /// A get call.
+    pub fn new(id: InstanceId) -> Self {
+        Self { id }
+    }
+}
+
+impl Endpoint for GetInstance {
+    type Protocol = NodePass;
+    type Exchange = Unary;
+    type Request = NoBody;
+    type Response = Instance;
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetInstance,
+        GET,
+        "/instances/{id}",
+        None,
+        "Get one instance (********: the API key and master id)."
+    );
+    const PARAMETERS: &'static [Parameter] = &[INSTANCE_ID];
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            id: id_param(&parts)?,
+        })
+    }
+}
 
 /// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
 /// is when the response is written (a start or stop is still in progress).
@@ -167,6 +259,7 @@ impl Endpoint for UpdateInstance {
         body: BodyKind::Required,
         description: "Update or control an instance.",
     };
+    const PARAMETERS: &'static [Parameter] = &[INSTANCE_ID];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -221,6 +314,7 @@ impl Endpoint for PutInstance {
         body: BodyKind::Required,
         description: "Replace an instance's URL (409 when unchanged).",
     };
+    const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -275,6 +369,7 @@ impl Endpoint for DeleteInstance {
     };
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
+    const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.id.as_str()]
@@ -364,6 +459,12 @@ impl Endpoint for Tcping {
         body: BodyKind::None,
         description: "TCP connect test from the master.",
     };
+    const PARAMETERS: &'static [Parameter] = &[Parameter::required_query::<String>(
+        "target",
+        "The address to dial, `host:port` (IPv6 in brackets), URL-encoded; absent or empty is \
+         400 `Target address required`.",
+    )
+    .with_schema(|| schemars::json_schema!({ "type": "string", "minLength": 1 }))];
 
     fn query(&self) -> Option<String> {
         Some(target_query(&self.target))
@@ -430,6 +531,8 @@ impl Endpoint for Mcp {
     /// `nextMCPVersion = "v2"`, `mcpVersion = "2025-11-25"`); the stable v1.14.0 has none.
     const HISTORY: nodewire_common::version::VersionHistory =
         nodewire_common::version::VersionHistory::added_in("v1.16.0-b1");
+    /// The API prefix, one level above the versioned base of the other routes.
+    const SERVERS: &'static [nodewire_common::registry::Server] = crate::MCP_SERVERS;
 
     fn body(&self) -> Option<&McpRequest> {
         Some(&self.body)

@@ -94,7 +94,8 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, roundtrip, short_type_name,
+    ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
+    Server, TypeEntry, roundtrip, short_type_name,
 };
 use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
@@ -192,11 +193,61 @@ pub fn normalize_path(path: &str) -> &str {
     path
 }
 
+/// Where the MCP route ([`endpoints::Mcp`]) is served: the API prefix, without the `/v1` of
+/// the other routes' base.
+pub(crate) const MCP_SERVERS: &[Server] = &[
+    Server {
+        url: "http://127.0.0.1:9090/api",
+        description: "The API prefix of a master started as `master://0.0.0.0:9090`: MCP \
+            answers at the prefix plus `/v2`, beside the `/v1` base of the REST routes.",
+    },
+    Server {
+        url: "https://127.0.0.1:9090/api",
+        description: "The same master with `tls=1` or `tls=2`.",
+    },
+];
+
 /// Bare bodies; a failure is `{"error": …}` or the mux's plain-text 404, and the one event
 /// stream (`/events`) carries [`events::InstanceEvent`]s.
 impl RegistryProtocol for NodePass {
     type SuccessBody<T: schemars::JsonSchema> = T;
     type ErrorBody = ErrorResponse;
+
+    const API: ApiDescription = ApiDescription {
+        title: "NodePass master API",
+        version: UPSTREAM_VERSION,
+        description: "The REST API of a NodePass master (`master://` mode): it creates, controls \
+            and deletes server and client tunnel instances, streams their events as \
+            Server-Sent Events, reports the master's system information and runs TCP probes; \
+            v2 adds an MCP (JSON-RPC 2.0) endpoint. Bodies are bare JSON, failures \
+            `{\"error\": \"…\"}`. This document follows the master's source and live captures \
+            where they differ from the master's own `openapi.json` (which has no error or event \
+            schemas, and no empty `type`/`status` for the API-key instance `********`).",
+        servers: &[
+            Server {
+                url: "http://127.0.0.1:9090/api/v1",
+                description: "A master started as `master://0.0.0.0:9090` (the upstream docs' \
+                    default command), reached locally: the API base is the URL's path, `/api` \
+                    when empty (`DefaultAPIPath`), plus `/v1`. The prefix is configurable: \
+                    `master://host:9090/admin` serves `/admin/v1`.",
+            },
+            Server {
+                url: "https://127.0.0.1:9090/api/v1",
+                description: "The same master with `tls=1` (an in-memory self-signed \
+                    certificate: skip verification) or `tls=2` (the `crt`/`key` files).",
+            },
+        ],
+        security: &[SecurityScheme {
+            name: "ApiKeyAuth",
+            kind: SecurityKind::Header(AUTH_HEADER),
+            description: "The `X-API-Key` header, compared exactly with the master's API key (32 \
+                lowercase hex characters, printed at start as `API Key created:` or `API Key \
+                loaded:`, and the `url` of instance `********`; `PATCH /instances/******** \
+                {\"action\":\"restart\"}` regenerates it). Missing: `401 Unauthorized: API key \
+                required`; wrong: `401 Unauthorized: Invalid API key`. `Authorization` and query \
+                parameters are not accepted, so a browser `EventSource` cannot authenticate.",
+        }],
+    };
 
     /// Each event's data decoded as an [`events::InstanceEvent`], by the stream's own rules
     /// (every event is named `instance`).

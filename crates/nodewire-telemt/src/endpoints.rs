@@ -17,7 +17,7 @@
 //! ```
 
 use http::{HeaderMap, Method, StatusCode, header};
-use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
 use nodewire_common::version::VersionHistory;
 use nodewire_common::{
     BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
@@ -28,7 +28,7 @@ use crate::config::{ConfigPatch, EditableConfig, PatchConfigResponse};
 use crate::envelope::{Revision, parse_if_match};
 use crate::health::{HealthData, HealthReadyData};
 use crate::limits::EffectiveLimitsData;
-use crate::reload::{ReloadAccepted, ReloadRequest, ReloadStatus};
+use crate::reload::{ReloadAccepted, ReloadFailurePolicy, ReloadMode, ReloadRequest, ReloadStatus};
 use crate::runtime::{
     RuntimeEdgeConnectionsSummaryData, RuntimeEdgeEventsData, RuntimeEdgeTlsFingerprintsData,
     RuntimeGatesData, RuntimeInitializationData, RuntimeMePoolStateData, RuntimeMeQualityData,
@@ -179,6 +179,28 @@ pub fn parse_limit(query: Option<&str>) -> Option<u64> {
         .find_map(|v| v.parse::<u64>().ok())
 }
 
+/// The `limit` values the server uses (`runtime_edge.rs:372-386`): it clamps any other
+/// `usize` into this range.
+fn limit_schema() -> schemars::Schema {
+    schemars::json_schema!({ "type": "integer", "minimum": 1, "maximum": 1000 })
+}
+
+/// `?limit=` of `GET /v1/runtime/events/recent`.
+const EVENTS_LIMIT: Parameter = Parameter::query::<u64>(
+    "limit",
+    "At most this many events (default 50), clamped to 1..=1000 and to the buffer's capacity; \
+     a value that does not parse is ignored.",
+)
+.with_schema(limit_schema);
+
+/// `?limit=` of `GET /v1/runtime/tls-fingerprints`.
+const FINGERPRINTS_LIMIT: Parameter = Parameter::query::<u64>(
+    "limit",
+    "At most this many rows per top (default `runtime_edge_top_n`), clamped to 1..=1000; a \
+     value that does not parse is ignored.",
+)
+.with_schema(limit_schema);
+
 /// The release history of a route: as old as 3.4.11, or added in `since`.
 macro_rules! history {
     () => {
@@ -190,7 +212,7 @@ macro_rules! history {
 }
 
 macro_rules! limit_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)?) => {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty, $limit:expr $(, since $since:literal)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name {
@@ -215,6 +237,7 @@ macro_rules! limit_endpoint {
             const METADATA: Metadata =
                 nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
+            const PARAMETERS: &'static [Parameter] = &[$limit];
 
             fn query(&self) -> Option<String> {
                 self.limit.map(|n| format!("limit={n}"))
@@ -229,12 +252,19 @@ macro_rules! limit_endpoint {
 
 limit_endpoint!(
     /// `GET /v1/runtime/events/recent?limit=N`: recent API and runtime events (default 50).
-    GetRuntimeEventsRecent, "/v1/runtime/events/recent", RuntimeEdgeEventsData
+    GetRuntimeEventsRecent, "/v1/runtime/events/recent", RuntimeEdgeEventsData, EVENTS_LIMIT
 );
 limit_endpoint!(
     /// `GET /v1/runtime/tls-fingerprints?limit=N`: TLS fingerprint tops (default `runtime_edge_top_n`).
     GetRuntimeTlsFingerprints, "/v1/runtime/tls-fingerprints", RuntimeEdgeTlsFingerprintsData,
-    since "3.4.14"
+    FINGERPRINTS_LIMIT, since "3.4.14"
+);
+
+/// The `{username}` of a user's routes.
+const USERNAME: Parameter = Parameter::path::<Username>(
+    "username",
+    "The user: 1..=64 characters of [A-Za-z0-9_.-], never percent-decoded (400 `bad_request` \
+     otherwise).",
 );
 
 fn username_param(parts: &IncomingParts<'_, impl Sized>) -> Result<Username, FromRequestError> {
@@ -261,14 +291,44 @@ fn put_if_match(
     Ok(())
 }
 
-nodewire_common::path_endpoint!(Telemt;
-    /// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
-    GetUser, GET, "/v1/users/{username}",
+/// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetUser {
     /// The user.
-    username: Username = username_param, UserInfo,
-    description "Get one user.",
-    new "Gets `username`."
-);
+    pub username: Username,
+}
+
+impl GetUser {
+    /// Gets `username`.
+    pub fn new(username: Username) -> Self {
+        Self { username }
+    }
+}
+
+impl Endpoint for GetUser {
+    type Protocol = Telemt;
+    type Exchange = Unary;
+    type Request = NoBody;
+    type Response = UserInfo;
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetUser,
+        GET,
+        "/v1/users/{username}",
+        None,
+        "Get one user."
+    );
+    const PARAMETERS: &'static [Parameter] = &[USERNAME];
+
+    fn path_params(&self) -> Vec<&str> {
+        vec![self.username.as_str()]
+    }
+
+    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+        Ok(Self {
+            username: username_param(&parts)?,
+        })
+    }
+}
 
 /// The statuses of a user mutator (contract §5): `200` when the username is in the running
 /// config, `202` while it is not yet (or still is, for a delete).
@@ -312,6 +372,7 @@ macro_rules! user_action {
                 nodewire_common::route_metadata!($name, $method, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
             const SUCCESS: &'static [StatusCode] = $success;
+            const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.username.as_str()]
@@ -454,6 +515,7 @@ impl Endpoint for PatchUser {
         description: "Patch a user (JSON Merge Patch).",
     };
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
+    const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.username.as_str()]
@@ -533,6 +595,7 @@ impl Endpoint for RotateSecret {
         description: "Rotate a user's secret.",
     };
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
+    const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
     fn path_params(&self) -> Vec<&str> {
         vec![self.username.as_str()]
@@ -554,6 +617,27 @@ impl Endpoint for RotateSecret {
         })
     }
 }
+
+/// The query of `PATCH /v1/config` (`reload.rs:58-104`): a reload to submit after the write.
+const RELOAD_QUERY: &[Parameter] = &[
+    Parameter::query::<ReloadMode>(
+        "reload",
+        "Submit a reload after the write: `instant` or `drain`; required when `timeout_secs` or \
+         `failure_policy` is given.",
+    )
+    .with_schema(|| schemars::json_schema!({ "type": "string", "enum": ["instant", "drain"] })),
+    Parameter::query::<u64>(
+        "timeout_secs",
+        "How long the old generation drains, in seconds: required with `reload=drain`, refused \
+         with `instant`.",
+    )
+    .with_schema(|| schemars::json_schema!({ "type": "integer", "minimum": 1, "maximum": 3600 })),
+    Parameter::query::<ReloadFailurePolicy>(
+        "failure_policy",
+        "What a failed reload does: `keep_new` (the default) or `rollback`.",
+    )
+    .with_schema(|| schemars::json_schema!({ "type": "string", "enum": ["keep_new", "rollback"] })),
+];
 
 /// `PATCH /v1/config[?reload=…]`: deep-merges editable sections into the config file; 202
 /// when a reload was submitted.
@@ -609,6 +693,7 @@ impl Endpoint for PatchConfig {
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.16");
     /// `202` when a reload was submitted.
     const SUCCESS: &'static [StatusCode] = &[StatusCode::OK, StatusCode::ACCEPTED];
+    const PARAMETERS: &'static [Parameter] = RELOAD_QUERY;
 
     fn query(&self) -> Option<String> {
         self.reload.as_ref().map(ReloadRequest::to_query)
@@ -731,6 +816,11 @@ impl Endpoint for GetReloadStatus {
         description: "Get a reload's status.",
     };
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
+    const PARAMETERS: &'static [Parameter] = &[Parameter::path::<u64>(
+        "id",
+        "The `reload_id` `POST /v1/system/reload` answered; a value that is not a u64 is an \
+         unknown route (404 `not_found`).",
+    )];
 
     fn path(&self) -> String {
         format!("/v1/system/reload/{}", self.reload_id)

@@ -80,7 +80,8 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
-    Decoded, Failed, Registry, RegistryProtocol, TypeEntry, roundtrip, short_type_name,
+    ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
+    Server, TypeEntry, roundtrip, short_type_name,
 };
 use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
@@ -165,6 +166,36 @@ pub fn normalize_path(path: &str) -> &str {
 impl RegistryProtocol for Telemt {
     type SuccessBody<T: schemars::JsonSchema> = envelope::SuccessResponse<T>;
     type ErrorBody = envelope::ErrorResponse;
+
+    const API: ApiDescription = ApiDescription {
+        title: "telemt control API",
+        version: UPSTREAM_VERSION,
+        description: "The `/v1` control API of telemt, the MTProto proxy: health, runtime and \
+            statistics reads, user management and config edits, each answer in the envelope \
+            `{ok, data, revision}` (success) or `{ok: false, error: {code, message}, \
+            request_id}` (failure), where `ok` and not the HTTP status says which (readiness \
+            answers `503` with `ok: true`). Every `revision` is the SHA-256 of the config file, \
+            sent back as `If-Match` to make a write conditional. This document follows the \
+            source of the release, which differs from its `docs/Architecture/API/API.md` in \
+            places (for example `POST /v1/users/{username}` answers `405`, not `404`).",
+        servers: &[Server {
+            url: "http://127.0.0.1:9091",
+            description: "The default `[server.api].listen` (`0.0.0.0:9091`, \
+                `src/config/defaults.rs`), plain HTTP/1.1; the default whitelist \
+                (`127.0.0.0/8`) lets only local IPv4 callers in. Route paths carry the `/v1` \
+                prefix themselves.",
+        }],
+        security: &[SecurityScheme {
+            name: "authHeader",
+            kind: SecurityKind::Header(AUTH_HEADER),
+            description: "The `Authorization` header, compared byte for byte (in constant time) \
+                with `[server.api].auth_header`; no scheme is parsed, so a configured \
+                `Bearer X` is sent as `Authorization: Bearer X`. Required only when \
+                `auth_header` is set (the default is empty: no check). It is checked before \
+                routing, so any path answers `401 unauthorized` without it; the source-IP \
+                whitelist is checked first.",
+        }],
+    };
 
     fn carries_success_body(_status: StatusCode, _success: &[StatusCode]) -> bool {
         true

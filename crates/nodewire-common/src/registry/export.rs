@@ -6,7 +6,7 @@ use schemars::Schema;
 use serde_json::{Map, Value, json};
 
 use super::{
-    BodySchema, EVENT_STREAM_MEDIA_TYPE, JSON_MEDIA_TYPE, Registry, ResponseSchemas,
+    BodySchema, EVENT_STREAM_MEDIA_TYPE, JSON_MEDIA_TYPE, OPENAPI_DIR, Registry, ResponseSchemas,
     ResponseStatus, Route, SCHEMA_ID_BASE,
 };
 use crate::BodyKind;
@@ -30,6 +30,7 @@ pub struct SchemaFile {
 /// - `<protocol>/routes/<Endpoint>.request.json` / `.response.json` (or
 ///   `.response.<status>.json` when a route has several) for each route body whose schema is
 ///   not exactly one wire type's: envelopes, arrays, event streams and text bodies;
+/// - `openapi/<protocol>.json`, the protocol's OpenAPI 3.1 document ([`Registry::openapi`]);
 /// - `index.json`:
 ///
 /// ```json
@@ -71,6 +72,10 @@ pub fn export_files(registries: &[&Registry]) -> Vec<SchemaFile> {
             json!({ "responses": responses, "content_types": content_types }),
         );
         files.extend(exporter.files);
+        files.push(SchemaFile {
+            path: format!("{OPENAPI_DIR}/{protocol}.json"),
+            text: registry.openapi().to_json(),
+        });
     }
     let index = json!({ "types": types, "routes": routes, "fallback": fallback });
     let mut text = serde_json::to_string_pretty(&index).unwrap_or_default();
@@ -315,10 +320,10 @@ fn response_lead(route: Option<&Route>, statuses: &[ResponseStatus]) -> String {
 }
 
 /// Keywords whose values are data, not schemas: their `description` members are left alone.
-const DATA_KEYWORDS: &[&str] = &["const", "enum", "default", "examples"];
+pub(super) const DATA_KEYWORDS: &[&str] = &["const", "enum", "default", "examples"];
 
 /// Keywords whose values map names to schemas.
-const SCHEMA_MAPS: &[&str] = &[
+pub(super) const SCHEMA_MAPS: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
@@ -345,7 +350,8 @@ fn clean_entry(key: &str, value: &mut Value) {
     }
 }
 
-fn clean_schema(value: &mut Value) {
+/// Tidies the `description` and `title` of every subschema of `value` ([`plain_doc`]).
+pub(super) fn clean_schema(value: &mut Value) {
     if let Value::Object(object) = value {
         for (key, value) in object.iter_mut() {
             clean_entry(key, value);
@@ -564,6 +570,7 @@ mod export_tests {
             schemas,
             parameters: &[],
             public: false,
+            servers: &[],
         }
     }
 
@@ -635,6 +642,7 @@ mod export_tests {
                 "demo/routes/ListThings.response.json",
                 "demo/routes/WatchThings.response.json",
                 "index.json",
+                "openapi/demo.json",
             ]
         );
         let index = file(&files, "index.json");
@@ -686,6 +694,12 @@ mod export_tests {
             )
         );
         assert_eq!(watch["required"], json!(["name"]));
+        let openapi = file(&files, "openapi/demo.json");
+        assert_eq!(openapi["openapi"], "3.1.0");
+        assert_eq!(
+            openapi["paths"]["/things/{id}"]["get"]["operationId"],
+            "GetThing"
+        );
         let docs = file(&files, "demo/routes/Docs.response.json");
         assert_eq!(docs["type"], "string");
         assert_eq!(docs["contentMediaType"], "text/html");
@@ -704,13 +718,14 @@ mod export_tests {
             })
             .map(|(a, _)| a.path.as_str())
             .collect();
-        // The type's own file, and the route bodies that contain it.
+        // The type's own file, the route bodies that contain it, and the OpenAPI document.
         assert_eq!(
             changed,
             [
                 "demo/Thing.json",
                 "demo/routes/ListThings.response.json",
                 "demo/routes/WatchThings.response.json",
+                "openapi/demo.json",
             ]
         );
     }

@@ -1,0 +1,296 @@
+//! The facts the OpenAPI export reads: every `{name}` segment of a route's template and every
+//! query key its `query()` can emit is declared in its `PARAMETERS` (and nothing else is), the
+//! routes marked public are the ones the master serves without `X-API-Key`, and the API's
+//! release, servers and credential are the crate's own.
+
+use std::collections::BTreeSet;
+use std::error::Error;
+
+use nodewire_common::endpoint::ParameterLocation;
+use nodewire_common::registry::SecurityKind;
+use nodewire_common::{Endpoint, Secret};
+use nodewire_nodepass::endpoints::*;
+use nodewire_nodepass::info::UpdateMasterAliasRequest;
+use nodewire_nodepass::instances::{
+    Action, CreateInstanceRequest, InstanceId, MasterAlias, PutInstanceRequest,
+    UpdateInstanceRequest,
+};
+use nodewire_nodepass::mcp::McpRequest;
+use nodewire_nodepass::url::RequestUrl;
+
+type Built<T> = Result<T, Box<dyn Error>>;
+
+/// The API base of the default master, as the routes' paths are relative to it.
+const API_BASE: &str = "http://127.0.0.1:9090/api/v1";
+
+/// An endpoint with every option that reaches the query set, so its `query()` emits every
+/// key it can. A route added to the route table without an implementation here does not
+/// compile.
+trait Full: Endpoint + Sized {
+    fn full() -> Built<Self>;
+}
+
+macro_rules! full_default {
+    ($($name:ident),* $(,)?) => {
+        $(impl Full for $name {
+            fn full() -> Built<Self> {
+                Ok(Self::default())
+            }
+        })*
+    };
+}
+
+full_default!(
+    ListInstances,
+    SubscribeEvents,
+    GetMasterInfo,
+    GetOpenApiSpec,
+    GetDocs
+);
+
+fn id() -> Built<InstanceId> {
+    Ok(InstanceId::new("4abf2548")?)
+}
+
+fn url() -> Built<RequestUrl> {
+    Ok(RequestUrl::new("server://:10101/127.0.0.1:8080")?)
+}
+
+impl Full for CreateInstance {
+    fn full() -> Built<Self> {
+        Ok(Self::new(CreateInstanceRequest::new(url()?).alias("web")))
+    }
+}
+
+impl Full for GetInstance {
+    fn full() -> Built<Self> {
+        Ok(Self::new(id()?))
+    }
+}
+
+impl Full for UpdateInstance {
+    fn full() -> Built<Self> {
+        Ok(Self::new(
+            id()?,
+            UpdateInstanceRequest::action(Action::Restart),
+        ))
+    }
+}
+
+impl Full for PutInstance {
+    fn full() -> Built<Self> {
+        Ok(Self::new(id()?, PutInstanceRequest::new(url()?))?)
+    }
+}
+
+impl Full for DeleteInstance {
+    fn full() -> Built<Self> {
+        Ok(Self::new(id()?)?)
+    }
+}
+
+impl Full for UpdateMasterAlias {
+    fn full() -> Built<Self> {
+        Ok(Self::new(UpdateMasterAliasRequest::new(MasterAlias::new(
+            "m",
+        )?)))
+    }
+}
+
+impl Full for Tcping {
+    fn full() -> Built<Self> {
+        Ok(Self::new("[::1]:80")?)
+    }
+}
+
+impl Full for Mcp {
+    fn full() -> Built<Self> {
+        Ok(Self::new(McpRequest::tools_list(1)))
+    }
+}
+
+/// The `{name}` segments of a path template.
+fn template_names(template: &str) -> BTreeSet<String> {
+    template
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The keys of a query string.
+fn query_keys(query: &str) -> BTreeSet<String> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
+        .collect()
+}
+
+fn declared<E: Endpoint>(location: ParameterLocation) -> BTreeSet<String> {
+    E::PARAMETERS
+        .iter()
+        .filter(|p| p.location == location)
+        .map(|p| p.name.to_owned())
+        .collect()
+}
+
+/// What is wrong with route `E`'s declared parameters and `PUBLIC`, if anything.
+fn problems<E: Full>() -> Built<Vec<String>> {
+    let name = E::METADATA.name;
+    let mut problems = Vec::new();
+    let mut templates = vec![E::METADATA.path];
+    templates.extend(E::METADATA.aliases.iter().copied());
+    for template in templates {
+        let segments = template_names(template);
+        let path = declared::<E>(ParameterLocation::Path);
+        if segments != path {
+            problems.push(format!(
+                "{name} {template}: segments {segments:?}, declared path parameters {path:?}"
+            ));
+        }
+    }
+    let endpoint = E::full()?;
+    let emitted = endpoint
+        .query()
+        .as_deref()
+        .map(query_keys)
+        .unwrap_or_default();
+    let query = declared::<E>(ParameterLocation::Query);
+    if emitted != query {
+        problems.push(format!(
+            "{name}: query() emits {emitted:?}, declared query parameters {query:?}"
+        ));
+    }
+    let names: Vec<_> = E::PARAMETERS.iter().map(|p| p.name).collect();
+    if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
+        problems.push(format!("{name}: a parameter is declared twice: {names:?}"));
+    }
+    for parameter in E::PARAMETERS {
+        let schema = (parameter.schema)();
+        if schema.get("type").is_none() {
+            problems.push(format!(
+                "{name}: `{}` has a schema without a type: {schema:?}",
+                parameter.name
+            ));
+        }
+        if parameter.description.is_empty() {
+            problems.push(format!("{name}: `{}` has no description", parameter.name));
+        }
+        if parameter.location == ParameterLocation::Path && !parameter.required {
+            problems.push(format!(
+                "{name}: path parameter `{}` is optional",
+                parameter.name
+            ));
+        }
+    }
+    // The master's own checks on the request head, without a key: `401` unless the route
+    // is one it serves outside the key check.
+    let base = if name == "Mcp" {
+        Mcp::base_url(API_BASE)
+    } else {
+        API_BASE.to_owned()
+    };
+    let (head, _) = endpoint.try_into_http_request(&base)?.into_parts();
+    let refused = nodewire_nodepass::server::admit("/api/v1", &Secret::new("k"), &head)
+        .err()
+        .map(|failure| failure.status());
+    let unauthorized = refused == Some(http::StatusCode::UNAUTHORIZED);
+    if E::PUBLIC == unauthorized {
+        problems.push(format!(
+            "{name}: PUBLIC is {}, the master without a key answers {refused:?}",
+            E::PUBLIC
+        ));
+    }
+    Ok(problems)
+}
+
+macro_rules! all_problems {
+    ($($name:ident),* $(,)?) => {{
+        let mut all: Vec<String> = Vec::new();
+        let mut routes = 0usize;
+        $(
+            all.extend(problems::<$name>()?);
+            routes += 1;
+        )*
+        (all, routes)
+    }};
+}
+
+#[test]
+fn every_path_segment_and_query_key_is_declared() -> Result<(), Box<dyn Error>> {
+    let (problems, routes) = nodewire_nodepass::__with_nodepass_endpoints!(all_problems);
+    assert_eq!(routes, nodewire_nodepass::registry().routes.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn public_routes_are_the_spec_and_the_docs() {
+    let public: Vec<_> = nodewire_nodepass::registry()
+        .routes
+        .iter()
+        .filter(|r| r.public)
+        .map(|r| r.metadata.name)
+        .collect();
+    assert_eq!(public, ["GetOpenApiSpec", "GetDocs"]);
+}
+
+#[test]
+fn the_parameters_have_the_masters_rules() {
+    let parameter = |route: &str, name: &str| {
+        nodewire_nodepass::registry()
+            .routes
+            .iter()
+            .find(|r| r.metadata.name == route)
+            .and_then(|r| r.parameters.iter().find(|p| p.name == name))
+            .copied()
+    };
+    let target = parameter("Tcping", "target").unwrap();
+    assert!(target.required);
+    assert_eq!(target.location, ParameterLocation::Query);
+    assert_eq!(
+        (target.schema)().get("minLength"),
+        Some(&serde_json::json!(1))
+    );
+    for route in [
+        "GetInstance",
+        "UpdateInstance",
+        "PutInstance",
+        "DeleteInstance",
+    ] {
+        let id = parameter(route, "id").unwrap();
+        assert_eq!(
+            (id.schema)().get("pattern"),
+            Some(&serde_json::json!("^[^/]+$")),
+            "{route}"
+        );
+    }
+    assert!(
+        parameter("DeleteInstance", "id")
+            .unwrap()
+            .description
+            .contains("403")
+    );
+}
+
+#[test]
+fn the_api_is_the_releases_with_its_key() {
+    let api = nodewire_nodepass::registry().api;
+    assert_eq!(api.version, nodewire_nodepass::UPSTREAM_VERSION);
+    assert!(!api.description.is_empty());
+    let urls: Vec<_> = api.servers.iter().map(|s| s.url).collect();
+    assert_eq!(urls, [API_BASE, "https://127.0.0.1:9090/api/v1"]);
+    assert!(
+        api.servers
+            .iter()
+            .all(|s| s.description.contains("prefix") || s.description.contains("tls"))
+    );
+    let [scheme] = api.security else {
+        panic!("one credential: {:?}", api.security)
+    };
+    assert_eq!(
+        scheme.kind,
+        SecurityKind::Header(nodewire_nodepass::AUTH_HEADER)
+    );
+}

@@ -1,0 +1,306 @@
+//! The facts the OpenAPI export reads: every `{name}` segment of a route's template and every
+//! query key its `query()` can emit is declared in its `PARAMETERS` (and nothing else is), no
+//! route answers without the credential, and the API's release, server and credential are the
+//! crate's own.
+
+use std::collections::BTreeSet;
+use std::error::Error;
+
+use nodewire_common::Endpoint;
+use nodewire_common::endpoint::ParameterLocation;
+use nodewire_common::registry::SecurityKind;
+use nodewire_telemt::config::ConfigPatch;
+use nodewire_telemt::endpoints::*;
+use nodewire_telemt::reload::{ReloadFailurePolicy, ReloadRequest};
+use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, UserSecret, Username};
+
+type Built<T> = Result<T, Box<dyn Error>>;
+
+/// An endpoint with every option that reaches the query set, so its `query()` emits every
+/// key it can. A route added to the route table without an implementation here does not
+/// compile.
+trait Full: Endpoint + Sized {
+    fn full() -> Built<Self>;
+}
+
+macro_rules! full_default {
+    ($($name:ident),* $(,)?) => {
+        $(impl Full for $name {
+            fn full() -> Built<Self> {
+                Ok(Self::default())
+            }
+        })*
+    };
+}
+
+full_default!(
+    GetHealth,
+    GetHealthReady,
+    GetSystemInfo,
+    GetRuntimeGates,
+    GetRuntimeInitialization,
+    GetEffectiveLimits,
+    GetSecurityPosture,
+    GetSecurityWhitelist,
+    GetStatsSummary,
+    GetStatsZeroAll,
+    GetStatsUpstreams,
+    GetStatsMinimalAll,
+    GetStatsMeWriters,
+    GetStatsDcs,
+    GetRuntimeMePoolState,
+    GetRuntimeMeQuality,
+    GetRuntimeUpstreamQuality,
+    GetRuntimeNatStun,
+    GetRuntimeMeSelftest,
+    GetRuntimeConnectionsSummary,
+    GetStatsUsersActiveIps,
+    ListUsers,
+    GetStatsUsers,
+    GetStatsUsersQuota,
+    GetConfig,
+);
+
+fn user() -> Built<Username> {
+    Ok(Username::new("alice")?)
+}
+
+const REVISION: &str = "ab12";
+
+impl Full for GetRuntimeEventsRecent {
+    fn full() -> Built<Self> {
+        Ok(Self::default().limit(7))
+    }
+}
+
+impl Full for GetRuntimeTlsFingerprints {
+    fn full() -> Built<Self> {
+        Ok(Self::default().limit(7))
+    }
+}
+
+impl Full for CreateUser {
+    fn full() -> Built<Self> {
+        Ok(Self::new(CreateUserRequest::new(user()?)).if_match(REVISION))
+    }
+}
+
+impl Full for GetUser {
+    fn full() -> Built<Self> {
+        Ok(Self::new(user()?))
+    }
+}
+
+impl Full for PatchUser {
+    fn full() -> Built<Self> {
+        Ok(Self::new(user()?, PatchUserRequest::default()).if_match(REVISION))
+    }
+}
+
+macro_rules! full_user_action {
+    ($($name:ident),* $(,)?) => {
+        $(impl Full for $name {
+            fn full() -> Built<Self> {
+                Ok(Self::new(user()?).if_match(REVISION))
+            }
+        })*
+    };
+}
+
+full_user_action!(DeleteUser, EnableUser, DisableUser, ResetUserQuota);
+
+impl Full for RotateSecret {
+    fn full() -> Built<Self> {
+        let secret = UserSecret::new("0123456789abcdef0123456789abcdef")?;
+        Ok(Self::new(user()?).to(secret).if_match(REVISION))
+    }
+}
+
+impl Full for PatchConfig {
+    fn full() -> Built<Self> {
+        let patch: ConfigPatch = serde_json::from_str(r#"{"general":{"log_level":"debug"}}"#)?;
+        let reload = ReloadRequest::drain(30)?.failure_policy(ReloadFailurePolicy::Rollback);
+        Ok(Self::new(patch).reload(reload).if_match(REVISION))
+    }
+}
+
+impl Full for SubmitReload {
+    fn full() -> Built<Self> {
+        Ok(Self::new(ReloadRequest::drain(30)?).if_match(REVISION))
+    }
+}
+
+impl Full for GetReloadStatus {
+    fn full() -> Built<Self> {
+        Ok(Self { reload_id: 3 })
+    }
+}
+
+/// The `{name}` segments of a path template.
+fn template_names(template: &str) -> BTreeSet<String> {
+    template
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The keys of a query string.
+fn query_keys(query: &str) -> BTreeSet<String> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
+        .collect()
+}
+
+fn declared<E: Endpoint>(location: ParameterLocation) -> BTreeSet<String> {
+    E::PARAMETERS
+        .iter()
+        .filter(|p| p.location == location)
+        .map(|p| p.name.to_owned())
+        .collect()
+}
+
+/// What is wrong with route `E`'s declared parameters, if anything.
+fn problems<E: Full>() -> Built<Vec<String>> {
+    let name = E::METADATA.name;
+    let mut problems = Vec::new();
+    let mut templates = vec![E::METADATA.path];
+    templates.extend(E::METADATA.aliases.iter().copied());
+    for template in templates {
+        let segments = template_names(template);
+        let path = declared::<E>(ParameterLocation::Path);
+        if segments != path {
+            problems.push(format!(
+                "{name} {template}: segments {segments:?}, declared path parameters {path:?}"
+            ));
+        }
+    }
+    let endpoint = E::full()?;
+    let emitted = endpoint
+        .query()
+        .as_deref()
+        .map(query_keys)
+        .unwrap_or_default();
+    let query = declared::<E>(ParameterLocation::Query);
+    if emitted != query {
+        problems.push(format!(
+            "{name}: query() emits {emitted:?}, declared query parameters {query:?}"
+        ));
+    }
+    let names: Vec<_> = E::PARAMETERS.iter().map(|p| p.name).collect();
+    if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
+        problems.push(format!("{name}: a parameter is declared twice: {names:?}"));
+    }
+    for parameter in E::PARAMETERS {
+        let schema = (parameter.schema)();
+        if schema.get("type").is_none() {
+            problems.push(format!(
+                "{name}: `{}` has a schema without a type: {schema:?}",
+                parameter.name
+            ));
+        }
+        if parameter.description.is_empty() {
+            problems.push(format!("{name}: `{}` has no description", parameter.name));
+        }
+        if parameter.location == ParameterLocation::Path && !parameter.required {
+            problems.push(format!(
+                "{name}: path parameter `{}` is optional",
+                parameter.name
+            ));
+        }
+    }
+    if E::PUBLIC {
+        problems.push(format!(
+            "{name}: telemt checks `Authorization` before routing, so no route is public"
+        ));
+    }
+    Ok(problems)
+}
+
+macro_rules! all_problems {
+    ($($name:ident),* $(,)?) => {{
+        let mut all: Vec<String> = Vec::new();
+        let mut routes = 0usize;
+        $(
+            all.extend(problems::<$name>()?);
+            routes += 1;
+        )*
+        (all, routes)
+    }};
+}
+
+#[test]
+fn every_path_segment_and_query_key_is_declared() -> Result<(), Box<dyn Error>> {
+    let (problems, routes) = nodewire_telemt::__with_endpoints!(all_problems);
+    assert_eq!(routes, nodewire_telemt::registry().routes.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn the_query_and_path_parameters_have_the_servers_rules() {
+    let route = |name: &str| {
+        nodewire_telemt::registry()
+            .routes
+            .iter()
+            .find(|r| r.metadata.name == name)
+            .map(|r| r.parameters)
+            .unwrap_or_default()
+    };
+    let schema = |name: &str, parameter: &str| {
+        route(name)
+            .iter()
+            .find(|p| p.name == parameter)
+            .map(|p| serde_json::to_value((p.schema)()).unwrap())
+    };
+    let limit = serde_json::json!({ "type": "integer", "minimum": 1, "maximum": 1000 });
+    assert_eq!(
+        schema("GetRuntimeEventsRecent", "limit"),
+        Some(limit.clone())
+    );
+    assert_eq!(schema("GetRuntimeTlsFingerprints", "limit"), Some(limit));
+    assert_eq!(
+        schema("PatchConfig", "reload").unwrap()["enum"],
+        serde_json::json!(["instant", "drain"])
+    );
+    assert_eq!(
+        schema("PatchConfig", "failure_policy").unwrap()["enum"],
+        serde_json::json!(["keep_new", "rollback"])
+    );
+    assert_eq!(
+        schema("PatchConfig", "timeout_secs").unwrap()["maximum"],
+        3600
+    );
+    assert_eq!(
+        schema("GetUser", "username").unwrap()["pattern"],
+        "^[A-Za-z0-9_.\\-]{1,64}$"
+    );
+    assert_eq!(schema("GetReloadStatus", "id").unwrap()["type"], "integer");
+    assert!(route("PatchConfig").iter().all(|p| !p.required));
+}
+
+#[test]
+fn the_api_is_the_releases_with_its_credential() {
+    let api = nodewire_telemt::registry().api;
+    assert_eq!(api.version, nodewire_telemt::UPSTREAM_VERSION);
+    assert!(!api.description.is_empty());
+    let server = api.servers.first().unwrap();
+    assert_eq!(server.url, "http://127.0.0.1:9091");
+    // The paths carry the `/v1` prefix, so the server URL has none.
+    assert!(
+        nodewire_telemt::registry()
+            .routes
+            .iter()
+            .all(|r| r.metadata.path.starts_with("/v1/"))
+    );
+    let [scheme] = api.security else {
+        panic!("one credential: {:?}", api.security)
+    };
+    assert_eq!(
+        scheme.kind,
+        SecurityKind::Header(nodewire_telemt::AUTH_HEADER)
+    );
+    assert!(scheme.description.contains("auth_header"));
+}
