@@ -38,6 +38,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+mod binary;
+
+use binary::Running;
+
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 fn interop_dir() -> PathBuf {
@@ -732,21 +736,12 @@ async fn the_core_server_binary_listens_where_told() -> TestResult {
 
     let code_file = dir.path("codes");
     let code_file = code_file.to_str().ok_or("path")?;
-    let mut child = Reaper(
-        server()
-            .args(["--listen", "127.0.0.1:0", "--grpc-port", "0"])
-            .args(["--code-file", code_file, "--header-timeout", "2"])
-            .spawn()?,
-    );
-    let stderr = child.0.stderr.take().ok_or("no stderr")?;
-    let line = tokio::task::spawn_blocking(move || BufReader::new(stderr).lines().next())
-        .await?
-        .ok_or("core-server printed nothing")??;
-    let addr = line
-        .strip_prefix("listening on http://")
-        .and_then(|rest| rest.split_whitespace().next())
-        .ok_or_else(|| format!("unexpected first line: {line}"))?;
-    let client = Client::new(format!("http://{addr}"))?;
+    let mut command = server();
+    command
+        .args(["--listen", "127.0.0.1:0", "--grpc-port", "0"])
+        .args(["--code-file", code_file, "--header-timeout", "2"]);
+    let core = tokio::task::spawn_blocking(move || Running::start(&mut command)).await??;
+    let client = Client::new(&core.url)?;
     for (code, registers) in [("bin-2", true), ("other", false)] {
         let registration = RegisterNodeDto::new(code.parse()?, "n", "203.0.113.7".parse()?, "eu");
         let answer = client.send(&RegisterNode::new(registration)).await;

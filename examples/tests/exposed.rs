@@ -11,14 +11,16 @@
 //! - control characters and secrets in a payload never reach the log raw;
 //! - the Dash board refuses a foreign `Host`.
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+mod binary;
+
+use binary::Running;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -33,94 +35,23 @@ const DASH_KEY: &str = "dash-node-key-5f0c";
 const WEBHOOK_TOKEN: &str = "webhook-token-9a1e";
 const TELEMT_AUTH: &str = "Bearer telemt-secret-77b2";
 
-/// A server binary running in its own process, killed when dropped.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Running {
-    /// Everything the process printed so far, stdout and stderr.
-    fn log(&self) -> String {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-
-    /// The process's resident set size, from `/proc`.
-    fn rss(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb * 1024)
-    }
-}
-
-/// Copies `from` into `log` line by line; the first `listening on http://` line is sent on
-/// `bound`.
-fn capture(
-    from: impl Read + Send + 'static,
-    log: Arc<Mutex<String>>,
-    bound: std::sync::mpsc::Sender<String>,
-) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(from).lines() {
-            let Ok(line) = line else { return };
-            if let Some(rest) = line.strip_prefix("listening on http://") {
-                let _ = bound.send(rest.split(['/', ' ']).next().unwrap_or_default().to_owned());
-            }
-            if let Ok(mut log) = log.lock() {
-                log.push_str(&line);
-                log.push('\n');
-            }
-        }
-    });
+/// The process's resident set size, from `/proc`.
+fn rss(server: &Running) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Starts `bin` on `127.0.0.1:0` with the short timeouts, `args` and `envs`.
 fn start(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<Running, String> {
-    let mut command = Command::new(bin);
-    command
-        .args(["--listen", "127.0.0.1:0", "--header-timeout", TIMEOUT])
-        .args(["--body-timeout", TIMEOUT])
-        .args(args)
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|e| format!("{bin}: {e}"))?;
-    let log = Arc::new(Mutex::new(String::new()));
-    let (bound, address) = std::sync::mpsc::channel();
-    if let Some(out) = child.stdout.take() {
-        capture(out, Arc::clone(&log), bound.clone());
-    }
-    if let Some(err) = child.stderr.take() {
-        capture(err, Arc::clone(&log), bound);
-    }
-    let running = |addr| Running {
-        child,
-        addr,
-        log: Arc::clone(&log),
-    };
-    match address.recv_timeout(Duration::from_secs(30)) {
-        Ok(addr) => match addr.parse() {
-            Ok(addr) => Ok(running(addr)),
-            Err(e) => Err(format!("{bin} printed {addr}: {e}")),
-        },
-        Err(_) => {
-            let stopped = running(SocketAddr::from(([127, 0, 0, 1], 0)));
-            Err(format!(
-                "{bin} never said where it listens:\n{}",
-                stopped.log()
-            ))
-        }
-    }
+    Running::start(
+        Command::new(bin)
+            .args(["--listen", "127.0.0.1:0", "--header-timeout", TIMEOUT])
+            .args(["--body-timeout", TIMEOUT])
+            .args(args)
+            .envs(envs.iter().copied()),
+    )
 }
 
 fn dash() -> Result<Running, String> {
@@ -246,7 +177,7 @@ async fn timeouts_close(server: &Running, push: &Authorized) -> TestResult {
 
 async fn stalled_heads_stay_small(server: &Running) -> TestResult {
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let before = server.rss().ok_or("no RSS")?;
+    let before = rss(server).ok_or("no RSS")?;
     let filler = format!("X-Filler: {}\r\n", "a".repeat(15_000));
     let mut stalled = Vec::new();
     for _ in 0..200 {
@@ -256,7 +187,7 @@ async fn stalled_heads_stay_small(server: &Running) -> TestResult {
         stalled.push(s);
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let during = server.rss().ok_or("no RSS")?;
+    let during = rss(server).ok_or("no RSS")?;
     eprintln!("RSS with 200 stalled heads: {before} → {during} bytes");
     assert!(
         during.saturating_sub(before) < RSS_BOUND,

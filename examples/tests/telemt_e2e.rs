@@ -13,6 +13,10 @@ use nodewire_telemt::mock::{MockConfig, MockTelemt};
 use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, UserSecret, Username};
 use nodewire_telemt::{Error, ErrorCode};
 
+mod binary;
+
+use binary::Running;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const AUTH: &str = "Bearer e2e-token";
@@ -338,54 +342,23 @@ async fn gray_action_drop_sends_nothing() -> TestResult {
     Ok(())
 }
 
-/// Starts the `telemt-mock` binary with `args` and returns it with the address it printed.
-fn start_binary(
-    args: &[&str],
-) -> Result<(std::process::Child, String), Box<dyn std::error::Error>> {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telemt-mock"))
-        .args(args)
-        .env_remove("TELEMT_AUTH")
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
-    let stderr = child.stderr.take().ok_or("no stderr")?;
-    let mut line = String::new();
-    std::io::BufReader::new(stderr).read_line(&mut line)?;
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .map(str::to_owned);
-    match addr {
-        Some(addr) => Ok((child, addr)),
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            Err(format!("unexpected first line: {line:?}").into())
-        }
-    }
-}
-
 #[tokio::test]
 async fn the_binary_takes_its_secret_from_a_file_and_stays_on_loopback() -> TestResult {
     let path = std::env::temp_dir().join(format!("telemt-mock-auth-{}", std::process::id()));
     std::fs::write(&path, format!("{AUTH}\n"))?;
     let path_text = path.to_string_lossy().into_owned();
-    let started = start_binary(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--auth-file",
-        &path_text,
-        "--header-timeout",
-        "2",
-    ]);
+    let started = Running::start(
+        std::process::Command::new(env!("CARGO_BIN_EXE_telemt-mock"))
+            .args(["--listen", "127.0.0.1:0", "--auth-file", &path_text])
+            .args(["--header-timeout", "2"])
+            .env_remove("TELEMT_AUTH"),
+    );
     std::fs::remove_file(&path)?;
-    let (mut child, addr) = started?;
-    let url = format!("http://{addr}");
-    let anonymous = Client::new(&url)?.send(&GetHealth).await;
-    let client = Client::new(&url)?.with_header("authorization", Secret::new(AUTH))?;
+    let server = started?;
+    let anonymous = Client::new(&server.url)?.send(&GetHealth).await;
+    let client = Client::new(&server.url)?.with_header("authorization", Secret::new(AUTH))?;
     let health = client.send(&GetHealth).await;
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert_eq!(
         code(anonymous),
         Some((StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized))

@@ -8,11 +8,11 @@
 // resource, and the one remote image Redoc's bundle refers to (the Redocly logo in the sidebar
 // footer) is replaced by an empty inline image. browser/check.mjs proves it in Chromium.
 
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { documents, here } from "./documents.mjs";
+import { redocly } from "./redocly.mjs";
 
 /** Where the pages go unless a directory is given. */
 export const defaultOutputDir = resolve(here, "..", "..", "target", "openapi-reference");
@@ -27,25 +27,10 @@ const EMPTY_IMAGE = "data:image/svg+xml,%3Csvg%20xmlns%3D%27http%3A%2F%2Fwww.w3.
 /** Builds every protocol's page into `outputDir`; returns `[{ protocol, document, page }]`. */
 export function buildPages(outputDir = defaultOutputDir) {
   mkdirSync(outputDir, { recursive: true });
-  const redocly = join(here, "node_modules", "@redocly", "cli", "bin", "cli.js");
   const template = join(here, "browser", "page.hbs");
   return documents().map(({ protocol, file }) => {
     const page = join(outputDir, `${protocol}.html`);
-    const run = spawnSync(
-      process.execPath,
-      [redocly, "build-docs", file, "--output", page, "--inlineBundle", "--template", template],
-      {
-        cwd: here,
-        encoding: "utf8",
-        // No telemetry, no update check: the build makes no network request either.
-        env: {
-          ...process.env,
-          REDOCLY_TELEMETRY: "off",
-          REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
-          NO_COLOR: "1",
-        },
-      },
-    );
+    const run = redocly(["build-docs", file, "--output", page, "--inlineBundle", "--template", template]);
     if (run.status !== 0) {
       throw new Error(
         `redocly build-docs ${file} failed (${run.error ?? `exit ${run.status}`}):\n${run.stdout}${run.stderr}`,

@@ -4,29 +4,15 @@
 //
 // Usage: node lint.mjs
 
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
 import { documents, here } from "./documents.mjs";
+import { redocly } from "./redocly.mjs";
 
-const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve("@redocly/cli/package.json")), "bin", "cli.js");
 const files = documents().map((d) => d.file);
 
-const run = spawnSync(
-  process.execPath,
-  [cli, "lint", "--config", join(here, "redocly.yaml"), "--format", "stylish", "--max-problems", "1000", ...files],
-  {
-    cwd: here,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      REDOCLY_TELEMETRY: "off",
-      REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
-      REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
-    },
-  },
+const run = redocly(
+  ["lint", "--config", join(here, "redocly.yaml"), "--format", "stylish", "--max-problems", "1000", ...files],
 );
 process.stdout.write(run.stdout ?? "");
 process.stderr.write(run.stderr ?? "");

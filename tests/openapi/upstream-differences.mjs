@@ -185,12 +185,9 @@ function schemeText(scheme) {
 
 const PRIMITIVES = new Set(["string", "integer", "number", "boolean"]);
 
-/**
- * What a schema says: its types, whether it takes null, its enum (and whether other values of
- * the enum's type pass too), its properties and required names, array items, map values.
- */
-function info(doc, schema, seen = new Set()) {
-  const out = {
+/** What a schema that says nothing says: no type, no enum, no property, nothing required. */
+function nothing() {
+  return {
     types: new Set(),
     nullable: false,
     nullableIgnored: false,
@@ -201,6 +198,14 @@ function info(doc, schema, seen = new Set()) {
     items: null,
     values: null,
   };
+}
+
+/**
+ * What a schema says: its types, whether it takes null, its enum (and whether other values of
+ * the enum's type pass too), its properties and required names, array items, map values.
+ */
+function info(doc, schema, seen = new Set()) {
+  const out = nothing();
   if (!schema || typeof schema !== "object") return out;
   const parts = [];
   if (typeof schema.$ref === "string") {
@@ -281,17 +286,8 @@ function either(list) {
 
 /** One of the schemas holds (`oneOf`, `anyOf`). */
 function union(branches) {
-  const out = {
-    types: new Set(),
-    nullable: false,
-    nullableIgnored: false,
-    enums: null,
-    open: false,
-    props: new Map(),
-    required: null,
-    items: null,
-    values: null,
-  };
+  // `required` stays null until a branch with properties says which names it requires.
+  const out = { ...nothing(), required: null };
   const props = new Map();
   const items = [];
   const values = [];

@@ -59,6 +59,17 @@ impl<'a> At<'a> {
     fn value(&self) -> Option<&'a Value> {
         self.doc.pointer(self.pointer)
     }
+
+    /// The schema at `pointer` of the same document.
+    fn to<'b>(&self, pointer: &'b str) -> At<'b>
+    where
+        'a: 'b,
+    {
+        At {
+            doc: self.doc,
+            pointer,
+        }
+    }
 }
 
 /// Compares a schema of the index's files with one of an OpenAPI document.
@@ -107,14 +118,8 @@ impl Comparison {
             if !self.assumed.insert((a_next.clone(), b_next.clone())) {
                 return Ok(());
             }
-            let a = At {
-                doc: a.doc,
-                pointer: &a_next,
-            };
-            let b = At {
-                doc: b.doc,
-                pointer: &b_next,
-            };
+            let a = a.to(&a_next);
+            let b = b.to(&b_next);
             return self.same(a, b, route_file_root, depth + 1);
         }
         match (va, vb) {
@@ -180,31 +185,10 @@ impl Comparison {
                 for name in names_a {
                     let pa = format!("{pa}/{}", escape(name));
                     let pb = format!("{pb}/{}", escape(name));
-                    self.same(
-                        At {
-                            doc: a.doc,
-                            pointer: &pa,
-                        },
-                        At {
-                            doc: b.doc,
-                            pointer: &pb,
-                        },
-                        false,
-                        depth + 1,
-                    )?;
+                    self.same(a.to(&pa), b.to(&pb), false, depth + 1)?;
                 }
             } else {
-                self.value(
-                    At {
-                        doc: a.doc,
-                        pointer: &pa,
-                    },
-                    At {
-                        doc: b.doc,
-                        pointer: &pb,
-                    },
-                    depth,
-                )?;
+                self.value(a.to(&pa), b.to(&pb), depth)?;
             }
         }
         Ok(())
@@ -226,17 +210,7 @@ impl Comparison {
                 for i in 0..xa.len() {
                     let pa = format!("{}/{i}", a.pointer);
                     let pb = format!("{}/{i}", b.pointer);
-                    self.value(
-                        At {
-                            doc: a.doc,
-                            pointer: &pa,
-                        },
-                        At {
-                            doc: b.doc,
-                            pointer: &pb,
-                        },
-                        depth + 1,
-                    )?;
+                    self.value(a.to(&pa), b.to(&pb), depth + 1)?;
                 }
                 Ok(())
             }
@@ -513,17 +487,32 @@ fn every_route_is_an_operation_with_the_same_schemas() -> Result<(), Error> {
     Ok(())
 }
 
+/// The mismatches once `edit` has changed the value at `pointer` of `protocol`'s document.
+fn mismatches_after(
+    protocol: &str,
+    pointer: &str,
+    edit: impl FnOnce(&mut Value) -> Result<(), Error>,
+) -> Result<Vec<String>, Error> {
+    let (index, mut documents) = load()?;
+    let target = documents
+        .get_mut(protocol)
+        .and_then(|document| document.pointer_mut(pointer))
+        .ok_or_else(|| format!("{protocol}: no {pointer}"))?;
+    edit(target)?;
+    Ok(mismatches(&index, &documents))
+}
+
 #[test]
 fn the_comparison_finds_a_changed_schema() -> Result<(), Error> {
-    let (index, documents) = load()?;
     // A property of a component changes type: every route body that reaches it differs.
-    let mut changed = documents.clone();
-    let telemt = changed.get_mut("telemt").ok_or("no telemt")?;
-    let user = telemt
-        .pointer_mut("/components/schemas/UserInfo/properties/username")
-        .ok_or("no UserInfo.username")?;
-    *user = serde_json::json!({"type": "integer"});
-    let problems = mismatches(&index, &changed);
+    let problems = mismatches_after(
+        "telemt",
+        "/components/schemas/UserInfo/properties/username",
+        |user| {
+            *user = serde_json::json!({"type": "integer"});
+            Ok(())
+        },
+    )?;
     assert!(
         problems
             .iter()
@@ -532,14 +521,12 @@ fn the_comparison_finds_a_changed_schema() -> Result<(), Error> {
     );
 
     // A route's operation is gone: it is missed, and the count is off.
-    let mut changed = documents.clone();
-    let nodepass = changed.get_mut("nodepass").ok_or("no nodepass")?;
-    let item = nodepass
-        .pointer_mut("/paths/~1instances~1{id}")
-        .and_then(Value::as_object_mut)
-        .ok_or("no /instances/{id}")?;
-    item.remove("delete");
-    let problems = mismatches(&index, &changed);
+    let problems = mismatches_after("nodepass", "/paths/~1instances~1{id}", |item| {
+        item.as_object_mut()
+            .and_then(|item| item.remove("delete"))
+            .ok_or("no DELETE /instances/{id}")?;
+        Ok(())
+    })?;
     assert!(
         problems
             .iter()
@@ -552,18 +539,17 @@ fn the_comparison_finds_a_changed_schema() -> Result<(), Error> {
     );
 
     // A response loses its body, and a media type changes.
-    let mut changed = documents.clone();
-    let kernel = changed.get_mut("kernel").ok_or("no kernel")?;
-    let ok = kernel
-        .pointer_mut("/paths/~1v1~1status/get/responses/200")
-        .and_then(Value::as_object_mut)
-        .ok_or("no GET /v1/status 200")?;
-    let content = ok.remove("content").ok_or("no content")?;
-    ok.insert(
-        "content".into(),
-        serde_json::json!({ "text/plain": content["application/json"] }),
-    );
-    let problems = mismatches(&index, &changed);
+    let problems = mismatches_after("kernel", "/paths/~1v1~1status/get/responses/200", |ok| {
+        let ok = ok
+            .as_object_mut()
+            .ok_or("GET /v1/status 200: not an object")?;
+        let content = ok.remove("content").ok_or("no content")?;
+        ok.insert(
+            "content".into(),
+            serde_json::json!({ "text/plain": content["application/json"] }),
+        );
+        Ok(())
+    })?;
     assert!(
         problems
             .iter()
@@ -646,47 +632,4 @@ fn no_schema_lost_its_name() {
             conflicts.join("\n")
         );
     }
-}
-
-/// Runs `nodewire schemas <args>`: (exit code, stderr).
-fn schemas_command(args: &[&str]) -> Result<(i32, String), Error> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nodewire"))
-        .arg("schemas")
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr)?,
-    ))
-}
-
-#[test]
-fn schemas_check_covers_the_documents() -> Result<(), Error> {
-    let dir = std::env::temp_dir().join(format!("nodewire-openapi-drift-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let dir_s = dir.to_str().ok_or("path")?;
-    let result = (|| -> Result<(), Error> {
-        assert_eq!(schemas_command(&["export", "--out", dir_s])?.0, 0);
-        let telemt = dir.join("openapi/telemt.json");
-        let text = std::fs::read_to_string(&telemt)?;
-        let document: Value = serde_json::from_str(&text)?;
-        assert_eq!(document["openapi"], "3.1.0");
-        assert_eq!(schemas_command(&["check", "--dir", dir_s])?.0, 0);
-
-        // An edited document and a document no protocol writes are both drift.
-        std::fs::write(&telemt, text.replace("\"GetHealth\"", "\"Health\""))?;
-        std::fs::write(dir.join("openapi/gone.json"), "{}\n")?;
-        let (code, stderr) = schemas_command(&["check", "--dir", dir_s])?;
-        assert_eq!(code, 1, "{stderr}");
-        assert!(stderr.contains("openapi/telemt.json: differs"), "{stderr}");
-        assert!(stderr.contains("openapi/gone.json: no such"), "{stderr}");
-
-        // Export puts it right and removes the stale document.
-        assert_eq!(schemas_command(&["export", "--out", dir_s])?.0, 0);
-        assert!(!dir.join("openapi/gone.json").exists());
-        assert_eq!(schemas_command(&["check", "--dir", dir_s])?.0, 0);
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    result
 }

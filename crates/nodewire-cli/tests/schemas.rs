@@ -1,6 +1,6 @@
 //! `nodewire schemas export` / `schemas check`: the committed `schemas/` is what the Rust types
 //! export, and a schema that no longer matches its Rust type fails the check with a message
-//! naming the file.
+//! naming the file, as does an edited or stale OpenAPI document.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,6 +108,33 @@ fn drift_fails_naming_each_file() -> Result<(), Box<dyn std::error::Error>> {
     // Re-exporting repairs everything and removes the stale file.
     assert_eq!(schemas(&["export", "--out", dir_s])?.0, 0);
     assert!(!dir.join("dash/Removed.json").exists());
+    assert_eq!(check(dir)?.0, 0);
+    Ok(())
+}
+
+#[test]
+fn drift_in_an_openapi_document_fails_the_check() -> Result<(), Box<dyn std::error::Error>> {
+    let scratch = Scratch::new("openapi-drift");
+    let dir = &scratch.0;
+    let dir_s = dir.to_str().ok_or("path")?;
+    assert_eq!(schemas(&["export", "--out", dir_s])?.0, 0);
+    let telemt = dir.join("openapi/telemt.json");
+    let text = std::fs::read_to_string(&telemt)?;
+    let document: serde_json::Value = serde_json::from_str(&text)?;
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(check(dir)?.0, 0);
+
+    // An edited document and a document no protocol writes are both drift.
+    std::fs::write(&telemt, text.replace("\"GetHealth\"", "\"Health\""))?;
+    std::fs::write(dir.join("openapi/gone.json"), "{}\n")?;
+    let (code, stderr) = check(dir)?;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("openapi/telemt.json: differs"), "{stderr}");
+    assert!(stderr.contains("openapi/gone.json: no such"), "{stderr}");
+
+    // Export puts it right and removes the stale document.
+    assert_eq!(schemas(&["export", "--out", dir_s])?.0, 0);
+    assert!(!dir.join("openapi/gone.json").exists());
     assert_eq!(check(dir)?.0, 0);
     Ok(())
 }

@@ -10,34 +10,14 @@
 //! `tests/openapi/node_modules` is missing.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+#[path = "../../../tests/node.rs"]
+mod node;
+
+use node::node;
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs `program args` in `dir`; fails with its output when it does not exit 0.
-fn run(dir: &Path, program: &str, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run `{program}` ({e}): the check needs Node 20+ and npm"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.success() {
-        Ok(stdout)
-    } else {
-        Err(format!(
-            "`{program} {}` failed ({}):\n{stdout}\n{stderr}",
-            args.join(" "),
-            out.status
-        ))
-    }
-}
-
-fn npm() -> &'static str {
-    if cfg!(windows) { "npm.cmd" } else { "npm" }
 }
 
 fn path_text(path: &Path) -> Result<&str, String> {
@@ -60,13 +40,9 @@ fn upstream_differences_page_is_current() -> Result<(), String> {
         return Ok(());
     }
 
-    let openapi = root.join("tests/openapi");
-    if !openapi.join("node_modules").is_dir() {
-        run(&openapi, npm(), &["ci", "--no-audit", "--no-fund"])?;
-    }
-    let checked = run(
+    node::package("openapi")?;
+    let checked = node(
         &root,
-        "node",
         &[
             "tests/openapi/upstream-differences.mjs",
             "--check",
@@ -75,6 +51,7 @@ fn upstream_differences_page_is_current() -> Result<(), String> {
             "--kernel-upstream",
             path_text(&kernel)?,
         ],
+        &[],
     )?;
     println!("{checked}");
     assert!(

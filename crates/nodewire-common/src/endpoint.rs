@@ -37,7 +37,7 @@ pub use exchange::{Exchange, OneAnswer, Streaming, Unary};
 
 pub use answer::{Answer, Failure, NoCode};
 
-pub use parameter::{Parameter, ParameterLocation};
+pub use parameter::{Parameter, ParameterLocation, parameter_problems};
 
 /// Whether a route carries a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -623,7 +623,7 @@ pub fn require_body<T>(body: Option<T>) -> Result<T, FromRequestError> {
 mod tests {
     use super::*;
 
-    struct Bare;
+    pub(super) struct Bare;
 
     impl Protocol for Bare {
         const NAME: &'static str = "bare";

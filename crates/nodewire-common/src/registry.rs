@@ -26,6 +26,8 @@ use crate::endpoint::{BodyKind, Endpoint, Exchange, Metadata, Parameter, Protoco
 use crate::error::{DecodeError, from_slice, from_value};
 
 mod api;
+#[cfg(test)]
+mod demo;
 mod export;
 mod openapi;
 

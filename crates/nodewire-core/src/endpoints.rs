@@ -39,55 +39,20 @@ use crate::usage::{NodeOutboundUsageDto, NodeUsageDto};
 const POST_SUCCESS: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
 
 macro_rules! post_endpoint {
-    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty) => {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $req:ty, $resp:ty $(, public $public:literal)?) => {
         nodewire_common::body_endpoint!(Core;
             $(#[doc = $doc])* $name, POST, $path, $req, $resp, success POST_SUCCESS
+            $(, public $public)?
         );
     };
 }
 
-/// `POST /node/register`: the only public route; answers `{ authKey, nodeId }`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisterNode {
-    /// The body.
-    pub body: RegisterNodeDto,
-}
-
-impl RegisterNode {
-    /// The call with `body`.
-    pub fn new(body: RegisterNodeDto) -> Self {
-        Self { body }
-    }
-}
-
-impl Endpoint for RegisterNode {
-    type Protocol = Core;
-    type Exchange = Unary;
-    type Request = RegisterNodeDto;
-    type Response = RegisterNodeResponse;
-    const METADATA: Metadata = Metadata {
-        name: "RegisterNode",
-        method: Method::POST,
-        path: "/node/register",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "`POST /node/register`: the only public route; answers `{ authKey, nodeId }`.",
-    };
-    const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
-    /// A node registers with its one-time code to get its key: "`POST /node/register` is the
-    /// only public route in this group" (`core-private-routes.md`, Authentication).
-    const PUBLIC: bool = true;
-
-    fn body(&self) -> Option<&RegisterNodeDto> {
-        Some(&self.body)
-    }
-
-    fn from_parts(parts: IncomingParts<'_, RegisterNodeDto>) -> Result<Self, FromRequestError> {
-        Ok(Self {
-            body: nodewire_common::endpoint::require_body(parts.body)?,
-        })
-    }
-}
+post_endpoint!(
+    /// `POST /node/register`: the only public route; answers `{ authKey, nodeId }`.
+    RegisterNode, "/node/register", RegisterNodeDto, RegisterNodeResponse,
+    public "A node registers with its one-time code to get its key: \"`POST /node/register` \
+            is the only public route in this group\" (`core-private-routes.md`, Authentication)."
+);
 post_endpoint!(
     /// `POST /node/usage`: per-user traffic deltas.
     ReportUsage, "/node/usage", NodeUsageDto, OkResponse

@@ -95,45 +95,23 @@ macro_rules! body_endpoint {
 /// `204` without a body.
 macro_rules! id_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, Json) => {
-        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param = $decl, $resp,);
+        id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param = $decl, $resp, []);
     };
     ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, NoContent) => {
         id_endpoint!(@ $(#[doc = $doc])* $name, $method, $path, $param = $decl, $resp,
-            const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
-            const RESPONSE: ResponseBody = ResponseBody::Empty;
-        );
+            [success &[StatusCode::NO_CONTENT], response ResponseBody::Empty,]);
     };
-    (@ $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, $($facts:tt)*) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name {
+    (@ $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $param:literal = $decl:expr, $resp:ty, [$($facts:tt)*]) => {
+        nodewire_common::path_endpoint!(Kernel;
+            $(#[doc = $doc])* $name, $method, $path,
             #[doc = concat!("The `{", $param, "}` path segment.")]
-            pub id: String,
-        }
+            id: String = param($param), $resp, $($facts)* parameters [$decl]
+        );
 
         impl $name {
             #[doc = concat!("The call for `", $param, "`.")]
             pub fn new(id: impl Into<String>) -> Self {
                 Self { id: id.into() }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Exchange = Unary;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, $method, $path, None, concat!($($doc),*));
-            const PARAMETERS: &'static [Parameter] = &[$decl];
-            $($facts)*
-
-            fn path_params(&self) -> Vec<&str> {
-                vec![self.id.as_str()]
-            }
-
-            fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-                Ok(Self { id: param(&parts, $param)? })
             }
         }
     };
@@ -143,47 +121,16 @@ macro_rules! id_endpoint {
 /// `$decl`.
 macro_rules! id_body_endpoint {
     ($(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $decl:expr, $req:ty, $resp:ty) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $name {
+        nodewire_common::path_body_endpoint!(Kernel;
+            $(#[doc = $doc])* $name, $method, $path,
             /// The `{id}` path segment.
-            pub id: String,
-            /// The body.
-            pub body: $req,
-        }
+            id: String = param("id"), $req, $resp, parameters [$decl], validate strict
+        );
 
         impl $name {
             /// The call for `id` with `body`.
             pub fn new(id: impl Into<String>, body: $req) -> Self {
                 Self { id: id.into(), body }
-            }
-        }
-
-        impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Exchange = Unary;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
-            const PARAMETERS: &'static [Parameter] = &[$decl];
-
-            fn path_params(&self) -> Vec<&str> {
-                vec![self.id.as_str()]
-            }
-
-            fn body(&self) -> Option<&$req> {
-                Some(&self.body)
-            }
-
-            fn validate_outgoing(&self) -> Result<(), InvalidRequest> {
-                self.validate()?;
-                strict(&self.body)
-            }
-
-            fn from_parts(parts: IncomingParts<'_, $req>) -> Result<Self, FromRequestError> {
-                let id = param(&parts, "id")?;
-                Ok(Self { id, body: nodewire_common::endpoint::require_body(parts.body)? })
             }
         }
     };

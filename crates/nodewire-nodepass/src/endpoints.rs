@@ -51,55 +51,16 @@ nodewire_common::get_endpoint!(NodePass;
     /// `GET /info`: system information (takes ≥ 100 ms: a CPU sample).
     GetMasterInfo, "/info", MasterInfo
 );
-
-/// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetOpenApiSpec;
-
-impl Endpoint for GetOpenApiSpec {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = Value;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetOpenApiSpec,
-        GET,
-        "/openapi.json",
-        None,
-        "`GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed)."
-    );
-    /// Served outside the key check (`publicEndpoints`, v2 `master.go`).
-    const PUBLIC: bool = true;
-
-    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self)
-    }
-}
-
-/// `GET /docs`: the Swagger UI page, HTML (no key needed).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetDocs;
-
-impl Endpoint for GetDocs {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = String;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetDocs,
-        GET,
-        "/docs",
-        None,
-        "`GET /docs`: the Swagger UI page, HTML (no key needed)."
-    );
-    const RESPONSE: ResponseBody = ResponseBody::text("text/html");
-    /// Served outside the key check (`publicEndpoints`, v2 `master.go`).
-    const PUBLIC: bool = true;
-
-    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self)
-    }
-}
+nodewire_common::get_endpoint!(NodePass;
+    /// `GET /openapi.json`: the master's OpenAPI 3.1.1 document (no key needed).
+    GetOpenApiSpec, "/openapi.json", serde_json::Value,
+    public "Served outside the key check (`publicEndpoints`, v2 `master.go`)."
+);
+nodewire_common::get_endpoint!(NodePass;
+    /// `GET /docs`: the Swagger UI page, HTML (no key needed).
+    GetDocs, "/docs", String, response ResponseBody::text("text/html"),
+    public "Served outside the key check (`publicEndpoints`, v2 `master.go`)."
+);
 
 /// The `{id}` of an instance's routes.
 const INSTANCE_ID: Parameter = Parameter::path::<InstanceId>(
@@ -180,44 +141,15 @@ impl Endpoint for CreateInstance {
     }
 }
 
-/// `GET /instances/{id}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetInstance {
+nodewire_common::path_endpoint!(NodePass;
+    /// `GET /instances/{id}`.
+    GetInstance, GET, "/instances/{id}",
     /// The id.
-    pub id: InstanceId,
-}
-
-impl GetInstance {
-    /// A get call.
-    pub fn new(id: InstanceId) -> Self {
-        Self { id }
-    }
-}
-
-impl Endpoint for GetInstance {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = Instance;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetInstance,
-        GET,
-        "/instances/{id}",
-        None,
-        "Get one instance (********: the API key and master id)."
-    );
-    const PARAMETERS: &'static [Parameter] = &[INSTANCE_ID];
-
-    fn path_params(&self) -> Vec<&str> {
-        vec![self.id.as_str()]
-    }
-
-    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self {
-            id: id_param(&parts)?,
-        })
-    }
-}
+    id: InstanceId = id_param, Instance,
+    description "Get one instance (********: the API key and master id).",
+    new "A get call.",
+    parameters [INSTANCE_ID]
+);
 
 /// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
 /// is when the response is written (a start or stop is still in progress).

@@ -3,10 +3,9 @@
 //! routes marked public are the ones the master serves without `X-API-Key`, and the API's
 //! release, servers and credential are the crate's own.
 
-use std::collections::BTreeSet;
 use std::error::Error;
 
-use nodewire_common::endpoint::ParameterLocation;
+use nodewire_common::endpoint::{ParameterLocation, parameter_problems};
 use nodewire_common::registry::SecurityKind;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_nodepass::endpoints::*;
@@ -109,81 +108,11 @@ impl Full for Mcp {
     }
 }
 
-/// The `{name}` segments of a path template.
-fn template_names(template: &str) -> BTreeSet<String> {
-    template
-        .split('/')
-        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The keys of a query string.
-fn query_keys(query: &str) -> BTreeSet<String> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
-        .collect()
-}
-
-fn declared<E: Endpoint>(location: ParameterLocation) -> BTreeSet<String> {
-    E::PARAMETERS
-        .iter()
-        .filter(|p| p.location == location)
-        .map(|p| p.name.to_owned())
-        .collect()
-}
-
 /// What is wrong with route `E`'s declared parameters and `PUBLIC`, if anything.
 fn problems<E: Full>() -> Built<Vec<String>> {
     let name = E::METADATA.name;
-    let mut problems = Vec::new();
-    let mut templates = vec![E::METADATA.path];
-    templates.extend(E::METADATA.aliases.iter().copied());
-    for template in templates {
-        let segments = template_names(template);
-        let path = declared::<E>(ParameterLocation::Path);
-        if segments != path {
-            problems.push(format!(
-                "{name} {template}: segments {segments:?}, declared path parameters {path:?}"
-            ));
-        }
-    }
     let endpoint = E::full()?;
-    let emitted = endpoint
-        .query()
-        .as_deref()
-        .map(query_keys)
-        .unwrap_or_default();
-    let query = declared::<E>(ParameterLocation::Query);
-    if emitted != query {
-        problems.push(format!(
-            "{name}: query() emits {emitted:?}, declared query parameters {query:?}"
-        ));
-    }
-    let names: Vec<_> = E::PARAMETERS.iter().map(|p| p.name).collect();
-    if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
-        problems.push(format!("{name}: a parameter is declared twice: {names:?}"));
-    }
-    for parameter in E::PARAMETERS {
-        let schema = (parameter.schema)();
-        if schema.get("type").is_none() {
-            problems.push(format!(
-                "{name}: `{}` has a schema without a type: {schema:?}",
-                parameter.name
-            ));
-        }
-        if parameter.description.is_empty() {
-            problems.push(format!("{name}: `{}` has no description", parameter.name));
-        }
-        if parameter.location == ParameterLocation::Path && !parameter.required {
-            problems.push(format!(
-                "{name}: path parameter `{}` is optional",
-                parameter.name
-            ));
-        }
-    }
+    let mut problems = parameter_problems(&endpoint);
     // The master's own checks on the request head, without a key: `401` unless the route
     // is one it serves outside the key check.
     let base = if name == "Mcp" {

@@ -291,44 +291,15 @@ fn put_if_match(
     Ok(())
 }
 
-/// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetUser {
+nodewire_common::path_endpoint!(Telemt;
+    /// `GET /v1/users/{username}`: one user (404 `not_found` "User not found").
+    GetUser, GET, "/v1/users/{username}",
     /// The user.
-    pub username: Username,
-}
-
-impl GetUser {
-    /// Gets `username`.
-    pub fn new(username: Username) -> Self {
-        Self { username }
-    }
-}
-
-impl Endpoint for GetUser {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = UserInfo;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetUser,
-        GET,
-        "/v1/users/{username}",
-        None,
-        "Get one user."
-    );
-    const PARAMETERS: &'static [Parameter] = &[USERNAME];
-
-    fn path_params(&self) -> Vec<&str> {
-        vec![self.username.as_str()]
-    }
-
-    fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self {
-            username: username_param(&parts)?,
-        })
-    }
-}
+    username: Username = username_param, UserInfo,
+    description "Get one user.",
+    new "Gets `username`.",
+    parameters [USERNAME]
+);
 
 /// The statuses of a user mutator (contract §5): `200` when the username is in the running
 /// config, `202` while it is not yet (or still is, for a delete).

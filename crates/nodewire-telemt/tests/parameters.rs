@@ -3,11 +3,11 @@
 //! route answers without the credential, and the API's release, server and credential are the
 //! crate's own.
 
-use std::collections::BTreeSet;
 use std::error::Error;
+use std::marker::PhantomData;
 
 use nodewire_common::Endpoint;
-use nodewire_common::endpoint::ParameterLocation;
+use nodewire_common::endpoint::parameter_problems;
 use nodewire_common::registry::SecurityKind;
 use nodewire_telemt::config::ConfigPatch;
 use nodewire_telemt::endpoints::*;
@@ -17,49 +17,32 @@ use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, UserSecret, Us
 type Built<T> = Result<T, Box<dyn Error>>;
 
 /// An endpoint with every option that reaches the query set, so its `query()` emits every
-/// key it can. A route added to the route table without an implementation here does not
-/// compile.
+/// key it can. A route with options implements it; one without is checked as its `Default`
+/// ([`Sample`]), so a route whose options are left out here fails the check (its default
+/// sends none of the query parameters it declares).
 trait Full: Endpoint + Sized {
     fn full() -> Built<Self>;
 }
 
-macro_rules! full_default {
-    ($($name:ident),* $(,)?) => {
-        $(impl Full for $name {
-            fn full() -> Built<Self> {
-                Ok(Self::default())
-            }
-        })*
-    };
+/// The value of route `E` the check reads: its [`Full`] one, else its `Default`. A route
+/// that is neither does not compile.
+struct Sample<E>(PhantomData<E>);
+
+impl<E: Full> Sample<E> {
+    fn build(&self) -> Built<E> {
+        E::full()
+    }
 }
 
-full_default!(
-    GetHealth,
-    GetHealthReady,
-    GetSystemInfo,
-    GetRuntimeGates,
-    GetRuntimeInitialization,
-    GetEffectiveLimits,
-    GetSecurityPosture,
-    GetSecurityWhitelist,
-    GetStatsSummary,
-    GetStatsZeroAll,
-    GetStatsUpstreams,
-    GetStatsMinimalAll,
-    GetStatsMeWriters,
-    GetStatsDcs,
-    GetRuntimeMePoolState,
-    GetRuntimeMeQuality,
-    GetRuntimeUpstreamQuality,
-    GetRuntimeNatStun,
-    GetRuntimeMeSelftest,
-    GetRuntimeConnectionsSummary,
-    GetStatsUsersActiveIps,
-    ListUsers,
-    GetStatsUsers,
-    GetStatsUsersQuota,
-    GetConfig,
-);
+trait OrDefault<E> {
+    fn build(&self) -> Built<E>;
+}
+
+impl<E: Default> OrDefault<E> for Sample<E> {
+    fn build(&self) -> Built<E> {
+        Ok(E::default())
+    }
+}
 
 fn user() -> Built<Username> {
     Ok(Username::new("alice")?)
@@ -136,87 +119,16 @@ impl Full for GetReloadStatus {
     }
 }
 
-/// The `{name}` segments of a path template.
-fn template_names(template: &str) -> BTreeSet<String> {
-    template
-        .split('/')
-        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The keys of a query string.
-fn query_keys(query: &str) -> BTreeSet<String> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
-        .collect()
-}
-
-fn declared<E: Endpoint>(location: ParameterLocation) -> BTreeSet<String> {
-    E::PARAMETERS
-        .iter()
-        .filter(|p| p.location == location)
-        .map(|p| p.name.to_owned())
-        .collect()
-}
-
-/// What is wrong with route `E`'s declared parameters, if anything.
-fn problems<E: Full>() -> Built<Vec<String>> {
-    let name = E::METADATA.name;
-    let mut problems = Vec::new();
-    let mut templates = vec![E::METADATA.path];
-    templates.extend(E::METADATA.aliases.iter().copied());
-    for template in templates {
-        let segments = template_names(template);
-        let path = declared::<E>(ParameterLocation::Path);
-        if segments != path {
-            problems.push(format!(
-                "{name} {template}: segments {segments:?}, declared path parameters {path:?}"
-            ));
-        }
-    }
-    let endpoint = E::full()?;
-    let emitted = endpoint
-        .query()
-        .as_deref()
-        .map(query_keys)
-        .unwrap_or_default();
-    let query = declared::<E>(ParameterLocation::Query);
-    if emitted != query {
-        problems.push(format!(
-            "{name}: query() emits {emitted:?}, declared query parameters {query:?}"
-        ));
-    }
-    let names: Vec<_> = E::PARAMETERS.iter().map(|p| p.name).collect();
-    if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
-        problems.push(format!("{name}: a parameter is declared twice: {names:?}"));
-    }
-    for parameter in E::PARAMETERS {
-        let schema = (parameter.schema)();
-        if schema.get("type").is_none() {
-            problems.push(format!(
-                "{name}: `{}` has a schema without a type: {schema:?}",
-                parameter.name
-            ));
-        }
-        if parameter.description.is_empty() {
-            problems.push(format!("{name}: `{}` has no description", parameter.name));
-        }
-        if parameter.location == ParameterLocation::Path && !parameter.required {
-            problems.push(format!(
-                "{name}: path parameter `{}` is optional",
-                parameter.name
-            ));
-        }
-    }
+/// What is wrong with route `E`'s declared parameters and `PUBLIC`, if anything.
+fn problems<E: Endpoint>(endpoint: &E) -> Vec<String> {
+    let mut problems = parameter_problems(endpoint);
     if E::PUBLIC {
         problems.push(format!(
-            "{name}: telemt checks `Authorization` before routing, so no route is public"
+            "{}: telemt checks `Authorization` before routing, so no route is public",
+            E::METADATA.name
         ));
     }
-    Ok(problems)
+    problems
 }
 
 macro_rules! all_problems {
@@ -224,7 +136,7 @@ macro_rules! all_problems {
         let mut all: Vec<String> = Vec::new();
         let mut routes = 0usize;
         $(
-            all.extend(problems::<$name>()?);
+            all.extend(problems(&Sample::<$name>(PhantomData).build()?));
             routes += 1;
         )*
         (all, routes)

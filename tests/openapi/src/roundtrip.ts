@@ -12,7 +12,7 @@
 
 import assert from "node:assert/strict";
 
-import createClient from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 
 import type { paths as KernelPaths } from "../generated/kernel.js";
 import type {
@@ -24,22 +24,46 @@ import type { JsonBody } from "./body.js";
 import { Conformance } from "./conformance.js";
 import { basic, env, show } from "./env.js";
 
+/**
+ * What a protocol's round trip drives: typed clients of its server, every answer of which is
+ * checked against the protocol's document.
+ */
+interface Trip<Paths extends {}> {
+  /** A client without a credential. */
+  anonymous: Client<Paths>;
+  /** A client sending `headers`; its request bodies are checked too unless `requests` is false. */
+  sending(headers: Record<string, string>, requests?: boolean): Client<Paths>;
+}
+
+/**
+ * Runs `trip` against the server at the URL in the environment variable `urlVariable`, then
+ * prints what it did (what `trip` returns) and every answer checked.
+ */
+async function roundTrip<Paths extends {}>(
+  protocol: string,
+  urlVariable: string,
+  trip: (clients: Trip<Paths>) => Promise<string>,
+): Promise<void> {
+  const baseUrl = env(urlVariable);
+  const conformance = new Conformance(protocol);
+  const sending = (headers: Record<string, string>, requests = true): Client<Paths> => {
+    const client = createClient<Paths>({ baseUrl, headers });
+    client.use(conformance.middleware({ requests }));
+    return client;
+  };
+  const did = await trip({ anonymous: sending({}), sending });
+  console.log(`${protocol}: ${did}`);
+  console.log(`${protocol}: every answer as documented: ${conformance.checked.join(", ")}`);
+}
+
 /** telemt: create, list, patch and delete a user; a call without the credential is refused. */
-async function telemt(): Promise<void> {
-  const baseUrl = env("NODEWIRE_TELEMT_URL");
-  const conformance = new Conformance("telemt");
-  const anonymous = createClient<TelemtPaths>({ baseUrl });
-  anonymous.use(conformance.middleware());
+async function telemt({ anonymous, sending }: Trip<TelemtPaths>): Promise<string> {
   const refused = await anonymous.GET("/v1/users");
   assert.equal(refused.response.status, 401, show(refused.error));
   assert.equal(refused.error?.ok, false);
   assert.equal(refused.error?.error.code, "unauthorized");
 
-  const client = createClient<TelemtPaths>({
-    baseUrl,
-    headers: { Authorization: env("NODEWIRE_TELEMT_AUTH") },
-  });
-  client.use(conformance.middleware());
+  const client = sending({ Authorization: env("NODEWIRE_TELEMT_AUTH") });
 
   const created = await client.POST("/v1/users", {
     body: {
@@ -92,25 +116,17 @@ async function telemt(): Promise<void> {
   });
   assert.equal(gone.response.status, 404, show(gone.data));
   assert.equal(gone.error?.error.code, "not_found");
-  console.log("telemt: 401 without the credential; create 201, 409 again; list; patch; delete; 404 after");
-  console.log(`telemt: every answer as documented: ${conformance.checked.join(", ")}`);
+  return "401 without the credential; create 201, 409 again; list; patch; delete; 404 after";
 }
 
 /** NodePass: create, list, update and delete an instance; a call without the key is refused. */
-async function nodepass(): Promise<void> {
-  const baseUrl = env("NODEWIRE_NODEPASS_URL");
-  const conformance = new Conformance("nodepass");
-  const anonymous = createClient<NodePassPaths>({ baseUrl });
-  anonymous.use(conformance.middleware());
+async function nodepass({ anonymous, sending }: Trip<NodePassPaths>): Promise<string> {
   const refused = await anonymous.GET("/instances");
   assert.equal(refused.response.status, 401, show(refused.data));
   assert.equal(refused.error?.error, "Unauthorized: API key required");
 
-  const client = createClient<NodePassPaths>({
-    baseUrl,
-    headers: { "X-API-Key": env("NODEWIRE_NODEPASS_KEY") },
-  });
-  client.use(conformance.middleware());
+  const key = { "X-API-Key": env("NODEWIRE_NODEPASS_KEY") };
+  const client = sending(key);
 
   const created = await client.POST("/instances", {
     body: {
@@ -127,11 +143,7 @@ async function nodepass(): Promise<void> {
   const id = created.data.id;
 
   // A URL the document refuses (its pattern), sent anyway: the master's answer is checked.
-  const unchecked = createClient<NodePassPaths>({
-    baseUrl,
-    headers: { "X-API-Key": env("NODEWIRE_NODEPASS_KEY") },
-  });
-  unchecked.use(conformance.middleware({ requests: false }));
+  const unchecked = sending(key, false);
   const invalid = await unchecked.POST("/instances", { body: { url: "master://h:1/x" } });
   assert.equal(invalid.response.status, 400, show(invalid.data));
   assert.equal(invalid.error?.error, "Invalid URL scheme");
@@ -162,16 +174,11 @@ async function nodepass(): Promise<void> {
   const gone = await client.GET("/instances/{id}", { params: { path: { id } } });
   assert.equal(gone.response.status, 404, show(gone.data));
   assert.equal(gone.error?.error, "Instance not found");
-  console.log("nodepass: 401 without the key; create 201, 400 for a bad URL; list; update; delete 204; 404 after");
-  console.log(`nodepass: every answer as documented: ${conformance.checked.join(", ")}`);
+  return "401 without the key; create 201, 400 for a bad URL; list; update; delete 204; 404 after";
 }
 
 /** The kernel: its status route with Basic and bearer credentials, refused without. */
-async function kernel(): Promise<void> {
-  const baseUrl = env("NODEWIRE_KERNEL_URL");
-  const conformance = new Conformance("kernel");
-  const anonymous = createClient<KernelPaths>({ baseUrl });
-  anonymous.use(conformance.middleware());
+async function kernel({ anonymous, sending }: Trip<KernelPaths>): Promise<string> {
   const refused = await anonymous.GET("/v1/status");
   assert.equal(refused.response.status, 401, show(refused.data));
   assert.equal(refused.error?.code, "UNAUTHORIZED");
@@ -185,19 +192,17 @@ async function kernel(): Promise<void> {
     ["bearer", `Bearer ${env("NODEWIRE_KERNEL_TOKEN")}`],
   ] as const;
   for (const [scheme, authorization] of credentials) {
-    const client = createClient<KernelPaths>({ baseUrl, headers: { Authorization: authorization } });
-    client.use(conformance.middleware());
+    const client = sending({ Authorization: authorization });
     const status = await client.GET("/v1/status");
     assert.equal(status.response.status, 200, `${scheme}: ${show(status.error)}`);
     assert.ok(status.data, `GET /v1/status (${scheme}): no body`);
     assert.equal(typeof status.data.snapshot, "object");
     assert.ok(Array.isArray(status.data.snapshot.nodes ?? []));
   }
-  console.log("kernel: 401 without a credential; /healthz public; /v1/status with Basic and bearer");
-  console.log(`kernel: every answer as documented: ${conformance.checked.join(", ")}`);
+  return "401 without a credential; /healthz public; /v1/status with Basic and bearer";
 }
 
-await telemt();
-await nodepass();
-await kernel();
+await roundTrip("telemt", "NODEWIRE_TELEMT_URL", telemt);
+await roundTrip("nodepass", "NODEWIRE_NODEPASS_URL", nodepass);
+await roundTrip("kernel", "NODEWIRE_KERNEL_URL", kernel);
 console.log("round trips: telemt, nodepass, kernel passed");

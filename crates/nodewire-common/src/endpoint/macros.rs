@@ -43,25 +43,32 @@ macro_rules! __route_description {
     };
 }
 
-/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`) and its `Exchange`: an
-/// absent fact keeps the [`Endpoint`](crate::Endpoint) default; a `stream` body makes the
-/// route [`Streaming`](crate::endpoint::Streaming), any other [`Unary`](crate::endpoint::Unary).
+/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`, `PARAMETERS`, `PUBLIC`)
+/// and its `Exchange`: an absent fact keeps the [`Endpoint`](crate::Endpoint) default; a
+/// `stream` body makes the route [`Streaming`](crate::endpoint::Streaming), any other
+/// [`Unary`](crate::endpoint::Unary).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __route_facts {
-    ([$($success:expr)?] [$($since:literal)?] [$($response:expr)?] []) => {
+    ([$($success:expr)?] [$($since:literal)?] [$($response:expr)?] [] $($rest:tt)*) => {
         type Exchange = $crate::endpoint::Unary;
-        $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
-        $(const HISTORY: $crate::version::VersionHistory =
-            $crate::version::VersionHistory::added_in($since);)?
         $(const RESPONSE: $crate::ResponseBody = $response;)?
+        $crate::__route_facts!(@ [$($success)?] [$($since)?] $($rest)*);
     };
-    ([$($success:expr)?] [$($since:literal)?] [] [$stream:expr]) => {
+    ([$($success:expr)?] [$($since:literal)?] [] [$stream:expr] $($rest:tt)*) => {
         type Exchange = $crate::endpoint::Streaming;
+        const RESPONSE: $crate::ResponseBody = $stream;
+        $crate::__route_facts!(@ [$($success)?] [$($since)?] $($rest)*);
+    };
+    (@ [$($success:expr)?] [$($since:literal)?] [$([$($parameter:expr),*])?] [$($public:literal)?]) => {
         $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
         $(const HISTORY: $crate::version::VersionHistory =
             $crate::version::VersionHistory::added_in($since);)?
-        const RESPONSE: $crate::ResponseBody = $stream;
+        $(const PARAMETERS: &'static [$crate::endpoint::Parameter] = &[$($parameter),*];)?
+        $(
+            #[doc = $public]
+            const PUBLIC: bool = true;
+        )?
     };
 }
 
@@ -89,8 +96,11 @@ macro_rules! __route_body {
 /// added the route) and either `response <ResponseBody>` (a body other than JSON) or
 /// `stream <ResponseBody>` (an event stream or a WebSocket: the route is then
 /// [`Streaming`](crate::endpoint::Streaming), and implements
-/// [`StreamEndpoint`](crate::stream::StreamEndpoint) by hand). Every other route is
-/// [`Unary`](crate::endpoint::Unary).
+/// [`StreamEndpoint`](crate::stream::StreamEndpoint) by hand), then
+/// `parameters [<Parameter>, …]` (its [`Endpoint::PARAMETERS`](crate::Endpoint::PARAMETERS):
+/// here query parameters, or a typed `{name}` of an alias) and `public "<doc>"` (the upstream
+/// answers it without the credential: [`Endpoint::PUBLIC`](crate::Endpoint::PUBLIC), with
+/// that doc saying why). Every other route is [`Unary`](crate::endpoint::Unary).
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -116,7 +126,8 @@ macro_rules! __route_body {
 /// );
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /docs`: the API's documentation page.
-///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html")
+///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html"),
+///     public "Served before the credential check."
 /// );
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /ticks`: a tick count every second, as Server-Sent Events.
@@ -128,12 +139,13 @@ macro_rules! __route_body {
 /// assert_eq!(GetHealth::METADATA.aliases, &["/health"]);
 /// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
 /// assert!(!<GetDocs as Endpoint>::Exchange::STREAMING);
+/// assert!(GetDocs::PUBLIC && !GetHealth::PUBLIC);
 /// assert!(<Ticks as Endpoint>::Exchange::STREAMING);
 /// assert!(Ticks::RESPONSE.is_stream());
 /// ```
 #[macro_export]
 macro_rules! get_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name;
@@ -145,7 +157,10 @@ macro_rules! get_endpoint {
             const METADATA: $crate::Metadata = $crate::route_metadata!(
                 $name, GET, $path, None, concat!($($doc),*), aliases [$($alias),*]
             );
-            $crate::__route_facts!([] [$($since)?] [$($response)?] [$($stream)?]);
+            $crate::__route_facts!(
+                [] [$($since)?] [$($response)?] [$($stream)?]
+                [$([$($parameter),*])?] [$($public)?]
+            );
 
             fn from_parts(
                 _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
@@ -154,8 +169,8 @@ macro_rules! get_endpoint {
             }
         }
     };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)?) => {
-        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)? $(, stream $stream)?);
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)?) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)? $(, stream $stream)? $(, parameters [$($parameter),*])? $(, public $public)?);
     };
 }
 
@@ -164,8 +179,8 @@ macro_rules! get_endpoint {
 /// the route's description), sent with the method given (`POST`, `PUT`, …). After the
 /// response type come, in this order and each optional, `success <&[StatusCode]>` (the
 /// success statuses, `200` when absent), `since "<release>"`, `response <ResponseBody>` or
-/// `stream <ResponseBody>` (as in [`get_endpoint!`](crate::get_endpoint)) and
-/// `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
+/// `stream <ResponseBody>`, `parameters [<Parameter>, …]`, `public "<doc>"` (as in
+/// [`get_endpoint!`](crate::get_endpoint)) and `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
 /// [`Endpoint::validate_outgoing`](crate::Endpoint::validate_outgoing) runs after
 /// [`Endpoint::validate`](crate::Endpoint::validate).
 ///
@@ -208,7 +223,7 @@ macro_rules! get_endpoint {
 /// ```
 #[macro_export]
 macro_rules! body_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, validate $validate:ident)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(, validate $validate:ident)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -229,7 +244,10 @@ macro_rules! body_endpoint {
             type Response = $resp;
             const METADATA: $crate::Metadata =
                 $crate::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
+            $crate::__route_facts!(
+                [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
+                [$([$($parameter),*])?] [$($public)?]
+            );
             $crate::__route_body!($req; $($validate)?);
 
             fn from_parts(
@@ -249,8 +267,10 @@ macro_rules! body_endpoint {
 /// `field.as_str()`. After the response type come, in this order and each optional,
 /// `description "<text>"` (the route's description when it is not the doc comment),
 /// `new "<doc>"` (a constructor `new(field)` with that doc; without it the caller writes one),
-/// `success <&[StatusCode]>`, `since "<release>"` and `response <ResponseBody>` or
-/// `stream <ResponseBody>` (as in [`get_endpoint!`](crate::get_endpoint)).
+/// `success <&[StatusCode]>`, `since "<release>"`, `response <ResponseBody>` or
+/// `stream <ResponseBody>`, `parameters [<Parameter>, …]` (the typed parameter, as in
+/// [`get_endpoint!`](crate::get_endpoint); a `{name}` not declared is a string) and
+/// `public "<doc>"`.
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -283,9 +303,11 @@ macro_rules! body_endpoint {
 ///     /// The user id.
 ///     id: String = param("id"), (),
 ///     description "Remove a user.", new "The call for `id`.",
-///     success &[http::StatusCode::NO_CONTENT], response nodewire_common::ResponseBody::Empty
+///     success &[http::StatusCode::NO_CONTENT], response nodewire_common::ResponseBody::Empty,
+///     parameters [nodewire_common::endpoint::Parameter::path::<String>("id", "The user id.")]
 /// );
 /// use nodewire_common::Endpoint;
+/// assert_eq!(DeleteUser::PARAMETERS[0].name, "id");
 /// let call = DeleteUser::new("vip/1".to_owned());
 /// let request = call.try_into_http_request("http://h").unwrap();
 /// assert_eq!(request.uri(), "http://h/v1/users/vip%2F1");
@@ -294,7 +316,7 @@ macro_rules! body_endpoint {
 /// ```
 #[macro_export]
 macro_rules! path_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
@@ -319,7 +341,10 @@ macro_rules! path_endpoint {
                 $name, $method, $path, None,
                 $crate::__route_description!([$($doc),*] $($description)?)
             );
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
+            $crate::__route_facts!(
+                [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
+                [$([$($parameter),*])?] [$($public)?]
+            );
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.$field.as_str()]
@@ -336,9 +361,9 @@ macro_rules! path_endpoint {
 
 /// Declares a route with one path parameter and a required JSON body: as
 /// [`path_endpoint!`](crate::path_endpoint) (the parameter, then the request and response
-/// types), plus the public field `body`, as in [`body_endpoint!`](crate::body_endpoint)
-/// (with its optional `validate <fn>` last). The struct derives `Debug`, `Clone` and
-/// `PartialEq`; the constructor is left to the caller.
+/// types, and the same options but `new`), plus the public field `body`, as in
+/// [`body_endpoint!`](crate::body_endpoint) (with its optional `validate <fn>` last). The
+/// struct derives `Debug`, `Clone` and `PartialEq`; the constructor is left to the caller.
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -376,7 +401,7 @@ macro_rules! path_endpoint {
 /// ```
 #[macro_export]
 macro_rules! path_body_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, validate $validate:ident)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(, validate $validate:ident)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -394,7 +419,10 @@ macro_rules! path_body_endpoint {
                 $name, $method, $path, Required,
                 $crate::__route_description!([$($doc),*] $($description)?)
             );
-            $crate::__route_facts!([$($success)?] [$($since)?] [$($response)?] [$($stream)?]);
+            $crate::__route_facts!(
+                [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
+                [$([$($parameter),*])?] [$($public)?]
+            );
             $crate::__route_body!($req; $($validate)?);
 
             fn path_params(&self) -> Vec<&str> {

@@ -512,7 +512,8 @@ mod export_tests {
 
     use super::*;
     use crate::endpoint::Metadata;
-    use crate::registry::{DecodeFn, RouteSchemas, TypeEntry, roundtrip};
+    use crate::registry::demo::{self, Envelope, Oops};
+    use crate::registry::{RouteSchemas, TypeEntry};
 
     /// A thing (first version).
     #[derive(Serialize, Deserialize, JsonSchema)]
@@ -532,46 +533,17 @@ mod export_tests {
         size: u64,
     }
 
-    /// An envelope around some data.
-    #[derive(Serialize, Deserialize, JsonSchema)]
-    struct Envelope<T> {
-        /// The data.
-        data: T,
-    }
-
-    /// The error body.
-    #[derive(Serialize, Deserialize, JsonSchema)]
-    struct Oops {
-        /// What went wrong.
-        message: String,
-    }
-
+    /// The demo metadata of a route, described with a link.
     fn metadata(name: &'static str, method: Method, path: &'static str) -> Metadata {
         Metadata {
-            name,
-            method,
-            path,
-            aliases: &[],
-            body: BodyKind::None,
             description: "A route; see [`Thing`](crate::Thing).",
+            ..demo::metadata(name, method, path)
         }
     }
 
+    /// A demo route answering `200`.
     fn route(metadata: Metadata, schemas: RouteSchemas) -> Route {
-        Route {
-            history: crate::version::VersionHistory::ALWAYS,
-            success: &[StatusCode::OK],
-            success_or_error: &[],
-            response_body: crate::ResponseBody::Json,
-            metadata,
-            request_type: None,
-            request: roundtrip::<Oops>,
-            response: |_: StatusCode| -> DecodeFn { roundtrip::<Oops> },
-            schemas,
-            parameters: &[],
-            public: false,
-            servers: &[],
-        }
+        demo::route(metadata, &[StatusCode::OK], schemas)
     }
 
     fn registry<T: Serialize + serde::de::DeserializeOwned + JsonSchema>() -> Registry {

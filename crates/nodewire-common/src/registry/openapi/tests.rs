@@ -4,13 +4,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::components::sanitize;
-use crate::endpoint::{Metadata, Parameter};
+use crate::BodyKind;
+use crate::endpoint::Parameter;
+use crate::registry::demo::{Envelope, Oops, metadata, route};
 use crate::registry::{
-    ApiDescription, BodySchema, DecodeFn, Registry, ResponseStatus, Route, RouteSchemas,
-    SecurityKind, SecurityScheme, Server, TypeEntry, roundtrip,
+    ApiDescription, BodySchema, Registry, ResponseStatus, RouteSchemas, SecurityKind,
+    SecurityScheme, Server, TypeEntry,
 };
 use crate::version::VersionHistory;
-use crate::{BodyKind, ResponseBody};
 
 /// A thing; see [`Oops`](crate::Oops).
 #[derive(Serialize, Deserialize, JsonSchema)]
@@ -28,13 +29,6 @@ struct OtherThing {
     size: u64,
 }
 
-/// An envelope around some data.
-#[derive(Serialize, Deserialize, JsonSchema)]
-struct Envelope<T> {
-    /// The data.
-    data: T,
-}
-
 /// A tree: a name and the trees below it.
 #[derive(Serialize, Deserialize, JsonSchema)]
 struct Tree {
@@ -42,41 +36,6 @@ struct Tree {
     name: String,
     /// The trees below it.
     children: Vec<Tree>,
-}
-
-/// The error body.
-#[derive(Serialize, Deserialize, JsonSchema)]
-struct Oops {
-    /// What went wrong.
-    message: String,
-}
-
-fn metadata(name: &'static str, method: Method, path: &'static str) -> Metadata {
-    Metadata {
-        name,
-        method,
-        path,
-        aliases: &[],
-        body: BodyKind::None,
-        description: "",
-    }
-}
-
-fn route(metadata: Metadata, success: &'static [StatusCode], schemas: RouteSchemas) -> Route {
-    Route {
-        history: VersionHistory::ALWAYS,
-        success,
-        success_or_error: &[],
-        response_body: ResponseBody::Json,
-        metadata,
-        request_type: None,
-        request: roundtrip::<Oops>,
-        response: |_: StatusCode| -> DecodeFn { roundtrip::<Oops> },
-        schemas,
-        parameters: &[],
-        public: false,
-        servers: &[],
-    }
 }
 
 const LIMIT: Parameter = Parameter::query::<u32>("limit", "How many at most.");
