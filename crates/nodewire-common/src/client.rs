@@ -100,6 +100,15 @@ pub enum ClientError<F: std::error::Error + 'static> {
     Idle(Duration),
 }
 
+/// Whether `text` can be a credential header's value: not empty, and only visible ASCII,
+/// space and tab (what `http::HeaderValue::from_str` takes).
+fn is_header_text(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
 fn unsupported_text(route: &str, added: &str, server: Option<&Release>) -> String {
     match server {
         Some(server) => {
@@ -215,8 +224,11 @@ impl Client {
     /// call (marked sensitive, as [`with_header`](Self::with_header) does). Unlike
     /// [`new`](Self::new), the base URL is checked now rather than at the first call: an
     /// absolute `http://` or `https://` URL with no query or fragment
-    /// ([`IntoRequestError::BaseUrl`] says what is wrong). Each protocol crate's `client`
-    /// constructor (`Telemt::client`, `NodePass::client`, …) is this call with its header.
+    /// ([`IntoRequestError::BaseUrl`] says what is wrong). A key no server could ever match,
+    /// empty or with a byte outside visible ASCII, space and tab, is
+    /// [`IntoRequestError::Invalid`] (the message names the header, never the key). Each
+    /// protocol crate's `client` constructor (`Telemt::client`, `NodePass::client`, …) is
+    /// this call with its header.
     ///
     /// ```
     /// use nodewire_common::{IntoRequestError, Secret, client::Client};
@@ -224,6 +236,11 @@ impl Client {
     /// assert!(client.header("Authorization").is_some_and(|v| v.is_sensitive()));
     /// let err = Client::authenticated("127.0.0.1:9091", "authorization", None).unwrap_err();
     /// assert!(matches!(err, IntoRequestError::BaseUrl { .. }), "{err}");
+    /// let err = Client::authenticated("http://h:1", "x-api-key", Some(Secret::new(""))).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "invalid request: the `x-api-key` value is empty or not visible ASCII, so the server can never match it"
+    /// );
     /// # Ok::<(), IntoRequestError>(())
     /// ```
     pub fn authenticated(
@@ -235,6 +252,9 @@ impl Client {
         crate::endpoint::parse_base_url(&base_url)?;
         let client = Self::new(base_url)?;
         match key {
+            Some(key) if !is_header_text(key.expose()) => Err(IntoRequestError::Invalid(format!(
+                "the `{name}` value is empty or not visible ASCII, so the server can never match it"
+            ))),
             Some(key) => client.with_header(name, key),
             None => Ok(client),
         }
