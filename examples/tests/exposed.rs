@@ -18,6 +18,11 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[path = "../../tests/raw_http.rs"]
+mod raw_http;
+
+use raw_http::{read_until_closed, status_of};
+
 mod binary;
 
 use binary::Running;
@@ -107,21 +112,6 @@ fn telemt_create() -> Authorized {
     }
 }
 
-/// Reads until the peer closes or `within` passes: the bytes, and whether it closed.
-async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (Vec<u8>, bool) {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + within;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, stream.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return (seen, true),
-            Ok(Ok(n)) => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(_) => return (seen, false),
-        }
-    }
-}
-
 /// Reads one response head (the bytes up to the blank line), within `within`.
 async fn read_head(stream: &mut TcpStream, within: Duration) -> Result<String, String> {
     let mut seen = Vec::new();
@@ -137,10 +127,6 @@ async fn read_head(stream: &mut TcpStream, within: Duration) -> Result<String, S
         }
     }
     Ok(String::from_utf8_lossy(&seen).into_owned())
-}
-
-fn status_of(answer: &str) -> Option<u16> {
-    answer.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
 }
 
 /// Sends `raw` on a new connection and reads the whole answer until the server closes it.
@@ -170,7 +156,7 @@ async fn timeouts_close(server: &Running, push: &Authorized) -> TestResult {
     let (answer, closed) = read_until_closed(&mut unfinished, CLOSE_WITHIN).await;
     let answer = String::from_utf8_lossy(&answer);
     assert!(closed, "an unfinished body is closed");
-    assert_eq!(status_of(&answer), Some(408), "{answer}");
+    assert_eq!(status_of(answer.as_bytes()), Some(408), "{answer}");
     assert!(started.elapsed() < CLOSE_WITHIN);
     Ok(())
 }

@@ -12,6 +12,11 @@ use nodewire_common::server::{Body, Limits, RemoteAddr, RequestBody, read_body, 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+#[path = "../../../tests/raw_http.rs"]
+mod raw_http;
+
+use raw_http::{read_until_closed, status_of};
+
 const LIMIT: usize = 1024;
 
 /// Reads the body under [`LIMIT`] and answers what it got: `200 <n> bytes from <peer>`, the
@@ -67,26 +72,6 @@ fn quick() -> Limits {
     Limits::default()
         .header_timeout(Duration::from_millis(300))
         .body_timeout(Duration::from_millis(300))
-}
-
-/// Reads until the peer closes or `within` passes; the bytes and whether it closed.
-async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (Vec<u8>, bool) {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + within;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, stream.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return (seen, true),
-            Ok(Ok(n)) => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(_) => return (seen, false),
-        }
-    }
-}
-
-fn status_of(answer: &[u8]) -> Option<u16> {
-    let text = std::str::from_utf8(answer).ok()?;
-    text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
 }
 
 #[tokio::test]
