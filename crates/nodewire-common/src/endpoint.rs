@@ -655,14 +655,8 @@ mod tests {
         type Exchange = Unary;
         type Request = String;
         type Response = NoBody;
-        const METADATA: Metadata = Metadata {
-            name: "AddName",
-            method: Method::POST,
-            path: "/names",
-            aliases: &[],
-            body: BodyKind::Required,
-            description: "Add a name.",
-        };
+        const METADATA: Metadata =
+            crate::route_metadata!(AddName, POST, "/names", Required, "Add a name.");
 
         fn body(&self) -> Option<&String> {
             Some(&self.0)

@@ -165,6 +165,11 @@ macro_rules! error_status {
 /// code and the message of an `Api` failure are read from its `body` by the expressions given;
 /// an `Unexpected` failure's message is its text, a `Decode` failure's the decoder's.
 ///
+/// With `body <ErrorBody>` (for an `Api { status, body }` variant without other fields), it
+/// also writes the inherent `from_response(status, bytes)`: the failure a response with a
+/// failure status stands for, `Api` when the bytes decode as the error body, else
+/// `Unexpected` with the start of the body as text ([`body_text`]).
+///
 /// ```
 /// use std::borrow::Cow;
 /// use http::StatusCode;
@@ -172,7 +177,7 @@ macro_rules! error_status {
 /// use nodewire_common::endpoint::Failure;
 ///
 /// /// The error body.
-/// #[derive(Debug)]
+/// #[derive(Debug, serde::Deserialize)]
 /// pub struct Body { code: String, message: String }
 /// /// A failed call.
 /// #[derive(Debug, thiserror::Error)]
@@ -188,6 +193,7 @@ macro_rules! error_status {
 ///     Decode(DecodeError),
 /// }
 /// nodewire_common::failure!(Error,
+///     body Body,
 ///     code str = |body| Some(body.code.as_str()),
 ///     message = |body| Cow::Borrowed(body.message.as_str()),
 /// );
@@ -198,14 +204,40 @@ macro_rules! error_status {
 /// };
 /// assert_eq!((Failure::status(&e), e.code()), (Some(StatusCode::CONFLICT), Some("CONFLICT")));
 /// assert_eq!(e.message().as_deref(), Some("exists"));
+///
+/// let e = Error::from_response(StatusCode::CONFLICT, br#"{"code":"C","message":"m"}"#);
+/// assert_eq!(e.code(), Some("C"));
+/// let e = Error::from_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
+/// assert!(matches!(e, Error::Unexpected { ref text, .. } if text.contains("bad gateway")));
 /// ```
 #[macro_export]
 macro_rules! failure {
     ($(#[doc = $doc:literal])* $error:ident,
+        $(body $body:ty,)?
         code $code:ty = |$code_body:ident| $code_expr:expr,
         message = |$message_body:ident| $message_expr:expr $(,)?
     ) => {
         $crate::error_status!($(#[doc = $doc])* $error);
+
+        $(
+            impl $error {
+                /// The failure a response with a failure `status` stands for: `Api` when
+                /// `bytes` decode as the error body, else `Unexpected` with the start of the
+                /// body as text.
+                pub fn from_response(
+                    status: $crate::__private::http::StatusCode,
+                    bytes: &[u8],
+                ) -> Self {
+                    match $crate::error::from_slice::<$body>(bytes) {
+                        ::core::result::Result::Ok(body) => Self::Api { status, body },
+                        ::core::result::Result::Err(_) => Self::Unexpected {
+                            status,
+                            text: $crate::error::body_text(bytes),
+                        },
+                    }
+                }
+            }
+        )?
 
         impl $crate::endpoint::Failure for $error {
             type Code = $code;

@@ -63,26 +63,50 @@ pub struct Failed {
     pub error: DecodeError,
 }
 
+impl Decoded {
+    /// A value of `T` that decoded: its type name and re-encoding, which is compared with
+    /// `original` (`None`: the input bytes parsed as JSON); nothing ignored. A value serde
+    /// cannot write back is a [`Failed`].
+    ///
+    /// ```
+    /// use nodewire_common::registry::Decoded;
+    /// let decoded = Decoded::of(&vec![1u8, 2], None).unwrap();
+    /// assert_eq!(decoded.type_name, "Vec<u8>");
+    /// assert_eq!(decoded.reencoded, Some(serde_json::json!([1, 2])));
+    /// ```
+    pub fn of<T: Serialize>(typed: &T, original: Option<Value>) -> Result<Self, Failed> {
+        Ok(Self {
+            type_name: short_type_name::<T>(),
+            reencoded: Some(reencode(typed)?),
+            original,
+            ignored: Vec::new(),
+        })
+    }
+}
+
+impl Failed {
+    /// A body that did not decode as `T`.
+    ///
+    /// ```
+    /// use nodewire_common::{DecodeError, registry::Failed};
+    /// let failed = Failed::of::<Vec<u8>>(DecodeError::root("not an array"));
+    /// assert_eq!(failed.type_name, "Vec<u8>");
+    /// ```
+    pub fn of<T: ?Sized>(error: DecodeError) -> Self {
+        Self {
+            type_name: short_type_name::<T>(),
+            error,
+        }
+    }
+}
+
 /// Decode-and-re-encode for one body shape.
 pub type DecodeFn = fn(&[u8]) -> Result<Decoded, Failed>;
 
 /// Decodes `bytes` as `T` and re-encodes it; the generic body of most [`DecodeFn`]s.
 pub fn roundtrip<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let type_name = short_type_name::<T>();
-    let typed: T = from_slice(bytes).map_err(|error| Failed {
-        type_name: type_name.clone(),
-        error,
-    })?;
-    let reencoded = serde_json::to_value(&typed).map_err(|e| Failed {
-        type_name: type_name.clone(),
-        error: DecodeError::root(format!("cannot re-encode: {e}")),
-    })?;
-    Ok(Decoded {
-        type_name,
-        reencoded: Some(reencoded),
-        original: None,
-        ignored: Vec::new(),
-    })
+    let typed: T = from_slice(bytes).map_err(Failed::of::<T>)?;
+    Decoded::of(&typed, None)
 }
 
 /// The JSON pointers of the object keys that decoding `bytes` as `T` skips (unknown to the
@@ -645,17 +669,10 @@ where
     schemas
 }
 
-fn failed_as<T: ?Sized>(error: DecodeError) -> Failed {
-    Failed {
-        type_name: short_type_name::<T>(),
-        error,
-    }
-}
-
 /// Re-encodes a checked value of `T` as JSON.
 fn reencode<T: Serialize>(value: &T) -> Result<Value, Failed> {
     serde_json::to_value(value)
-        .map_err(|e| failed_as::<T>(DecodeError::root(format!("cannot re-encode: {e}"))))
+        .map_err(|e| Failed::of::<T>(DecodeError::root(format!("cannot re-encode: {e}"))))
 }
 
 /// The default request reader ([`Endpoint::check_request_body`]): by the route's
@@ -674,14 +691,14 @@ pub fn check_request_body<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> 
             });
         }
         BodyKind::Required if blank => {
-            return Err(failed_as::<E::Request>(DecodeError::root(
+            return Err(Failed::of::<E::Request>(DecodeError::root(
                 "empty body: this route requires a JSON body",
             )));
         }
         BodyKind::Required | BodyKind::Optional => {}
     }
-    let typed: E::Request = from_slice(bytes).map_err(failed_as::<E::Request>)?;
-    E::validate_body(&typed).map_err(failed_as::<E::Request>)?;
+    let typed: E::Request = from_slice(bytes).map_err(Failed::of::<E::Request>)?;
+    E::validate_body(&typed).map_err(Failed::of::<E::Request>)?;
     Ok(Decoded {
         type_name: short_type_name::<E::Request>(),
         reencoded: Some(reencode(&typed)?),
@@ -693,27 +710,22 @@ pub fn check_request_body<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> 
 /// Reads a JSON success body that is `E::Response` itself, checked by
 /// [`Endpoint::check_response`].
 pub fn check_json<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
-    let typed: E::Response = from_slice(bytes).map_err(failed_as::<E::Response>)?;
-    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
-    Ok(Decoded {
-        type_name: short_type_name::<E::Response>(),
-        reencoded: Some(reencode(&typed)?),
-        original: None,
-        ignored: Vec::new(),
-    })
+    let typed: E::Response = from_slice(bytes).map_err(Failed::of::<E::Response>)?;
+    E::check_response(&typed).map_err(Failed::of::<E::Response>)?;
+    Decoded::of(&typed, None)
 }
 
 /// Reads an event stream whose `E::Response` is the array of each event's `data`, parsed as
 /// JSON; the re-encoding is compared with that array.
 pub fn check_event_data<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
     let events = crate::sse::decode_all(bytes)
-        .map_err(|e| failed_as::<E::Response>(DecodeError::root(e.to_string())))?;
+        .map_err(|e| Failed::of::<E::Response>(DecodeError::root(e.to_string())))?;
     let data = events
         .iter()
         .enumerate()
         .map(|(i, event)| {
             from_slice::<Value>(event.data.as_bytes()).map_err(|e| {
-                failed_as::<E::Response>(DecodeError::at(
+                Failed::of::<E::Response>(DecodeError::at(
                     format!("[{i}]"),
                     format!("event `{}`: not JSON: {}", event.event, e.message),
                 ))
@@ -723,22 +735,19 @@ pub fn check_event_data<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
     checked_response::<E>(Value::Array(data))
 }
 
-/// Reads `original` into `E::Response`, checks it and re-encodes it (nothing is ignored).
-fn checked_response<E: Endpoint>(original: Value) -> Result<Decoded, Failed> {
-    let typed: E::Response = from_value(original.clone()).map_err(failed_as::<E::Response>)?;
-    E::check_response(&typed).map_err(failed_as::<E::Response>)?;
-    Ok(Decoded {
-        type_name: short_type_name::<E::Response>(),
-        reencoded: Some(reencode(&typed)?),
-        original: Some(original),
-        ignored: Vec::new(),
-    })
+/// Reads `original` (the JSON form of a body that is not JSON itself: an event stream's
+/// data, a text body) into `E::Response`, checks it ([`Endpoint::check_response`]) and
+/// re-encodes it for comparison with `original`; nothing is ignored.
+pub fn checked_response<E: Endpoint>(original: Value) -> Result<Decoded, Failed> {
+    let typed: E::Response = from_value(original.clone()).map_err(Failed::of::<E::Response>)?;
+    E::check_response(&typed).map_err(Failed::of::<E::Response>)?;
+    Decoded::of(&typed, Some(original))
 }
 
 /// Reads a text body: UTF-8, read as one JSON string into `E::Response`.
 fn check_text<E: Endpoint>(bytes: &[u8]) -> Result<Decoded, Failed> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        failed_as::<E::Response>(DecodeError::root(format!(
+        Failed::of::<E::Response>(DecodeError::root(format!(
             "the text body is not UTF-8: {e}"
         )))
     })?;

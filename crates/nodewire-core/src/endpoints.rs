@@ -21,9 +21,9 @@
 //! assert!(Heartbeat::try_from_http_response(&response).unwrap().need_sync);
 //! ```
 
-use http::{Method, StatusCode};
-use nodewire_common::endpoint::{IncomingParts, NoBody, Unary};
-use nodewire_common::{BodyKind, Endpoint, FromRequestError, Metadata};
+use http::StatusCode;
+use nodewire_common::endpoint::{IncomingParts, Unary};
+use nodewire_common::{Endpoint, FromRequestError, Metadata};
 
 use crate::Core;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
@@ -94,14 +94,13 @@ impl Endpoint for Heartbeat {
     type Exchange = Unary;
     type Request = NodeHeartbeatDto;
     type Response = HeartbeatResponse;
-    const METADATA: Metadata = Metadata {
-        name: "Heartbeat",
-        method: Method::POST,
-        path: "/node/heartbeat",
-        aliases: &[],
-        body: BodyKind::Optional,
-        description: "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        Heartbeat,
+        POST,
+        "/node/heartbeat",
+        Optional,
+        "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`."
+    );
     const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
 
     fn body(&self) -> Option<&NodeHeartbeatDto> {
@@ -115,28 +114,11 @@ impl Endpoint for Heartbeat {
     }
 }
 
-/// `GET /node/config/latest`: the node's latest [`NodeConfig`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct GetLatestConfig;
-
-impl Endpoint for GetLatestConfig {
-    type Protocol = Core;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = NodeConfig;
-    const METADATA: Metadata = Metadata {
-        name: "GetLatestConfig",
-        method: Method::GET,
-        path: "/node/config/latest",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "`GET /node/config/latest`: the node's latest config.",
-    };
-
-    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self)
-    }
-}
+nodewire_common::get_endpoint!(Core;
+    /// `GET /node/config/latest`: the node's latest [`NodeConfig`].
+    GetLatestConfig, "/node/config/latest", NodeConfig,
+    description "`GET /node/config/latest`: the node's latest config."
+);
 
 /// Calls `$m!` with the name of every endpoint, in route-table order.
 #[doc(hidden)]

@@ -125,6 +125,7 @@ pub enum Error {
 }
 
 nodewire_common::failure!(Error,
+    body ErrorResponse,
     code nodewire_common::endpoint::NoCode = |_body| None,
     message = |body| body.message.text(),
 );
@@ -134,13 +135,7 @@ pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T,
     if status.is_success() {
         return Ok(from_slice(body)?);
     }
-    match from_slice::<ErrorResponse>(body) {
-        Ok(body) => Err(Error::Api { status, body }),
-        Err(_) => Err(Error::Unexpected {
-            status,
-            text: nodewire_common::error::body_text(body),
-        }),
-    }
+    Err(Error::from_response(status, body))
 }
 
 /// The response content type NestJS (Express) sends.

@@ -307,20 +307,14 @@ pub trait CoreBackend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), Failure>> + Send;
 }
 
-/// Whether a route needs the node's key: every route but the [`Endpoint::PUBLIC`] one,
-/// [`RegisterNode`], which a node calls to get its key.
-const fn needs_key<E: Endpoint>() -> bool {
-    !E::PUBLIC
-}
-
 macro_rules! core_requests {
     ($($e:ident,)*) => {
         nodewire_common::request_enum! {
             /// One decoded HTTP request of any route. [`Request::route`](RequestEnum::route)
             /// finds a request's route (Express's rules: case-insensitive, one trailing `/`
-            /// ignored); its `facts` say whether the route needs the node's key.
+            /// ignored); its `public` arm, [`RegisterNode`], is the one a node calls
+            /// without its key, to get one.
             pub enum Request { $($e,)* }
-            facts: bool = needs_key;
         }
     };
 }
@@ -422,7 +416,7 @@ async fn dispatch<B: CoreBackend + ?Sized>(
     let Routing::Found(arm) = Request::route(method, path) else {
         return Err(not_found(method, path));
     };
-    let node = if arm.facts {
+    let node = if !arm.public {
         let key = auth::key_from_headers(request.headers()).ok_or_else(Failure::missing_key)?;
         Some(backend.authenticate(&key).await?)
     } else {
@@ -526,7 +520,7 @@ mod tests {
         ));
         let keyless: Vec<&str> = Request::ARMS
             .iter()
-            .filter(|arm| !arm.facts)
+            .filter(|arm| arm.public)
             .map(|arm| arm.metadata.path)
             .collect();
         assert_eq!(keyless, ["/node/register"]);

@@ -30,12 +30,11 @@
 //! ```
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use nodewire_common::endpoint::{IncomingParts, Outcome, Unary};
 use nodewire_common::server::require_body;
 use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, ResponseBody,
-    Secret,
+    DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, ResponseBody, Secret,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -98,14 +97,13 @@ impl Endpoint for PushMetrics {
     type Exchange = Unary;
     type Request = NodeReport;
     type Response = MetricsResponse;
-    const METADATA: Metadata = Metadata {
-        name: "PushMetrics",
-        method: Method::POST,
-        path: METRICS_PATH,
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Push runtime metrics (NodeReport); the answer may carry an update manifest.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        PushMetrics,
+        POST,
+        METRICS_PATH,
+        Required,
+        "Push runtime metrics (NodeReport); the answer may carry an update manifest."
+    );
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_secret(headers, &self.secret)
@@ -173,14 +171,13 @@ impl Endpoint for PushStatic {
     type Exchange = Unary;
     type Request = Static;
     type Response = StaticAck;
-    const METADATA: Metadata = Metadata {
-        name: "PushStatic",
-        method: Method::POST,
-        path: STATIC_PATH,
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Push static host metadata (Static); Dash answers the text `ok`.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        PushStatic,
+        POST,
+        STATIC_PATH,
+        Required,
+        "Push static host metadata (Static); Dash answers the text `ok`."
+    );
     const RESPONSE: ResponseBody = ResponseBody::Text {
         media_type: "text/plain",
         schema: static_ack_schema,
@@ -297,14 +294,13 @@ impl Endpoint for FetchIdentity {
     type Exchange = Unary;
     type Request = IdentityRequest;
     type Response = IdentityResponse;
-    const METADATA: Metadata = Metadata {
-        name: "FetchIdentity",
-        method: Method::POST,
-        path: IDENTITY_PATH,
-        aliases: &[],
-        body: BodyKind::Optional,
-        description: "Resolve the Dash installation id (body `{}`, not read by Dash).",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        FetchIdentity,
+        POST,
+        IDENTITY_PATH,
+        Optional,
+        "Resolve the Dash installation id (body `{}`, not read by Dash)."
+    );
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_secret(headers, &self.secret)
@@ -375,7 +371,7 @@ mod tests {
     fn requests_carry_the_secret() -> Result<(), IntoRequestError> {
         let call = FetchIdentity::new(Secret::new("k1"));
         let request = call.try_into_http_request("http://127.0.0.1:1/")?;
-        assert_eq!(request.method(), Method::POST);
+        assert_eq!(request.method(), http::Method::POST);
         assert_eq!(request.headers()[AUTH_HEADER], "k1");
         assert!(request.headers()[AUTH_HEADER].is_sensitive());
         assert_eq!(request.headers()[header::CONTENT_TYPE], "application/json");

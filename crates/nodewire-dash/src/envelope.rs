@@ -4,7 +4,6 @@
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use nodewire_common::DecodeError;
-use nodewire_common::error::from_slice;
 use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -145,6 +144,7 @@ pub enum Error {
 }
 
 nodewire_common::failure!(Error,
+    body ErrorResponse,
     code ErrorCode = |body| Some(&body.code),
     message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
 );
@@ -155,17 +155,6 @@ impl Error {
         match self {
             Self::Api { body, .. } => Some(&body.code),
             _ => None,
-        }
-    }
-
-    /// The failure for a non-200 response.
-    pub fn from_response(status: StatusCode, body: &[u8]) -> Self {
-        match from_slice::<ErrorResponse>(body) {
-            Ok(body) => Self::Api { status, body },
-            Err(_) => Self::Unexpected {
-                status,
-                text: nodewire_common::error::body_text(body),
-            },
         }
     }
 }

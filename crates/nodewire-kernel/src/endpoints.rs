@@ -18,11 +18,9 @@
 //! (`GET /v1/protocols/{id}/users`, and `GET`/`PUT`/`PATCH`/`DELETE /v1/users/{id}`; contract
 //! §1.3): here the segment is a parameter like any other.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Streaming, Unary};
-use nodewire_common::{
-    BodyKind, Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody,
-};
+use nodewire_common::{Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody};
 use percent_encoding::percent_decode_str;
 
 use crate::Kernel;
@@ -136,31 +134,11 @@ macro_rules! id_body_endpoint {
     };
 }
 
-/// `GET /healthz`: liveness probe, `200 text/plain` `ok`. The only operation without auth.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetHealthz;
-
-impl Endpoint for GetHealthz {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = String;
-    const METADATA: Metadata = Metadata {
-        name: "GetHealthz",
-        method: Method::GET,
-        path: "/healthz",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Liveness probe (no auth).",
-    };
-    const RESPONSE: ResponseBody = ResponseBody::text("text/plain");
-    /// core.yaml:17 (`security: []`).
-    const PUBLIC: bool = true;
-
-    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self)
-    }
-}
+nodewire_common::get_endpoint!(Kernel;
+    /// `GET /healthz`: liveness probe, `200 text/plain` `ok`. The only operation without auth.
+    GetHealthz, "/healthz", String, description "Liveness probe (no auth).",
+    response ResponseBody::text("text/plain"), public "core.yaml:17 (`security: []`)."
+);
 
 /// `GET /v1/status`: the runtime snapshot. Build one from [`GetStatus::default`] (every
 /// section) and the setters.
@@ -203,14 +181,13 @@ impl Endpoint for GetStatus {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = StatusResponse;
-    const METADATA: Metadata = Metadata {
-        name: "GetStatus",
-        method: Method::GET,
-        path: "/v1/status",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "The runtime snapshot.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetStatus,
+        GET,
+        "/v1/status",
+        None,
+        "The runtime snapshot."
+    );
     const PARAMETERS: &'static [Parameter] = &[
         p::REDACT_USERS,
         p::RATE_LIMIT_SUMMARY,
@@ -268,14 +245,8 @@ impl Endpoint for GetTraffic {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = TrafficSummaryResponse;
-    const METADATA: Metadata = Metadata {
-        name: "GetTraffic",
-        method: Method::GET,
-        path: "/v1/traffic",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Traffic totals.",
-    };
+    const METADATA: Metadata =
+        nodewire_common::route_metadata!(GetTraffic, GET, "/v1/traffic", None, "Traffic totals.");
     const PARAMETERS: &'static [Parameter] = &[p::NODE, p::PROTOCOL];
 
     fn query(&self) -> Option<String> {
@@ -574,14 +545,8 @@ impl Endpoint for ListAudit {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<AuditRecord>;
-    const METADATA: Metadata = Metadata {
-        name: "ListAudit",
-        method: Method::GET,
-        path: "/v1/audit",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Audit events.",
-    };
+    const METADATA: Metadata =
+        nodewire_common::route_metadata!(ListAudit, GET, "/v1/audit", None, "Audit events.");
     const PARAMETERS: &'static [Parameter] = &[
         p::LIMIT,
         p::SINCE_MS,
@@ -642,14 +607,13 @@ impl Endpoint for DeleteRateLimit {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = NoContent;
-    const METADATA: Metadata = Metadata {
-        name: "DeleteRateLimit",
-        method: Method::DELETE,
-        path: "/v1/security/rate-limits",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Remove a rate-limit override.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        DeleteRateLimit,
+        DELETE,
+        "/v1/security/rate-limits",
+        None,
+        "Remove a rate-limit override."
+    );
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
     const PARAMETERS: &'static [Parameter] = &[p::SCOPE, p::KEY];
@@ -760,14 +724,13 @@ impl Endpoint for ListProtocolUsers {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<UserView>;
-    const METADATA: Metadata = Metadata {
-        name: "ListProtocolUsers",
-        method: Method::GET,
-        path: "/v1/protocols/{id}/users",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "A node's users.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        ListProtocolUsers,
+        GET,
+        "/v1/protocols/{id}/users",
+        None,
+        "A node's users."
+    );
     const PARAMETERS: &'static [Parameter] = &[p::PROTOCOL_ID, p::ALL, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {
@@ -812,14 +775,13 @@ impl Endpoint for ListUsers {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = Vec<UserView>;
-    const METADATA: Metadata = Metadata {
-        name: "ListUsers",
-        method: Method::GET,
-        path: "/v1/users",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Every user, without passwords.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        ListUsers,
+        GET,
+        "/v1/users",
+        None,
+        "Every user, without passwords."
+    );
     const PARAMETERS: &'static [Parameter] = &[p::REDACT];
 
     fn query(&self) -> Option<String> {
@@ -873,14 +835,8 @@ impl Endpoint for GetUser {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = UserView;
-    const METADATA: Metadata = Metadata {
-        name: "GetUser",
-        method: Method::GET,
-        path: "/v1/users/{id}",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "One user.",
-    };
+    const METADATA: Metadata =
+        nodewire_common::route_metadata!(GetUser, GET, "/v1/users/{id}", None, "One user.");
     const PARAMETERS: &'static [Parameter] = &[p::USER_ID, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {

@@ -91,6 +91,7 @@ pub enum Error {
 nodewire_common::failure!(
     /// The HTTP status, when a failure status arrived.
     Error,
+    body ErrorResponse,
     code str = |body| Some(body.code.as_str()),
     message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
 );

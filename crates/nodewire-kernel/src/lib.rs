@@ -146,9 +146,9 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
     ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
-    Server, TypeEntry, short_type_name,
+    Server, TypeEntry, checked_response,
 };
-use nodewire_common::{DecodeError, Endpoint, Protocol};
+use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -213,13 +213,7 @@ impl Protocol for Kernel {
         if status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS {
             return Ok(envelope::decode_success(status, headers, body)?);
         }
-        match nodewire_common::error::from_slice::<ErrorResponse>(body) {
-            Ok(body) => Err(Error::Api { status, body }),
-            Err(_) => Err(Error::Unexpected {
-                status,
-                text: nodewire_common::error::body_text(body),
-            }),
-        }
+        Err(Error::from_response(status, body))
     }
 
     fn encode_response<T: Serialize>(
@@ -281,23 +275,8 @@ impl RegistryProtocol for Kernel {
     /// The stream as the JSON array of its events, each `data` parsed as JSON, decoded as
     /// `E::Response`; the re-encoding is compared with that array.
     fn check_event_stream<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
-        let type_name = short_type_name::<E::Response>();
-        let fail = |error: DecodeError| Failed {
-            type_name: type_name.clone(),
-            error,
-        };
-        let original = streams::sse_value(bytes).map_err(fail)?;
-        let typed: E::Response =
-            nodewire_common::error::from_value(original.clone()).map_err(fail)?;
-        E::check_response(&typed).map_err(fail)?;
-        let reencoded = serde_json::to_value(&typed)
-            .map_err(|e| fail(DecodeError::root(format!("cannot re-encode: {e}"))))?;
-        Ok(Decoded {
-            type_name: type_name.clone(),
-            reencoded: Some(reencoded),
-            original: Some(original),
-            ignored: Vec::new(),
-        })
+        let original = streams::sse_value(bytes).map_err(Failed::of::<E::Response>)?;
+        checked_response::<E>(original)
     }
 }
 

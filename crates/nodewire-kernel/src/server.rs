@@ -36,8 +36,8 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use nodewire_common::FromRequestError;
 use nodewire_common::server::{Arm, RequestEnum, Routing, json_response, text_response};
-use nodewire_common::{Endpoint, FromRequestError};
 
 use crate::auth::{AuthConfig, AuthError};
 use crate::endpoints::*;
@@ -308,18 +308,11 @@ fn drop_type_parentheses(text: &str) -> String {
     out
 }
 
-/// Whether an operation needs authentication (all but the [`Endpoint::PUBLIC`] ones): the
-/// fact the server checks before it decodes anything.
-const fn requires_auth<E: Endpoint>() -> bool {
-    !E::PUBLIC
-}
-
 macro_rules! kernel_requests {
     ($($e:ident,)*) => {
         nodewire_common::request_enum! {
             /// One decoded request of any kernel operation.
             pub enum Request { $($e,)* }
-            facts: bool = requires_auth;
         }
     };
 }
@@ -327,7 +320,7 @@ macro_rules! kernel_requests {
 crate::__with_kernel_endpoints!(kernel_requests);
 
 /// The operation of a request, found from its head.
-type Operation = &'static Arm<Request, bool>;
+type Operation = &'static Arm<Request>;
 
 impl Request {
     /// The checks the request head decides, so that a request refused by them is refused
@@ -356,7 +349,7 @@ impl Request {
         auth: &AuthConfig,
     ) -> Result<Operation, ApiFailure> {
         let routing = Self::route(method, path);
-        let open = matches!(routing, Routing::Found(arm) if !arm.facts);
+        let open = matches!(routing, Routing::Found(arm) if arm.public);
         if !open {
             auth.check(headers).map_err(ApiFailure::unauthorized)?;
         }

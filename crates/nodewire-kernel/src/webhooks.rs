@@ -894,6 +894,7 @@ pub enum WebhookError {
 }
 
 nodewire_common::failure!(WebhookError,
+    body PanelErrorResponse,
     code nodewire_common::endpoint::NoCode = |_body| None,
     message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
 );
@@ -911,13 +912,7 @@ impl Protocol for Panel {
         if status.is_success() {
             return Ok(decode_success(status, headers, body)?);
         }
-        match nodewire_common::error::from_slice::<PanelErrorResponse>(body) {
-            Ok(body) => Err(WebhookError::Api { status, body }),
-            Err(_) => Err(WebhookError::Unexpected {
-                status,
-                text: nodewire_common::error::body_text(body),
-            }),
-        }
+        Err(WebhookError::from_response(status, body))
     }
 
     fn encode_response<T: Serialize>(

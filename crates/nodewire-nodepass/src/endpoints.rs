@@ -18,10 +18,10 @@
 //! assert!(DeleteInstance::new(InstanceId::api_key()).is_err());
 //! ```
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
-use nodewire_common::registry::{Decoded, Failed, short_type_name};
-use nodewire_common::{BodyKind, DecodeError, Endpoint, FromRequestError, Metadata, ResponseBody};
+use nodewire_common::registry::{Decoded, Failed};
+use nodewire_common::{Endpoint, FromRequestError, Metadata, ResponseBody};
 use serde_json::Value;
 
 use crate::NodePass;
@@ -103,43 +103,11 @@ fn body<T>(parts: IncomingParts<'_, T>) -> Result<T, FromRequestError> {
 #[error("the API-key instance `********` cannot be replaced or deleted (the master answers 403)")]
 pub struct ApiKeyForbidden;
 
-/// `POST /instances`: create; `201` with the instance (`stopped`; it starts right after).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateInstance {
-    /// The body.
-    pub body: CreateInstanceRequest,
-}
-
-impl CreateInstance {
-    /// A create call.
-    pub fn new(body: CreateInstanceRequest) -> Self {
-        Self { body }
-    }
-}
-
-impl Endpoint for CreateInstance {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = CreateInstanceRequest;
-    type Response = Instance;
-    const METADATA: Metadata = Metadata {
-        name: "CreateInstance",
-        method: Method::POST,
-        path: "/instances",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Create an instance (201).",
-    };
-    const SUCCESS: &'static [StatusCode] = &[StatusCode::CREATED];
-
-    fn body(&self) -> Option<&CreateInstanceRequest> {
-        Some(&self.body)
-    }
-
-    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
-        Ok(Self { body: body(parts)? })
-    }
-}
+nodewire_common::body_endpoint!(NodePass;
+    /// `POST /instances`: create; `201` with the instance (`stopped`; it starts right after).
+    CreateInstance, POST, "/instances", CreateInstanceRequest, Instance,
+    description "Create an instance (201).", success &[StatusCode::CREATED]
+);
 
 nodewire_common::path_endpoint!(NodePass;
     /// `GET /instances/{id}`.
@@ -151,15 +119,14 @@ nodewire_common::path_endpoint!(NodePass;
     parameters [INSTANCE_ID]
 );
 
-/// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
-/// is when the response is written (a start or stop is still in progress).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateInstance {
+nodewire_common::path_body_endpoint!(NodePass;
+    /// `PATCH /instances/{id}`: alias, action, restart policy, meta. Answers the instance as it
+    /// is when the response is written (a start or stop is still in progress).
+    UpdateInstance, PATCH, "/instances/{id}",
     /// The id.
-    pub id: InstanceId,
-    /// The body.
-    pub body: UpdateInstanceRequest,
-}
+    id: InstanceId = id_param, UpdateInstanceRequest, Instance,
+    description "Update or control an instance.", parameters [INSTANCE_ID]
+);
 
 impl UpdateInstance {
     /// An update call.
@@ -175,38 +142,6 @@ impl UpdateInstance {
             InstanceId::api_key(),
             UpdateInstanceRequest::action(Action::Restart),
         )
-    }
-}
-
-impl Endpoint for UpdateInstance {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = UpdateInstanceRequest;
-    type Response = Instance;
-    const METADATA: Metadata = Metadata {
-        name: "UpdateInstance",
-        method: Method::PATCH,
-        path: "/instances/{id}",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Update or control an instance.",
-    };
-    const PARAMETERS: &'static [Parameter] = &[INSTANCE_ID];
-
-    fn path_params(&self) -> Vec<&str> {
-        vec![self.id.as_str()]
-    }
-
-    fn body(&self) -> Option<&UpdateInstanceRequest> {
-        Some(&self.body)
-    }
-
-    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
-        let id = id_param(&parts)?;
-        Ok(Self {
-            id,
-            body: body(parts)?,
-        })
     }
 }
 
@@ -238,14 +173,13 @@ impl Endpoint for PutInstance {
     type Exchange = Unary;
     type Request = PutInstanceRequest;
     type Response = Instance;
-    const METADATA: Metadata = Metadata {
-        name: "PutInstance",
-        method: Method::PUT,
-        path: "/instances/{id}",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Replace an instance's URL (409 when unchanged).",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        PutInstance,
+        PUT,
+        "/instances/{id}",
+        Required,
+        "Replace an instance's URL (409 when unchanged)."
+    );
     const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
 
     fn path_params(&self) -> Vec<&str> {
@@ -291,14 +225,13 @@ impl Endpoint for DeleteInstance {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = ();
-    const METADATA: Metadata = Metadata {
-        name: "DeleteInstance",
-        method: Method::DELETE,
-        path: "/instances/{id}",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Delete an instance (204).",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        DeleteInstance,
+        DELETE,
+        "/instances/{id}",
+        None,
+        "Delete an instance (204)."
+    );
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
     const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
@@ -314,42 +247,11 @@ impl Endpoint for DeleteInstance {
     }
 }
 
-/// `POST /info`: set the master alias; answers the info object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateMasterAlias {
-    /// The body.
-    pub body: UpdateMasterAliasRequest,
-}
-
-impl UpdateMasterAlias {
-    /// An alias call.
-    pub fn new(body: UpdateMasterAliasRequest) -> Self {
-        Self { body }
-    }
-}
-
-impl Endpoint for UpdateMasterAlias {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = UpdateMasterAliasRequest;
-    type Response = MasterInfo;
-    const METADATA: Metadata = Metadata {
-        name: "UpdateMasterAlias",
-        method: Method::POST,
-        path: "/info",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Set the master alias.",
-    };
-
-    fn body(&self) -> Option<&UpdateMasterAliasRequest> {
-        Some(&self.body)
-    }
-
-    fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError> {
-        Ok(Self { body: body(parts)? })
-    }
-}
+nodewire_common::body_endpoint!(NodePass;
+    /// `POST /info`: set the master alias; answers the info object.
+    UpdateMasterAlias, POST, "/info", UpdateMasterAliasRequest, MasterInfo,
+    description "Set the master alias."
+);
 
 /// `GET /tcping?target=host:port`: a TCP connect from the master (`200` also on failure).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,14 +285,13 @@ impl Endpoint for Tcping {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = TCPingResult;
-    const METADATA: Metadata = Metadata {
-        name: "Tcping",
-        method: Method::GET,
-        path: "/tcping",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "TCP connect test from the master.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        Tcping,
+        GET,
+        "/tcping",
+        None,
+        "TCP connect test from the master."
+    );
     const PARAMETERS: &'static [Parameter] = &[Parameter::required_query::<String>(
         "target",
         "The address to dial, `host:port` (IPv6 in brackets), URL-encoded; absent or empty is \
@@ -451,14 +352,13 @@ impl Endpoint for Mcp {
     type Exchange = Unary;
     type Request = McpRequest;
     type Response = McpResponse;
-    const METADATA: Metadata = Metadata {
-        name: "Mcp",
-        method: Method::POST,
-        path: "/v2",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "v2 only: the MCP endpoint (JSON-RPC 2.0) at the API prefix plus /v2.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        Mcp,
+        POST,
+        "/v2",
+        Required,
+        "v2 only: the MCP endpoint (JSON-RPC 2.0) at the API prefix plus /v2."
+    );
     /// The master's MCP endpoint first shipped in the pre-release `v1.16.0-b1` (its constants
     /// `nextMCPVersion = "v2"`, `mcpVersion = "2025-11-25"`); the stable v1.14.0 has none.
     const HISTORY: nodewire_common::version::VersionHistory =
@@ -477,26 +377,14 @@ impl Endpoint for Mcp {
     /// Decoded as an [`McpRequest`] (params typed by method and tool); the keys it skips,
     /// which the master ignores too, are listed as ignored.
     fn check_request_body(bytes: &[u8]) -> Result<Decoded, Failed> {
-        let type_name = short_type_name::<McpRequest>();
-        let failed = |error| Failed {
-            type_name: type_name.clone(),
-            error,
+        let mut decoded = nodewire_common::registry::check_request_body::<Self>(bytes)?;
+        let original: Value =
+            nodewire_common::error::from_slice(bytes).map_err(Failed::of::<McpRequest>)?;
+        decoded.ignored = match &decoded.reencoded {
+            Some(reencoded) => crate::mcp::skipped_keys(&original, reencoded),
+            None => Vec::new(),
         };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(failed(DecodeError::root(
-                "empty body: this route requires a JSON body",
-            )));
-        }
-        let original: Value = nodewire_common::error::from_slice(bytes).map_err(failed)?;
-        let typed: McpRequest = nodewire_common::error::from_slice(bytes).map_err(failed)?;
-        let reencoded = serde_json::to_value(&typed)
-            .map_err(|e| failed(DecodeError::root(format!("cannot re-encode: {e}"))))?;
-        Ok(Decoded {
-            ignored: crate::mcp::skipped_keys(&original, &reencoded),
-            type_name: type_name.clone(),
-            reencoded: Some(reencoded),
-            original: None,
-        })
+        Ok(decoded)
     }
 }
 

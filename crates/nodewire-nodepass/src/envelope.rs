@@ -95,6 +95,7 @@ pub enum Error {
 }
 
 nodewire_common::failure!(Error,
+    body ErrorResponse,
     code nodewire_common::endpoint::NoCode = |_body| None,
     message = |body| std::borrow::Cow::Borrowed(body.error.as_str()),
 );
@@ -134,14 +135,12 @@ pub fn decode<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     let kind = content_type(headers);
     if !status.is_success() {
-        return match from_slice::<ErrorResponse>(body) {
-            Ok(body) => Err(Error::Api { status, body }),
-            Err(e) if kind.starts_with("application/json") => Err(Error::Decode(e)),
-            Err(_) => Err(Error::Unexpected {
-                status,
-                text: nodewire_common::error::body_text(body),
-            }),
-        };
+        if !kind.starts_with("application/json") {
+            return Err(Error::from_response(status, body));
+        }
+        // A JSON failure that is not the error body is a decoding error, not unexpected.
+        return Err(from_slice::<ErrorResponse>(body)
+            .map_or_else(Error::Decode, |body| Error::Api { status, body }));
     }
     if kind.starts_with("text/event-stream") {
         let events = crate::events::stream_data(body)?;

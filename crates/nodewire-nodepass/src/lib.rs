@@ -95,7 +95,7 @@ use std::borrow::Cow;
 use http::{HeaderMap, StatusCode};
 use nodewire_common::registry::{
     ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
-    Server, TypeEntry, roundtrip, short_type_name,
+    Server, TypeEntry, roundtrip,
 };
 use nodewire_common::{Endpoint, Protocol};
 use serde::Serialize;
@@ -252,27 +252,15 @@ impl RegistryProtocol for NodePass {
     /// Each event's data decoded as an [`events::InstanceEvent`], by the stream's own rules
     /// (every event is named `instance`).
     fn check_event_stream<E: Endpoint<Protocol = Self>>(bytes: &[u8]) -> Result<Decoded, Failed> {
-        let type_name = short_type_name::<Vec<events::InstanceEvent>>();
-        let failed = |error| Failed {
-            type_name: type_name.clone(),
-            error,
-        };
-        let original = events::stream_data(bytes).map_err(failed)?;
-        let typed = events::decode_stream(bytes).map_err(|e| match e {
-            events::EventError::Data(d) => failed(d),
-            other => failed(nodewire_common::DecodeError::root(other.to_string())),
+        type Events = Vec<events::InstanceEvent>;
+        let original = events::stream_data(bytes).map_err(Failed::of::<Events>)?;
+        let typed = events::decode_stream(bytes).map_err(|e| {
+            Failed::of::<Events>(match e {
+                events::EventError::Data(d) => d,
+                other => nodewire_common::DecodeError::root(other.to_string()),
+            })
         })?;
-        let reencoded = serde_json::to_value(&typed).map_err(|e| {
-            failed(nodewire_common::DecodeError::root(format!(
-                "cannot re-encode: {e}"
-            )))
-        })?;
-        Ok(Decoded {
-            type_name: type_name.clone(),
-            reencoded: Some(reencoded),
-            original: Some(Value::Array(original)),
-            ignored: Vec::new(),
-        })
+        Decoded::of(&typed, Some(Value::Array(original)))
     }
 
     /// `{"error": …}`, or the mux's plain-text 404.

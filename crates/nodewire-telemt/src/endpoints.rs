@@ -16,11 +16,11 @@
 //! assert_eq!(req.headers()["if-match"], "\"ab12\"");
 //! ```
 
-use http::{HeaderMap, Method, StatusCode, header};
+use http::{HeaderMap, StatusCode, header};
 use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
 use nodewire_common::version::VersionHistory;
 use nodewire_common::{
-    BodyKind, DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
+    DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
 };
 
 use crate::Telemt;
@@ -49,30 +49,13 @@ nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/health`: liveness.
     GetHealth, "/v1/health", [], HealthData
 );
-/// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready (and with the
-/// error envelope when the API is disabled).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetHealthReady;
-
-impl Endpoint for GetHealthReady {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = HealthReadyData;
-    const METADATA: Metadata = Metadata {
-        name: "GetHealthReady",
-        method: Method::GET,
-        path: "/v1/health/ready",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "`GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.",
-    };
-    const SUCCESS_OR_ERROR: &'static [StatusCode] = &[StatusCode::SERVICE_UNAVAILABLE];
-
-    fn from_parts(_: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
-        Ok(Self)
-    }
-}
+nodewire_common::get_endpoint!(Telemt;
+    /// `GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready (and with the
+    /// error envelope when the API is disabled).
+    GetHealthReady, "/v1/health/ready", HealthReadyData,
+    description "`GET /v1/health/ready`: readiness; `503` with `ok: true` when not ready.",
+    success_or_error &[StatusCode::SERVICE_UNAVAILABLE]
+);
 nodewire_common::get_endpoint!(Telemt;
     /// `GET /v1/system/info`: build and process facts.
     GetSystemInfo, "/v1/system/info", [], SystemInfoData
@@ -415,14 +398,8 @@ impl Endpoint for CreateUser {
     type Exchange = Unary;
     type Request = CreateUserRequest;
     type Response = CreateUserResponse;
-    const METADATA: Metadata = Metadata {
-        name: "CreateUser",
-        method: Method::POST,
-        path: "/v1/users",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Create a user.",
-    };
+    const METADATA: Metadata =
+        nodewire_common::route_metadata!(CreateUser, POST, "/v1/users", Required, "Create a user.");
     /// `201` when the username is already in the running config, else `202`.
     const SUCCESS: &'static [StatusCode] = &[StatusCode::CREATED, StatusCode::ACCEPTED];
 
@@ -477,14 +454,13 @@ impl Endpoint for PatchUser {
     type Exchange = Unary;
     type Request = PatchUserRequest;
     type Response = UserInfo;
-    const METADATA: Metadata = Metadata {
-        name: "PatchUser",
-        method: Method::PATCH,
-        path: "/v1/users/{username}",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Patch a user (JSON Merge Patch).",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        PatchUser,
+        PATCH,
+        "/v1/users/{username}",
+        Required,
+        "Patch a user (JSON Merge Patch)."
+    );
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
     const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
@@ -557,14 +533,13 @@ impl Endpoint for RotateSecret {
     type Exchange = Unary;
     type Request = RotateSecretRequest;
     type Response = CreateUserResponse;
-    const METADATA: Metadata = Metadata {
-        name: "RotateSecret",
-        method: Method::POST,
-        path: "/v1/users/{username}/rotate-secret",
-        aliases: &[],
-        body: BodyKind::Optional,
-        description: "Rotate a user's secret.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        RotateSecret,
+        POST,
+        "/v1/users/{username}/rotate-secret",
+        Optional,
+        "Rotate a user's secret."
+    );
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
     const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
@@ -653,14 +628,13 @@ impl Endpoint for PatchConfig {
     type Exchange = Unary;
     type Request = ConfigPatch;
     type Response = PatchConfigResponse;
-    const METADATA: Metadata = Metadata {
-        name: "PatchConfig",
-        method: Method::PATCH,
-        path: "/v1/config",
-        aliases: &[],
-        body: BodyKind::Required,
-        description: "Patch the editable config sections.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        PatchConfig,
+        PATCH,
+        "/v1/config",
+        Required,
+        "Patch the editable config sections."
+    );
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.16");
     /// `202` when a reload was submitted.
     const SUCCESS: &'static [StatusCode] = &[StatusCode::OK, StatusCode::ACCEPTED];
@@ -733,14 +707,13 @@ impl Endpoint for SubmitReload {
     type Exchange = Unary;
     type Request = ReloadRequest;
     type Response = ReloadAccepted;
-    const METADATA: Metadata = Metadata {
-        name: "SubmitReload",
-        method: Method::POST,
-        path: "/v1/system/reload",
-        aliases: &[],
-        body: BodyKind::Optional,
-        description: "Submit a runtime reload.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        SubmitReload,
+        POST,
+        "/v1/system/reload",
+        Optional,
+        "Submit a runtime reload."
+    );
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
     const SUCCESS: &'static [StatusCode] = &[StatusCode::ACCEPTED];
 
@@ -778,14 +751,13 @@ impl Endpoint for GetReloadStatus {
     type Exchange = Unary;
     type Request = NoBody;
     type Response = ReloadStatus;
-    const METADATA: Metadata = Metadata {
-        name: "GetReloadStatus",
-        method: Method::GET,
-        path: "/v1/system/reload/{id}",
-        aliases: &[],
-        body: BodyKind::None,
-        description: "Get a reload's status.",
-    };
+    const METADATA: Metadata = nodewire_common::route_metadata!(
+        GetReloadStatus,
+        GET,
+        "/v1/system/reload/{id}",
+        None,
+        "Get a reload's status."
+    );
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
     const PARAMETERS: &'static [Parameter] = &[Parameter::path::<u64>(
         "id",

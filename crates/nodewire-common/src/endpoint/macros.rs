@@ -19,7 +19,7 @@
 /// ```
 #[macro_export]
 macro_rules! route_metadata {
-    ($name:ident, $method:ident, $path:literal, $body:ident, $description:expr $(, aliases [$($alias:literal),* $(,)?])? $(,)?) => {
+    ($name:ident, $method:ident, $path:expr, $body:ident, $description:expr $(, aliases [$($alias:literal),* $(,)?])? $(,)?) => {
         $crate::Metadata {
             name: stringify!($name),
             method: $crate::__private::http::Method::$method,
@@ -43,8 +43,8 @@ macro_rules! __route_description {
     };
 }
 
-/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`, `PARAMETERS`, `PUBLIC`)
-/// and its `Exchange`: an absent fact keeps the [`Endpoint`](crate::Endpoint) default; a
+/// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`, `PARAMETERS`, `PUBLIC`,
+/// `SUCCESS_OR_ERROR`) and its `Exchange`: an absent fact keeps the [`Endpoint`](crate::Endpoint) default; a
 /// `stream` body makes the route [`Streaming`](crate::endpoint::Streaming), any other
 /// [`Unary`](crate::endpoint::Unary).
 #[doc(hidden)]
@@ -60,8 +60,9 @@ macro_rules! __route_facts {
         const RESPONSE: $crate::ResponseBody = $stream;
         $crate::__route_facts!(@ [$($success)?] [$($since)?] $($rest)*);
     };
-    (@ [$($success:expr)?] [$($since:literal)?] [$([$($parameter:expr),*])?] [$($public:literal)?]) => {
+    (@ [$($success:expr)?] [$($since:literal)?] [$([$($parameter:expr),*])?] [$($public:literal)?] [$($either:expr)?]) => {
         $(const SUCCESS: &'static [$crate::__private::http::StatusCode] = $success;)?
+        $(const SUCCESS_OR_ERROR: &'static [$crate::__private::http::StatusCode] = $either;)?
         $(const HISTORY: $crate::version::VersionHistory =
             $crate::version::VersionHistory::added_in($since);)?
         $(const PARAMETERS: &'static [$crate::endpoint::Parameter] = &[$($parameter),*];)?
@@ -92,15 +93,18 @@ macro_rules! __route_body {
 
 /// Declares a `GET` route without parameters or body: a unit struct under the upstream's
 /// operation name, documented by the doc comment given, whose response is `$resp`. After the
-/// response type come, in this order and each optional, `since "<release>"` (the release that
+/// response type come, in this order and each optional, `description "<text>"` (the route's
+/// description when it is not the doc comment), `since "<release>"` (the release that
 /// added the route) and either `response <ResponseBody>` (a body other than JSON) or
 /// `stream <ResponseBody>` (an event stream or a WebSocket: the route is then
 /// [`Streaming`](crate::endpoint::Streaming), and implements
 /// [`StreamEndpoint`](crate::stream::StreamEndpoint) by hand), then
 /// `parameters [<Parameter>, …]` (its [`Endpoint::PARAMETERS`](crate::Endpoint::PARAMETERS):
-/// here query parameters, or a typed `{name}` of an alias) and `public "<doc>"` (the upstream
+/// here query parameters, or a typed `{name}` of an alias), `public "<doc>"` (the upstream
 /// answers it without the credential: [`Endpoint::PUBLIC`](crate::Endpoint::PUBLIC), with
-/// that doc saying why). Every other route is [`Unary`](crate::endpoint::Unary).
+/// that doc saying why) and `success_or_error <&[StatusCode]>` (statuses whose body may be
+/// either: [`Endpoint::SUCCESS_OR_ERROR`](crate::Endpoint::SUCCESS_OR_ERROR)). Every other
+/// route is [`Unary`](crate::endpoint::Unary).
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -126,8 +130,13 @@ macro_rules! __route_body {
 /// );
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /docs`: the API's documentation page.
-///     GetDocs, "/docs", String, since "1.2.0", response nodewire_common::ResponseBody::text("text/html"),
+///     GetDocs, "/docs", String, description "The docs.", since "1.2.0",
+///     response nodewire_common::ResponseBody::text("text/html"),
 ///     public "Served before the credential check."
+/// );
+/// nodewire_common::get_endpoint!(Demo;
+///     /// `GET /ready`: `503` with the same body when not ready.
+///     GetReady, "/ready", bool, success_or_error &[http::StatusCode::SERVICE_UNAVAILABLE]
 /// );
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /ticks`: a tick count every second, as Server-Sent Events.
@@ -140,12 +149,14 @@ macro_rules! __route_body {
 /// assert_eq!(GetDocs::RESPONSE.media_type(), Some("text/html"));
 /// assert!(!<GetDocs as Endpoint>::Exchange::STREAMING);
 /// assert!(GetDocs::PUBLIC && !GetHealth::PUBLIC);
+/// assert_eq!(GetDocs::METADATA.description, "The docs.");
+/// assert_eq!(GetReady::SUCCESS_OR_ERROR, &[http::StatusCode::SERVICE_UNAVAILABLE]);
 /// assert!(<Ticks as Endpoint>::Exchange::STREAMING);
 /// assert!(Ticks::RESPONSE.is_stream());
 /// ```
 #[macro_export]
 macro_rules! get_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, [$($alias:literal),* $(,)?], $resp:ty $(, description $description:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(, success_or_error $either:expr)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
         pub struct $name;
@@ -155,11 +166,13 @@ macro_rules! get_endpoint {
             type Request = $crate::endpoint::NoBody;
             type Response = $resp;
             const METADATA: $crate::Metadata = $crate::route_metadata!(
-                $name, GET, $path, None, concat!($($doc),*), aliases [$($alias),*]
+                $name, GET, $path, None,
+                $crate::__route_description!([$($doc),*] $($description)?),
+                aliases [$($alias),*]
             );
             $crate::__route_facts!(
                 [] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?]
+                [$([$($parameter),*])?] [$($public)?] [$($either)?]
             );
 
             fn from_parts(
@@ -169,15 +182,16 @@ macro_rules! get_endpoint {
             }
         }
     };
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)?) => {
-        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, since $since)? $(, response $response)? $(, stream $stream)? $(, parameters [$($parameter),*])? $(, public $public)?);
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $path:literal, $resp:ty $(, $($rest:tt)*)?) => {
+        $crate::get_endpoint!($protocol; $(#[doc = $doc])* $name, $path, [], $resp $(, $($rest)*)?);
     };
 }
 
 /// Declares a route with a required JSON body and no path parameters: a struct `$name` with
 /// the public field `body` and `$name::new(body)`, documented by the doc comment given (also
-/// the route's description), sent with the method given (`POST`, `PUT`, …). After the
-/// response type come, in this order and each optional, `success <&[StatusCode]>` (the
+/// the route's description unless `description "<text>"` follows the response type), sent with
+/// the method given (`POST`, `PUT`, …). After the response type (and that description) come,
+/// in this order and each optional, `success <&[StatusCode]>` (the
 /// success statuses, `200` when absent), `since "<release>"`, `response <ResponseBody>` or
 /// `stream <ResponseBody>`, `parameters [<Parameter>, …]`, `public "<doc>"` (as in
 /// [`get_endpoint!`](crate::get_endpoint)) and `validate <fn>`: a function `fn(&Req) -> Result<(), InvalidRequest>` that
@@ -223,7 +237,7 @@ macro_rules! get_endpoint {
 /// ```
 #[macro_export]
 macro_rules! body_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(, validate $validate:ident)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $req:ty, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(, validate $validate:ident)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -242,11 +256,13 @@ macro_rules! body_endpoint {
             type Protocol = $protocol;
             type Request = $req;
             type Response = $resp;
-            const METADATA: $crate::Metadata =
-                $crate::route_metadata!($name, $method, $path, Required, concat!($($doc),*));
+            const METADATA: $crate::Metadata = $crate::route_metadata!(
+                $name, $method, $path, Required,
+                $crate::__route_description!([$($doc),*] $($description)?)
+            );
             $crate::__route_facts!(
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?]
+                [$([$($parameter),*])?] [$($public)?] []
             );
             $crate::__route_body!($req; $($validate)?);
 
@@ -343,7 +359,7 @@ macro_rules! path_endpoint {
             );
             $crate::__route_facts!(
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?]
+                [$([$($parameter),*])?] [$($public)?] []
             );
 
             fn path_params(&self) -> Vec<&str> {
@@ -421,7 +437,7 @@ macro_rules! path_body_endpoint {
             );
             $crate::__route_facts!(
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?]
+                [$([$($parameter),*])?] [$($public)?] []
             );
             $crate::__route_body!($req; $($validate)?);
 

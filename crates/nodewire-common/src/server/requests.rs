@@ -8,10 +8,7 @@ use crate::endpoint::{Metadata, Protocol};
 use crate::version::VersionHistory;
 
 /// One endpoint of a [`RequestEnum`]: its route, and how a request becomes the enum's variant.
-///
-/// `F` holds what the protocol crate needs to know about the route before decoding it (the
-/// kernel: whether it needs authentication); `()` when nothing.
-pub struct Arm<R, F = ()> {
+pub struct Arm<R> {
     /// The endpoint's method, path template and body kind.
     pub metadata: &'static Metadata,
     /// The releases that added (deprecated, removed) the route.
@@ -19,24 +16,26 @@ pub struct Arm<R, F = ()> {
     /// Decodes a request of this route into the enum's variant
     /// ([`Endpoint::try_from_http_request`](crate::Endpoint::try_from_http_request)).
     pub decoder: fn(&http::Request<Bytes>) -> Result<R, FromRequestError>,
-    /// The protocol's own facts about the route.
-    pub facts: F,
+    /// Whether the upstream answers the route without the credential
+    /// ([`Endpoint::PUBLIC`](crate::Endpoint::PUBLIC)): what a server checks before it decodes
+    /// anything.
+    pub public: bool,
 }
 
-impl<R, F> Arm<R, F> {
+impl<R> Arm<R> {
     /// Decodes `request` (already routed here) into the enum's variant.
     pub fn decode(&self, request: &http::Request<Bytes>) -> Result<R, FromRequestError> {
         (self.decoder)(request)
     }
 }
 
-impl<R, F: std::fmt::Debug> std::fmt::Debug for Arm<R, F> {
+impl<R> std::fmt::Debug for Arm<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Arm")
             .field("name", &self.metadata.name)
             .field("method", &self.metadata.method)
             .field("path", &self.metadata.path)
-            .field("facts", &self.facts)
+            .field("public", &self.public)
             .finish_non_exhaustive()
     }
 }
@@ -85,10 +84,8 @@ pub fn route<'a, T>(
 pub trait RequestEnum: Sized + 'static {
     /// The protocol of every endpoint.
     type Protocol: Protocol;
-    /// What the protocol crate knows about each route before decoding it.
-    type Facts: 'static;
     /// Every endpoint, in the protocol's order.
-    const ARMS: &'static [Arm<Self, Self::Facts>];
+    const ARMS: &'static [Arm<Self>];
 
     /// The decoded endpoint's metadata.
     fn metadata(&self) -> &'static Metadata;
@@ -104,7 +101,7 @@ pub trait RequestEnum: Sized + 'static {
     }
 
     /// Finds the endpoint of `method` and `path` (normalized by the protocol first).
-    fn route(method: &Method, path: &str) -> Routing<&'static Arm<Self, Self::Facts>> {
+    fn route(method: &Method, path: &str) -> Routing<&'static Arm<Self>> {
         let path = <Self::Protocol as Protocol>::normalize_path(path);
         route(Self::ARMS, |arm| arm.metadata, method, &path)
     }
@@ -113,9 +110,6 @@ pub trait RequestEnum: Sized + 'static {
 /// Declares a protocol's request enum: one variant per endpoint type, named after it, and its
 /// [`RequestEnum`] implementation. A server finds the variant of a request with
 /// [`RequestEnum::route`] and decodes it with [`Arm::decode`].
-///
-/// An optional `facts: Type = function;` line gives every [`Arm`] the value of
-/// `function::<Endpoint>()` (a `const fn`), for what the server checks before decoding.
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -137,26 +131,20 @@ pub trait RequestEnum: Sized + 'static {
 /// # }
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /health`.
-///     GetHealth, "/health", serde_json::Value
+///     GetHealth, "/health", serde_json::Value, public "Load balancers call it without a key."
 /// );
 /// nodewire_common::get_endpoint!(Demo;
 ///     /// `GET /users/{id}` (a demo without the parameter).
 ///     GetUser, "/users/{id}", serde_json::Value
 /// );
-/// trait Open { const OPEN: bool = false; }
-/// impl Open for GetHealth { const OPEN: bool = true; }
-/// impl Open for GetUser {}
-/// const fn open<E: Open>() -> bool { E::OPEN }
-///
 /// nodewire_common::request_enum! {
 ///     /// Any demo request.
 ///     pub enum Request { GetHealth, GetUser }
-///     facts: bool = open;
 /// }
 ///
 /// use nodewire_common::server::{RequestEnum, Routing};
 /// let Routing::Found(arm) = Request::route(&http::Method::GET, "/health") else { panic!() };
-/// assert!(arm.facts);
+/// assert!(arm.public);
 /// let request = http::Request::get("/health").body(bytes::Bytes::new())?;
 /// assert!(matches!(arm.decode(&request), Ok(Request::GetHealth(_))));
 /// assert_eq!(
@@ -170,19 +158,10 @@ macro_rules! request_enum {
     (
         $(#[$attr:meta])*
         $vis:vis enum $name:ident { $($e:ident),+ $(,)? }
-        facts: $facts:ty = $of:ident $(;)?
     ) => {
-        $crate::request_enum!(@define [$(#[$attr])*] $vis $name [$($e)+] [$facts] [$of]);
+        $crate::request_enum!(@define [$(#[$attr])*] $vis $name [$($e)+]);
     };
-    (
-        $(#[$attr:meta])*
-        $vis:vis enum $name:ident { $($e:ident),+ $(,)? }
-    ) => {
-        $crate::request_enum!(@define [$(#[$attr])*] $vis $name [$($e)+] [()] []);
-    };
-    (@facts [] $e:ident) => { () };
-    (@facts [$of:ident] $e:ident) => { $of::<$e>() };
-    (@define [$($attr:tt)*] $vis:vis $name:ident [$first:ident $($e:ident)*] [$facts:ty] $of:tt) => {
+    (@define [$($attr:tt)*] $vis:vis $name:ident [$first:ident $($e:ident)*]) => {
         $($attr)*
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
@@ -197,8 +176,7 @@ macro_rules! request_enum {
 
         impl $crate::server::RequestEnum for $name {
             type Protocol = <$first as $crate::Endpoint>::Protocol;
-            type Facts = $facts;
-            const ARMS: &'static [$crate::server::Arm<Self, $facts>] = &[
+            const ARMS: &'static [$crate::server::Arm<Self>] = &[
                 $crate::server::Arm {
                     metadata: &<$first as $crate::Endpoint>::METADATA,
                     history: <$first as $crate::Endpoint>::HISTORY,
@@ -206,7 +184,7 @@ macro_rules! request_enum {
                         <$first as $crate::Endpoint>::try_from_http_request(request)
                             .map(Self::$first)
                     },
-                    facts: $crate::request_enum!(@facts $of $first),
+                    public: <$first as $crate::Endpoint>::PUBLIC,
                 },
                 $(
                     $crate::server::Arm {
@@ -215,7 +193,7 @@ macro_rules! request_enum {
                         decoder: |request| {
                             <$e as $crate::Endpoint>::try_from_http_request(request).map(Self::$e)
                         },
-                        facts: $crate::request_enum!(@facts $of $e),
+                        public: <$e as $crate::Endpoint>::PUBLIC,
                     },
                 )*
             ];
