@@ -22,8 +22,8 @@
 //! ```
 
 use http::StatusCode;
-use nodewire_common::endpoint::{IncomingParts, Unary};
-use nodewire_common::{Endpoint, FromRequestError, Metadata};
+use nodewire_common::endpoint::IncomingParts;
+use nodewire_common::{Endpoint, FromRequestError};
 
 use crate::Core;
 use crate::config::{NodeConfig, NodeConfigAppliedDto};
@@ -90,17 +90,9 @@ impl Heartbeat {
 }
 
 impl Endpoint for Heartbeat {
-    type Protocol = Core;
-    type Exchange = Unary;
-    type Request = NodeHeartbeatDto;
-    type Response = HeartbeatResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        Heartbeat,
-        POST,
-        "/node/heartbeat",
-        Optional,
-        "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`."
-    );
+    nodewire_common::endpoint_head!(Core, Unary, NodeHeartbeatDto => HeartbeatResponse,
+        Heartbeat, POST,
+        "/node/heartbeat", Optional, "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.");
     const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
 
     fn body(&self) -> Option<&NodeHeartbeatDto> {

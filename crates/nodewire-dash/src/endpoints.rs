@@ -31,10 +31,10 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use nodewire_common::endpoint::{IncomingParts, Outcome, Unary};
+use nodewire_common::endpoint::{IncomingParts, Outcome};
 use nodewire_common::server::require_body;
 use nodewire_common::{
-    DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, ResponseBody, Secret,
+    DecodeError, Endpoint, FromRequestError, IntoRequestError, ResponseBody, Secret,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -93,17 +93,9 @@ impl PushMetrics {
 }
 
 impl Endpoint for PushMetrics {
-    type Protocol = Dash;
-    type Exchange = Unary;
-    type Request = NodeReport;
-    type Response = MetricsResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        PushMetrics,
-        POST,
-        METRICS_PATH,
-        Required,
-        "Push runtime metrics (NodeReport); the answer may carry an update manifest."
-    );
+    nodewire_common::endpoint_head!(Dash, Unary, NodeReport => MetricsResponse,
+        PushMetrics, POST, METRICS_PATH, Required,
+        "Push runtime metrics (NodeReport); the answer may carry an update manifest.");
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_secret(headers, &self.secret)
@@ -167,17 +159,9 @@ impl PushStatic {
 }
 
 impl Endpoint for PushStatic {
-    type Protocol = Dash;
-    type Exchange = Unary;
-    type Request = Static;
-    type Response = StaticAck;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        PushStatic,
-        POST,
-        STATIC_PATH,
-        Required,
-        "Push static host metadata (Static); Dash answers the text `ok`."
-    );
+    nodewire_common::endpoint_head!(Dash, Unary, Static => StaticAck,
+        PushStatic, POST, STATIC_PATH, Required,
+        "Push static host metadata (Static); Dash answers the text `ok`.");
     const RESPONSE: ResponseBody = ResponseBody::Text {
         media_type: "text/plain",
         schema: static_ack_schema,
@@ -290,17 +274,9 @@ impl FetchIdentity {
 }
 
 impl Endpoint for FetchIdentity {
-    type Protocol = Dash;
-    type Exchange = Unary;
-    type Request = IdentityRequest;
-    type Response = IdentityResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        FetchIdentity,
-        POST,
-        IDENTITY_PATH,
-        Optional,
-        "Resolve the Dash installation id (body `{}`, not read by Dash)."
-    );
+    nodewire_common::endpoint_head!(Dash, Unary, IdentityRequest => IdentityResponse,
+        FetchIdentity, POST, IDENTITY_PATH, Optional,
+        "Resolve the Dash installation id (body `{}`, not read by Dash).");
 
     fn headers(&self, headers: &mut HeaderMap) -> Result<(), IntoRequestError> {
         put_secret(headers, &self.secret)

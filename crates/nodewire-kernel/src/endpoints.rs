@@ -19,8 +19,8 @@
 //! §1.3): here the segment is a parameter like any other.
 
 use http::StatusCode;
-use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Streaming, Unary};
-use nodewire_common::{Endpoint, FromRequestError, InvalidRequest, Metadata, ResponseBody};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter};
+use nodewire_common::{Endpoint, FromRequestError, InvalidRequest, ResponseBody};
 use percent_encoding::percent_decode_str;
 
 use crate::Kernel;
@@ -177,17 +177,8 @@ impl GetStatus {
 }
 
 impl Endpoint for GetStatus {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = StatusResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetStatus,
-        GET,
-        "/v1/status",
-        None,
-        "The runtime snapshot."
-    );
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => StatusResponse,
+        GetStatus, GET, "/v1/status", None, "The runtime snapshot.");
     const PARAMETERS: &'static [Parameter] = &[
         p::REDACT_USERS,
         p::RATE_LIMIT_SUMMARY,
@@ -241,12 +232,8 @@ impl GetTraffic {
 }
 
 impl Endpoint for GetTraffic {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = TrafficSummaryResponse;
-    const METADATA: Metadata =
-        nodewire_common::route_metadata!(GetTraffic, GET, "/v1/traffic", None, "Traffic totals.");
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => TrafficSummaryResponse,
+        GetTraffic, GET, "/v1/traffic", None, "Traffic totals.");
     const PARAMETERS: &'static [Parameter] = &[p::NODE, p::PROTOCOL];
 
     fn query(&self) -> Option<String> {
@@ -385,12 +372,8 @@ macro_rules! status_stream {
         }
 
         impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Exchange = Streaming;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
+            nodewire_common::endpoint_head!(Kernel, Streaming, NoBody => $resp,
+                $name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
             const PARAMETERS: &'static [Parameter] = p::STATUS_STREAM;
@@ -445,12 +428,8 @@ macro_rules! events_stream {
         }
 
         impl Endpoint for $name {
-            type Protocol = Kernel;
-            type Exchange = Streaming;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
+            nodewire_common::endpoint_head!(Kernel, Streaming, NoBody => $resp,
+                $name, GET, $path, None, concat!($($doc),*));
             $(const SUCCESS: &'static [StatusCode] = $success;)?
             const RESPONSE: ResponseBody = $response;
             const PARAMETERS: &'static [Parameter] = &[p::EVENTS];
@@ -541,12 +520,8 @@ impl ListAudit {
 }
 
 impl Endpoint for ListAudit {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = Vec<AuditRecord>;
-    const METADATA: Metadata =
-        nodewire_common::route_metadata!(ListAudit, GET, "/v1/audit", None, "Audit events.");
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => Vec<AuditRecord>,
+        ListAudit, GET, "/v1/audit", None, "Audit events.");
     const PARAMETERS: &'static [Parameter] = &[
         p::LIMIT,
         p::SINCE_MS,
@@ -603,17 +578,8 @@ pub struct DeleteRateLimit {
 }
 
 impl Endpoint for DeleteRateLimit {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = NoContent;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        DeleteRateLimit,
-        DELETE,
-        "/v1/security/rate-limits",
-        None,
-        "Remove a rate-limit override."
-    );
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => NoContent,
+        DeleteRateLimit, DELETE, "/v1/security/rate-limits", None, "Remove a rate-limit override.");
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
     const PARAMETERS: &'static [Parameter] = &[p::SCOPE, p::KEY];
@@ -720,17 +686,8 @@ impl ListProtocolUsers {
 }
 
 impl Endpoint for ListProtocolUsers {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = Vec<UserView>;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        ListProtocolUsers,
-        GET,
-        "/v1/protocols/{id}/users",
-        None,
-        "A node's users."
-    );
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => Vec<UserView>,
+        ListProtocolUsers, GET, "/v1/protocols/{id}/users", None, "A node's users.");
     const PARAMETERS: &'static [Parameter] = &[p::PROTOCOL_ID, p::ALL, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {
@@ -771,17 +728,8 @@ impl ListUsers {
 }
 
 impl Endpoint for ListUsers {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = Vec<UserView>;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        ListUsers,
-        GET,
-        "/v1/users",
-        None,
-        "Every user, without passwords."
-    );
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => Vec<UserView>,
+        ListUsers, GET, "/v1/users", None, "Every user, without passwords.");
     const PARAMETERS: &'static [Parameter] = &[p::REDACT];
 
     fn query(&self) -> Option<String> {
@@ -831,12 +779,8 @@ impl GetUser {
 }
 
 impl Endpoint for GetUser {
-    type Protocol = Kernel;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = UserView;
-    const METADATA: Metadata =
-        nodewire_common::route_metadata!(GetUser, GET, "/v1/users/{id}", None, "One user.");
+    nodewire_common::endpoint_head!(Kernel, Unary, NoBody => UserView,
+        GetUser, GET, "/v1/users/{id}", None, "One user.");
     const PARAMETERS: &'static [Parameter] = &[p::USER_ID, p::REDACT];
 
     fn path_params(&self) -> Vec<&str> {

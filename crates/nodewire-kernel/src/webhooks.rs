@@ -82,7 +82,7 @@ use nodewire_common::endpoint::IncomingParts;
 use nodewire_common::registry::Server;
 use nodewire_common::timestamp::{from_unix_millis, from_unix_secs};
 use nodewire_common::{
-    DecodeError, Endpoint, FromRequestError, IntoRequestError, Metadata, Protocol, Secret,
+    DecodeError, Endpoint, FromRequestError, IntoRequestError, Protocol, Secret,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
@@ -1049,13 +1049,8 @@ macro_rules! webhook_endpoint {
         }
 
         impl Endpoint for $name {
-            type Protocol = Panel;
-            type Exchange = nodewire_common::endpoint::Unary;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: Metadata = nodewire_common::route_metadata!(
-                $name, POST, $path, Required, concat!($($doc),*, panel_side!())
-            );
+            nodewire_common::endpoint_head!(Panel, Unary, $req => $resp,
+                $name, POST, $path, Required, concat!($($doc),*, panel_side!()));
             /// The kernel's credentials play no part: the panel's guard applies instead.
             const PUBLIC: bool = true;
             const SERVERS: &'static [Server] = PANEL_SERVERS;

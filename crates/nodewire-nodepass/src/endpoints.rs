@@ -19,9 +19,9 @@
 //! ```
 
 use http::StatusCode;
-use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter};
 use nodewire_common::registry::{Decoded, Failed};
-use nodewire_common::{Endpoint, FromRequestError, Metadata, ResponseBody};
+use nodewire_common::{Endpoint, FromRequestError, ResponseBody};
 use serde_json::Value;
 
 use crate::NodePass;
@@ -169,17 +169,9 @@ impl PutInstance {
 }
 
 impl Endpoint for PutInstance {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = PutInstanceRequest;
-    type Response = Instance;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        PutInstance,
-        PUT,
-        "/instances/{id}",
-        Required,
-        "Replace an instance's URL (409 when unchanged)."
-    );
+    nodewire_common::endpoint_head!(NodePass, Unary, PutInstanceRequest => Instance,
+        PutInstance, PUT,
+        "/instances/{id}", Required, "Replace an instance's URL (409 when unchanged).");
     const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
 
     fn path_params(&self) -> Vec<&str> {
@@ -221,17 +213,8 @@ impl DeleteInstance {
 }
 
 impl Endpoint for DeleteInstance {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = ();
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        DeleteInstance,
-        DELETE,
-        "/instances/{id}",
-        None,
-        "Delete an instance (204)."
-    );
+    nodewire_common::endpoint_head!(NodePass, Unary, NoBody => (),
+        DeleteInstance, DELETE, "/instances/{id}", None, "Delete an instance (204).");
     const SUCCESS: &'static [StatusCode] = &[StatusCode::NO_CONTENT];
     const RESPONSE: ResponseBody = ResponseBody::Empty;
     const PARAMETERS: &'static [Parameter] = &[REPLACEABLE_ID];
@@ -281,17 +264,8 @@ impl Tcping {
 }
 
 impl Endpoint for Tcping {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = TCPingResult;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        Tcping,
-        GET,
-        "/tcping",
-        None,
-        "TCP connect test from the master."
-    );
+    nodewire_common::endpoint_head!(NodePass, Unary, NoBody => TCPingResult,
+        Tcping, GET, "/tcping", None, "TCP connect test from the master.");
     const PARAMETERS: &'static [Parameter] = &[Parameter::required_query::<String>(
         "target",
         "The address to dial, `host:port` (IPv6 in brackets), URL-encoded; absent or empty is \
@@ -348,17 +322,9 @@ impl Mcp {
 }
 
 impl Endpoint for Mcp {
-    type Protocol = NodePass;
-    type Exchange = Unary;
-    type Request = McpRequest;
-    type Response = McpResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        Mcp,
-        POST,
-        "/v2",
-        Required,
-        "v2 only: the MCP endpoint (JSON-RPC 2.0) at the API prefix plus /v2."
-    );
+    nodewire_common::endpoint_head!(NodePass, Unary, McpRequest => McpResponse,
+        Mcp, POST,
+        "/v2", Required, "v2 only: the MCP endpoint (JSON-RPC 2.0) at the API prefix plus /v2.");
     /// The master's MCP endpoint first shipped in the pre-release `v1.16.0-b1` (its constants
     /// `nextMCPVersion = "v2"`, `mcpVersion = "2025-11-25"`); the stable v1.14.0 has none.
     const HISTORY: nodewire_common::version::VersionHistory =

@@ -17,11 +17,9 @@
 //! ```
 
 use http::{HeaderMap, StatusCode, header};
-use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter, Unary};
+use nodewire_common::endpoint::{IncomingParts, NoBody, Parameter};
 use nodewire_common::version::VersionHistory;
-use nodewire_common::{
-    DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest, Metadata,
-};
+use nodewire_common::{DecodeError, Endpoint, FromRequestError, IntoRequestError, InvalidRequest};
 
 use crate::Telemt;
 use crate::config::{ConfigPatch, EditableConfig, PatchConfigResponse};
@@ -213,12 +211,8 @@ macro_rules! limit_endpoint {
         }
 
         impl Endpoint for $name {
-            type Protocol = Telemt;
-            type Exchange = Unary;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, GET, $path, None, concat!($($doc),*));
+            nodewire_common::endpoint_head!(Telemt, Unary, NoBody => $resp,
+                $name, GET, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
             const PARAMETERS: &'static [Parameter] = &[$limit];
 
@@ -318,12 +312,8 @@ macro_rules! user_action {
         }
 
         impl Endpoint for $name {
-            type Protocol = Telemt;
-            type Exchange = Unary;
-            type Request = NoBody;
-            type Response = $resp;
-            const METADATA: Metadata =
-                nodewire_common::route_metadata!($name, $method, $path, None, concat!($($doc),*));
+            nodewire_common::endpoint_head!(Telemt, Unary, NoBody => $resp,
+                $name, $method, $path, None, concat!($($doc),*));
             const HISTORY: VersionHistory = history!($($since)?);
             const SUCCESS: &'static [StatusCode] = $success;
             const PARAMETERS: &'static [Parameter] = &[USERNAME];
@@ -394,12 +384,8 @@ impl CreateUser {
 }
 
 impl Endpoint for CreateUser {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = CreateUserRequest;
-    type Response = CreateUserResponse;
-    const METADATA: Metadata =
-        nodewire_common::route_metadata!(CreateUser, POST, "/v1/users", Required, "Create a user.");
+    nodewire_common::endpoint_head!(Telemt, Unary, CreateUserRequest => CreateUserResponse,
+        CreateUser, POST, "/v1/users", Required, "Create a user.");
     /// `201` when the username is already in the running config, else `202`.
     const SUCCESS: &'static [StatusCode] = &[StatusCode::CREATED, StatusCode::ACCEPTED];
 
@@ -450,17 +436,8 @@ impl PatchUser {
 }
 
 impl Endpoint for PatchUser {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = PatchUserRequest;
-    type Response = UserInfo;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        PatchUser,
-        PATCH,
-        "/v1/users/{username}",
-        Required,
-        "Patch a user (JSON Merge Patch)."
-    );
+    nodewire_common::endpoint_head!(Telemt, Unary, PatchUserRequest => UserInfo,
+        PatchUser, PATCH, "/v1/users/{username}", Required, "Patch a user (JSON Merge Patch).");
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
     const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
@@ -529,17 +506,9 @@ impl RotateSecret {
 }
 
 impl Endpoint for RotateSecret {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = RotateSecretRequest;
-    type Response = CreateUserResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        RotateSecret,
-        POST,
-        "/v1/users/{username}/rotate-secret",
-        Optional,
-        "Rotate a user's secret."
-    );
+    nodewire_common::endpoint_head!(Telemt, Unary, RotateSecretRequest => CreateUserResponse,
+        RotateSecret, POST,
+        "/v1/users/{username}/rotate-secret", Optional, "Rotate a user's secret.");
     const SUCCESS: &'static [StatusCode] = USER_MUTATOR;
     const PARAMETERS: &'static [Parameter] = &[USERNAME];
 
@@ -624,17 +593,8 @@ impl PatchConfig {
 }
 
 impl Endpoint for PatchConfig {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = ConfigPatch;
-    type Response = PatchConfigResponse;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        PatchConfig,
-        PATCH,
-        "/v1/config",
-        Required,
-        "Patch the editable config sections."
-    );
+    nodewire_common::endpoint_head!(Telemt, Unary, ConfigPatch => PatchConfigResponse,
+        PatchConfig, PATCH, "/v1/config", Required, "Patch the editable config sections.");
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.16");
     /// `202` when a reload was submitted.
     const SUCCESS: &'static [StatusCode] = &[StatusCode::OK, StatusCode::ACCEPTED];
@@ -703,17 +663,8 @@ impl SubmitReload {
 }
 
 impl Endpoint for SubmitReload {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = ReloadRequest;
-    type Response = ReloadAccepted;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        SubmitReload,
-        POST,
-        "/v1/system/reload",
-        Optional,
-        "Submit a runtime reload."
-    );
+    nodewire_common::endpoint_head!(Telemt, Unary, ReloadRequest => ReloadAccepted,
+        SubmitReload, POST, "/v1/system/reload", Optional, "Submit a runtime reload.");
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
     const SUCCESS: &'static [StatusCode] = &[StatusCode::ACCEPTED];
 
@@ -747,17 +698,8 @@ pub struct GetReloadStatus {
 }
 
 impl Endpoint for GetReloadStatus {
-    type Protocol = Telemt;
-    type Exchange = Unary;
-    type Request = NoBody;
-    type Response = ReloadStatus;
-    const METADATA: Metadata = nodewire_common::route_metadata!(
-        GetReloadStatus,
-        GET,
-        "/v1/system/reload/{id}",
-        None,
-        "Get a reload's status."
-    );
+    nodewire_common::endpoint_head!(Telemt, Unary, NoBody => ReloadStatus,
+        GetReloadStatus, GET, "/v1/system/reload/{id}", None, "Get a reload's status.");
     const HISTORY: VersionHistory = VersionHistory::added_in("3.4.25");
     const PARAMETERS: &'static [Parameter] = &[Parameter::path::<u64>(
         "id",

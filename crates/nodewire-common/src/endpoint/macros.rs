@@ -2,7 +2,8 @@
 //! [`get_endpoint!`](crate::get_endpoint), [`body_endpoint!`](crate::body_endpoint),
 //! [`path_endpoint!`](crate::path_endpoint) and
 //! [`path_body_endpoint!`](crate::path_body_endpoint), over
-//! [`route_metadata!`](crate::route_metadata).
+//! [`route_metadata!`](crate::route_metadata); and [`endpoint_head!`](crate::endpoint_head)
+//! for an implementation written by hand.
 
 /// Builds a route's [`Metadata`](crate::Metadata) from the type's name, the method (an
 /// associated constant of `http::Method`), the path template, the [`BodyKind`](crate::BodyKind)
@@ -28,6 +29,69 @@ macro_rules! route_metadata {
             body: $crate::BodyKind::$body,
             description: $description,
         }
+    };
+}
+
+/// The head of an [`Endpoint`](crate::Endpoint) implementation written by hand, in one call:
+/// the protocol, the exchange (`Unary`, or `Streaming` for an event stream or a WebSocket),
+/// the request and response types, then the route's [`Metadata`](crate::Metadata) as
+/// [`route_metadata!`](crate::route_metadata) takes it. The items the route writes itself
+/// (its other facts and hooks) follow it in the `impl` block.
+///
+/// ```
+/// # use nodewire_common::{DecodeError, Protocol};
+/// # pub struct Demo;
+/// # impl Protocol for Demo {
+/// #     const NAME: &'static str = "demo";
+/// #     type Success<T> = T;
+/// #     type Failure = DecodeError;
+/// #     fn decode_response<T: serde::de::DeserializeOwned>(
+/// #         _: http::StatusCode, _: &http::HeaderMap, body: &[u8],
+/// #     ) -> Result<T, DecodeError> {
+/// #         nodewire_common::error::from_slice(body)
+/// #     }
+/// #     fn encode_response<T: serde::Serialize>(
+/// #         success: &T,
+/// #     ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+/// #         Ok(http::Response::new(serde_json::to_vec(success)?.into()))
+/// #     }
+/// # }
+/// use nodewire_common::endpoint::{IncomingParts, NoBody};
+/// use nodewire_common::{Endpoint, FromRequestError};
+///
+/// /// `GET /v1/users?limit=`: the first `limit` users.
+/// pub struct ListUsers {
+///     /// How many.
+///     pub limit: u32,
+/// }
+///
+/// impl Endpoint for ListUsers {
+///     nodewire_common::endpoint_head!(Demo, Unary, NoBody => Vec<String>,
+///         ListUsers, GET, "/v1/users", None, "The first `limit` users.");
+///
+///     fn query(&self) -> Option<String> {
+///         Some(format!("limit={}", self.limit))
+///     }
+///
+///     fn from_parts(parts: IncomingParts<'_, NoBody>) -> Result<Self, FromRequestError> {
+///         let limit = parts.query.and_then(|q| q.strip_prefix("limit="));
+///         let limit = limit.and_then(|l| l.parse().ok()).unwrap_or(10);
+///         Ok(Self { limit })
+///     }
+/// }
+///
+/// let request = ListUsers { limit: 3 }.try_into_http_request("http://h").unwrap();
+/// assert_eq!(request.uri(), "http://h/v1/users?limit=3");
+/// assert_eq!(ListUsers::METADATA.name, "ListUsers");
+/// ```
+#[macro_export]
+macro_rules! endpoint_head {
+    ($protocol:ty, $exchange:ident, $req:ty => $resp:ty, $($metadata:tt)*) => {
+        type Protocol = $protocol;
+        type Exchange = $crate::endpoint::$exchange;
+        type Request = $req;
+        type Response = $resp;
+        const METADATA: $crate::Metadata = $crate::route_metadata!($($metadata)*);
     };
 }
 
