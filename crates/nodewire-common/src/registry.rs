@@ -390,6 +390,25 @@ impl TypeEntry {
     }
 }
 
+/// The [`TypeEntry`] of each wire type listed, in order: how a protocol crate lists the
+/// named types of a module for its `types()`.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+/// struct User {
+///     name: String,
+/// }
+/// let entries = nodewire_common::type_entries![User, Vec<User>];
+/// let names: Vec<&str> = entries.iter().map(|e| e.name.as_ref()).collect();
+/// assert_eq!(names, ["User", "Array_of_User"]);
+/// ```
+#[macro_export]
+macro_rules! type_entries {
+    ($($t:ty),* $(,)?) => {
+        [$($crate::registry::TypeEntry::of::<$t>()),*]
+    };
+}
+
 /// The draft 2020-12 JSON Schema of `T`, with definitions inlined under `$defs`.
 pub fn schema_of<T: JsonSchema>() -> Schema {
     SchemaGenerator::default().into_root_schema_for::<T>()

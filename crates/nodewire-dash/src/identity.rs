@@ -135,10 +135,9 @@ impl From<InstallId> for String {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<IdentityRequest>(),
-        TypeEntry::of::<IdentityResponse>(),
+    types.extend(nodewire_common::type_entries![
+        IdentityRequest,
+        IdentityResponse,
     ]);
 }
 

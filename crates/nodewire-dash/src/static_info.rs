@@ -415,20 +415,19 @@ nodewire_common::setters!(StaticRaidArray {
 });
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<Static>(),
-        TypeEntry::of::<StaticCpu>(),
-        TypeEntry::of::<StaticCpuInfo>(),
-        TypeEntry::of::<StaticMemory>(),
-        TypeEntry::of::<StaticDisk>(),
-        TypeEntry::of::<StaticDiskPhysical>(),
-        TypeEntry::of::<StaticDiskLogical>(),
-        TypeEntry::of::<StaticDiskFilesystem>(),
-        TypeEntry::of::<StaticDiskBaseIo>(),
-        TypeEntry::of::<StaticSystem>(),
-        TypeEntry::of::<StaticRaid>(),
-        TypeEntry::of::<StaticRaidArray>(),
-        TypeEntry::of::<StaticRaidMember>(),
+    types.extend(nodewire_common::type_entries![
+        Static,
+        StaticCpu,
+        StaticCpuInfo,
+        StaticMemory,
+        StaticDisk,
+        StaticDiskPhysical,
+        StaticDiskLogical,
+        StaticDiskFilesystem,
+        StaticDiskBaseIo,
+        StaticSystem,
+        StaticRaid,
+        StaticRaidArray,
+        StaticRaidMember,
     ]);
 }

@@ -649,11 +649,10 @@ impl DownloadVerifier {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<MetricsResponse>(),
-        TypeEntry::of::<RawManifest>(),
-        TypeEntry::of::<UpdateManifest>(),
+    types.extend(nodewire_common::type_entries![
+        MetricsResponse,
+        RawManifest,
+        UpdateManifest,
     ]);
 }
 

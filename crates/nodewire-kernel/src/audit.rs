@@ -72,10 +72,9 @@ wire_struct! {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<AuditRecord>(),
-        TypeEntry::of::<AuditHealthSnapshot>(),
-        TypeEntry::of::<AuditSinkHealth>(),
+    types.extend(nodewire_common::type_entries![
+        AuditRecord,
+        AuditHealthSnapshot,
+        AuditSinkHealth,
     ]);
 }

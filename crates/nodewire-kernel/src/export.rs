@@ -151,12 +151,11 @@ wire_struct! {
 crate::wire::strict_as_decoded!(ExportRequest);
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<ExportRequest>(),
-        TypeEntry::of::<ExportResponse>(),
-        TypeEntry::of::<ExportFilters>(),
-        TypeEntry::of::<PipelineExportMeta>(),
-        TypeEntry::of::<ExportFormat>(),
+    types.extend(nodewire_common::type_entries![
+        ExportRequest,
+        ExportResponse,
+        ExportFilters,
+        PipelineExportMeta,
+        ExportFormat,
     ]);
 }

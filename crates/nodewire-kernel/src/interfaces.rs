@@ -60,11 +60,10 @@ wire_struct! {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<InterfaceListResponse>(),
-        TypeEntry::of::<InterfaceSummary>(),
-        TypeEntry::of::<InterfaceKindSummary>(),
-        TypeEntry::of::<InterfaceAddressSummary>(),
+    types.extend(nodewire_common::type_entries![
+        InterfaceListResponse,
+        InterfaceSummary,
+        InterfaceKindSummary,
+        InterfaceAddressSummary,
     ]);
 }

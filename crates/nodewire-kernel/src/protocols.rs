@@ -353,14 +353,13 @@ impl UpstreamProfile {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<ProtocolUpsertRequest>(),
-        TypeEntry::of::<NodeRole>(),
-        TypeEntry::of::<ProtocolSummary>(),
-        TypeEntry::of::<NodeProfile>(),
-        TypeEntry::of::<UpstreamProfile>(),
-        TypeEntry::of::<ProfileProtocol>(),
+    types.extend(nodewire_common::type_entries![
+        ProtocolUpsertRequest,
+        NodeRole,
+        ProtocolSummary,
+        NodeProfile,
+        UpstreamProfile,
+        ProfileProtocol,
     ]);
 }
 

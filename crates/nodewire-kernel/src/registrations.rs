@@ -387,15 +387,14 @@ impl EventSubscriptionRecord {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<EventRegistrationRequest>(),
-        TypeEntry::of::<EventRegistrationRecord>(),
-        TypeEntry::of::<ServiceEventRegistrationRequest>(),
-        TypeEntry::of::<EventSubscriptionRecord>(),
-        TypeEntry::of::<NodeEventKind>(),
-        TypeEntry::of::<ServiceEventKind>(),
-        TypeEntry::of::<ServiceEventName>(),
+    types.extend(nodewire_common::type_entries![
+        EventRegistrationRequest,
+        EventRegistrationRecord,
+        ServiceEventRegistrationRequest,
+        EventSubscriptionRecord,
+        NodeEventKind,
+        ServiceEventKind,
+        ServiceEventName,
     ]);
 }
 

@@ -61,10 +61,9 @@ nodewire_common::open_enum! {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<ProviderStatus>(),
-        TypeEntry::of::<ProviderState>(),
+    types.extend(nodewire_common::type_entries![
+        ProviderStatus,
+        ProviderState,
     ]);
 }
 

@@ -89,11 +89,10 @@ impl crate::wire::Validate for RateLimitOverrideRequest {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<RateLimitOverrideRequest>(),
-        TypeEntry::of::<RateLimitOverrideResponse>(),
-        TypeEntry::of::<RateLimitOverridesSnapshot>(),
-        TypeEntry::of::<RateLimitOverrideScope>(),
+    types.extend(nodewire_common::type_entries![
+        RateLimitOverrideRequest,
+        RateLimitOverrideResponse,
+        RateLimitOverridesSnapshot,
+        RateLimitOverrideScope,
     ]);
 }

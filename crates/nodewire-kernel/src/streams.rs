@@ -602,19 +602,18 @@ pub fn encode_message<T: Serialize>(message: &T) -> Result<String, serde_json::E
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<StatusFrame>(),
-        TypeEntry::of::<StatusFull>(),
-        TypeEntry::of::<EventEnvelope>(),
-        TypeEntry::of::<EventName>(),
-        TypeEntry::of::<NodeEventName>(),
-        TypeEntry::of::<NodeEventPayload>(),
-        TypeEntry::of::<UserTrafficReported>(),
-        TypeEntry::of::<TrafficReading>(),
-        TypeEntry::of::<PanelId>(),
-        TypeEntry::of::<StreamMode>(),
-        TypeEntry::of::<EventCategory>(),
+    types.extend(nodewire_common::type_entries![
+        StatusFrame,
+        StatusFull,
+        EventEnvelope,
+        EventName,
+        NodeEventName,
+        NodeEventPayload,
+        UserTrafficReported,
+        TrafficReading,
+        PanelId,
+        StreamMode,
+        EventCategory,
     ]);
 }
 

@@ -104,11 +104,10 @@ impl TlsNodePatchRequest {
 crate::wire::strict_as_decoded!(TlsNodePatchRequest);
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<TlsMode>(),
-        TypeEntry::of::<TlsNodeSummary>(),
-        TypeEntry::of::<TlsNodeDetail>(),
-        TypeEntry::of::<TlsNodePatchRequest>(),
+    types.extend(nodewire_common::type_entries![
+        TlsMode,
+        TlsNodeSummary,
+        TlsNodeDetail,
+        TlsNodePatchRequest,
     ]);
 }

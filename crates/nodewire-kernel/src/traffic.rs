@@ -45,9 +45,8 @@ wire_struct! {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<TrafficSummaryResponse>(),
-        TypeEntry::of::<NodeProtocolTrafficSummary>(),
+    types.extend(nodewire_common::type_entries![
+        TrafficSummaryResponse,
+        NodeProtocolTrafficSummary,
     ]);
 }

@@ -463,19 +463,18 @@ impl RatePatch {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<User>(),
-        TypeEntry::of::<UserView>(),
-        TypeEntry::of::<UserCreateRequest>(),
-        TypeEntry::of::<UserPatchRequest>(),
-        TypeEntry::of::<UserCreateResponse>(),
-        TypeEntry::of::<UserPatchResponse>(),
-        TypeEntry::of::<UsersImportResponse>(),
-        TypeEntry::of::<Traffic>(),
-        TypeEntry::of::<Rate>(),
-        TypeEntry::of::<TrafficPatch>(),
-        TypeEntry::of::<RatePatch>(),
-        TypeEntry::of::<MetadataValue>(),
+    types.extend(nodewire_common::type_entries![
+        User,
+        UserView,
+        UserCreateRequest,
+        UserPatchRequest,
+        UserCreateResponse,
+        UserPatchResponse,
+        UsersImportResponse,
+        Traffic,
+        Rate,
+        TrafficPatch,
+        RatePatch,
+        MetadataValue,
     ]);
 }

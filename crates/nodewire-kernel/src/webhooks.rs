@@ -1147,18 +1147,17 @@ pub fn callback_request<T: Serialize>(
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<KernelNodeEventRequest>(),
-        TypeEntry::of::<KernelNodeEventResponse>(),
-        TypeEntry::of::<KernelTrafficReportRequest>(),
-        TypeEntry::of::<KernelTrafficRecord>(),
-        TypeEntry::of::<KernelTrafficIngestResponse>(),
-        TypeEntry::of::<KernelServiceEventRequest>(),
-        TypeEntry::of::<KernelServiceEventResponse>(),
-        TypeEntry::of::<EventPayload>(),
-        TypeEntry::of::<PanelErrorResponse>(),
-        TypeEntry::of::<NodeEventStatus>(),
+    types.extend(nodewire_common::type_entries![
+        KernelNodeEventRequest,
+        KernelNodeEventResponse,
+        KernelTrafficReportRequest,
+        KernelTrafficRecord,
+        KernelTrafficIngestResponse,
+        KernelServiceEventRequest,
+        KernelServiceEventResponse,
+        EventPayload,
+        PanelErrorResponse,
+        NodeEventStatus,
     ]);
 }
 

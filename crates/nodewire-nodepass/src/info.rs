@@ -112,9 +112,8 @@ impl UpdateMasterAliasRequest {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<MasterInfo>(),
-        TypeEntry::of::<UpdateMasterAliasRequest>(),
+    types.extend(nodewire_common::type_entries![
+        MasterInfo,
+        UpdateMasterAliasRequest,
     ]);
 }

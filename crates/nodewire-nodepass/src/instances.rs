@@ -639,16 +639,15 @@ impl UpdateInstanceRequest {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<Instance>(),
-        TypeEntry::of::<Meta>(),
-        TypeEntry::of::<Peer>(),
-        TypeEntry::of::<CreateInstanceRequest>(),
-        TypeEntry::of::<UpdateInstanceRequest>(),
-        TypeEntry::of::<PutInstanceRequest>(),
-        TypeEntry::of::<MetaUpdate>(),
-        TypeEntry::of::<PeerUpdate>(),
+    types.extend(nodewire_common::type_entries![
+        Instance,
+        Meta,
+        Peer,
+        CreateInstanceRequest,
+        UpdateInstanceRequest,
+        PutInstanceRequest,
+        MetaUpdate,
+        PeerUpdate,
     ]);
 }
 

@@ -2024,22 +2024,22 @@ pub(crate) fn skipped_keys(original: &Value, reencoded: &Value) -> Vec<String> {
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<McpRequest>(),
-        TypeEntry::of::<McpResponse>(),
-        TypeEntry::of::<McpToolCallParams>(),
-        TypeEntry::of::<InitializeParams>(),
-        TypeEntry::of::<InitializeResult>(),
-        TypeEntry::of::<ToolsListResult>(),
-        TypeEntry::of::<ToolCallResult>(),
-        TypeEntry::of::<InstanceConfig>(),
-        TypeEntry::of::<ExportedInstance>(),
-        TypeEntry {
-            name: "ExportFile".into(),
-            decode: nodewire_common::registry::roundtrip::<Vec<ExportedInstance>>,
-            schema: nodewire_common::registry::schema_of::<Vec<ExportedInstance>>,
-        },
+    types.extend(nodewire_common::type_entries![
+        McpRequest,
+        McpResponse,
+        McpToolCallParams,
+        InitializeParams,
+        InitializeResult,
+        ToolsListResult,
+        ToolCallResult,
+        InstanceConfig,
+        ExportedInstance,
     ]);
+    types.push(TypeEntry {
+        name: "ExportFile".into(),
+        decode: nodewire_common::registry::roundtrip::<Vec<ExportedInstance>>,
+        schema: nodewire_common::registry::schema_of::<Vec<ExportedInstance>>,
+    });
 }
 
 #[cfg(test)]

@@ -173,11 +173,10 @@ impl PatchConfigResponse {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<EditableConfig>(),
-        TypeEntry::of::<ConfigPatch>(),
-        TypeEntry::of::<PatchConfigResponse>(),
+    types.extend(nodewire_common::type_entries![
+        EditableConfig,
+        ConfigPatch,
+        PatchConfigResponse,
     ]);
 }
 

@@ -120,9 +120,7 @@ impl HealthReadyData {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<HealthData>());
-    types.push(TypeEntry::of::<HealthReadyData>());
+    types.extend(nodewire_common::type_entries![HealthData, HealthReadyData,]);
 }
 
 #[cfg(test)]

@@ -262,10 +262,10 @@ pub fn registry() -> &'static Registry {
 
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
-    let mut types = vec![
-        TypeEntry::of::<envelope::ErrorResponse>(),
-        TypeEntry::of::<envelope::ErrorBody>(),
-    ];
+    let mut types = Vec::from(nodewire_common::type_entries![
+        envelope::ErrorResponse,
+        envelope::ErrorBody,
+    ]);
     users::register(&mut types);
     config::register(&mut types);
     reload::register(&mut types);

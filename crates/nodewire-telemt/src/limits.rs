@@ -233,13 +233,14 @@ impl EffectiveLimitsData {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<EffectiveTimeoutLimits>());
-    types.push(TypeEntry::of::<EffectiveUpstreamLimits>());
-    types.push(TypeEntry::of::<EffectiveMiddleProxyLimits>());
-    types.push(TypeEntry::of::<EffectiveUserIpPolicyLimits>());
-    types.push(TypeEntry::of::<EffectiveUserTcpPolicyLimits>());
-    types.push(TypeEntry::of::<EffectiveLimitsData>());
+    types.extend(nodewire_common::type_entries![
+        EffectiveTimeoutLimits,
+        EffectiveUpstreamLimits,
+        EffectiveMiddleProxyLimits,
+        EffectiveUserIpPolicyLimits,
+        EffectiveUserTcpPolicyLimits,
+        EffectiveLimitsData,
+    ]);
 }
 
 #[cfg(test)]

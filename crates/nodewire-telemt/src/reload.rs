@@ -386,11 +386,10 @@ impl ReloadStatus {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<ReloadRequest>(),
-        TypeEntry::of::<ReloadAccepted>(),
-        TypeEntry::of::<ReloadStatus>(),
+    types.extend(nodewire_common::type_entries![
+        ReloadRequest,
+        ReloadAccepted,
+        ReloadStatus,
     ]);
 }
 

@@ -110,9 +110,10 @@ impl SecurityWhitelistData {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<SecurityPostureData>());
-    types.push(TypeEntry::of::<SecurityWhitelistData>());
+    types.extend(nodewire_common::type_entries![
+        SecurityPostureData,
+        SecurityWhitelistData,
+    ]);
 }
 
 #[cfg(test)]

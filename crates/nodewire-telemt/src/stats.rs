@@ -1122,31 +1122,32 @@ impl MinimalAllData {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<ClassCount>());
-    types.push(TypeEntry::of::<SummaryData>());
-    types.push(TypeEntry::of::<ZeroCodeCount>());
-    types.push(TypeEntry::of::<ZeroCoreData>());
-    types.push(TypeEntry::of::<ZeroUpstreamData>());
-    types.push(TypeEntry::of::<UpstreamDcStatus>());
-    types.push(TypeEntry::of::<UpstreamStatus>());
-    types.push(TypeEntry::of::<UpstreamSummaryData>());
-    types.push(TypeEntry::of::<UpstreamsData>());
-    types.push(TypeEntry::of::<ZeroMiddleProxyData>());
-    types.push(TypeEntry::of::<ZeroPoolData>());
-    types.push(TypeEntry::of::<ZeroDesyncData>());
-    types.push(TypeEntry::of::<ZeroAllData>());
-    types.push(TypeEntry::of::<MeWritersSummary>());
-    types.push(TypeEntry::of::<MeWriterStatus>());
-    types.push(TypeEntry::of::<MeWritersData>());
-    types.push(TypeEntry::of::<DcEndpointWriters>());
-    types.push(TypeEntry::of::<DcStatus>());
-    types.push(TypeEntry::of::<DcStatusData>());
-    types.push(TypeEntry::of::<MinimalQuarantineData>());
-    types.push(TypeEntry::of::<MinimalDcPathData>());
-    types.push(TypeEntry::of::<MinimalMeRuntimeData>());
-    types.push(TypeEntry::of::<MinimalAllPayload>());
-    types.push(TypeEntry::of::<MinimalAllData>());
+    types.extend(nodewire_common::type_entries![
+        ClassCount,
+        SummaryData,
+        ZeroCodeCount,
+        ZeroCoreData,
+        ZeroUpstreamData,
+        UpstreamDcStatus,
+        UpstreamStatus,
+        UpstreamSummaryData,
+        UpstreamsData,
+        ZeroMiddleProxyData,
+        ZeroPoolData,
+        ZeroDesyncData,
+        ZeroAllData,
+        MeWritersSummary,
+        MeWriterStatus,
+        MeWritersData,
+        DcEndpointWriters,
+        DcStatus,
+        DcStatusData,
+        MinimalQuarantineData,
+        MinimalDcPathData,
+        MinimalMeRuntimeData,
+        MinimalAllPayload,
+        MinimalAllData,
+    ]);
 }
 
 #[cfg(test)]

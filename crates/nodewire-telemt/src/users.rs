@@ -947,20 +947,19 @@ impl UserActiveIps {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<CreateUserRequest>(),
-        TypeEntry::of::<PatchUserRequest>(),
-        TypeEntry::of::<RotateSecretRequest>(),
-        TypeEntry::of::<UserInfo>(),
-        TypeEntry::of::<UserLinks>(),
-        TypeEntry::of::<TlsDomainLink>(),
-        TypeEntry::of::<CreateUserResponse>(),
-        TypeEntry::of::<DeleteUserResponse>(),
-        TypeEntry::of::<ResetUserQuotaResponse>(),
-        TypeEntry::of::<UserQuotaListData>(),
-        TypeEntry::of::<UserQuotaEntry>(),
-        TypeEntry::of::<UserActiveIps>(),
+    types.extend(nodewire_common::type_entries![
+        CreateUserRequest,
+        PatchUserRequest,
+        RotateSecretRequest,
+        UserInfo,
+        UserLinks,
+        TlsDomainLink,
+        CreateUserResponse,
+        DeleteUserResponse,
+        ResetUserQuotaResponse,
+        UserQuotaListData,
+        UserQuotaEntry,
+        UserActiveIps,
     ]);
 }
 

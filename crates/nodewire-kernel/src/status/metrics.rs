@@ -329,25 +329,24 @@ wire_struct! {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<HttpStatus>(),
-        TypeEntry::of::<SocksStatus>(),
-        TypeEntry::of::<HopMetricsSnapshot>(),
-        TypeEntry::of::<QuicStatus>(),
-        TypeEntry::of::<TlsStatus>(),
-        TypeEntry::of::<HttpProxyMetricsSnapshot>(),
-        TypeEntry::of::<VlessMetricsSnapshot>(),
-        TypeEntry::of::<VlessConnectorMetricsSnapshot>(),
-        TypeEntry::of::<SsMetricsSnapshot>(),
-        TypeEntry::of::<SsConnectorMetricsSnapshot>(),
-        TypeEntry::of::<SsrMetricsSnapshot>(),
-        TypeEntry::of::<SsrConnectorMetricsSnapshot>(),
-        TypeEntry::of::<FailureReasonSnapshot>(),
-        TypeEntry::of::<FailureKindSnapshot>(),
-        TypeEntry::of::<EndpointStatsSnapshot>(),
-        TypeEntry::of::<RealityShortIdSnapshot>(),
-        TypeEntry::of::<RealityHandshakeTargetSnapshot>(),
-        TypeEntry::of::<FlowSnapshot>(),
+    types.extend(nodewire_common::type_entries![
+        HttpStatus,
+        SocksStatus,
+        HopMetricsSnapshot,
+        QuicStatus,
+        TlsStatus,
+        HttpProxyMetricsSnapshot,
+        VlessMetricsSnapshot,
+        VlessConnectorMetricsSnapshot,
+        SsMetricsSnapshot,
+        SsConnectorMetricsSnapshot,
+        SsrMetricsSnapshot,
+        SsrConnectorMetricsSnapshot,
+        FailureReasonSnapshot,
+        FailureKindSnapshot,
+        EndpointStatsSnapshot,
+        RealityShortIdSnapshot,
+        RealityHandshakeTargetSnapshot,
+        FlowSnapshot,
     ]);
 }

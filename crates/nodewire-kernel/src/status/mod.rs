@@ -256,22 +256,21 @@ wire_struct! {
 }
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<StatusResponse>(),
-        TypeEntry::of::<RuntimeStatusSnapshot>(),
-        TypeEntry::of::<NodeStatus>(),
-        TypeEntry::of::<NodeHealthState>(),
-        TypeEntry::of::<HealthStatus>(),
-        TypeEntry::of::<NodeInterfaceStatus>(),
-        TypeEntry::of::<InterfaceBindingStatus>(),
-        TypeEntry::of::<SystemStatus>(),
-        TypeEntry::of::<MemoryStatus>(),
-        TypeEntry::of::<ConnectionStatus>(),
-        TypeEntry::of::<NodeConnectionStatus>(),
-        TypeEntry::of::<UserRegistryStatus>(),
-        TypeEntry::of::<UserStatus>(),
-        TypeEntry::of::<UserRateLimitSummary>(),
+    types.extend(nodewire_common::type_entries![
+        StatusResponse,
+        RuntimeStatusSnapshot,
+        NodeStatus,
+        NodeHealthState,
+        HealthStatus,
+        NodeInterfaceStatus,
+        InterfaceBindingStatus,
+        SystemStatus,
+        MemoryStatus,
+        ConnectionStatus,
+        NodeConnectionStatus,
+        UserRegistryStatus,
+        UserStatus,
+        UserRateLimitSummary,
     ]);
     pipeline::register(types);
     metrics::register(types);

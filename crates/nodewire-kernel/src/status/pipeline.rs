@@ -288,14 +288,13 @@ impl JsonSchema for ActionView {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.extend([
-        TypeEntry::of::<PipelineStatus>(),
-        TypeEntry::of::<StrategyStatus>(),
-        TypeEntry::of::<StrategyKindType>(),
-        TypeEntry::of::<RuleStatus>(),
-        TypeEntry::of::<DefaultRouteStatus>(),
-        TypeEntry::of::<ActionView>(),
+    types.extend(nodewire_common::type_entries![
+        PipelineStatus,
+        StrategyStatus,
+        StrategyKindType,
+        RuleStatus,
+        DefaultRouteStatus,
+        ActionView,
     ]);
 }
 

@@ -285,20 +285,21 @@ impl RuntimeEdgeTlsFingerprintsData {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionUserData>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionTotalsData>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionTopData>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionCacheData>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionTelemetryData>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionsSummaryPayload>());
-    types.push(TypeEntry::of::<RuntimeEdgeConnectionsSummaryData>());
-    types.push(TypeEntry::of::<ApiEventRecord>());
-    types.push(TypeEntry::of::<RuntimeEdgeEventsPayload>());
-    types.push(TypeEntry::of::<RuntimeEdgeEventsData>());
-    types.push(TypeEntry::of::<RuntimeEdgeTlsFingerprintRow>());
-    types.push(TypeEntry::of::<RuntimeEdgeTlsFingerprintsPayload>());
-    types.push(TypeEntry::of::<RuntimeEdgeTlsFingerprintsData>());
+    types.extend(nodewire_common::type_entries![
+        RuntimeEdgeConnectionUserData,
+        RuntimeEdgeConnectionTotalsData,
+        RuntimeEdgeConnectionTopData,
+        RuntimeEdgeConnectionCacheData,
+        RuntimeEdgeConnectionTelemetryData,
+        RuntimeEdgeConnectionsSummaryPayload,
+        RuntimeEdgeConnectionsSummaryData,
+        ApiEventRecord,
+        RuntimeEdgeEventsPayload,
+        RuntimeEdgeEventsData,
+        RuntimeEdgeTlsFingerprintRow,
+        RuntimeEdgeTlsFingerprintsPayload,
+        RuntimeEdgeTlsFingerprintsData,
+    ]);
 }
 
 #[cfg(test)]

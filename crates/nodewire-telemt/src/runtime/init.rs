@@ -204,10 +204,11 @@ impl RuntimeInitializationData {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<RuntimeInitializationComponentData>());
-    types.push(TypeEntry::of::<RuntimeInitializationMeData>());
-    types.push(TypeEntry::of::<RuntimeInitializationData>());
+    types.extend(nodewire_common::type_entries![
+        RuntimeInitializationComponentData,
+        RuntimeInitializationMeData,
+        RuntimeInitializationData,
+    ]);
 }
 
 #[cfg(test)]

@@ -485,29 +485,30 @@ impl RuntimeNatStunData {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<RuntimeMePoolStateGenerationData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateHardswapData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateWriterContourData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateWriterHealthData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateWriterData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateRefillDcData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateRefillData>());
-    types.push(TypeEntry::of::<RuntimeMePoolStatePayload>());
-    types.push(TypeEntry::of::<RuntimeMePoolStateData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityCountersData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityRouteDropData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityFamilyStateData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityDrainGateData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityDcRttData>());
-    types.push(TypeEntry::of::<RuntimeMeQualityPayload>());
-    types.push(TypeEntry::of::<RuntimeMeQualityData>());
-    types.push(TypeEntry::of::<RuntimeNatStunReflectionData>());
-    types.push(TypeEntry::of::<RuntimeNatStunFlagsData>());
-    types.push(TypeEntry::of::<RuntimeNatStunServersData>());
-    types.push(TypeEntry::of::<RuntimeNatStunReflectionBlockData>());
-    types.push(TypeEntry::of::<RuntimeNatStunPayload>());
-    types.push(TypeEntry::of::<RuntimeNatStunData>());
+    types.extend(nodewire_common::type_entries![
+        RuntimeMePoolStateGenerationData,
+        RuntimeMePoolStateHardswapData,
+        RuntimeMePoolStateWriterContourData,
+        RuntimeMePoolStateWriterHealthData,
+        RuntimeMePoolStateWriterData,
+        RuntimeMePoolStateRefillDcData,
+        RuntimeMePoolStateRefillData,
+        RuntimeMePoolStatePayload,
+        RuntimeMePoolStateData,
+        RuntimeMeQualityCountersData,
+        RuntimeMeQualityRouteDropData,
+        RuntimeMeQualityFamilyStateData,
+        RuntimeMeQualityDrainGateData,
+        RuntimeMeQualityDcRttData,
+        RuntimeMeQualityPayload,
+        RuntimeMeQualityData,
+        RuntimeNatStunReflectionData,
+        RuntimeNatStunFlagsData,
+        RuntimeNatStunServersData,
+        RuntimeNatStunReflectionBlockData,
+        RuntimeNatStunPayload,
+        RuntimeNatStunData,
+    ]);
 }
 
 #[cfg(test)]

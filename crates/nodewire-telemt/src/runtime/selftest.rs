@@ -313,16 +313,17 @@ impl RuntimeMeSelftestData {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<RuntimeMeSelftestKdfData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestTimeskewData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestIpFamilyData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestIpData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestPidData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestBndData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestUpstreamData>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestPayload>());
-    types.push(TypeEntry::of::<RuntimeMeSelftestData>());
+    types.extend(nodewire_common::type_entries![
+        RuntimeMeSelftestKdfData,
+        RuntimeMeSelftestTimeskewData,
+        RuntimeMeSelftestIpFamilyData,
+        RuntimeMeSelftestIpData,
+        RuntimeMeSelftestPidData,
+        RuntimeMeSelftestBndData,
+        RuntimeMeSelftestUpstreamData,
+        RuntimeMeSelftestPayload,
+        RuntimeMeSelftestData,
+    ]);
 }
 
 #[cfg(test)]

@@ -164,13 +164,14 @@ impl RuntimeUpstreamQualityData {
 }
 
 pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
-    use nodewire_common::registry::TypeEntry;
-    types.push(TypeEntry::of::<RuntimeUpstreamQualityPolicyData>());
-    types.push(TypeEntry::of::<RuntimeUpstreamQualityCountersData>());
-    types.push(TypeEntry::of::<RuntimeUpstreamQualitySummaryData>());
-    types.push(TypeEntry::of::<RuntimeUpstreamQualityDcData>());
-    types.push(TypeEntry::of::<RuntimeUpstreamQualityUpstreamData>());
-    types.push(TypeEntry::of::<RuntimeUpstreamQualityData>());
+    types.extend(nodewire_common::type_entries![
+        RuntimeUpstreamQualityPolicyData,
+        RuntimeUpstreamQualityCountersData,
+        RuntimeUpstreamQualitySummaryData,
+        RuntimeUpstreamQualityDcData,
+        RuntimeUpstreamQualityUpstreamData,
+        RuntimeUpstreamQualityData,
+    ]);
 }
 
 #[cfg(test)]
