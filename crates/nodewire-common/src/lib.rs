@@ -14,7 +14,7 @@
 //! - [`go_json`]: Go's `encoding/json` decoding rules for server-side decoders of Go upstreams;
 //! - [`go_url`]: the pieces of Go's `net/url.Parse` shared by the crates that follow it;
 //! - [`lossless`]: decode → re-encode → compare, reporting every lost or changed JSON pointer;
-//! - [`ValidationError`] and [`string_schema!`] for validated text newtypes, and
+//! - [`ValidationError`] and [`fixed_schema!`] for validated text newtypes, and
 //!   [`Timestamp`]: date-times kept as sent, under each peer's reading rule;
 //! - [`stream`]: stream endpoints (Server-Sent Events, WebSocket) and their typed items;
 //! - `client` (feature `client`): a reqwest client that runs any endpoint;
@@ -28,6 +28,7 @@ pub mod endpoint;
 pub mod error;
 pub mod go_json;
 pub mod go_url;
+pub mod literal;
 pub mod lossless;
 pub mod open_enum;
 pub mod patch;

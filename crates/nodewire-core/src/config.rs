@@ -57,17 +57,7 @@ impl ClientRef {
 /// The schema of an id that is always present and may be `null`.
 struct NullableId;
 
-impl JsonSchema for NullableId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("NullableId")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": ["integer", "null"], "format": "uint64", "minimum": 0 })
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-}
+nodewire_common::fixed_schema!(NullableId, inline, { "type": ["integer", "null"], "format": "uint64", "minimum": 0 });
 
 /// Link UUID → owner. In `clientMap` the keys are subscription-link UUIDs (the xray client
 /// ids, used to attribute xray traffic); in `mtprotoClientMap` they are MTProto-link UUIDs

@@ -11,39 +11,9 @@ use nodewire_common::error::{DecodeError, from_slice};
 use nodewire_common::server::{JsonStyle, json_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// The JSON literal `true` (the `ok` member of a success body).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct OkTrue;
-
-impl Serialize for OkTrue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bool(true)
-    }
-}
-
-impl<'de> Deserialize<'de> for OkTrue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if bool::deserialize(d)? {
-            Ok(OkTrue)
-        } else {
-            Err(serde::de::Error::custom("expected `true`"))
-        }
-    }
-}
-
-impl JsonSchema for OkTrue {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("OkTrue")
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "boolean", "const": true })
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-}
+pub use nodewire_common::literal::OkTrue;
 
 /// `{ ok: true }`: the answer of `/node/usage`, `/node/outbound-usage`,
 /// `/node/session-events`, `/node/config/applied` and `/node/error`.

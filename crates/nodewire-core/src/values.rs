@@ -5,63 +5,12 @@
 //! so a decoded body re-encodes unchanged (`+03:00` stays `+03:00`, `::1` stays `::1`).
 
 use std::fmt;
-use std::str::FromStr;
 
-use nodewire_common::string_schema;
+use nodewire_common::fixed_schema;
 use serde::{Deserialize, Serialize};
 
 pub use nodewire_common::ValidationError;
 use nodewire_common::timestamp::Rfc3339;
-
-macro_rules! text_newtype {
-    ($ty:ident) => {
-        impl $ty {
-            /// The text, as received or built.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl AsRef<str> for $ty {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<$ty> for String {
-            fn from(value: $ty) -> String {
-                value.0
-            }
-        }
-
-        impl TryFrom<String> for $ty {
-            type Error = ValidationError;
-            fn try_from(text: String) -> Result<Self, ValidationError> {
-                Self::new(text)
-            }
-        }
-
-        impl TryFrom<&str> for $ty {
-            type Error = ValidationError;
-            fn try_from(text: &str) -> Result<Self, ValidationError> {
-                Self::new(text)
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = ValidationError;
-            fn from_str(text: &str) -> Result<Self, ValidationError> {
-                Self::new(text)
-            }
-        }
-    };
-}
 
 /// An ISO 8601 date-time with a time zone (the RFC 3339 profile), kept as text:
 /// `recordedAt` and `occurredAt`.
@@ -93,13 +42,13 @@ pub type Timestamp = nodewire_common::Timestamp<Rfc3339>;
 #[serde(try_from = "String", into = "String")]
 pub struct IpAddress(String);
 
-string_schema!(IpAddress, {
+fixed_schema!(IpAddress, {
     "type": "string",
     "description": "An IPv4 or IPv6 address.",
     "anyOf": [{ "format": "ipv4" }, { "format": "ipv6" }]
 });
 
-text_newtype!(IpAddress);
+nodewire_common::text_newtype!(IpAddress, ValidationError);
 
 impl IpAddress {
     /// The rule, as the error message states it.
@@ -153,14 +102,14 @@ impl From<std::net::IpAddr> for IpAddress {
 #[serde(try_from = "String", into = "String")]
 pub struct RegistrationCode(String);
 
-string_schema!(RegistrationCode, {
+fixed_schema!(RegistrationCode, {
     "type": "string",
     "description": "The registration code the panel issued for the node.",
     "minLength": 1,
     "pattern": "^\\S(.*\\S)?$"
 });
 
-text_newtype!(RegistrationCode);
+nodewire_common::text_newtype!(RegistrationCode, ValidationError);
 
 impl RegistrationCode {
     /// The rule, as the error message states it.

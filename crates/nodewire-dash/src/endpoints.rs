@@ -36,7 +36,6 @@ use nodewire_common::server::require_body;
 use nodewire_common::{
     DecodeError, Endpoint, FromRequestError, IntoRequestError, ResponseBody, Secret,
 };
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::Error;
@@ -244,15 +243,7 @@ impl<'de> Deserialize<'de> for StaticAck {
     }
 }
 
-impl JsonSchema for StaticAck {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("StaticAck")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "const": "ok" })
-    }
-}
+nodewire_common::fixed_schema!(StaticAck, { "type": "string", "const": "ok" });
 
 /// `POST /api/node/identity`: the body is always `{}`; the answer names the Dash
 /// installation.

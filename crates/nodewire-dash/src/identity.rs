@@ -5,8 +5,6 @@
 //! id identifies the **Dash installation**, not the node: `report install` uses it to find two
 //! targets that are the same Dash.
 
-use std::fmt;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -52,19 +50,11 @@ impl IdentityResponse {
 #[serde(try_from = "String", into = "String")]
 pub struct InstallId(String);
 
-impl JsonSchema for InstallId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("InstallId")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "Dash installation id; not blank. Dash writes `server_` and 32 lowercase hex digits.",
-            "pattern": "\\S"
-        })
-    }
-}
+nodewire_common::fixed_schema!(InstallId, {
+    "type": "string",
+    "description": "Dash installation id; not blank. Dash writes `server_` and 32 lowercase hex digits.",
+    "pattern": "\\S"
+});
 
 /// A blank install id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,11 +82,6 @@ impl InstallId {
         Self(text)
     }
 
-    /// The id as sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The id as the agent stores it (trimmed).
     pub fn normalized(&self) -> &str {
         self.0.trim()
@@ -115,24 +100,7 @@ impl InstallId {
     }
 }
 
-impl fmt::Display for InstallId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for InstallId {
-    type Error = InvalidInstallId;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<InstallId> for String {
-    fn from(value: InstallId) -> Self {
-        value.0
-    }
-}
+nodewire_common::text_newtype!(InstallId, InvalidInstallId);
 
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     types.extend(nodewire_common::type_entries![

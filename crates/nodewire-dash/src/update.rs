@@ -325,31 +325,23 @@ pub struct UpdateManifest {
     size: u64,
 }
 
-impl JsonSchema for UpdateManifest {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("UpdateManifest")
+nodewire_common::fixed_schema!(UpdateManifest, {
+    "type": "object",
+    "description": "An update manifest that passes the agent's rules.",
+    "required": ["id", "version", "url", "sha256", "size"],
+    "properties": {
+        "id": { "type": "string", "description": "Release id (Dash sets it to the version)." },
+        "version": {
+            "type": "string",
+            "description": "Release directory name: not blank, not `.` or `..`, no `/` or `\\`.",
+            "pattern": "^[^/\\\\]*[^/\\\\\\s][^/\\\\]*$",
+            "not": { "enum": [".", ".."] }
+        },
+        "url": { "type": "string", "description": "Absolute http or https URL with a host.", "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]?://" },
+        "sha256": { "type": "string", "description": "SHA-256 of the file, 64 hex digits.", "pattern": "^\\s*[0-9A-Fa-f]{64}\\s*$" },
+        "size": { "type": "integer", "minimum": 1, "maximum": 9223372036854775806_i64, "description": "File size, bytes." }
     }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "object",
-            "description": "An update manifest that passes the agent's rules.",
-            "required": ["id", "version", "url", "sha256", "size"],
-            "properties": {
-                "id": { "type": "string", "description": "Release id (Dash sets it to the version)." },
-                "version": {
-                    "type": "string",
-                    "description": "Release directory name: not blank, not `.` or `..`, no `/` or `\\`.",
-                    "pattern": "^[^/\\\\]*[^/\\\\\\s][^/\\\\]*$",
-                    "not": { "enum": [".", ".."] }
-                },
-                "url": { "type": "string", "description": "Absolute http or https URL with a host.", "pattern": "^\\s*[Hh][Tt][Tt][Pp][Ss]?://" },
-                "sha256": { "type": "string", "description": "SHA-256 of the file, 64 hex digits.", "pattern": "^\\s*[0-9A-Fa-f]{64}\\s*$" },
-                "size": { "type": "integer", "minimum": 1, "maximum": 9223372036854775806_i64, "description": "File size, bytes." }
-            }
-        })
-    }
-}
+});
 
 impl UpdateManifest {
     /// The release id.

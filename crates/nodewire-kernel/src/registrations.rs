@@ -30,7 +30,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 use nodewire_common::timestamp::from_unix_millis;
 use nodewire_common::{DecodeError, Patch, Secret};
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::wire::{Validate, strict_as_decoded, wire_struct};
@@ -245,24 +245,16 @@ impl<'de> Deserialize<'de> for ServiceEventName {
     }
 }
 
-impl JsonSchema for ServiceEventName {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("ServiceEventName")
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A service event: core.yaml's `user.quota.changed` or `user.traffic.reported`, or the panel's `user_quota_changed` / `user_traffic_reported` (contract §8 row 2). Any spelling that lower-cases and maps `.` and `-` to `_` onto one of these is read as that event.",
-            "enum": [
-                "user.quota.changed",
-                "user.traffic.reported",
-                "user_quota_changed",
-                "user_traffic_reported"
-            ]
-        })
-    }
-}
+nodewire_common::fixed_schema!(ServiceEventName, {
+    "type": "string",
+    "description": "A service event: core.yaml's `user.quota.changed` or `user.traffic.reported`, or the panel's `user_quota_changed` / `user_traffic_reported` (contract §8 row 2). Any spelling that lower-cases and maps `.` and `-` to `_` onto one of these is read as that event.",
+    "enum": [
+        "user.quota.changed",
+        "user.traffic.reported",
+        "user_quota_changed",
+        "user_traffic_reported"
+    ]
+});
 
 wire_struct! {
     /// The body of `POST /v1/events/registrations` (core.yaml:2003).

@@ -1,7 +1,6 @@
 //! Instances: the instance JSON with its `meta`, the API-key instance `********`, and the
 //! create / update (PATCH) / replace (PUT) bodies (contract §3–§5).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -330,39 +329,15 @@ macro_rules! bounded_string {
                 }
                 Ok(Self(text))
             }
-
-            /// The text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = TooLong;
-            fn try_from(text: String) -> Result<Self, TooLong> {
-                Self::new(text)
-            }
-        }
+        nodewire_common::text_newtype!($name, TooLong);
 
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
-
-        impl JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "type": "string",
-                    "description": concat!($field, ", at most 256 bytes (UTF-8)."),
-                    "maxLength": 256
-                })
-            }
-        }
+        nodewire_common::fixed_schema!($name, {
+            "type": "string",
+            "description": concat!($field, ", at most 256 bytes (UTF-8)."),
+            "maxLength": 256
+        });
     };
 }
 
@@ -500,19 +475,11 @@ impl From<Action> for &'static str {
     }
 }
 
-impl JsonSchema for Action {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("Action")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "enum": ["start", "stop", "restart", "reset"],
-            "description": "A PATCH action."
-        })
-    }
-}
+nodewire_common::fixed_schema!(Action, {
+    "type": "string",
+    "enum": ["start", "stop", "restart", "reset"],
+    "description": "A PATCH action."
+});
 
 /// `meta.peer` in a PATCH: the whole peer is replaced (an absent field becomes empty, so
 /// `{}` clears it). Build one from [`PeerUpdate::default`] and the setters.

@@ -248,19 +248,11 @@ impl<'de> Deserialize<'de> for ErrorCode {
     }
 }
 
-impl JsonSchema for ErrorCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("ErrorCode")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "integer",
-            "description": "A JSON-RPC error code. The master sends -32700 (parse error), -32600 (invalid request), -32601 (method not found), -32602 (invalid params) and -32603 (internal error); other codes are kept.",
-            "examples": [-32700, -32600, -32601, -32602, -32603]
-        })
-    }
-}
+nodewire_common::fixed_schema!(ErrorCode, {
+    "type": "integer",
+    "description": "A JSON-RPC error code. The master sends -32700 (parse error), -32600 (invalid request), -32601 (method not found), -32602 (invalid params) and -32603 (internal error); other codes are kept.",
+    "examples": [-32700, -32600, -32601, -32602, -32603]
+});
 
 // ---------------------------------------------------------------------------------------
 // Requests

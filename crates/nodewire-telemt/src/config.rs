@@ -65,20 +65,12 @@ impl From<Map<String, Value>> for EditableConfig {
 #[serde(try_from = "Map<String, Value>")]
 pub struct ConfigPatch(Map<String, Value>);
 
-impl JsonSchema for ConfigPatch {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("ConfigPatch")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "object",
-            "description": "Editable config sections to deep-merge; null is not representable in TOML.",
-            "propertyNames": { "enum": EDITABLE_SECTIONS },
-            "minProperties": 1
-        })
-    }
-}
+nodewire_common::fixed_schema!(ConfigPatch, {
+    "type": "object",
+    "description": "Editable config sections to deep-merge; null is not representable in TOML.",
+    "propertyNames": { "enum": EDITABLE_SECTIONS },
+    "minProperties": 1
+});
 
 impl ConfigPatch {
     /// Validates a patch object.

@@ -13,47 +13,9 @@ use nodewire_common::error::{DecodeError, from_slice};
 use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// The JSON literal `true` (the `ok` member of a success envelope).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct OkTrue;
-
-/// The JSON literal `false` (the `ok` member of an error envelope).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct OkFalse;
-
-macro_rules! bool_literal {
-    ($ty:ident, $value:literal) => {
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_bool($value)
-            }
-        }
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                if bool::deserialize(d)? == $value {
-                    Ok($ty)
-                } else {
-                    Err(serde::de::Error::custom(concat!("expected `", $value, "`")))
-                }
-            }
-        }
-        impl JsonSchema for $ty {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($ty))
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "boolean", "const": $value })
-            }
-            fn inline_schema() -> bool {
-                true
-            }
-        }
-    };
-}
-bool_literal!(OkTrue, true);
-bool_literal!(OkFalse, false);
+pub use nodewire_common::literal::{OkFalse, OkTrue};
 
 /// The config revision: SHA-256 of the raw bytes of the main config file, as 64 lowercase hex
 /// characters (`config_store.rs:68-86`).

@@ -4,7 +4,7 @@
 use std::num::NonZeroU64;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use nodewire_common::{Patch, Secret, string_schema};
+use nodewire_common::{Patch, Secret, fixed_schema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub use nodewire_common::ValidationError;
 #[serde(try_from = "String", into = "String")]
 pub struct Username(String);
 
-string_schema!(Username, {
+fixed_schema!(Username, {
     "type": "string",
     "description": "1..=64 characters of [A-Za-z0-9_.-].",
     "pattern": "^[A-Za-z0-9_.\\-]{1,64}$",
@@ -46,12 +46,9 @@ impl Username {
             Err(ValidationError::new("username", Self::RULE))
         }
     }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+nodewire_common::text_newtype!(Username, ValidationError);
 
 /// The server's username rule as a predicate.
 pub fn is_valid_username(name: &str) -> bool {
@@ -59,32 +56,6 @@ pub fn is_valid_username(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-}
-
-impl TryFrom<String> for Username {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for Username {
-    type Error = ValidationError;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<Username> for String {
-    fn from(value: Username) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for Username {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 fn is_hex32(text: &str) -> bool {
@@ -105,7 +76,7 @@ fn is_hex32(text: &str) -> bool {
 #[serde(try_from = "String", into = "String")]
 pub struct UserSecret(Secret);
 
-string_schema!(UserSecret, {
+fixed_schema!(UserSecret, {
     "type": "string",
     "description": "Exactly 32 hex digits (either case).",
     "pattern": "^[0-9A-Fa-f]{32}$"
@@ -155,7 +126,7 @@ impl From<UserSecret> for String {
 #[serde(try_from = "String", into = "String")]
 pub struct AdTag(String);
 
-string_schema!(AdTag, {
+fixed_schema!(AdTag, {
     "type": "string",
     "description": "Exactly 32 hex digits (either case).",
     "pattern": "^[0-9A-Fa-f]{32}$"
@@ -174,25 +145,9 @@ impl AdTag {
             Err(ValidationError::new("user_ad_tag", Self::RULE))
         }
     }
-
-    /// The tag.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for AdTag {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AdTag> for String {
-    fn from(value: AdTag) -> Self {
-        value.0
-    }
-}
+nodewire_common::text_newtype!(AdTag, ValidationError);
 
 /// An expiration time as sent in a request: RFC 3339 with an offset (`Z` or `±hh:mm`),
 /// accepted exactly when the server's `DateTime::parse_from_rfc3339` accepts it. The text is
@@ -221,7 +176,7 @@ impl From<AdTag> for String {
 #[serde(try_from = "String", into = "String")]
 pub struct Expiration(String);
 
-string_schema!(Expiration, {
+fixed_schema!(Expiration, {
     "type": "string",
     "description": "An RFC 3339 time with an offset (`Z` or `+hh:mm`).",
     "format": "date-time"
@@ -253,11 +208,6 @@ impl Expiration {
         Self(at.to_rfc3339())
     }
 
-    /// The text as given.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The instant with the offset it was written with.
     pub fn to_datetime(&self) -> DateTime<FixedOffset> {
         // Validated at construction; the fallback is never taken.
@@ -276,29 +226,12 @@ impl Expiration {
     }
 }
 
+nodewire_common::text_newtype!(Expiration, ValidationError);
+
 impl From<DateTime<Utc>> for Expiration {
     /// [`Expiration::from_utc`].
     fn from(at: DateTime<Utc>) -> Self {
         Self::from_utc(at)
-    }
-}
-
-impl std::fmt::Display for Expiration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Expiration {
-    type Error = ValidationError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<Expiration> for String {
-    fn from(value: Expiration) -> Self {
-        value.0
     }
 }
 

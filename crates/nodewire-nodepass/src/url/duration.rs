@@ -339,19 +339,11 @@ impl<'de> serde::Deserialize<'de> for GoDuration {
     }
 }
 
-impl schemars::JsonSchema for GoDuration {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("GoDuration")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A Go duration (`5m0s`, `1h30m`, `1.5s`, `0s`).",
-            "pattern": "^[-+]?(0|([0-9]*(\\.[0-9]*)?(ns|us|\u{b5}s|\u{3bc}s|ms|s|m|h))+)$"
-        })
-    }
-}
+nodewire_common::fixed_schema!(GoDuration, {
+    "type": "string",
+    "description": "A Go duration (`5m0s`, `1h30m`, `1.5s`, `0s`).",
+    "pattern": "^[-+]?(0|([0-9]*(\\.[0-9]*)?(ns|us|\u{b5}s|\u{3bc}s|ms|s|m|h))+)$"
+});
 
 #[cfg(test)]
 mod tests {

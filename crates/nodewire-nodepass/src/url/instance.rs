@@ -1153,25 +1153,9 @@ impl RequestUrl {
         }
         Ok(Self(url))
     }
-
-    /// The URL text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for RequestUrl {
-    type Error = UrlError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<RequestUrl> for String {
-    fn from(value: RequestUrl) -> Self {
-        value.0
-    }
-}
+nodewire_common::text_newtype!(RequestUrl, UrlError);
 
 impl From<&InstanceUrl> for RequestUrl {
     fn from(url: &InstanceUrl) -> Self {
@@ -1185,27 +1169,13 @@ impl From<InstanceUrl> for RequestUrl {
     }
 }
 
-impl fmt::Display for RequestUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl schemars::JsonSchema for RequestUrl {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("RequestUrl")
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "minLength": 1,
-            "pattern": "^([Ss][Ee][Rr][Vv][Ee][Rr]|[Cc][Ll][Ii][Ee][Nn][Tt])://",
-            "description": "An instance URL: server:// or client://[key@]host:port/target[,target...][?query]. The tunnel address needs a numeric port (IPv6 in brackets) and at least one target.",
-            "examples": ["server://:10101/127.0.0.1:8080?tls=1"]
-        })
-    }
-}
+nodewire_common::fixed_schema!(RequestUrl, {
+    "type": "string",
+    "minLength": 1,
+    "pattern": "^([Ss][Ee][Rr][Vv][Ee][Rr]|[Cc][Ll][Ii][Ee][Nn][Tt])://",
+    "description": "An instance URL: server:// or client://[key@]host:port/target[,target...][?query]. The tunnel address needs a numeric port (IPv6 in brackets) and at least one target.",
+    "examples": ["server://:10101/127.0.0.1:8080?tls=1"]
+});
 
 impl schemars::JsonSchema for InstanceUrl {
     fn schema_name() -> Cow<'static, str> {
