@@ -1,5 +1,6 @@
-//! Validated text values: the [`ValidationError`] they fail with, and
-//! [`string_schema!`](crate::string_schema) for their JSON Schema.
+//! Validated text values: the [`ValidationError`] they fail with,
+//! [`text_newtype!`](crate::text_newtype) for their conversions and
+//! [`fixed_schema!`](crate::fixed_schema) for their JSON Schema.
 //!
 //! A protocol crate's checked newtypes (a telemt username, a Core registration code, a
 //! timestamp) refuse a bad value at construction and when decoded. Every one fails with the
