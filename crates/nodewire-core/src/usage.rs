@@ -70,18 +70,11 @@ impl UsageEntryDto {
         }
     }
 
-    /// Sets `subscriptionId`.
-    #[must_use]
-    pub fn subscription_id(mut self, id: u64) -> Self {
-        self.subscription_id = Patch::Value(id);
-        self
-    }
-
-    /// Sends `subscriptionId: null` (the traffic is not tied to a subscription).
-    #[must_use]
-    pub fn clear_subscription_id(mut self) -> Self {
-        self.subscription_id = Patch::Null;
-        self
+    nodewire_common::setters! {
+        /// Sets `subscriptionId`.
+        subscription_id(id: u64) nullable:
+            /// Sends `subscriptionId: null` (the traffic is not tied to a subscription).
+            clear_subscription_id;
     }
 }
 

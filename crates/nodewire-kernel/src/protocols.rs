@@ -328,18 +328,11 @@ impl UpstreamProfile {
         }
     }
 
-    /// Sets the hop id.
-    #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Patch::Value(id.into());
-        self
-    }
-
-    /// Sends the hop id as `null`.
-    #[must_use]
-    pub fn clear_id(mut self) -> Self {
-        self.id = Patch::Null;
-        self
+    nodewire_common::setters! {
+        /// Sets the hop id.
+        id(id: impl Into<String>) nullable:
+            /// Sends the hop id as `null`.
+            clear_id;
     }
 
     /// Sets the protocol settings (a value that is not an object is ignored).

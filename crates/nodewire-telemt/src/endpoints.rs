@@ -576,19 +576,12 @@ impl PatchConfig {
         }
     }
 
-    /// Submits `reload` after the write.
-    #[must_use]
-    pub fn reload(mut self, reload: ReloadRequest) -> Self {
-        self.reload = Some(reload);
-        self
-    }
-
-    /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
-    /// `Answered::revision`.
-    #[must_use]
-    pub fn if_match(mut self, revision: impl Into<Revision>) -> Self {
-        self.if_match = Some(revision.into());
-        self
+    nodewire_common::setters! {
+        /// Submits `reload` after the write.
+        reload(reload: ReloadRequest);
+        /// Makes the call conditional on `revision`: a `&Revision`, or the `&str` of
+        /// `Answered::revision`.
+        if_match(revision: impl Into<Revision>);
     }
 }
 

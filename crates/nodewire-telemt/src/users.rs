@@ -462,46 +462,19 @@ impl PatchUserRequest {
         self
     }
 
-    /// Sets the ad tag.
-    #[must_use]
-    pub fn user_ad_tag(mut self, value: AdTag) -> Self {
-        self.user_ad_tag = Patch::Value(value);
-        self
-    }
-
-    /// Removes the ad tag (`null`).
-    #[must_use]
-    pub fn clear_user_ad_tag(mut self) -> Self {
-        self.user_ad_tag = Patch::Null;
-        self
-    }
-
-    /// Sets the TCP connection limit override.
-    #[must_use]
-    pub fn max_tcp_conns(mut self, value: u64) -> Self {
-        self.max_tcp_conns = Patch::Value(value);
-        self
-    }
-
-    /// Removes the TCP connection limit override (`null`).
-    #[must_use]
-    pub fn clear_max_tcp_conns(mut self) -> Self {
-        self.max_tcp_conns = Patch::Null;
-        self
-    }
-
-    /// Sets the expiration: an [`Expiration`] or a `chrono::DateTime<Utc>`.
-    #[must_use]
-    pub fn expiration_rfc3339(mut self, value: impl Into<Expiration>) -> Self {
-        self.expiration_rfc3339 = Patch::Value(value.into());
-        self
-    }
-
-    /// Removes the expiration (`null`).
-    #[must_use]
-    pub fn clear_expiration_rfc3339(mut self) -> Self {
-        self.expiration_rfc3339 = Patch::Null;
-        self
+    nodewire_common::setters! {
+        /// Sets the ad tag.
+        user_ad_tag(value: AdTag) nullable:
+            /// Removes the ad tag (`null`).
+            clear_user_ad_tag;
+        /// Sets the TCP connection limit override.
+        max_tcp_conns(value: u64) nullable:
+            /// Removes the TCP connection limit override (`null`).
+            clear_max_tcp_conns;
+        /// Sets the expiration: an [`Expiration`] or a `chrono::DateTime<Utc>`.
+        expiration_rfc3339(value: impl Into<Expiration>) nullable:
+            /// Removes the expiration (`null`).
+            clear_expiration_rfc3339;
     }
 
     /// Sets the expiration; the same as [`expiration_rfc3339`](Self::expiration_rfc3339).
@@ -517,74 +490,27 @@ impl PatchUserRequest {
         self.clear_expiration_rfc3339()
     }
 
-    /// Sets the quota in bytes (0 included).
-    #[must_use]
-    pub fn data_quota_bytes(mut self, value: u64) -> Self {
-        self.data_quota_bytes = Patch::Value(value);
-        self
-    }
-
-    /// Removes the quota (`null`).
-    #[must_use]
-    pub fn clear_data_quota_bytes(mut self) -> Self {
-        self.data_quota_bytes = Patch::Null;
-        self
-    }
-
-    /// Sets the upload limit (bytes/s).
-    #[must_use]
-    pub fn rate_limit_up_bps(mut self, value: u64) -> Self {
-        self.rate_limit_up_bps = Patch::Value(value);
-        self
-    }
-
-    /// Sets the upload limit to 0 (`null`; with both limits at 0 the row is removed).
-    #[must_use]
-    pub fn clear_rate_limit_up_bps(mut self) -> Self {
-        self.rate_limit_up_bps = Patch::Null;
-        self
-    }
-
-    /// Sets the download limit (bytes/s).
-    #[must_use]
-    pub fn rate_limit_down_bps(mut self, value: u64) -> Self {
-        self.rate_limit_down_bps = Patch::Value(value);
-        self
-    }
-
-    /// Sets the download limit to 0 (`null`; with both limits at 0 the row is removed).
-    #[must_use]
-    pub fn clear_rate_limit_down_bps(mut self) -> Self {
-        self.rate_limit_down_bps = Patch::Null;
-        self
-    }
-
-    /// Sets the unique IP limit override.
-    #[must_use]
-    pub fn max_unique_ips(mut self, value: u64) -> Self {
-        self.max_unique_ips = Patch::Value(value);
-        self
-    }
-
-    /// Removes the unique IP limit override (`null`).
-    #[must_use]
-    pub fn clear_max_unique_ips(mut self) -> Self {
-        self.max_unique_ips = Patch::Null;
-        self
-    }
-
-    /// Enables (`true`, removing the override) or disables (`false`, cancelling sessions) the user.
-    #[must_use]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Patch::Value(value);
-        self
-    }
-
-    /// Removes the override (`null`): the user is enabled.
-    #[must_use]
-    pub fn clear_enabled(mut self) -> Self {
-        self.enabled = Patch::Null;
-        self
+    nodewire_common::setters! {
+        /// Sets the quota in bytes (0 included).
+        data_quota_bytes(value: u64) nullable:
+            /// Removes the quota (`null`).
+            clear_data_quota_bytes;
+        /// Sets the upload limit (bytes/s).
+        rate_limit_up_bps(value: u64) nullable:
+            /// Sets the upload limit to 0 (`null`; with both limits at 0 the row is removed).
+            clear_rate_limit_up_bps;
+        /// Sets the download limit (bytes/s).
+        rate_limit_down_bps(value: u64) nullable:
+            /// Sets the download limit to 0 (`null`; with both limits at 0 the row is removed).
+            clear_rate_limit_down_bps;
+        /// Sets the unique IP limit override.
+        max_unique_ips(value: u64) nullable:
+            /// Removes the unique IP limit override (`null`).
+            clear_max_unique_ips;
+        /// Enables (`true`, removing the override) or disables (`false`, cancelling sessions) the user.
+        enabled(value: bool) nullable:
+            /// Removes the override (`null`): the user is enabled.
+            clear_enabled;
     }
 }
 
