@@ -57,7 +57,11 @@ impl ClientRef {
 /// The schema of an id that is always present and may be `null`.
 struct NullableId;
 
-nodewire_common::fixed_schema!(NullableId, inline, { "type": ["integer", "null"], "format": "uint64", "minimum": 0 });
+nodewire_common::fixed_schema!(NullableId, inline, {
+    "type": ["integer", "null"],
+    "format": "uint64",
+    "minimum": 0
+});
 
 /// Link UUID → owner. In `clientMap` the keys are subscription-link UUIDs (the xray client
 /// ids, used to attribute xray traffic); in `mtprotoClientMap` they are MTProto-link UUIDs

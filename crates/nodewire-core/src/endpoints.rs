@@ -91,8 +91,8 @@ impl Heartbeat {
 
 impl Endpoint for Heartbeat {
     nodewire_common::endpoint_head!(Core, Unary, NodeHeartbeatDto => HeartbeatResponse,
-        Heartbeat, POST,
-        "/node/heartbeat", Optional, "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.");
+        Heartbeat, POST, "/node/heartbeat", Optional,
+        "`POST /node/heartbeat`: liveness and the node's revision; answers `{ ok, needSync }`.");
     const SUCCESS: &'static [StatusCode] = POST_SUCCESS;
 
     fn body(&self) -> Option<&NodeHeartbeatDto> {

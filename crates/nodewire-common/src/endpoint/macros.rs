@@ -108,9 +108,9 @@ macro_rules! __route_description {
 }
 
 /// The optional facts of a route (`SUCCESS`, `HISTORY`, `RESPONSE`, `PARAMETERS`, `PUBLIC`,
-/// `SUCCESS_OR_ERROR`) and its `Exchange`: an absent fact keeps the [`Endpoint`](crate::Endpoint) default; a
-/// `stream` body makes the route [`Streaming`](crate::endpoint::Streaming), any other
-/// [`Unary`](crate::endpoint::Unary).
+/// `SUCCESS_OR_ERROR`) and its `Exchange`: an absent fact keeps the
+/// [`Endpoint`](crate::Endpoint) default; a `stream` body makes the route
+/// [`Streaming`](crate::endpoint::Streaming), any other [`Unary`](crate::endpoint::Unary).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __route_facts {
