@@ -3,8 +3,6 @@
 //! stored `url`/`config` of three master settings and of v1.14.0, the 400 texts, and each
 //! process's effective values or exit error; exit codes 0, 1 and 2.
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 
 mod common;
@@ -12,28 +10,9 @@ use common::nodewire;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const MASTERS: &[(&str, &str)] = &[
-    ("default_master", "master://127.0.0.1:9090"),
-    (
-        "master_log_info_tls1",
-        "master://127.0.0.1:9090?log=info&tls=1",
-    ),
-    (
-        "master_log_debug_tls2_crt_key",
-        "master://127.0.0.1:9090?log=debug&tls=2&crt=/m/crt.pem&key=/m/key.pem",
-    ),
-];
-
-fn examples() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../nodewire-nodepass/tests/fixtures/url-examples.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(path)?)?;
-    Ok(doc
-        .get("examples")
-        .and_then(Value::as_array)
-        .ok_or("examples")?
-        .clone())
-}
+#[path = "../../nodewire-nodepass/tests/support/url_corpus.rs"]
+mod url_corpus;
+use url_corpus::{MASTERS, examples};
 
 #[test]
 fn normalize_reproduces_the_corpus() -> TestResult {

@@ -4,8 +4,6 @@
 //! included; `Process::parse` reproduces the tunnel key, the targets and every effective
 //! parameter value, or the error the process exits with.
 
-use std::path::PathBuf;
-
 use nodewire_nodepass::url::{
     CertificateFiles, Compat, Environment, InstanceUrl, MasterSettings, MasterUrl, Process,
     normalize_text,
@@ -14,27 +12,9 @@ use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const MASTERS: &[(&str, &str)] = &[
-    ("default_master", "master://127.0.0.1:9090"),
-    (
-        "master_log_info_tls1",
-        "master://127.0.0.1:9090?log=info&tls=1",
-    ),
-    (
-        "master_log_debug_tls2_crt_key",
-        "master://127.0.0.1:9090?log=debug&tls=2&crt=/m/crt.pem&key=/m/key.pem",
-    ),
-];
-
-fn examples() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/url-examples.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(path)?)?;
-    Ok(doc
-        .get("examples")
-        .and_then(Value::as_array)
-        .ok_or("examples")?
-        .clone())
-}
+#[path = "support/url_corpus.rs"]
+mod url_corpus;
+use url_corpus::{MASTERS, examples};
 
 fn stored(
     result: &Result<nodewire_nodepass::url::Normalized, nodewire_nodepass::url::NormalizeError>,
