@@ -2,21 +2,17 @@
 //! `normalize` answers what the master answers, and `Process::parse` fails with Go's
 //! `url.Parse` text where the URL does not parse.
 
-use std::path::PathBuf;
-
 use nodewire_nodepass::url::{Compat, Environment, MasterSettings, Process, normalize_text};
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+#[path = "support/url_corpus.rs"]
+#[allow(dead_code)]
+mod url_corpus;
+
 fn cases() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/go-oracle-cases.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(path)?)?;
-    Ok(doc
-        .get("cases")
-        .and_then(Value::as_array)
-        .ok_or("cases")?
-        .clone())
+    url_corpus::cases("go-oracle-cases.json", "cases")
 }
 
 #[test]

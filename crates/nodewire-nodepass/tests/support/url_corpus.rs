@@ -1,6 +1,7 @@
-//! The NodePass URL corpus, `crates/nodewire-nodepass/tests/fixtures/url-examples.json`, as
-//! the crate's own tests and the CLI's read it: its examples, and the master settings its
-//! stored `url`/`config` values were captured under.
+//! The NodePass URL corpora as the crate's own tests and the CLI's read them: the examples of
+//! `crates/nodewire-nodepass/tests/fixtures/url-examples.json` with the master settings its
+//! stored `url`/`config` values were captured under, and any other JSON list of cases under
+//! `crates/nodewire-nodepass/tests/`.
 
 use std::path::PathBuf;
 
@@ -21,12 +22,18 @@ pub(crate) const MASTERS: &[(&str, &str)] = &[
 
 /// Every example of the corpus.
 pub(crate) fn examples() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+    cases("fixtures/url-examples.json", "examples")
+}
+
+/// The array under `key` of the JSON file `file` (relative to the crate's `tests/`).
+pub(crate) fn cases(file: &str, key: &str) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../nodewire-nodepass/tests/fixtures/url-examples.json");
+        .join("../nodewire-nodepass/tests")
+        .join(file);
     let doc: Value = serde_json::from_slice(&std::fs::read(path)?)?;
     Ok(doc
-        .get("examples")
+        .get(key)
         .and_then(Value::as_array)
-        .ok_or("examples")?
+        .ok_or_else(|| format!("{file}: no array `{key}`"))?
         .clone())
 }
