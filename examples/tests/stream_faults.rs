@@ -252,12 +252,7 @@ async fn listed(
 }
 
 fn rows(watch: &Watch) -> Vec<Instance> {
-    watch
-        .table()
-        .rows()
-        .into_iter()
-        .map(|r| r.instance.clone())
-        .collect()
+    watch.table().instances().cloned().collect()
 }
 
 /// Reads the watch until its table equals `expected`.

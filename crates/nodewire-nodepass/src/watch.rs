@@ -146,6 +146,12 @@ impl Table {
         self.rows.values().collect()
     }
 
+    /// The instances, by id: what `GET /instances` would list now, the API-key instance left
+    /// out.
+    pub fn instances(&self) -> impl Iterator<Item = &Instance> {
+        self.rows.values().map(|r| &r.instance)
+    }
+
     /// `true` when an instance runs (so the master should send an update every 5 s).
     pub fn any_running(&self) -> bool {
         self.rows
@@ -356,6 +362,25 @@ mod tests {
             instance("a", "stopped", 50, 0),
         ));
         assert!(t.rows().is_empty());
+    }
+
+    #[test]
+    fn the_instances_are_the_masters_list_without_the_api_key() {
+        let mut t = Table::new();
+        t.reset(vec![
+            instance("b", "running", 0, 0),
+            instance("********", "", 0, 0),
+            instance("a", "stopped", 0, 0),
+        ]);
+        let ids: Vec<&str> = t.instances().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        t.apply(&event(
+            EventType::Delete,
+            "2026-11-22T08:00:16Z",
+            instance("a", "stopped", 0, 0),
+        ));
+        let ids: Vec<&str> = t.instances().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
     }
 
     #[test]

@@ -173,12 +173,7 @@ fn decoded(values: &[Value]) -> Result<Vec<Instance>, serde_json::Error> {
 }
 
 fn rows(watch: &Watch) -> Vec<Instance> {
-    watch
-        .table()
-        .rows()
-        .into_iter()
-        .map(|r| r.instance.clone())
-        .collect()
+    watch.table().instances().cloned().collect()
 }
 
 #[tokio::test]
