@@ -432,6 +432,15 @@ pub trait Endpoint: Sized {
     /// [`validate`](Self::validate).
     fn from_parts(parts: IncomingParts<'_, Self::Request>) -> Result<Self, FromRequestError>;
 
+    /// What the upstream refuses from the request's URI alone, before it reads the body
+    /// (server side): a server's admit step runs it on the routed request
+    /// ([`Arm::admit`](crate::server::Arm::admit), feature `server`). By default nothing; a
+    /// route whose upstream checks its query before its body (telemt's `PATCH /v1/config`)
+    /// checks it here, and parses it again in [`from_parts`](Self::from_parts).
+    fn admit(_uri: &http::Uri) -> Result<(), FromRequestError> {
+        Ok(())
+    }
+
     /// The checks the upstream server applies to a decoded request body (Dash's presence
     /// checks on a report). [`validate`](Self::validate) runs it by default, and
     /// `nodewire check` runs it on request bodies. By default, none.

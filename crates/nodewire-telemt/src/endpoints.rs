@@ -615,6 +615,13 @@ impl Endpoint for PatchConfig {
         Some(&self.body)
     }
 
+    /// telemt refuses a bad `reload` query before it reads the body.
+    fn admit(uri: &http::Uri) -> Result<(), FromRequestError> {
+        ReloadRequest::from_query(uri.query().unwrap_or(""))
+            .map(drop)
+            .map_err(FromRequestError::Query)
+    }
+
     fn from_parts(parts: IncomingParts<'_, ConfigPatch>) -> Result<Self, FromRequestError> {
         let reload = ReloadRequest::from_query(parts.query.unwrap_or(""))
             .map_err(FromRequestError::Query)?;

@@ -258,10 +258,7 @@ impl Request {
         }
 
         // `PATCH /v1/config` validates its query before it reads the body.
-        if arm.metadata.name == <PatchConfig as nodewire_common::Endpoint>::METADATA.name {
-            ReloadRequest::from_query(uri.query().unwrap_or(""))
-                .map_err(|message| ApiFailure::bad_request(quote(&message)))?;
-        }
+        arm.admit(uri).map_err(failure_for)?;
         Ok(arm)
     }
 
@@ -352,6 +349,25 @@ mod tests {
 
     fn fail(method: &str, path: &str, body: &'static str, read_only: bool) -> Option<ApiFailure> {
         Request::from_http(&req(method, path, body), read_only).err()
+    }
+
+    #[test]
+    fn a_bad_reload_query_is_refused_before_the_body() {
+        let uri: http::Uri = "/v1/config?reload=soon".parse().unwrap();
+        let refused = Request::admit(&Method::PATCH, &uri, false).unwrap_err();
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert_eq!(refused.message, "reload must be instant or drain");
+        // The body, not JSON here, is never read: the query decides first.
+        let f = fail("PATCH", "/v1/config?reload=soon", "{", false);
+        assert_eq!(
+            f.map(|f| f.message).as_deref(),
+            Some("reload must be instant or drain")
+        );
+        let ok: http::Uri = "/v1/config?reload=drain&timeout_secs=5".parse().unwrap();
+        assert!(Request::admit(&Method::PATCH, &ok, false).is_ok());
+        // Other routes do not read a `reload` query.
+        let other: http::Uri = "/v1/users?reload=soon".parse().unwrap();
+        assert!(Request::admit(&Method::GET, &other, false).is_ok());
     }
 
     #[test]

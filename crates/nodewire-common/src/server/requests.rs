@@ -16,6 +16,9 @@ pub struct Arm<R> {
     /// Decodes a request of this route into the enum's variant
     /// ([`Endpoint::try_from_http_request`](crate::Endpoint::try_from_http_request)).
     pub decoder: fn(&http::Request<Bytes>) -> Result<R, FromRequestError>,
+    /// What the route refuses from the URI alone, before the body is read
+    /// ([`Endpoint::admit`](crate::Endpoint::admit)).
+    pub admitter: fn(&http::Uri) -> Result<(), FromRequestError>,
     /// Whether the upstream answers the route without the credential
     /// ([`Endpoint::PUBLIC`](crate::Endpoint::PUBLIC)): what a server checks before it decodes
     /// anything.
@@ -26,6 +29,12 @@ impl<R> Arm<R> {
     /// Decodes `request` (already routed here) into the enum's variant.
     pub fn decode(&self, request: &http::Request<Bytes>) -> Result<R, FromRequestError> {
         (self.decoder)(request)
+    }
+
+    /// Runs the route's checks of the URI alone ([`Endpoint::admit`](crate::Endpoint::admit)),
+    /// before the body is read.
+    pub fn admit(&self, uri: &http::Uri) -> Result<(), FromRequestError> {
+        (self.admitter)(uri)
     }
 }
 
@@ -184,6 +193,7 @@ macro_rules! request_enum {
                         <$first as $crate::Endpoint>::try_from_http_request(request)
                             .map(Self::$first)
                     },
+                    admitter: <$first as $crate::Endpoint>::admit,
                     public: <$first as $crate::Endpoint>::PUBLIC,
                 },
                 $(
@@ -193,6 +203,7 @@ macro_rules! request_enum {
                         decoder: |request| {
                             <$e as $crate::Endpoint>::try_from_http_request(request).map(Self::$e)
                         },
+                        admitter: <$e as $crate::Endpoint>::admit,
                         public: <$e as $crate::Endpoint>::PUBLIC,
                     },
                 )*
