@@ -105,13 +105,6 @@ macro_rules! id_endpoint {
             #[doc = concat!("The `{", $param, "}` path segment.")]
             id: String = param($param), $resp, $($facts)* parameters [$decl]
         );
-
-        impl $name {
-            #[doc = concat!("The call for `", $param, "`.")]
-            pub fn new(id: impl Into<String>) -> Self {
-                Self { id: id.into() }
-            }
-        }
     };
 }
 
@@ -124,13 +117,6 @@ macro_rules! id_body_endpoint {
             /// The `{id}` path segment.
             id: String = param("id"), $req, $resp, parameters [$decl], validate strict
         );
-
-        impl $name {
-            /// The call for `id` with `body`.
-            pub fn new(id: impl Into<String>, body: $req) -> Self {
-                Self { id: id.into(), body }
-            }
-        }
     };
 }
 

@@ -115,7 +115,6 @@ nodewire_common::path_endpoint!(NodePass;
     /// The id.
     id: InstanceId = id_param, Instance,
     description "Get one instance (********: the API key and master id).",
-    new "A get call.",
     parameters [INSTANCE_ID]
 );
 
@@ -129,11 +128,6 @@ nodewire_common::path_body_endpoint!(NodePass;
 );
 
 impl UpdateInstance {
-    /// An update call.
-    pub fn new(id: InstanceId, body: UpdateInstanceRequest) -> Self {
-        Self { id, body }
-    }
-
     /// `PATCH /instances/******** {"action":"restart"}`: a new API key, in the `url` of the
     /// answer. Every event stream gets `shutdown` and closes; the old key is refused from
     /// then on.

@@ -274,7 +274,6 @@ nodewire_common::path_endpoint!(Telemt;
     /// The user.
     username: Username = username_param, UserInfo,
     description "Get one user.",
-    new "Gets `username`.",
     parameters [USERNAME]
 );
 

@@ -137,6 +137,26 @@ macro_rules! __route_facts {
     };
 }
 
+/// The associated types, metadata and facts of a route declared by the macros above: the
+/// protocol, `request => response`, then the metadata as [`route_metadata!`] takes it but with
+/// `[docs] [description?]` for the description, then the facts as `__route_facts!` takes them.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __route_head {
+    ($protocol:ty, $req:ty => $resp:ty, $name:ident, $method:ident, $path:literal, $body:ident,
+        [$($doc:literal),*] [$($description:expr)?] [$($alias:literal),*]; $($facts:tt)*) => {
+        type Protocol = $protocol;
+        type Request = $req;
+        type Response = $resp;
+        const METADATA: $crate::Metadata = $crate::route_metadata!(
+            $name, $method, $path, $body,
+            $crate::__route_description!([$($doc),*] $($description)?),
+            aliases [$($alias),*]
+        );
+        $crate::__route_facts!($($facts)*);
+    };
+}
+
 /// The `body` accessor and, with a check, the `validate_outgoing` of a route with a body.
 #[doc(hidden)]
 #[macro_export]
@@ -226,18 +246,10 @@ macro_rules! get_endpoint {
         pub struct $name;
 
         impl $crate::Endpoint for $name {
-            type Protocol = $protocol;
-            type Request = $crate::endpoint::NoBody;
-            type Response = $resp;
-            const METADATA: $crate::Metadata = $crate::route_metadata!(
-                $name, GET, $path, None,
-                $crate::__route_description!([$($doc),*] $($description)?),
-                aliases [$($alias),*]
-            );
-            $crate::__route_facts!(
+            $crate::__route_head!($protocol, $crate::endpoint::NoBody => $resp,
+                $name, GET, $path, None, [$($doc),*] [$($description)?] [$($alias),*];
                 [] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?] [$($either)?]
-            );
+                [$([$($parameter),*])?] [$($public)?] [$($either)?]);
 
             fn from_parts(
                 _: $crate::endpoint::IncomingParts<'_, $crate::endpoint::NoBody>,
@@ -317,17 +329,10 @@ macro_rules! body_endpoint {
         }
 
         impl $crate::Endpoint for $name {
-            type Protocol = $protocol;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: $crate::Metadata = $crate::route_metadata!(
-                $name, $method, $path, Required,
-                $crate::__route_description!([$($doc),*] $($description)?)
-            );
-            $crate::__route_facts!(
+            $crate::__route_head!($protocol, $req => $resp,
+                $name, $method, $path, Required, [$($doc),*] [$($description)?] [];
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?] []
-            );
+                [$([$($parameter),*])?] [$($public)?] []);
             $crate::__route_body!($req; $($validate)?);
 
             fn from_parts(
@@ -340,13 +345,13 @@ macro_rules! body_endpoint {
 }
 
 /// Declares a route with one path parameter and no body: a struct `$name` (`Eq`, like its
-/// parameter) whose one public field holds the parameter, documented by the doc comment given.
+/// parameter) whose one public field holds the parameter, documented by the doc comment given,
+/// and its constructor `new(field: impl Into<Type>)`.
 /// The field is written `<attributes> name: Type = parse` or `… = parse(args…)`: the server
 /// side reads it with `parse(&parts, args…)` (`parts` being the
 /// [`IncomingParts`](crate::endpoint::IncomingParts)), the client side sends
 /// `field.as_str()`. After the response type come, in this order and each optional,
 /// `description "<text>"` (the route's description when it is not the doc comment),
-/// `new "<doc>"` (a constructor `new(field)` with that doc; without it the caller writes one),
 /// `success <&[StatusCode]>`, `since "<release>"`, `response <ResponseBody>` or
 /// `stream <ResponseBody>`, `parameters [<Parameter>, …]` (the typed parameter, as in
 /// [`get_endpoint!`](crate::get_endpoint); a `{name}` not declared is a string) and
@@ -382,7 +387,7 @@ macro_rules! body_endpoint {
 ///     DeleteUser, DELETE, "/v1/users/{id}",
 ///     /// The user id.
 ///     id: String = param("id"), (),
-///     description "Remove a user.", new "The call for `id`.",
+///     description "Remove a user.",
 ///     success &[http::StatusCode::NO_CONTENT], response nodewire_common::ResponseBody::Empty,
 ///     parameters [nodewire_common::endpoint::Parameter::path::<String>("id", "The user id.")]
 /// );
@@ -396,7 +401,7 @@ macro_rules! body_endpoint {
 /// ```
 #[macro_export]
 macro_rules! path_endpoint {
-    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, new $new_doc:literal)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(,)?) => {
+    ($protocol:ty; $(#[doc = $doc:literal])* $name:ident, $method:ident, $path:literal, $(#[$fattr:meta])* $field:ident: $fty:ty = $parse:ident $(($($arg:expr),* $(,)?))?, $resp:ty $(, description $description:expr)? $(, success $success:expr)? $(, since $since:literal)? $(, response $response:expr)? $(, stream $stream:expr)? $(, parameters [$($parameter:expr),* $(,)?])? $(, public $public:literal)? $(,)?) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
@@ -404,27 +409,18 @@ macro_rules! path_endpoint {
             pub $field: $fty,
         }
 
-        $(
-            impl $name {
-                #[doc = $new_doc]
-                pub fn new($field: $fty) -> Self {
-                    Self { $field }
-                }
+        impl $name {
+            #[doc = concat!("The call for `", stringify!($field), "`.")]
+            pub fn new($field: impl Into<$fty>) -> Self {
+                Self { $field: $field.into() }
             }
-        )?
+        }
 
         impl $crate::Endpoint for $name {
-            type Protocol = $protocol;
-            type Request = $crate::endpoint::NoBody;
-            type Response = $resp;
-            const METADATA: $crate::Metadata = $crate::route_metadata!(
-                $name, $method, $path, None,
-                $crate::__route_description!([$($doc),*] $($description)?)
-            );
-            $crate::__route_facts!(
+            $crate::__route_head!($protocol, $crate::endpoint::NoBody => $resp,
+                $name, $method, $path, None, [$($doc),*] [$($description)?] [];
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?] []
-            );
+                [$([$($parameter),*])?] [$($public)?] []);
 
             fn path_params(&self) -> Vec<&str> {
                 vec![self.$field.as_str()]
@@ -441,9 +437,10 @@ macro_rules! path_endpoint {
 
 /// Declares a route with one path parameter and a required JSON body: as
 /// [`path_endpoint!`](crate::path_endpoint) (the parameter, then the request and response
-/// types, and the same options but `new`), plus the public field `body`, as in
+/// types, and the same options), plus the public field `body`, as in
 /// [`body_endpoint!`](crate::body_endpoint) (with its optional `validate <fn>` last). The
-/// struct derives `Debug`, `Clone` and `PartialEq`; the constructor is left to the caller.
+/// struct derives `Debug`, `Clone` and `PartialEq`; its constructor is
+/// `new(field: impl Into<Type>, body)`.
 ///
 /// ```
 /// # use nodewire_common::{DecodeError, Protocol};
@@ -474,7 +471,7 @@ macro_rules! path_endpoint {
 ///     id: String = id, serde_json::Value, serde_json::Value
 /// );
 /// use nodewire_common::Endpoint;
-/// let call = PatchUser { id: "ada".into(), body: serde_json::json!({ "up": 1 }) };
+/// let call = PatchUser::new("ada", serde_json::json!({ "up": 1 }));
 /// let request = call.try_into_http_request("http://h").unwrap();
 /// assert_eq!(request.uri(), "http://h/v1/users/ada");
 /// assert_eq!(request.body().as_ref(), br#"{"up":1}"#);
@@ -491,18 +488,18 @@ macro_rules! path_body_endpoint {
             pub body: $req,
         }
 
+        impl $name {
+            #[doc = concat!("The call for `", stringify!($field), "` with `body`.")]
+            pub fn new($field: impl Into<$fty>, body: $req) -> Self {
+                Self { $field: $field.into(), body }
+            }
+        }
+
         impl $crate::Endpoint for $name {
-            type Protocol = $protocol;
-            type Request = $req;
-            type Response = $resp;
-            const METADATA: $crate::Metadata = $crate::route_metadata!(
-                $name, $method, $path, Required,
-                $crate::__route_description!([$($doc),*] $($description)?)
-            );
-            $crate::__route_facts!(
+            $crate::__route_head!($protocol, $req => $resp,
+                $name, $method, $path, Required, [$($doc),*] [$($description)?] [];
                 [$($success)?] [$($since)?] [$($response)?] [$($stream)?]
-                [$([$($parameter),*])?] [$($public)?] []
-            );
+                [$([$($parameter),*])?] [$($public)?] []);
             $crate::__route_body!($req; $($validate)?);
 
             fn path_params(&self) -> Vec<&str> {
