@@ -44,7 +44,7 @@ use axum::response::Response;
 use futures_util::{Stream, StreamExt};
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
-use nodewire_common::server::{Limits, read_body, serve};
+use nodewire_common::server::{Background, Limits, read_body, serve};
 use nodewire_core::agent;
 use nodewire_core::auth;
 use nodewire_core::collect::Collector;
@@ -240,8 +240,7 @@ pub struct CoreHandle {
     pub grpc_addr: SocketAddr,
     /// The state, to inspect or change while it runs.
     pub core: Arc<MockCore>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<Result<(), BoxError>>,
+    server: Background<BoxError>,
 }
 
 impl CoreHandle {
@@ -251,19 +250,8 @@ impl CoreHandle {
     }
 
     /// Stops both servers and waits for them.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
-    }
-}
-
-impl Drop for CoreHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        let _ = self.server.stop().await;
     }
 }
 
@@ -284,23 +272,14 @@ pub async fn spawn_core_with(
     let http_url = format!("http://{}", http.local_addr()?);
     let grpc_addr = grpc.local_addr()?;
     let core = Arc::new(core);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_core(
-        core.clone(),
-        http,
-        grpc,
-        body_limit,
-        limits,
-        async {
-            let _ = rx.await;
-        },
-    ));
+    let serving = core.clone();
+    let server =
+        Background::spawn(|shutdown| serve_core(serving, http, grpc, body_limit, limits, shutdown));
     Ok(CoreHandle {
         http_url,
         grpc_addr,
         core,
-        stop: Some(tx),
-        task,
+        server,
     })
 }
 

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
-use nodewire_common::server::{Limits, read_body, serve};
+use nodewire_common::server::{Background, Limits, read_body, serve};
 use nodewire_nodepass::endpoints::*;
 use nodewire_nodepass::instances::{
     CreateInstanceRequest, InstanceId, MetaUpdate, PutInstanceRequest, TagKey, TagValue,
@@ -183,25 +183,13 @@ pub struct MockHandle {
     pub base_url: String,
     /// The listening address.
     pub addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: Background,
 }
 
 impl MockHandle {
     /// Stops the server (streams get `shutdown`) and waits for it.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
-    }
-}
-
-impl Drop for MockHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        let _ = self.server.stop().await;
     }
 }
 
@@ -210,15 +198,12 @@ pub async fn spawn_mock(mock: MockMaster, tick: Option<Duration>) -> std::io::Re
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}{}", mock.config().api_base);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_mock(listener, mock, tick, Limits::default(), async {
-        let _ = rx.await;
-    }));
+    let server =
+        Background::spawn(|shutdown| serve_mock(listener, mock, tick, Limits::default(), shutdown));
     Ok(MockHandle {
         base_url,
         addr,
-        stop: Some(tx),
-        task,
+        server,
     })
 }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use nodewire_common::Secret;
 use nodewire_common::client::Client;
-use nodewire_common::server::{BodyError, Limits, RemoteAddr, read_body, serve};
+use nodewire_common::server::{Background, BodyError, Limits, RemoteAddr, read_body, serve};
 use nodewire_telemt::endpoints::*;
 use nodewire_telemt::mock::{Body, MockConfig, MockTelemt, Outcome};
 use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, Username};
@@ -105,41 +105,21 @@ pub async fn serve_mock(
 pub async fn spawn_mock(mock: MockTelemt) -> std::io::Result<(String, MockHandle)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_mock(listener, mock, Limits::default(), async {
-        let _ = rx.await;
-    }));
-    Ok((
-        url,
-        MockHandle {
-            stop: Some(tx),
-            task,
-        },
-    ))
+    let server =
+        Background::spawn(|shutdown| serve_mock(listener, mock, Limits::default(), shutdown));
+    Ok((url, MockHandle { server }))
 }
 
 /// Stops a spawned mock when dropped.
 #[derive(Debug)]
 pub struct MockHandle {
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: Background,
 }
 
 impl MockHandle {
     /// Stops the server and waits for it.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
-    }
-}
-
-impl Drop for MockHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        let _ = self.server.stop().await;
     }
 }
 

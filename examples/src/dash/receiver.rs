@@ -17,7 +17,7 @@ use axum::extract::{Request, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Router};
 use bytes::Bytes;
-use nodewire_common::server::{Escaped, Limits, RemoteAddr, read_body, serve};
+use nodewire_common::server::{Background, Escaped, Limits, RemoteAddr, read_body, serve};
 use nodewire_dash::server::{Body, Peer, Push, Receiver, ReceiverConfig};
 use nodewire_dash::update::UpdateManifest;
 use tokio::net::TcpListener;
@@ -206,41 +206,21 @@ pub async fn spawn_receiver_with(
 ) -> std::io::Result<(String, ReceiverHandle)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_receiver(listener, config, options, limits, async {
-        let _ = rx.await;
-    }));
-    Ok((
-        url,
-        ReceiverHandle {
-            stop: Some(tx),
-            task,
-        },
-    ))
+    let server =
+        Background::spawn(|shutdown| serve_receiver(listener, config, options, limits, shutdown));
+    Ok((url, ReceiverHandle { server }))
 }
 
 /// Stops a spawned receiver when dropped.
 #[derive(Debug)]
 pub struct ReceiverHandle {
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: Background,
 }
 
 impl ReceiverHandle {
     /// Stops the server and waits for it.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
-    }
-}
-
-impl Drop for ReceiverHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        let _ = self.server.stop().await;
     }
 }
 

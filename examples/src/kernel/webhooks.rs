@@ -14,12 +14,12 @@ use axum::response::Response;
 use bytes::Bytes;
 use http::{HeaderValue, header};
 use nodewire_common::Secret;
-use nodewire_common::server::{Body, BodyError, Limits, RemoteAddr, read_body, serve};
+use nodewire_common::server::{Background, Body, BodyError, Limits, RemoteAddr, read_body, serve};
 use nodewire_kernel::webhooks::{
     DEFAULT_BODY_LIMIT, Webhook, WebhookConfig, payload_too_large, unreadable_body,
 };
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 struct Receiver {
     guard: WebhookConfig,
@@ -79,17 +79,13 @@ pub struct WebhookReceiver {
     pub url: String,
     /// Every callback accepted, in arrival order.
     pub received: mpsc::UnboundedReceiver<Webhook>,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    server: Background,
 }
 
 impl WebhookReceiver {
     /// Stops the server and waits for it.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = (&mut self.task).await;
+    pub async fn stop(self) {
+        let _ = self.server.stop().await;
     }
 }
 
@@ -122,21 +118,20 @@ pub async fn spawn_webhooks(token: Option<Secret>) -> std::io::Result<WebhookRec
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     let (sink, received) = mpsc::unbounded_channel();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve_webhooks(
-        listener,
-        WebhookConfig::with_token(token),
-        DEFAULT_BODY_LIMIT,
-        Limits::default(),
-        sink,
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let guard = WebhookConfig::with_token(token);
+    let server = Background::spawn(|shutdown| {
+        serve_webhooks(
+            listener,
+            guard,
+            DEFAULT_BODY_LIMIT,
+            Limits::default(),
+            sink,
+            shutdown,
+        )
+    });
     Ok(WebhookReceiver {
         url,
         received,
-        stop: Some(stop),
-        task,
+        server,
     })
 }

@@ -10,8 +10,13 @@
 //!   [`RequestEnum::route`] finds the endpoint of a request by method and path template, so a
 //!   server decodes straight into the variant, never through the endpoint's name.
 //!
-//! Nothing here does I/O, and nothing panics on any input.
+//! - With feature `serve`: `serve` runs a service over TCP under `Limits`, and
+//!   `Background` runs a server on its own task until it is stopped or dropped.
+//!
+//! Apart from those two, nothing here does I/O, and nothing panics on any input.
 
+#[cfg(feature = "serve")]
+mod background;
 mod body;
 mod json;
 #[cfg(feature = "serve")]
@@ -19,6 +24,9 @@ mod listen;
 mod log;
 mod requests;
 
+#[cfg(feature = "serve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
+pub use background::{Background, Shutdown};
 pub use body::{Body, BodyCollector, declared_length, declares_body};
 pub use json::JsonStyle;
 #[cfg(feature = "serve")]
