@@ -138,6 +138,37 @@ pub(crate) fn ask(requests: &[Value]) -> Result<Vec<Value>, Error> {
     Ok(answers)
 }
 
+/// The seed of a differential run unless `NODEWIRE_GO_ORACLE_SEED` says otherwise.
+const DEFAULT_SEED: u64 = 0x6e6f_6465_7769_7265;
+
+/// A differential run's size and seed, as the environment sets them.
+pub(crate) struct Run {
+    /// `count_var` of [`Run::from_env`], else its default.
+    pub(crate) count: usize,
+    /// `NODEWIRE_GO_ORACLE_SEED`, else [`DEFAULT_SEED`].
+    pub(crate) seed: u64,
+}
+
+impl Run {
+    /// The run `count_var` (e.g. `NODEWIRE_GO_ORACLE_BODIES`) and `NODEWIRE_GO_ORACLE_SEED`
+    /// ask for, with `default_count` and [`DEFAULT_SEED`] where they are unset or not a
+    /// number.
+    pub(crate) fn from_env(count_var: &str, default_count: usize) -> Self {
+        let number = |name: &str| std::env::var(name).ok()?.trim().parse::<u64>().ok();
+        Self {
+            count: number(count_var)
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(default_count),
+            seed: number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED),
+        }
+    }
+
+    /// A generator seeded with the run's seed.
+    pub(crate) fn rng(&self) -> Rng {
+        Rng(self.seed)
+    }
+}
+
 /// A small seeded generator (SplitMix64) for the differential tests.
 pub(crate) struct Rng(pub(crate) u64);
 

@@ -1,31 +1,8 @@
-//! Every payload in `tests/fixtures/manifest.json` decodes and re-encodes losslessly through
-//! the registry (the `nodewire check core` path), or is refused with an error naming the
-//! field, as its entry says.
+//! Core's registry and the particular cases of its captures. That every capture in
+//! `tests/fixtures/manifest.json` behaves as its entry says is checked for the five crates at
+//! once by the facade's `tests/fixtures.rs`.
 
-use std::path::PathBuf;
-
-use nodewire_common::check::verify_manifest;
 use serde_json::Value;
-
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-#[test]
-fn every_payload_behaves_as_the_manifest_says() -> Result<(), Box<dyn std::error::Error>> {
-    let entries = verify_manifest(nodewire_core::registry(), &fixtures_dir(), 40)?;
-    // Every route has at least one accepted payload.
-    for route in &nodewire_core::registry().routes {
-        let line = format!("{} {}", route.metadata.method, route.metadata.path);
-        assert!(
-            entries
-                .iter()
-                .any(|e| e.expect == "accept" && e.operation.as_deref() == Some(line.as_str())),
-            "no accepted payload for {line}"
-        );
-    }
-    Ok(())
-}
 
 #[test]
 fn every_wire_type_is_registered_with_a_schema() {

@@ -44,8 +44,6 @@ use bodies::{J, hex, vary};
 
 /// Variations per fixture unless `NODEWIRE_GO_ORACLE_BODIES` says otherwise.
 const DEFAULT_VARIATIONS: usize = 150;
-/// Seed unless `NODEWIRE_GO_ORACLE_SEED` says otherwise.
-const DEFAULT_SEED: u64 = 0x6e6f_6465_7769_7265;
 
 fn cases() -> Vec<(String, String, Vec<u8>, Value)> {
     bodies::decode_cases(
@@ -106,10 +104,6 @@ fn oracle_gives_the_recorded_answers() {
         assert_eq!(live["value"], recorded["value"], "{name}");
         assert_eq!(live["error"], recorded["error"], "{name}");
     }
-}
-
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok()?.trim().parse().ok()
 }
 
 /// `(name, Go type, receiver path, body)` of every NodeReport and Static request fixture.
@@ -180,13 +174,11 @@ fn ours(receiver: &Receiver, path: &str, body: &[u8]) -> Result<Option<Vec<u8>>,
 
 #[test]
 fn pushes_decode_as_go_does() {
-    let variations = env_number("NODEWIRE_GO_ORACLE_BODIES")
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(DEFAULT_VARIATIONS);
-    let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
+    let run = oracle::Run::from_env("NODEWIRE_GO_ORACLE_BODIES", DEFAULT_VARIATIONS);
+    let (variations, seed) = (run.count, run.seed);
     let started = std::time::Instant::now();
     let receiver = Receiver::new(ReceiverConfig::new([("n", Secret::new("k"))]));
-    let mut rng = oracle::Rng(seed);
+    let mut rng = run.rng();
     let fixtures = fixtures();
     assert!(fixtures.len() >= 20, "{} fixtures", fixtures.len());
     let mut bodies = Vec::new();

@@ -16,21 +16,13 @@ use nodewire_nodepass::mcp::{
 };
 use nodewire_nodepass::tcping::TCPingResult;
 use nodewire_nodepass::url::RequestUrl;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::json;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// `built` encodes as `expected` and decodes back from it unchanged.
-fn same<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
-    built: &T,
-    expected: Value,
-) -> TestResult {
-    assert_eq!(serde_json::to_value(built)?, expected);
-    assert_eq!(&serde_json::from_value::<T>(expected)?, built);
-    Ok(())
-}
+#[path = "../../../tests/wire.rs"]
+mod wire;
+use wire::same;
 
 #[test]
 fn rest_request_bodies() -> TestResult {

@@ -14,21 +14,13 @@ use nodewire_telemt::users::{
     AdTag, CreateUserRequest, Expiration, PatchUserRequest, RotateSecretRequest, UserInfo,
     UserSecret, Username,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// `built` encodes as `json` and decodes back from it unchanged.
-fn same<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
-    built: &T,
-    json: &str,
-) -> TestResult {
-    assert_eq!(serde_json::to_string(built)?, json);
-    assert_eq!(&serde_json::from_str::<T>(json)?, built);
-    Ok(())
-}
+#[path = "../../../tests/wire.rs"]
+mod wire;
+use wire::same;
 
 #[test]
 fn patch_user_setters_send_values_and_nulls() -> TestResult {

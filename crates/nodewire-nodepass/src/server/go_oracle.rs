@@ -29,8 +29,6 @@ use bodies::{J, hex, vary};
 
 /// Variations per fixture unless `NODEWIRE_GO_ORACLE_BODIES` says otherwise.
 const DEFAULT_VARIATIONS: usize = 150;
-/// Seed unless `NODEWIRE_GO_ORACLE_SEED` says otherwise.
-const DEFAULT_SEED: u64 = 0x6e6f_6465_7769_7265;
 
 const TYPES: [&str; 4] = [
     "nodepass.create",
@@ -153,18 +151,12 @@ fn oracle_gives_the_recorded_answers() {
     }
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok()?.trim().parse().ok()
-}
-
 #[test]
 fn request_bodies_decode_as_go_does() {
-    let variations = env_number("NODEWIRE_GO_ORACLE_BODIES")
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(DEFAULT_VARIATIONS);
-    let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
+    let run = oracle::Run::from_env("NODEWIRE_GO_ORACLE_BODIES", DEFAULT_VARIATIONS);
+    let (variations, seed) = (run.count, run.seed);
     let started = std::time::Instant::now();
-    let mut rng = oracle::Rng(seed);
+    let mut rng = run.rng();
     let fixtures = fixtures();
     assert!(fixtures.len() >= 30, "{} request fixtures", fixtures.len());
     let mut bodies: Vec<(String, Vec<u8>)> = Vec::new();

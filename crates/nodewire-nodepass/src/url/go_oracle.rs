@@ -24,8 +24,6 @@ use super::{Compat, MasterSettings, Role, TlsCode, normalize_text};
 
 /// URLs per differential run unless `NODEWIRE_GO_ORACLE_URLS` says otherwise.
 const DEFAULT_URLS: usize = 50_000;
-/// Seed unless `NODEWIRE_GO_ORACLE_SEED` says otherwise.
-const DEFAULT_SEED: u64 = 0x6e6f_6465_7769_7265;
 
 /// The three master settings of `url-examples.json`.
 fn masters() -> Vec<(&'static str, MasterSettings)> {
@@ -517,10 +515,6 @@ fn generate(rng: &mut oracle::Rng) -> String {
     url
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok()?.trim().parse().ok()
-}
-
 /// Compares `urls` against the oracle; returns the number of comparisons and the first
 /// disagreements (at most 20).
 fn compare(urls: &[String]) -> Result<(usize, Vec<String>), Error> {
@@ -552,11 +546,9 @@ fn compare(urls: &[String]) -> Result<(usize, Vec<String>), Error> {
 
 #[test]
 fn generated_urls_agree_with_go() {
-    let count = env_number("NODEWIRE_GO_ORACLE_URLS")
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(DEFAULT_URLS);
-    let seed = env_number("NODEWIRE_GO_ORACLE_SEED").unwrap_or(DEFAULT_SEED);
-    let mut rng = oracle::Rng(seed);
+    let run = oracle::Run::from_env("NODEWIRE_GO_ORACLE_URLS", DEFAULT_URLS);
+    let (count, seed) = (run.count, run.seed);
+    let mut rng = run.rng();
     let started = std::time::Instant::now();
     let mut compared = 0;
     let mut done = 0;
