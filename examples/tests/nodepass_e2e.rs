@@ -41,7 +41,7 @@ fn mock() -> MockMaster {
 
 fn api<T: std::fmt::Debug>(r: Result<T, ClientError<Error>>) -> Option<(StatusCode, String)> {
     match r {
-        Err(ClientError::Api(e)) => Some((e.status()?, e.message()?.to_owned())),
+        Err(ClientError::Api(e)) => Some((e.status()?, e.message()?.into_owned())),
         _ => None,
     }
 }

@@ -6,8 +6,8 @@
 //! `message` as a list of strings, other exceptions as one string.
 
 use bytes::Bytes;
-use http::StatusCode;
-use nodewire_common::error::{DecodeError, from_slice};
+use http::{HeaderMap, StatusCode};
+use nodewire_common::error::from_slice;
 use nodewire_common::server::{JsonStyle, json_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -69,43 +69,38 @@ pub struct ErrorResponse {
 }
 
 /// A failed call.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Core answered with an error body.
-    #[error("Core error {status}: {}", body.message.joined())]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The body.
-        body: ErrorResponse,
-    },
-    /// Core (or a proxy in front of it) answered an error status with a body that is not a
-    /// NestJS error body.
-    #[error("Core answered {status} without an error body: {text}")]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// A success body did not decode.
-    #[error("cannot decode the Core response {0}")]
-    Decode(#[from] DecodeError),
+pub type Error = nodewire_common::error::ApiError<ErrorResponse>;
+
+impl nodewire_common::error::ErrorBody for ErrorResponse {
+    const UPSTREAM: &'static str = "Core";
+    type Code = nodewire_common::endpoint::NoCode;
+
+    fn code(&self) -> Option<&nodewire_common::endpoint::NoCode> {
+        None
+    }
+
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        self.message.text()
+    }
 }
 
-nodewire_common::failure!(Error,
-    body ErrorResponse,
-    code nodewire_common::endpoint::NoCode = |_body| None,
-    message = |body| body.message.text(),
-);
+/// How an error message shows the body.
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message.joined())
+    }
+}
 
 /// Decodes a response body: `T` for a 2xx status, the error body otherwise.
-pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+pub fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
     if status.is_success() {
         return Ok(from_slice(body)?);
     }
-    Err(Error::from_response(status, body))
+    Err(Error::from_response(status, headers, body))
 }
 
 /// The response content type NestJS (Express) sends.
@@ -129,12 +124,13 @@ mod tests {
     #[test]
     fn nest_error_bodies_decode_in_both_shapes() {
         let one = br#"{"message":"Unauthorized","statusCode":401}"#;
-        let err = decode::<OkResponse>(StatusCode::UNAUTHORIZED, one).unwrap_err();
+        let err =
+            decode::<OkResponse>(StatusCode::UNAUTHORIZED, &HeaderMap::new(), one).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
         assert!(err.to_string().contains("Unauthorized"));
         let many =
             br#"{"message":["revision must be an integer number"],"error":"Bad Request","statusCode":400}"#;
-        match decode::<OkResponse>(StatusCode::BAD_REQUEST, many) {
+        match decode::<OkResponse>(StatusCode::BAD_REQUEST, &HeaderMap::new(), many) {
             Err(Error::Api { body, .. }) => {
                 assert_eq!(
                     body.message,
@@ -146,15 +142,18 @@ mod tests {
         }
         let html = b"<html>bad gateway</html>";
         assert!(matches!(
-            decode::<OkResponse>(StatusCode::BAD_GATEWAY, html),
+            decode::<OkResponse>(StatusCode::BAD_GATEWAY, &HeaderMap::new(), html),
             Err(Error::Unexpected { .. })
         ));
     }
 
     #[test]
     fn ok_must_be_true() {
-        assert!(decode::<OkResponse>(StatusCode::CREATED, br#"{"ok":true}"#).is_ok());
-        let err = decode::<OkResponse>(StatusCode::OK, br#"{"ok":false}"#).unwrap_err();
+        assert!(
+            decode::<OkResponse>(StatusCode::CREATED, &HeaderMap::new(), br#"{"ok":true}"#).is_ok()
+        );
+        let err = decode::<OkResponse>(StatusCode::OK, &HeaderMap::new(), br#"{"ok":false}"#)
+            .unwrap_err();
         assert!(err.to_string().contains("ok"), "{err}");
     }
 }

@@ -187,10 +187,10 @@ impl Protocol for Core {
 
     fn decode_response<T: DeserializeOwned>(
         status: StatusCode,
-        _headers: &HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<T, Error> {
-        envelope::decode(status, body)
+        envelope::decode(status, headers, body)
     }
 
     /// Encodes a success with `200 OK`. [`server::handle_http`] answers `POST`s with

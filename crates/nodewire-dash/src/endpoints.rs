@@ -132,7 +132,11 @@ impl Endpoint for PushMetrics {
     /// [`agent::read_metrics_body`](crate::agent::read_metrics_body).
     fn try_from_http_response(response: &http::Response<Bytes>) -> Outcome<Self> {
         if response.status() != StatusCode::OK {
-            return Err(Error::from_response(response.status(), response.body()));
+            return Err(Error::from_response(
+                response.status(),
+                response.headers(),
+                response.body(),
+            ));
         }
         Ok(crate::agent::read_metrics_body(
             response.headers(),
@@ -192,7 +196,11 @@ impl Endpoint for PushStatic {
         if response.status() == StatusCode::OK {
             Ok(StaticAck)
         } else {
-            Err(Error::from_response(response.status(), response.body()))
+            Err(Error::from_response(
+                response.status(),
+                response.headers(),
+                response.body(),
+            ))
         }
     }
 
@@ -285,7 +293,11 @@ impl Endpoint for FetchIdentity {
     /// body, whatever the content type; `install_id` must not be blank.
     fn try_from_http_response(response: &http::Response<Bytes>) -> Outcome<Self> {
         if response.status() != StatusCode::OK {
-            return Err(Error::from_response(response.status(), response.body()));
+            return Err(Error::from_response(
+                response.status(),
+                response.headers(),
+                response.body(),
+            ));
         }
         crate::agent::read_identity_body(response.body()).map_err(Error::Decode)
     }

@@ -3,7 +3,6 @@
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
-use nodewire_common::DecodeError;
 use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -119,43 +118,25 @@ pub(crate) const JSON_STYLE: JsonStyle = JsonStyle::compact(JSON_CONTENT_TYPE).w
 
 /// A call that did not succeed. For the agent only `200 OK` is success; anything else fails
 /// the target for this round.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Dash answered with its error body.
-    #[error("Dash error {status}: {} ({})", .body.code, .body.message)]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The error body.
-        body: ErrorResponse,
-    },
-    /// A status other than 200 without Dash's error body (a proxy, say).
-    #[error("Dash answered {status} without an error body: {text}")]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// A 200 whose body did not decode.
-    #[error("cannot decode the Dash response {0}")]
-    Decode(#[from] DecodeError),
+pub type Error = nodewire_common::error::ApiError<ErrorResponse>;
+
+impl nodewire_common::error::ErrorBody for ErrorResponse {
+    const UPSTREAM: &'static str = "Dash";
+    type Code = ErrorCode;
+
+    fn code(&self) -> Option<&ErrorCode> {
+        Some(&self.code)
+    }
+
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.message)
+    }
 }
 
-nodewire_common::failure!(Error,
-    body ErrorResponse,
-    code ErrorCode = |body| Some(&body.code),
-    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
-);
-
-impl Error {
-    /// The error code, when Dash sent its error body.
-    pub fn code(&self) -> Option<&ErrorCode> {
-        match self {
-            Self::Api { body, .. } => Some(&body.code),
-            _ => None,
-        }
+/// How an error message shows the body.
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.message)
     }
 }
 
@@ -184,10 +165,15 @@ mod tests {
     fn failures_keep_what_arrived() {
         let e = Error::from_response(
             StatusCode::UNPROCESSABLE_ENTITY,
+            &http::HeaderMap::new(),
             b"{\"code\":\"invalid_metrics\",\"message\":\"invalid metrics\"}\n",
         );
         assert_eq!(e.code(), Some(&ErrorCode::InvalidMetrics));
-        let e = Error::from_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
+        let e = Error::from_response(
+            StatusCode::BAD_GATEWAY,
+            &http::HeaderMap::new(),
+            b"<html>bad gateway</html>",
+        );
         assert!(matches!(e, Error::Unexpected { ref text, .. } if text.contains("bad gateway")));
         assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
     }

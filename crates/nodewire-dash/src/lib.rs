@@ -180,13 +180,13 @@ impl Protocol for Dash {
 
     fn decode_response<T: DeserializeOwned>(
         status: StatusCode,
-        _headers: &HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<T, Error> {
         if status == StatusCode::OK {
             from_slice(body).map_err(Error::Decode)
         } else {
-            Err(Error::from_response(status, body))
+            Err(Error::from_response(status, headers, body))
         }
     }
 

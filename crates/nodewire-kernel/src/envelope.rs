@@ -12,8 +12,6 @@ pub mod reply;
 pub use reply::{Format, NoContent, Reply};
 pub(crate) use reply::{JSON_STYLE, decode_success, encode};
 
-use http::StatusCode;
-use nodewire_common::DecodeError;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,45 +62,25 @@ pub mod codes {
 }
 
 /// A failed call to the kernel.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The kernel answered with its error body.
-    #[error("kernel API error {status}: {} ({})", body.code, body.message)]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The body.
-        body: ErrorResponse,
-    },
-    /// A failure status whose body is not an [`ErrorResponse`] (a proxy's page, say).
-    #[error("kernel answered {status} without an error body: {text}")]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// A success whose body did not decode.
-    #[error("cannot decode the kernel response {}", .0)]
-    Decode(#[from] DecodeError),
+pub type Error = nodewire_common::error::ApiError<ErrorResponse>;
+
+impl nodewire_common::error::ErrorBody for ErrorResponse {
+    const UPSTREAM: &'static str = "kernel";
+    type Code = str;
+
+    fn code(&self) -> Option<&str> {
+        Some(&self.code)
+    }
+
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.message)
+    }
 }
 
-nodewire_common::failure!(
-    /// The HTTP status, when a failure status arrived.
-    Error,
-    body ErrorResponse,
-    code str = |body| Some(body.code.as_str()),
-    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
-);
-
-impl Error {
-    /// The error code, when the kernel sent one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Api { body, .. } => Some(&body.code),
-            _ => None,
-        }
+/// How an error message shows the body.
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.message)
     }
 }
 

@@ -213,7 +213,7 @@ impl Protocol for Kernel {
         if status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS {
             return Ok(envelope::decode_success(status, headers, body)?);
         }
-        Err(Error::from_response(status, body))
+        Err(Error::from_response(status, headers, body))
     }
 
     fn encode_response<T: Serialize>(

@@ -869,35 +869,27 @@ wire_struct! {
 pub struct Panel;
 
 /// A failed callback.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebhookError {
-    /// The panel answered with its error body.
-    #[error("panel error {status}: {}", body.message)]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The body.
-        body: PanelErrorResponse,
-    },
-    /// A failure status without a `{"message"}` body.
-    #[error("panel answered {status} without an error body: {text}")]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// A success whose body did not decode.
-    #[error("cannot decode the panel response {}", .0)]
-    Decode(#[from] DecodeError),
+pub type WebhookError = nodewire_common::error::ApiError<PanelErrorResponse>;
+
+impl nodewire_common::error::ErrorBody for PanelErrorResponse {
+    const UPSTREAM: &'static str = "panel";
+    type Code = nodewire_common::endpoint::NoCode;
+
+    fn code(&self) -> Option<&nodewire_common::endpoint::NoCode> {
+        None
+    }
+
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.message)
+    }
 }
 
-nodewire_common::failure!(WebhookError,
-    body PanelErrorResponse,
-    code nodewire_common::endpoint::NoCode = |_body| None,
-    message = |body| std::borrow::Cow::Borrowed(body.message.as_str()),
-);
+/// How an error message shows the body.
+impl std::fmt::Display for PanelErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
 
 impl Protocol for Panel {
     const NAME: &'static str = "kernel";
@@ -912,7 +904,7 @@ impl Protocol for Panel {
         if status.is_success() {
             return Ok(decode_success(status, headers, body)?);
         }
-        Err(WebhookError::from_response(status, body))
+        Err(WebhookError::from_response(status, headers, body))
     }
 
     fn encode_response<T: Serialize>(

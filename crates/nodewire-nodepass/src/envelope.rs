@@ -69,50 +69,25 @@ pub mod messages {
 pub const MUX_NOT_FOUND: &str = "404 page not found\n";
 
 /// A failed call.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The master answered `{"error": …}`.
-    #[error("NodePass API error {status}: {}", body.error)]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The body.
-        body: ErrorResponse,
-    },
-    /// A failure without the `{"error": …}` body: the mux's `404 page not found` for an
-    /// unknown path (a wrong API prefix, a trailing slash), or a proxy's page.
-    #[error("NodePass answered {status} without an error body: {}", text.trim_end())]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// The body did not decode.
-    #[error("cannot decode the NodePass response {}", .0)]
-    Decode(#[from] DecodeError),
-}
+pub type Error = nodewire_common::error::ApiError<ErrorResponse>;
 
-nodewire_common::failure!(Error,
-    body ErrorResponse,
-    code nodewire_common::endpoint::NoCode = |_body| None,
-    message = |body| std::borrow::Cow::Borrowed(body.error.as_str()),
-);
+impl nodewire_common::error::ErrorBody for ErrorResponse {
+    const UPSTREAM: &'static str = "NodePass";
+    type Code = nodewire_common::endpoint::NoCode;
 
-impl Error {
-    /// The master's message.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Api { body, .. } => Some(&body.error),
-            Self::Unexpected { text, .. } => Some(text.trim_end()),
-            Self::Decode(_) => None,
-        }
+    fn code(&self) -> Option<&nodewire_common::endpoint::NoCode> {
+        None
     }
 
-    /// `true` for a 401: no key, or a key that is no longer valid (regenerated).
-    pub fn is_unauthorized(&self) -> bool {
-        self.status() == Some(StatusCode::UNAUTHORIZED)
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.error)
+    }
+}
+
+/// How an error message shows the body.
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)
     }
 }
 
@@ -136,11 +111,17 @@ pub fn decode<T: DeserializeOwned>(
     let kind = content_type(headers);
     if !status.is_success() {
         if !kind.starts_with("application/json") {
-            return Err(Error::from_response(status, body));
+            return Err(Error::from_response(status, headers, body));
         }
         // A JSON failure that is not the error body is a decoding error, not unexpected.
-        return Err(from_slice::<ErrorResponse>(body)
-            .map_or_else(Error::Decode, |body| Error::Api { status, body }));
+        let allow = nodewire_common::error::allow(headers);
+        return Err(
+            from_slice::<ErrorResponse>(body).map_or_else(Error::Decode, |body| Error::Api {
+                status,
+                allow,
+                body,
+            }),
+        );
     }
     if kind.starts_with("text/event-stream") {
         let events = crate::events::stream_data(body)?;
@@ -248,7 +229,7 @@ mod tests {
             b"{\"error\":\"Instance not found\"}\n",
         )
         .unwrap_err();
-        assert_eq!(e.message(), Some(messages::INSTANCE_NOT_FOUND));
+        assert_eq!(e.message().as_deref(), Some(messages::INSTANCE_NOT_FOUND));
         let e = decode::<Value>(
             StatusCode::NOT_FOUND,
             &HeaderMap::new(),

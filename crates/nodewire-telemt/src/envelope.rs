@@ -9,7 +9,7 @@ use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use nodewire_common::error::{DecodeError, from_slice};
+use nodewire_common::error::from_slice;
 use nodewire_common::server::{JsonStyle, json_response, text_response};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -207,46 +207,25 @@ impl<T> nodewire_common::endpoint::Answer<T> for Success<T> {
 }
 
 /// A failed call.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The server answered with an error envelope.
-    #[error("telemt API error {status}: {} ({})", body.error.code, body.error.message)]
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The `Allow` header of a 405, if any.
-        allow: Option<String>,
-        /// The envelope.
-        body: ErrorResponse,
-    },
-    /// A failure without the error envelope: the bare `{"ok":false}` the server sends when
-    /// serializing a response failed (`http_utils.rs:20`), or, with a failure status, a body
-    /// that is not telemt's JSON (a proxy's page).
-    #[error("telemt answered {status} without an error body: {text}")]
-    Unexpected {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The start of the body, as text ([`body_text`](nodewire_common::error::body_text)).
-        text: String,
-    },
-    /// The body did not decode.
-    #[error("cannot decode the telemt response {}", .0)]
-    Decode(#[from] DecodeError),
+pub type Error = nodewire_common::error::ApiError<ErrorResponse>;
+
+impl nodewire_common::error::ErrorBody for ErrorResponse {
+    const UPSTREAM: &'static str = "telemt";
+    type Code = ErrorCode;
+
+    fn code(&self) -> Option<&ErrorCode> {
+        Some(&self.error.code)
+    }
+
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.error.message)
+    }
 }
 
-nodewire_common::failure!(Error,
-    code ErrorCode = |body| Some(&body.error.code),
-    message = |body| std::borrow::Cow::Borrowed(body.error.message.as_str()),
-);
-
-impl Error {
-    /// The error code, when the server sent one.
-    pub fn code(&self) -> Option<&ErrorCode> {
-        match self {
-            Self::Api { body, .. } => Some(&body.error.code),
-            _ => None,
-        }
+/// How an error message shows the body.
+impl std::fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.error.code, self.error.message)
     }
 }
 
@@ -280,10 +259,7 @@ pub fn decode<T: DeserializeOwned>(
             revision: envelope.revision,
         });
     }
-    let allow = headers
-        .get(header::ALLOW)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let allow = nodewire_common::error::allow(headers);
     match from_slice::<ErrorResponse>(body) {
         Ok(body) => Err(Error::Api {
             status,

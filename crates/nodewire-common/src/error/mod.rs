@@ -1,6 +1,10 @@
 //! Error types shared by every protocol crate.
 
+mod api;
+
 use std::fmt;
+
+pub use api::{ApiError, ErrorBody, allow};
 
 /// A JSON body that could not be decoded into its typed model, or that decoded but failed
 /// validation.
@@ -110,164 +114,6 @@ pub fn body_text(body: &[u8]) -> String {
         end -= 1;
     }
     text.get(..end).unwrap_or_default().to_owned()
-}
-
-/// Writes `status()` for a protocol crate's client `Error`: an enum whose `Api` and
-/// `Unexpected` variants carry the response's `status: StatusCode` and whose `Decode` variant
-/// carries none. Doc comments before the type name replace the method's default one.
-///
-/// ```
-/// use http::StatusCode;
-/// use nodewire_common::DecodeError;
-///
-/// /// A failed call.
-/// #[derive(Debug)]
-/// pub enum Error {
-///     /// The error body.
-///     Api { status: StatusCode, body: String },
-///     /// An error status without the error body.
-///     Unexpected { status: StatusCode, text: String },
-///     /// A body that did not decode.
-///     Decode(DecodeError),
-/// }
-/// nodewire_common::error_status!(Error);
-///
-/// let e = Error::Unexpected { status: StatusCode::BAD_GATEWAY, text: String::new() };
-/// assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
-/// assert_eq!(Error::Decode(DecodeError::root("no")).status(), None);
-/// ```
-#[macro_export]
-macro_rules! error_status {
-    ($error:ident) => {
-        $crate::error_status!(
-            /// The HTTP status, when a response arrived.
-            $error
-        );
-    };
-    ($(#[doc = $doc:literal])+ $error:ident) => {
-        impl $error {
-            $(#[doc = $doc])+
-            pub fn status(&self) -> ::core::option::Option<$crate::__private::http::StatusCode> {
-                match self {
-                    Self::Api { status, .. } | Self::Unexpected { status, .. } => {
-                        ::core::option::Option::Some(*status)
-                    }
-                    Self::Decode(_) => ::core::option::Option::None,
-                }
-            }
-        }
-    };
-}
-
-/// Implements [`Failure`](crate::endpoint::Failure) (and the inherent `status()` of
-/// [`error_status!`](crate::error_status)) for a protocol's client error with the variants
-/// `Api { status, body, .. }`, `Unexpected { status, text }` and `Decode(DecodeError)`: the
-/// code and the message of an `Api` failure are read from its `body` by the expressions given;
-/// an `Unexpected` failure's message is its text, a `Decode` failure's the decoder's.
-///
-/// With `body <ErrorBody>` (for an `Api { status, body }` variant without other fields), it
-/// also writes the inherent `from_response(status, bytes)`: the failure a response with a
-/// failure status stands for, `Api` when the bytes decode as the error body, else
-/// `Unexpected` with the start of the body as text ([`body_text`]).
-///
-/// ```
-/// use std::borrow::Cow;
-/// use http::StatusCode;
-/// use nodewire_common::DecodeError;
-/// use nodewire_common::endpoint::Failure;
-///
-/// /// The error body.
-/// #[derive(Debug, serde::Deserialize)]
-/// pub struct Body { code: String, message: String }
-/// /// A failed call.
-/// #[derive(Debug, thiserror::Error)]
-/// pub enum Error {
-///     /// The error body.
-///     #[error("api")]
-///     Api { status: StatusCode, body: Body },
-///     /// An error status without the error body.
-///     #[error("unexpected")]
-///     Unexpected { status: StatusCode, text: String },
-///     /// A body that did not decode.
-///     #[error("decode")]
-///     Decode(DecodeError),
-/// }
-/// nodewire_common::failure!(Error,
-///     body Body,
-///     code str = |body| Some(body.code.as_str()),
-///     message = |body| Cow::Borrowed(body.message.as_str()),
-/// );
-///
-/// let e = Error::Api {
-///     status: StatusCode::CONFLICT,
-///     body: Body { code: "CONFLICT".into(), message: "exists".into() },
-/// };
-/// assert_eq!((Failure::status(&e), e.code()), (Some(StatusCode::CONFLICT), Some("CONFLICT")));
-/// assert_eq!(e.message().as_deref(), Some("exists"));
-///
-/// let e = Error::from_response(StatusCode::CONFLICT, br#"{"code":"C","message":"m"}"#);
-/// assert_eq!(e.code(), Some("C"));
-/// let e = Error::from_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
-/// assert!(matches!(e, Error::Unexpected { ref text, .. } if text.contains("bad gateway")));
-/// ```
-#[macro_export]
-macro_rules! failure {
-    ($(#[doc = $doc:literal])* $error:ident,
-        $(body $body:ty,)?
-        code $code:ty = |$code_body:ident| $code_expr:expr,
-        message = |$message_body:ident| $message_expr:expr $(,)?
-    ) => {
-        $crate::error_status!($(#[doc = $doc])* $error);
-
-        $(
-            impl $error {
-                /// The failure a response with a failure `status` stands for: `Api` when
-                /// `bytes` decode as the error body, else `Unexpected` with the start of the
-                /// body as text.
-                pub fn from_response(
-                    status: $crate::__private::http::StatusCode,
-                    bytes: &[u8],
-                ) -> Self {
-                    match $crate::error::from_slice::<$body>(bytes) {
-                        ::core::result::Result::Ok(body) => Self::Api { status, body },
-                        ::core::result::Result::Err(_) => Self::Unexpected {
-                            status,
-                            text: $crate::error::body_text(bytes),
-                        },
-                    }
-                }
-            }
-        )?
-
-        impl $crate::endpoint::Failure for $error {
-            type Code = $code;
-
-            fn status(&self) -> ::core::option::Option<$crate::__private::http::StatusCode> {
-                $error::status(self)
-            }
-
-            fn code(&self) -> ::core::option::Option<&$code> {
-                match self {
-                    Self::Api { body: $code_body, .. } => $code_expr,
-                    _ => ::core::option::Option::None,
-                }
-            }
-
-            fn message(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> {
-                match self {
-                    Self::Api { body: $message_body, .. } => {
-                        ::core::option::Option::Some($message_expr)
-                    }
-                    Self::Unexpected { text, .. } => {
-                        ::core::option::Option::Some(::std::borrow::Cow::Borrowed(text.trim_end()))
-                    }
-                    Self::Decode(e) => {
-                        ::core::option::Option::Some(::std::borrow::Cow::Borrowed(&e.message))
-                    }
-                }
-            }
-        }
-    };
 }
 
 fn path_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
