@@ -75,19 +75,8 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
     const UPSTREAM: &'static str = "Core";
     type Code = nodewire_common::endpoint::NoCode;
 
-    fn code(&self) -> Option<&nodewire_common::endpoint::NoCode> {
-        None
-    }
-
     fn message(&self) -> std::borrow::Cow<'_, str> {
         self.message.text()
-    }
-}
-
-/// How an error message shows the body.
-impl std::fmt::Display for ErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.message.joined())
     }
 }
 

@@ -133,13 +133,6 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
     }
 }
 
-/// How an error message shows the body.
-impl std::fmt::Display for ErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.code, self.message)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

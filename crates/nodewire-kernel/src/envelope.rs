@@ -69,18 +69,11 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
     type Code = str;
 
     fn code(&self) -> Option<&str> {
-        Some(&self.code)
+        Some(self.code.as_str())
     }
 
     fn message(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(&self.message)
-    }
-}
-
-/// How an error message shows the body.
-impl std::fmt::Display for ErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.code, self.message)
+        self.message.as_str().into()
     }
 }
 

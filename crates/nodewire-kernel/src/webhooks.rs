@@ -875,19 +875,8 @@ impl nodewire_common::error::ErrorBody for PanelErrorResponse {
     const UPSTREAM: &'static str = "panel";
     type Code = nodewire_common::endpoint::NoCode;
 
-    fn code(&self) -> Option<&nodewire_common::endpoint::NoCode> {
-        None
-    }
-
     fn message(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(&self.message)
-    }
-}
-
-/// How an error message shows the body.
-impl std::fmt::Display for PanelErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.message)
     }
 }
 

@@ -222,13 +222,6 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
     }
 }
 
-/// How an error message shows the body.
-impl std::fmt::Display for ErrorResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.error.code, self.error.message)
-    }
-}
-
 #[derive(Deserialize)]
 struct Probe {
     ok: bool,

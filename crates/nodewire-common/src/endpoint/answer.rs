@@ -87,6 +87,12 @@ pub trait Failure: std::error::Error + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoCode {}
 
+impl std::fmt::Display for NoCode {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+
 impl Failure for DecodeError {
     type Code = NoCode;
 

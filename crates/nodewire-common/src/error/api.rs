@@ -14,20 +14,30 @@ use crate::endpoint::Failure;
 ///
 /// Implementing it is all a protocol crate writes for its client error: its `Error` is
 /// [`ApiError<ItsErrorBody>`](ApiError).
-pub trait ErrorBody: fmt::Debug + fmt::Display + DeserializeOwned + 'static {
+pub trait ErrorBody: fmt::Debug + DeserializeOwned + 'static {
     /// The upstream, as an error message names it (`NodePass`, `kernel`).
     const UPSTREAM: &'static str;
 
     /// The upstream's error code: an open enum where the upstream has a closed set of codes,
     /// `str` where its codes are free text, [`NoCode`](crate::endpoint::NoCode) where it has
     /// none.
-    type Code: fmt::Debug + PartialEq + ?Sized;
+    type Code: fmt::Debug + fmt::Display + PartialEq + ?Sized;
 
-    /// The body's code, when it has one.
-    fn code(&self) -> Option<&Self::Code>;
+    /// The body's code, when it has one (default: none).
+    fn code(&self) -> Option<&Self::Code> {
+        None
+    }
 
     /// The body's message.
     fn message(&self) -> Cow<'_, str>;
+}
+
+/// How an error message shows a body: `code (message)`, or the message alone.
+fn describe<B: ErrorBody>(body: &B) -> String {
+    match body.code() {
+        Some(code) => format!("{code} ({})", body.message()),
+        None => body.message().into_owned(),
+    }
 }
 
 /// A failed call to an upstream whose error body is `B`.
@@ -45,12 +55,6 @@ pub trait ErrorBody: fmt::Debug + fmt::Display + DeserializeOwned + 'static {
 /// /// `{"code", "message"}`.
 /// #[derive(Debug, serde::Deserialize)]
 /// struct Body { code: String, message: String }
-///
-/// impl std::fmt::Display for Body {
-///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-///         write!(f, "{} ({})", self.code, self.message)
-///     }
-/// }
 ///
 /// impl ErrorBody for Body {
 ///     const UPSTREAM: &'static str = "example";
@@ -72,7 +76,7 @@ pub trait ErrorBody: fmt::Debug + fmt::Display + DeserializeOwned + 'static {
 #[non_exhaustive]
 pub enum ApiError<B: ErrorBody> {
     /// The upstream answered a failure status with its error body.
-    #[error("{} error {status}: {body}", B::UPSTREAM)]
+    #[error("{} error {status}: {}", B::UPSTREAM, describe(body))]
     Api {
         /// The HTTP status.
         status: StatusCode,
