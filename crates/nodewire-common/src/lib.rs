@@ -59,7 +59,9 @@ pub use validation::ValidationError;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use bytes;
     pub use http;
     pub use schemars;
     pub use serde;
+    pub use serde_json;
 }

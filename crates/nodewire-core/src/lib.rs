@@ -117,14 +117,10 @@
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
-use nodewire_common::Protocol;
+use http::StatusCode;
 use nodewire_common::registry::{
     ApiDescription, Registry, RegistryProtocol, SecurityKind, SecurityScheme, Server, TypeEntry,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 #[cfg(feature = "agent")]
 pub mod agent;
@@ -176,30 +172,15 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:3000";
 /// The text of `proto/node-service.proto` this crate was generated from.
 pub const PROTO: &str = include_str!("../proto/node-service.proto");
 
-/// The Core HTTP protocol: bare JSON bodies, NestJS error bodies.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Core;
-
-impl Protocol for Core {
-    const NAME: &'static str = "core";
+nodewire_common::protocol! {
+    /// The Core HTTP protocol: bare JSON bodies, NestJS error bodies.
+    pub struct Core = "core";
     type Success<T> = T;
     type Failure = Error;
-
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, Error> {
-        envelope::decode(status, headers, body)
-    }
-
+    decode = envelope::decode;
     /// Encodes a success with `200 OK`. [`server::handle_http`] answers `POST`s with
     /// `201 Created` instead, as NestJS does by default.
-    fn encode_response<T: Serialize>(
-        success: &T,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        envelope::encode(StatusCode::OK, success)
-    }
+    encode = envelope::encode(StatusCode::OK);
 
     fn normalize_path(path: &str) -> Cow<'_, str> {
         normalize_path(path)

@@ -133,6 +133,20 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
     }
 }
 
+/// Decodes a response of any route (client side): `T` for a `200`, Dash's only success
+/// status; otherwise the failure (`{code, message}`, else [`Error::Unexpected`]).
+pub fn decode<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    if status == StatusCode::OK {
+        Ok(nodewire_common::error::from_slice(body)?)
+    } else {
+        Err(Error::from_response(status, headers, body))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,15 +112,10 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
-use nodewire_common::Protocol;
-use nodewire_common::error::from_slice;
+use http::StatusCode;
 use nodewire_common::registry::{
     ApiDescription, Registry, RegistryProtocol, SecurityKind, SecurityScheme, Server, TypeEntry,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 pub mod agent;
 #[cfg(feature = "client")]
@@ -168,35 +163,16 @@ pub const AUTH_HEADER: &str = "x-node-secret";
 /// `http://127.0.0.1:8080/` (`install_dash_linux.sh`); Dash serves from the root only.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 
-/// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
-/// `{code,message}`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Dash;
-
-impl Protocol for Dash {
-    const NAME: &'static str = "dash";
+nodewire_common::protocol! {
+    /// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
+    /// `{code,message}`.
+    pub struct Dash = "dash";
     type Success<T> = T;
     type Failure = Error;
-
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, Error> {
-        if status == StatusCode::OK {
-            from_slice(body).map_err(Error::Decode)
-        } else {
-            Err(Error::from_response(status, headers, body))
-        }
-    }
-
+    decode = envelope::decode;
     /// `200`, `application/json; charset=utf-8`, compact JSON and a newline (Go's
     /// `json.Encoder`).
-    fn encode_response<T: Serialize>(
-        success: &T,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        nodewire_common::server::json_response(envelope::JSON_STYLE, StatusCode::OK, success)
-    }
+    encode = nodewire_common::server::json_response(envelope::JSON_STYLE, StatusCode::OK);
 }
 
 /// Bare JSON bodies; only a route's listed status (`200`) carries its success body, every

@@ -80,3 +80,16 @@ impl nodewire_common::error::ErrorBody for ErrorResponse {
 pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
     types.push(nodewire_common::registry::TypeEntry::of::<ErrorResponse>());
 }
+
+/// Decodes a response of any route (client side): a [`Reply`] for a 2xx status or a `101`
+/// (a WebSocket upgrade), the failure otherwise.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<Reply<T>, Error> {
+    if status.is_success() || status == http::StatusCode::SWITCHING_PROTOCOLS {
+        return Ok(decode_success(status, headers, body)?);
+    }
+    Err(Error::from_response(status, headers, body))
+}

@@ -142,15 +142,11 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use nodewire_common::Endpoint;
 use nodewire_common::registry::{
     ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
     Server, TypeEntry, checked_response,
 };
-use nodewire_common::{Endpoint, Protocol};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 mod query;
 mod wire;
@@ -196,31 +192,13 @@ pub const UPSTREAM_SHA256: &str =
 /// The kernel's default API address (`servers` in core.yaml).
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:23860";
 
-/// The kernel protocol: bare bodies framed by `Content-Type`, `{code, message}` on failure.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Kernel;
-
-impl Protocol for Kernel {
-    const NAME: &'static str = "kernel";
+nodewire_common::protocol! {
+    /// The kernel protocol: bare bodies framed by `Content-Type`, `{code, message}` on failure.
+    pub struct Kernel = "kernel";
     type Success<T> = Reply<T>;
     type Failure = Error;
-
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Reply<T>, Error> {
-        if status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS {
-            return Ok(envelope::decode_success(status, headers, body)?);
-        }
-        Err(Error::from_response(status, headers, body))
-    }
-
-    fn encode_response<T: Serialize>(
-        success: &Reply<T>,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        envelope::encode(success)
-    }
+    decode = envelope::decode;
+    encode = envelope::encode;
 }
 
 /// Bare bodies, `{code, message}` on failure; an event stream is read as the list of its

@@ -81,9 +81,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use nodewire_common::endpoint::IncomingParts;
 use nodewire_common::registry::Server;
 use nodewire_common::timestamp::{from_unix_millis, from_unix_secs};
-use nodewire_common::{
-    DecodeError, Endpoint, FromRequestError, IntoRequestError, Protocol, Secret,
-};
+use nodewire_common::{DecodeError, Endpoint, FromRequestError, IntoRequestError, Secret};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -864,10 +862,6 @@ wire_struct! {
     }
 }
 
-/// The panel-side protocol: bare JSON bodies, `{"message"}` on failure.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Panel;
-
 /// A failed callback.
 pub type WebhookError = nodewire_common::error::ApiError<PanelErrorResponse>;
 
@@ -880,27 +874,26 @@ impl nodewire_common::error::ErrorBody for PanelErrorResponse {
     }
 }
 
-impl Protocol for Panel {
-    const NAME: &'static str = "kernel";
+nodewire_common::protocol! {
+    /// The panel-side protocol: bare JSON bodies, `{"message"}` on failure.
+    pub struct Panel = "kernel";
     type Success<T> = Reply<T>;
     type Failure = WebhookError;
+    decode = decode_answer;
+    encode = crate::envelope::encode;
+}
 
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Reply<T>, WebhookError> {
-        if status.is_success() {
-            return Ok(decode_success(status, headers, body)?);
-        }
-        Err(WebhookError::from_response(status, headers, body))
+/// Decodes the panel's answer to a callback (client side): a [`Reply`] for a 2xx status, the
+/// failure otherwise.
+pub fn decode_answer<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Reply<T>, WebhookError> {
+    if status.is_success() {
+        return Ok(decode_success(status, headers, body)?);
     }
-
-    fn encode_response<T: Serialize>(
-        success: &Reply<T>,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        crate::envelope::encode(success)
-    }
+    Err(WebhookError::from_response(status, headers, body))
 }
 
 /// A refused callback, rendered as the panel renders it.

@@ -92,14 +92,12 @@
 
 use std::borrow::Cow;
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
+use nodewire_common::Endpoint;
 use nodewire_common::registry::{
     ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
     Server, TypeEntry, roundtrip,
 };
-use nodewire_common::{Endpoint, Protocol};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 #[cfg(feature = "client")]
@@ -128,30 +126,15 @@ pub const UPSTREAM_VERSION: &str = "v2.0.0-b10";
 /// accepted).
 pub const AUTH_HEADER: &str = "x-api-key";
 
-/// The NodePass protocol: bare bodies, `{"error"}` failures.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NodePass;
-
-impl Protocol for NodePass {
-    const NAME: &'static str = "nodepass";
+nodewire_common::protocol! {
+    /// The NodePass protocol: bare bodies, `{"error"}` failures.
+    pub struct NodePass = "nodepass";
     type Success<T> = T;
     type Failure = Error;
-
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<T, Error> {
-        envelope::decode(status, headers, body)
-    }
-
+    decode = envelope::decode;
     /// `200` with Go's JSON; routes with another success status (`201` create, `204`
     /// delete) are answered by [`server`].
-    fn encode_response<T: Serialize>(
-        success: &T,
-    ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
-        envelope::json_response(StatusCode::OK, success)
-    }
+    encode = envelope::json_response(StatusCode::OK);
 
     fn normalize_path(path: &str) -> Cow<'_, str> {
         Cow::Borrowed(normalize_path(path))

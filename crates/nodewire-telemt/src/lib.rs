@@ -77,15 +77,12 @@
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
+use nodewire_common::Endpoint;
 use nodewire_common::registry::{
     ApiDescription, Decoded, Failed, Registry, RegistryProtocol, SecurityKind, SecurityScheme,
     Server, TypeEntry, roundtrip, short_type_name,
 };
-use nodewire_common::{Endpoint, Protocol};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 #[cfg(feature = "client")]
 mod client;
@@ -113,28 +110,13 @@ pub const UPSTREAM_VERSION: &str = "3.4.25";
 /// `[server.api].auth_header` exactly (no scheme is parsed).
 pub const AUTH_HEADER: &str = "authorization";
 
-/// The telemt protocol: success and error envelopes, `ok` deciding which.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Telemt;
-
-impl Protocol for Telemt {
-    const NAME: &'static str = "telemt";
+nodewire_common::protocol! {
+    /// The telemt protocol: success and error envelopes, `ok` deciding which.
+    pub struct Telemt = "telemt";
     type Success<T> = Success<T>;
     type Failure = Error;
-
-    fn decode_response<T: DeserializeOwned>(
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Success<T>, Error> {
-        envelope::decode(status, headers, body)
-    }
-
-    fn encode_response<T: Serialize>(
-        success: &Success<T>,
-    ) -> Result<http::Response<Bytes>, serde_json::Error> {
-        envelope::encode(success)
-    }
+    decode = envelope::decode;
+    encode = envelope::encode;
 
     fn normalize_path(path: &str) -> Cow<'_, str> {
         Cow::Borrowed(normalize_path(path))

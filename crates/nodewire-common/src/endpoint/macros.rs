@@ -515,3 +515,96 @@ macro_rules! path_body_endpoint {
         }
     };
 }
+
+/// Declares a protocol: its unit struct (`Debug`, `Clone`, `Copy`, `Default`) and its
+/// [`Protocol`](crate::Protocol) impl, whose response decoding and success encoding are the
+/// functions named (each crate's `envelope::decode` and `envelope::encode`). A function
+/// given with leading arguments (`encode = envelope::encode(StatusCode::OK)`) is called with
+/// them first. Doc comments before `decode` or `encode` document that method; the items
+/// after them (`normalize_path`, `is_route_not_found`) go into the impl as they are.
+///
+/// ```
+/// use http::{HeaderMap, StatusCode};
+/// use nodewire_common::{DecodeError, Protocol};
+///
+/// fn decode<T: serde::de::DeserializeOwned>(
+///     _: StatusCode,
+///     _: &HeaderMap,
+///     body: &[u8],
+/// ) -> Result<T, DecodeError> {
+///     nodewire_common::error::from_slice(body)
+/// }
+///
+/// fn encode<T: serde::Serialize>(
+///     status: StatusCode,
+///     success: &T,
+/// ) -> Result<http::Response<bytes::Bytes>, serde_json::Error> {
+///     let mut response = http::Response::new(serde_json::to_vec(success)?.into());
+///     *response.status_mut() = status;
+///     Ok(response)
+/// }
+///
+/// nodewire_common::protocol! {
+///     /// A demo protocol: bare JSON.
+///     pub struct Demo = "demo";
+///     type Success<T> = T;
+///     type Failure = DecodeError;
+///     decode = decode;
+///     /// `200` with the JSON.
+///     encode = encode(StatusCode::OK);
+///
+///     fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
+///         path.to_ascii_lowercase().into()
+///     }
+/// }
+///
+/// let n: u32 = Demo::decode_response(StatusCode::OK, &HeaderMap::new(), b"7").unwrap();
+/// assert_eq!((Demo::NAME, n), ("demo", 7));
+/// assert_eq!(Demo::encode_response(&n).unwrap().body().as_ref(), b"7");
+/// assert_eq!(Demo::normalize_path("/A"), "/a");
+/// ```
+#[macro_export]
+macro_rules! protocol {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident = $label:literal;
+        type Success<$t:ident> = $success:ty;
+        type Failure = $failure:ty;
+        $(#[$decode_meta:meta])*
+        decode = $($decode:ident)::+ $(($($decode_arg:expr),+))?;
+        $(#[$encode_meta:meta])*
+        encode = $($encode:ident)::+ $(($($encode_arg:expr),+))?;
+        $($item:item)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $name;
+
+        impl $crate::Protocol for $name {
+            const NAME: &'static str = $label;
+            type Success<$t> = $success;
+            type Failure = $failure;
+
+            $(#[$decode_meta])*
+            fn decode_response<$t: $crate::__private::serde::de::DeserializeOwned>(
+                status: $crate::__private::http::StatusCode,
+                headers: &$crate::__private::http::HeaderMap,
+                body: &[u8],
+            ) -> ::core::result::Result<$success, $failure> {
+                $($decode)::+($($($decode_arg,)+)? status, headers, body)
+            }
+
+            $(#[$encode_meta])*
+            fn encode_response<$t: $crate::__private::serde::Serialize>(
+                success: &$success,
+            ) -> ::core::result::Result<
+                $crate::__private::http::Response<$crate::__private::bytes::Bytes>,
+                $crate::__private::serde_json::Error,
+            > {
+                $($encode)::+($($($encode_arg,)+)? success)
+            }
+
+            $($item)*
+        }
+    };
+}
