@@ -174,9 +174,7 @@ pub const PROTO: &str = include_str!("../proto/node-service.proto");
 
 nodewire_common::protocol! {
     /// The Core HTTP protocol: bare JSON bodies, NestJS error bodies.
-    pub struct Core = "core";
-    type Success<T> = T;
-    type Failure = Error;
+    pub struct Core("core"): Success<T> = T, Failure = Error;
     decode = envelope::decode;
     /// Encodes a success with `200 OK`. [`server::handle_http`] answers `POST`s with
     /// `201 Created` instead, as NestJS does by default.
@@ -208,9 +206,6 @@ pub fn normalize_path(path: &str) -> Cow<'_, str> {
 
 /// Bare JSON bodies, NestJS error bodies.
 impl RegistryProtocol for Core {
-    type SuccessBody<T: schemars::JsonSchema> = T;
-    type ErrorBody = ErrorResponse;
-
     /// Core publishes no release or version of these routes, and no source: this crate is
     /// the contract, so the version is the crate's.
     const API: ApiDescription = ApiDescription {
@@ -240,6 +235,9 @@ impl RegistryProtocol for Core {
                 matches no node, answers `401`, a disabled node's key `403`.",
         }],
     };
+
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 }
 
 /// What `nodewire probe core` needs beyond the registry: its one `GET` route,

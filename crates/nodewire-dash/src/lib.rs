@@ -166,9 +166,7 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 nodewire_common::protocol! {
     /// The Dash node protocol: bare JSON bodies, only `200` is success, failures carry
     /// `{code,message}`.
-    pub struct Dash = "dash";
-    type Success<T> = T;
-    type Failure = Error;
+    pub struct Dash("dash"): Success<T> = T, Failure = Error;
     decode = envelope::decode;
     /// `200`, `application/json; charset=utf-8`, compact JSON and a newline (Go's
     /// `json.Encoder`).
@@ -178,9 +176,6 @@ nodewire_common::protocol! {
 /// Bare JSON bodies; only a route's listed status (`200`) carries its success body, every
 /// other status Dash's `{code,message}`.
 impl RegistryProtocol for Dash {
-    type SuccessBody<T: schemars::JsonSchema> = T;
-    type ErrorBody = ErrorResponse;
-
     const API: ApiDescription = ApiDescription {
         title: "Ithiltir node report protocol",
         version: UPSTREAM_DASH_VERSION,
@@ -210,6 +205,9 @@ impl RegistryProtocol for Dash {
                 or static body before it looks the key up, newer Dash looks it up first.",
         }],
     };
+
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
     fn carries_success_body(status: StatusCode, success: &[StatusCode]) -> bool {
         success.contains(&status)

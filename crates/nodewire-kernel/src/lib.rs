@@ -194,9 +194,7 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:23860";
 
 nodewire_common::protocol! {
     /// The kernel protocol: bare bodies framed by `Content-Type`, `{code, message}` on failure.
-    pub struct Kernel = "kernel";
-    type Success<T> = Reply<T>;
-    type Failure = Error;
+    pub struct Kernel("kernel"): Success<T> = Reply<T>, Failure = Error;
     decode = envelope::decode;
     encode = envelope::encode;
 }
@@ -204,9 +202,6 @@ nodewire_common::protocol! {
 /// Bare bodies, `{code, message}` on failure; an event stream is read as the list of its
 /// events (`{"event", "data", "id"?}`, each `data` as JSON).
 impl RegistryProtocol for Kernel {
-    type SuccessBody<T: schemars::JsonSchema> = T;
-    type ErrorBody = ErrorResponse;
-
     const API: ApiDescription = ApiDescription {
         title: "Zero Core HTTP API",
         version: UPSTREAM_VERSION,
@@ -249,6 +244,9 @@ impl RegistryProtocol for Kernel {
             },
         ],
     };
+
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
     /// The stream as the JSON array of its events, each `data` parsed as JSON, decoded as
     /// `E::Response`; the re-encoding is compared with that array.

@@ -876,9 +876,7 @@ impl nodewire_common::error::ErrorBody for PanelErrorResponse {
 
 nodewire_common::protocol! {
     /// The panel-side protocol: bare JSON bodies, `{"message"}` on failure.
-    pub struct Panel = "kernel";
-    type Success<T> = Reply<T>;
-    type Failure = WebhookError;
+    pub struct Panel("kernel"): Success<T> = Reply<T>, Failure = WebhookError;
     decode = decode_answer;
     encode = crate::envelope::encode;
 }

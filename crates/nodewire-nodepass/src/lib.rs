@@ -128,9 +128,7 @@ pub const AUTH_HEADER: &str = "x-api-key";
 
 nodewire_common::protocol! {
     /// The NodePass protocol: bare bodies, `{"error"}` failures.
-    pub struct NodePass = "nodepass";
-    type Success<T> = T;
-    type Failure = Error;
+    pub struct NodePass("nodepass"): Success<T> = T, Failure = Error;
     decode = envelope::decode;
     /// `200` with Go's JSON; routes with another success status (`201` create, `204`
     /// delete) are answered by [`server`].
@@ -193,9 +191,6 @@ pub(crate) const MCP_SERVERS: &[Server] = &[
 /// Bare bodies; a failure is `{"error": …}` or the mux's plain-text 404, and the one event
 /// stream (`/events`) carries [`events::InstanceEvent`]s.
 impl RegistryProtocol for NodePass {
-    type SuccessBody<T: schemars::JsonSchema> = T;
-    type ErrorBody = ErrorResponse;
-
     const API: ApiDescription = ApiDescription {
         title: "NodePass master API",
         version: UPSTREAM_VERSION,
@@ -231,6 +226,9 @@ impl RegistryProtocol for NodePass {
                 parameters are not accepted, so a browser `EventSource` cannot authenticate.",
         }],
     };
+
+    type SuccessBody<T: schemars::JsonSchema> = T;
+    type ErrorBody = ErrorResponse;
 
     /// Each event's data decoded as an [`events::InstanceEvent`], by the stream's own rules
     /// (every event is named `instance`).

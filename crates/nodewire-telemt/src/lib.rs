@@ -112,9 +112,7 @@ pub const AUTH_HEADER: &str = "authorization";
 
 nodewire_common::protocol! {
     /// The telemt protocol: success and error envelopes, `ok` deciding which.
-    pub struct Telemt = "telemt";
-    type Success<T> = Success<T>;
-    type Failure = Error;
+    pub struct Telemt("telemt"): Success<T> = Success<T>, Failure = Error;
     decode = envelope::decode;
     encode = envelope::encode;
 
@@ -146,9 +144,6 @@ pub fn normalize_path(path: &str) -> &str {
 /// Every answer is an envelope whose `ok` says which it is: the success reader takes any
 /// status and reads the error envelope when `ok` is `false`.
 impl RegistryProtocol for Telemt {
-    type SuccessBody<T: schemars::JsonSchema> = envelope::SuccessResponse<T>;
-    type ErrorBody = envelope::ErrorResponse;
-
     const API: ApiDescription = ApiDescription {
         title: "telemt control API",
         version: UPSTREAM_VERSION,
@@ -178,6 +173,9 @@ impl RegistryProtocol for Telemt {
                 whitelist is checked first.",
         }],
     };
+
+    type SuccessBody<T: schemars::JsonSchema> = envelope::SuccessResponse<T>;
+    type ErrorBody = envelope::ErrorResponse;
 
     fn carries_success_body(_status: StatusCode, _success: &[StatusCode]) -> bool {
         true

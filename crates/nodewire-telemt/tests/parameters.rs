@@ -16,6 +16,9 @@ use nodewire_telemt::users::{CreateUserRequest, PatchUserRequest, UserSecret, Us
 
 type Built<T> = Result<T, Box<dyn Error>>;
 
+#[path = "../../../tests/routes.rs"]
+mod routes;
+
 /// An endpoint with every option that reaches the query set, so its `query()` emits every
 /// key it can. A route with options implements it; one without is checked as its `Default`
 /// ([`Sample`]), so a route whose options are left out here fails the check (its default
@@ -137,7 +140,7 @@ macro_rules! checks {
     ($($name:ident),* $(,)?) => {
         [$(
             (|| Ok(problems(&Sample::<$name>(PhantomData).build()?)))
-                as fn() -> Built<Vec<String>>
+                as routes::Check
         ),*]
     };
 }
@@ -145,17 +148,7 @@ macro_rules! checks {
 #[test]
 fn every_path_segment_and_query_key_is_declared() -> Result<(), Box<dyn Error>> {
     let checks = nodewire_telemt::__with_endpoints!(checks);
-    assert_eq!(checks.len(), nodewire_telemt::registry().routes.len());
-    let problems = checks
-        .iter()
-        .map(|check| check())
-        .collect::<Built<Vec<_>>>()?;
-    assert!(
-        problems.iter().all(Vec::is_empty),
-        "{}",
-        problems.concat().join("\n")
-    );
-    Ok(())
+    routes::every_route_passes(nodewire_telemt::registry(), &checks)
 }
 
 #[test]

@@ -517,9 +517,9 @@ macro_rules! path_body_endpoint {
 }
 
 /// Declares a protocol: its unit struct (`Debug`, `Clone`, `Copy`, `Default`) and its
-/// [`Protocol`](crate::Protocol) impl, whose response decoding and success encoding are the
-/// functions named (each crate's `envelope::decode` and `envelope::encode`). A function
-/// given with leading arguments (`encode = envelope::encode(StatusCode::OK)`) is called with
+/// [`Protocol`](crate::Protocol) impl. One line gives its name, its success shape and its
+/// failure; the response decoding and the success encoding are the functions named (each
+/// crate's `envelope::decode` and `envelope::encode`). A function given with leading arguments (`encode = envelope::encode(StatusCode::OK)`) is called with
 /// them first. Doc comments before `decode` or `encode` document that method; the items
 /// after them (`normalize_path`, `is_route_not_found`) go into the impl as they are.
 ///
@@ -546,9 +546,7 @@ macro_rules! path_body_endpoint {
 ///
 /// nodewire_common::protocol! {
 ///     /// A demo protocol: bare JSON.
-///     pub struct Demo = "demo";
-///     type Success<T> = T;
-///     type Failure = DecodeError;
+///     pub struct Demo("demo"): Success<T> = T, Failure = DecodeError;
 ///     decode = decode;
 ///     /// `200` with the JSON.
 ///     encode = encode(StatusCode::OK);
@@ -567,9 +565,7 @@ macro_rules! path_body_endpoint {
 macro_rules! protocol {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $name:ident = $label:literal;
-        type Success<$t:ident> = $success:ty;
-        type Failure = $failure:ty;
+        $vis:vis struct $name:ident($label:literal): Success<$t:ident> = $success:ty, Failure = $failure:ty;
         $(#[$decode_meta:meta])*
         decode = $($decode:ident)::+ $(($($decode_arg:expr),+))?;
         $(#[$encode_meta:meta])*
