@@ -870,7 +870,7 @@ impl nodewire_common::error::ErrorBody for PanelErrorResponse {
     type Code = nodewire_common::endpoint::NoCode;
 
     fn message(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(&self.message)
+        self.message.as_str().into()
     }
 }
 
