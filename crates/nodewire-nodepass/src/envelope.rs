@@ -103,7 +103,7 @@ pub fn decode<T: DeserializeOwned>(
             return Err(Error::from_response(status, headers, body));
         }
         // A JSON failure that is not the error body is a decoding error, not unexpected.
-        let allow = nodewire_common::error::allow(headers);
+        let allow = nodewire_common::error::allow_header(headers);
         return Err(
             from_slice::<ErrorResponse>(body).map_or_else(Error::Decode, |body| Error::Api {
                 status,

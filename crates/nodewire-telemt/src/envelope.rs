@@ -252,7 +252,7 @@ pub fn decode<T: DeserializeOwned>(
             revision: envelope.revision,
         });
     }
-    let allow = nodewire_common::error::allow(headers);
+    let allow = nodewire_common::error::allow_header(headers);
     match from_slice::<ErrorResponse>(body) {
         Ok(body) => Err(Error::Api {
             status,

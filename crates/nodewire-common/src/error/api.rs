@@ -107,7 +107,7 @@ impl<B: ErrorBody> ApiError<B> {
         match from_slice::<B>(bytes) {
             Ok(body) => Self::Api {
                 status,
-                allow: allow(headers),
+                allow: allow_header(headers),
                 body,
             },
             Err(_) => Self::Unexpected {
@@ -150,7 +150,7 @@ impl<B: ErrorBody> ApiError<B> {
 }
 
 /// The `Allow` header as text, when present and readable.
-pub fn allow(headers: &HeaderMap) -> Option<String> {
+pub fn allow_header(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::ALLOW)
         .and_then(|v| v.to_str().ok())
@@ -170,5 +170,76 @@ impl<B: ErrorBody> Failure for ApiError<B> {
 
     fn message(&self) -> Option<Cow<'_, str>> {
         ApiError::message(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::NoCode;
+
+    /// `{"error": …}`, an upstream without codes.
+    #[derive(Debug, serde::Deserialize)]
+    struct Bare {
+        error: String,
+    }
+
+    impl ErrorBody for Bare {
+        const UPSTREAM: &'static str = "bare";
+        type Code = NoCode;
+
+        fn message(&self) -> Cow<'_, str> {
+            Cow::Borrowed(&self.error)
+        }
+    }
+
+    #[test]
+    fn an_error_body_keeps_its_status_and_allow_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ALLOW, http::HeaderValue::from_static("GET, POST"));
+        let e = ApiError::<Bare>::from_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &headers,
+            br#"{"error":"Method not allowed"}"#,
+        );
+        let ApiError::Api { status, allow, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(
+            (*status, allow.as_deref()),
+            (StatusCode::METHOD_NOT_ALLOWED, Some("GET, POST"))
+        );
+        assert_eq!(e.code(), None);
+        assert_eq!(
+            e.to_string(),
+            "bare error 405 Method Not Allowed: Method not allowed"
+        );
+        assert!(!e.is_unauthorized());
+    }
+
+    #[test]
+    fn other_bodies_are_unexpected_and_say_so() {
+        let e = ApiError::<Bare>::from_response(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            b"404 page not found\n",
+        );
+        assert!(e.is_unauthorized());
+        assert_eq!(e.message().as_deref(), Some("404 page not found"));
+        assert_eq!(
+            e.to_string(),
+            "bare answered 401 Unauthorized without an error body: 404 page not found"
+        );
+    }
+
+    #[test]
+    fn a_decoding_failure_has_no_status_and_names_the_fault() {
+        let e = ApiError::<Bare>::from(DecodeError::root("expected an object"));
+        assert_eq!(e.status(), None);
+        assert_eq!(Failure::message(&e).as_deref(), Some("expected an object"));
+        assert_eq!(
+            e.to_string(),
+            "cannot decode the bare response at `.`: expected an object"
+        );
     }
 }

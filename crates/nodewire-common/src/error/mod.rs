@@ -4,7 +4,7 @@ mod api;
 
 use std::fmt;
 
-pub use api::{ApiError, ErrorBody, allow};
+pub use api::{ApiError, ErrorBody, allow_header};
 
 /// A JSON body that could not be decoded into its typed model, or that decoded but failed
 /// validation.
