@@ -15,7 +15,7 @@ use crate::endpoint::Failure;
 /// Implementing it is all a protocol crate writes for its client error: its `Error` is
 /// [`ApiError<ItsErrorBody>`](ApiError).
 pub trait ErrorBody: fmt::Debug + DeserializeOwned + 'static {
-    /// The upstream, as an error message names it (`NodePass`, `kernel`).
+    /// The upstream, as an error message names it (`<UPSTREAM> error 404 …`).
     const UPSTREAM: &'static str;
 
     /// The upstream's error code: an open enum where the upstream has a closed set of codes,
@@ -42,10 +42,10 @@ fn describe<B: ErrorBody>(body: &B) -> String {
 
 /// A failed call to an upstream whose error body is `B`.
 ///
-/// Every protocol crate's `Error` is this type with its own body (`nodewire_nodepass::Error`
-/// is `ApiError<nodewire_nodepass::ErrorResponse>`), so a panel reads the failures of all five
-/// the same way: the variants, [`status`](Self::status), [`code`](Self::code),
-/// [`message`](Self::message), or the [`Failure`] trait.
+/// Every protocol crate's `Error` is this type over its own error body (`ApiError<ErrorResponse>`
+/// in the crate's `envelope`), so a panel reads the failures of every protocol the same way: the
+/// variants, [`status`](Self::status), [`code`](Self::code), [`message`](Self::message), or
+/// the [`Failure`] trait.
 ///
 /// ```
 /// use std::borrow::Cow;
