@@ -61,6 +61,7 @@ pub use validation::ValidationError;
 pub mod __private {
     pub use bytes;
     pub use http;
+    pub use nodewire_macros::open_enum_labels;
     pub use schemars;
     pub use serde;
     pub use serde_json;

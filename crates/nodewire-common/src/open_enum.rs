@@ -112,12 +112,45 @@ pub fn __note_unknown(enum_name: &'static str, label: &str) {
 /// Defines an open string enum: its known variants, each with its wire label, plus a hidden
 /// catch-all `_Unknown` variant that keeps any other label.
 ///
+/// A variant's label is written out (`ToolsList = "tools/list"`) or derived from its name by
+/// the enum's `#[rename_all = "…"]` rule, which are serde's (`lowercase`, `UPPERCASE`,
+/// `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`,
+/// `SCREAMING-KEBAB-CASE`) plus `dot.case` (`NodeAdded` → `node.added`). Written labels are
+/// for the variants the rule does not name; the macro refuses one that repeats what the rule
+/// gives, a variant with neither, and a label used twice. Each variant's docs end with its
+/// label.
+///
+/// ```
+/// nodewire_common::open_enum! {
+///     /// A pool kind.
+///     #[rename_all = "snake_case"]
+///     pub enum PoolKind {
+///         /// A ZFS pool.
+///         ZfsPool,
+///         /// An LVM volume group, under its short name.
+///         LvmVg = "vg",
+///     }
+/// }
+///
+/// assert_eq!(PoolKind::KNOWN, ["zfs_pool", "vg"]);
+/// assert_eq!(PoolKind::from("zfs_pool"), PoolKind::ZfsPool);
+/// ```
+///
 /// The generated type implements `Clone`, `Debug`, `PartialEq`, `Eq`, `Hash`, `Display`,
 /// `AsRef<str>`, `From<&str>`, `From<String>`, `FromStr`, serde's `Serialize` / `Deserialize`
 /// and schemars' `JsonSchema` (known labels listed, any string accepted). Each item must carry
 /// `///` docs; they become the schema's description.
 #[macro_export]
 macro_rules! open_enum {
+    ($($body:tt)*) => {
+        $crate::__private::open_enum_labels! { $crate; $($body)* }
+    };
+}
+
+/// [`open_enum!`] once every label is written out.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum {
     (
         $(#[doc = $doc:literal])*
         $vis:vis enum $name:ident {
