@@ -12,29 +12,31 @@ use crate::values::{IpAddress, Timestamp};
 
 nodewire_common::open_enum! {
     /// `VpnProtocol`: the protocol a session used.
+    #[rename_all = "snake_case"]
     pub enum VpnProtocol {
         /// VLESS (xray).
-        Vless = "vless",
+        Vless,
         /// VMess (xray).
-        Vmess = "vmess",
+        Vmess,
         /// Trojan (xray).
-        Trojan = "trojan",
+        Trojan,
         /// Shadowsocks (xray).
-        Shadowsocks = "shadowsocks",
+        Shadowsocks,
         /// Hysteria2.
-        Hysteria2 = "hysteria2",
+        Hysteria2,
         /// MTProto (telemt).
-        Mtproto = "mtproto",
+        Mtproto,
     }
 }
 
 nodewire_common::open_enum! {
     /// `SessionEventType`: what happened to the session.
+    #[rename_all = "snake_case"]
     pub enum SessionEventType {
         /// The user came online.
-        Online = "online",
+        Online,
         /// The user went offline.
-        Offline = "offline",
+        Offline,
     }
 }
 

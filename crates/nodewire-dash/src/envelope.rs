@@ -9,30 +9,31 @@ use serde::{Deserialize, Serialize};
 
 nodewire_common::open_enum! {
     /// `code` of Dash's error body, for the node routes.
+    #[rename_all = "snake_case"]
     pub enum ErrorCode {
         /// 400: malformed JSON, a type mismatch (a negative number into an unsigned field,
         /// `1.5` into an integer), trailing data.
-        InvalidRequest = "invalid_request",
+        InvalidRequest,
         /// 401: `X-Node-Secret` missing, empty, or not any node's secret.
-        Unauthorized = "unauthorized",
+        Unauthorized,
         /// 404: no such API path.
-        NotFound = "not_found",
+        NotFound,
         /// 405: not `POST` (with `Allow`).
-        MethodNotAllowed = "method_not_allowed",
+        MethodNotAllowed,
         /// 413: the body exceeds 1 MiB.
-        BodyTooLarge = "body_too_large",
+        BodyTooLarge,
         /// 415: a non-empty body whose media type is not `application/json`.
-        UnsupportedMediaType = "unsupported_media_type",
+        UnsupportedMediaType,
         /// 422: the report failed a semantic check (the cause is never exposed).
-        InvalidMetrics = "invalid_metrics",
+        InvalidMetrics,
         /// 422: the static body failed a semantic check.
-        InvalidStaticPayload = "invalid_static_payload",
+        InvalidStaticPayload,
         /// 429: too many requests from one /24 (IPv4) or /40 (IPv6).
-        RateLimited = "rate_limited",
+        RateLimited,
         /// 503: database, cache or identity file failure.
-        ServiceUnavailable = "service_unavailable",
+        ServiceUnavailable,
         /// 500: anything unexpected.
-        InternalError = "internal_error",
+        InternalError,
     }
 }
 

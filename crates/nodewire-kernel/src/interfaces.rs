@@ -38,11 +38,12 @@ wire_struct! {
 
 nodewire_common::open_enum! {
     /// Whether an interface is a physical device (core.yaml:1543).
+    #[rename_all = "snake_case"]
     pub enum InterfaceKindSummary {
         /// A physical device.
-        Physical = "physical",
+        Physical,
         /// A virtual device (loopback, tunnel, bridge).
-        Virtual = "virtual",
+        Virtual,
     }
 }
 

@@ -24,11 +24,12 @@ use crate::wire::wire_struct;
 
 nodewire_common::open_enum! {
     /// A node's role (core.yaml:1596). Requests must carry a known label; responses keep any.
+    #[rename_all = "snake_case"]
     pub enum NodeRole {
         /// Accepts client connections.
-        Listener = "listener",
+        Listener,
         /// Connects out to an upstream.
-        Connector = "connector",
+        Connector,
     }
 }
 

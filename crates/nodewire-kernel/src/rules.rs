@@ -50,13 +50,14 @@ impl ProviderStatus {
 
 nodewire_common::open_enum! {
     /// A provider's state (core.yaml:1577).
+    #[rename_all = "snake_case"]
     pub enum ProviderState {
         /// Not fetched yet.
-        Pending = "pending",
+        Pending,
         /// The last fetch succeeded.
-        Healthy = "healthy",
+        Healthy,
         /// The last fetch failed.
-        Error = "error",
+        Error,
     }
 }
 

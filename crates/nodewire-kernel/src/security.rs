@@ -9,11 +9,12 @@ use crate::wire::wire_struct;
 
 nodewire_common::open_enum! {
     /// What an override applies to (core.yaml:1833). Requests must carry a known label.
+    #[rename_all = "snake_case"]
     pub enum RateLimitOverrideScope {
         /// An API path (`/v1/users`).
-        Endpoint = "endpoint",
+        Endpoint,
         /// A caller (`ip:127.0.0.1`).
-        Identity = "identity",
+        Identity,
     }
 }
 

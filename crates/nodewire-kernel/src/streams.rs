@@ -116,24 +116,26 @@ pub type EventMessage = EventEnvelope;
 
 nodewire_common::open_enum! {
     /// `mode` of the status streams (the inline enum at core.yaml:113).
+    #[rename_all = "snake_case"]
     pub enum StreamMode {
         /// A full snapshot each time.
-        Full = "full",
+        Full,
         /// Changes only (payload undefined by the spec).
-        Diff = "diff",
+        Diff,
     }
 }
 
 nodewire_common::open_enum! {
     /// A category of the `events=` filter of the streams (`runtime,node,service`; prose at
     /// core.yaml:118 and 196).
+    #[rename_all = "snake_case"]
     pub enum EventCategory {
         /// Runtime snapshots.
-        Runtime = "runtime",
+        Runtime,
         /// Node events.
-        Node = "node",
+        Node,
         /// Service events.
-        Service = "service",
+        Service,
     }
 }
 
@@ -141,25 +143,26 @@ nodewire_common::open_enum! {
     /// SSE `event:` names and envelope `event` values, dotted. `status.full` and
     /// `node.degraded` are in core.yaml; the others follow the same pattern from the
     /// registration enums (`node_added` → `node.added`) and the service events.
+    #[rename_all = "dot.case"]
     pub enum EventName {
         /// A full status frame.
-        StatusFull = "status.full",
+        StatusFull,
         /// A status diff frame.
-        StatusDiff = "status.diff",
+        StatusDiff,
         /// A node was added.
-        NodeAdded = "node.added",
+        NodeAdded,
         /// A node was removed.
-        NodeRemoved = "node.removed",
+        NodeRemoved,
         /// A node became healthy.
-        NodeHealthy = "node.healthy",
+        NodeHealthy,
         /// A node became degraded.
-        NodeDegraded = "node.degraded",
+        NodeDegraded,
         /// A node became unhealthy.
-        NodeUnhealthy = "node.unhealthy",
+        NodeUnhealthy,
         /// A user's allowance changed.
-        UserQuotaChanged = "user.quota.changed",
+        UserQuotaChanged,
         /// A user's traffic was measured.
-        UserTrafficReported = "user.traffic.reported",
+        UserTrafficReported,
     }
 }
 
@@ -179,17 +182,18 @@ impl EventName {
 nodewire_common::open_enum! {
     /// Node event names, underscored, as in the registration enum and in node payloads
     /// (`node_degraded`).
+    #[rename_all = "snake_case"]
     pub enum NodeEventName {
         /// A node was added.
-        NodeAdded = "node_added",
+        NodeAdded,
         /// A node was removed.
-        NodeRemoved = "node_removed",
+        NodeRemoved,
         /// A node became healthy.
-        NodeHealthy = "node_healthy",
+        NodeHealthy,
         /// A node became degraded.
-        NodeDegraded = "node_degraded",
+        NodeDegraded,
         /// A node became unhealthy.
-        NodeUnhealthy = "node_unhealthy",
+        NodeUnhealthy,
     }
 }
 

@@ -9,15 +9,16 @@ use crate::wire::wire_struct;
 
 nodewire_common::open_enum! {
     /// A node's TLS mode (core.yaml:1836).
+    #[rename_all = "snake_case"]
     pub enum TlsMode {
         /// No TLS.
-        Disabled = "disabled",
+        Disabled,
         /// Terminates TLS from clients.
-        Server = "server",
+        Server,
         /// Speaks TLS to its upstream.
-        Client = "client",
+        Client,
         /// Both.
-        Dual = "dual",
+        Dual,
     }
 }
 

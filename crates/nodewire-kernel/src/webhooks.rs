@@ -122,15 +122,16 @@ pub enum WebhookShape {
 nodewire_common::open_enum! {
     /// The node state in a node-event callback, as the panel maps it (case-insensitive on its
     /// side).
+    #[rename_all = "snake_case"]
     pub enum NodeEventStatus {
         /// Healthy.
-        Healthy = "healthy",
+        Healthy,
         /// Degraded.
-        Degraded = "degraded",
+        Degraded,
         /// Unhealthy.
-        Unhealthy = "unhealthy",
+        Unhealthy,
         /// Offline.
-        Offline = "offline",
+        Offline,
     }
 }
 

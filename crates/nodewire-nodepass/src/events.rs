@@ -55,20 +55,21 @@ pub const DEFAULT_RETRY: Duration = Duration::from_millis(3000);
 
 nodewire_common::open_enum! {
     /// `type`: what happened.
+    #[rename_all = "snake_case"]
     pub enum EventType {
         /// Sent on connect, one per instance (the API-key instance included).
-        Initial = "initial",
+        Initial,
         /// An instance was created.
-        Create = "create",
+        Create,
         /// An instance changed: status, every `CHECK_POINT` (each 5 s while running), alias,
         /// restart policy, meta, reset, API-key regeneration.
-        Update = "update",
+        Update,
         /// An instance was deleted (its last snapshot).
-        Delete = "delete",
+        Delete,
         /// One output line of an instance (`logs`, ANSI colours included).
-        Log = "log",
+        Log,
         /// The master shuts down or the API key was regenerated; the stream closes.
-        Shutdown = "shutdown",
+        Shutdown,
     }
 }
 

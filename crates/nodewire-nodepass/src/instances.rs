@@ -70,11 +70,12 @@ impl fmt::Display for InstanceId {
 
 nodewire_common::open_enum! {
     /// `type`: the instance's role (its URL scheme); empty for the API-key instance.
+    #[rename_all = "snake_case"]
     pub enum InstanceType {
         /// A client instance.
-        Client = "client",
+        Client,
         /// A server instance.
-        Server = "server",
+        Server,
         /// The API-key instance `********`.
         ApiKey = "",
     }
@@ -82,14 +83,15 @@ nodewire_common::open_enum! {
 
 nodewire_common::open_enum! {
     /// `status`: the state of the instance's process; empty for the API-key instance.
+    #[rename_all = "snake_case"]
     pub enum InstanceStatus {
         /// The process runs (and, after its first `CHECK_POINT`, reports statistics).
-        Running = "running",
+        Running,
         /// Not running.
-        Stopped = "stopped",
+        Stopped,
         /// The process exited with an error, logged `Server error:` / `Client error:`, or sent
         /// no `CHECK_POINT` for 15 s.
-        Error = "error",
+        Error,
         /// The API-key instance `********`.
         ApiKey = "",
     }

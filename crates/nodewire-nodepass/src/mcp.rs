@@ -108,63 +108,66 @@ nodewire_common::open_enum! {
 
 nodewire_common::open_enum! {
     /// A tool name (any other gets `-32602 Invalid params`, data `unknown tool`).
+    #[rename_all = "snake_case"]
     pub enum ToolName {
         /// Every instance but the API-key one.
-        ListInstances = "list_instances",
+        ListInstances,
         /// One instance.
-        GetInstance = "get_instance",
+        GetInstance,
         /// Create an instance from structured settings.
-        CreateInstance = "create_instance",
+        CreateInstance,
         /// Alias, restart policy, peer, tags.
-        UpdateInstance = "update_instance",
+        UpdateInstance,
         /// Start, stop, restart, reset.
-        ControlInstance = "control_instance",
+        ControlInstance,
         /// Role, tunnel and target addresses, log level.
-        SetInstanceBasic = "set_instance_basic",
+        SetInstanceBasic,
         /// Password, TLS, certificate, SNI.
-        SetInstanceSecurity = "set_instance_security",
+        SetInstanceSecurity,
         /// Run mode, pool type, pool sizes.
-        SetInstanceConnection = "set_instance_connection",
+        SetInstanceConnection,
         /// DNS TTL, source IP, read timeout, rate, slots.
-        SetInstanceNetwork = "set_instance_network",
+        SetInstanceNetwork,
         /// TCP/UDP switches, PROXY protocol.
-        SetInstanceProtocol = "set_instance_protocol",
+        SetInstanceProtocol,
         /// Protocol blocking, load balancing.
-        SetInstanceTraffic = "set_instance_traffic",
+        SetInstanceTraffic,
         /// Any URL query parameters.
-        SetInstanceAdvanced = "set_instance_advanced",
+        SetInstanceAdvanced,
         /// The instance's `config` URL as a structured object.
-        GetInstanceConfig = "get_instance_config",
+        GetInstanceConfig,
         /// Stop and remove an instance.
-        DeleteInstance = "delete_instance",
+        DeleteInstance,
         /// Write every instance to `nodepass.json`.
-        ExportInstances = "export_instances",
+        ExportInstances,
         /// Create instances from `nodepass.json`.
-        ImportInstances = "import_instances",
+        ImportInstances,
         /// A TCP connect from the master.
-        TcpingTarget = "tcping_target",
+        TcpingTarget,
         /// The `/info` object.
-        GetMasterInfo = "get_master_info",
+        GetMasterInfo,
         /// Set the master alias.
-        UpdateMasterInfo = "update_master_info",
+        UpdateMasterInfo,
     }
 }
 
 nodewire_common::open_enum! {
     /// An instance role in tool arguments (`create_instance` refuses any other).
+    #[rename_all = "snake_case"]
     pub enum McpRole {
         /// A server instance.
-        Server = "server",
+        Server,
         /// A client instance.
-        Client = "client",
+        Client,
     }
 }
 
 nodewire_common::open_enum! {
     /// The type of a content item in a tool result.
+    #[rename_all = "snake_case"]
     pub enum ContentType {
         /// Plain text (the only type the master sends).
-        Text = "text",
+        Text,
     }
 }
 

@@ -137,41 +137,42 @@ pub struct ErrorResponse {
 
 nodewire_common::open_enum! {
     /// `error.code`: the 17 machine codes the server sends (contract §6).
+    #[rename_all = "snake_case"]
     pub enum ErrorCode {
         /// 400: bad JSON, a failed validation, a bad query.
-        BadRequest = "bad_request",
+        BadRequest,
         /// 400: `PATCH /v1/config` touched `access` (managed through the users API).
-        AccessNotEditable = "access_not_editable",
+        AccessNotEditable,
         /// 400: `PATCH /v1/config` touched a section that is not editable.
-        SectionNotEditable = "section_not_editable",
+        SectionNotEditable,
         /// 401: missing or wrong `Authorization` header.
-        Unauthorized = "unauthorized",
+        Unauthorized,
         /// 403: source IP not in the whitelist (only with `gray_action = "api"`).
-        Forbidden = "forbidden",
+        Forbidden,
         /// 403: the API runs in read-only mode.
-        ReadOnly = "read_only",
+        ReadOnly,
         /// 404: unknown route or user.
-        NotFound = "not_found",
+        NotFound,
         /// 404: unknown reload id.
-        ReloadNotFound = "reload_not_found",
+        ReloadNotFound,
         /// 405: known path, wrong method (the response has an `Allow` header).
-        MethodNotAllowed = "method_not_allowed",
+        MethodNotAllowed,
         /// 409: `If-Match` does not equal the current revision.
-        RevisionConflict = "revision_conflict",
+        RevisionConflict,
         /// 409: the user already exists.
-        UserExists = "user_exists",
+        UserExists,
         /// 409: the last configured user cannot be deleted.
-        LastUserForbidden = "last_user_forbidden",
+        LastUserForbidden,
         /// 409: another reload is in progress.
-        ReloadInProgress = "reload_in_progress",
+        ReloadInProgress,
         /// 413: the body exceeds the configured limit.
-        PayloadTooLarge = "payload_too_large",
+        PayloadTooLarge,
         /// 500: reading, parsing or writing the config failed.
-        InternalError = "internal_error",
+        InternalError,
         /// 503: the API was disabled by a runtime reload.
-        ApiDisabled = "api_disabled",
+        ApiDisabled,
         /// 503: the reload coordinator is not running.
-        MaestroUnavailable = "maestro_unavailable",
+        MaestroUnavailable,
     }
 }
 

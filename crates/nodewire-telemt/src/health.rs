@@ -8,29 +8,32 @@ use serde::{Deserialize, Serialize};
 
 nodewire_common::open_enum! {
     /// `HealthData.status`: always `"ok"` while the API answers at all.
+    #[rename_all = "snake_case"]
     pub enum HealthStatus {
         /// The API is serving requests.
-        Ok = "ok",
+        Ok,
     }
 }
 
 nodewire_common::open_enum! {
     /// `HealthReadyData.status`.
+    #[rename_all = "snake_case"]
     pub enum ReadinessStatus {
         /// Admission is open and at least one upstream is healthy.
-        Ready = "ready",
+        Ready,
         /// Not ready; `reason` says why.
-        NotReady = "not_ready",
+        NotReady,
     }
 }
 
 nodewire_common::open_enum! {
     /// `HealthReadyData.reason`: why the proxy is not ready.
+    #[rename_all = "snake_case"]
     pub enum NotReadyReason {
         /// The admission gate is closed (new client connections are refused).
-        AdmissionClosed = "admission_closed",
+        AdmissionClosed,
         /// No upstream passed its health checks (5 failed checks, 30 s apart, by default).
-        NoHealthyUpstreams = "no_healthy_upstreams",
+        NoHealthyUpstreams,
     }
 }
 

@@ -6,33 +6,36 @@ use serde::{Deserialize, Serialize};
 
 nodewire_common::open_enum! {
     /// Middle-proxy writer floor mode (`[general].me_floor_mode`).
+    #[rename_all = "snake_case"]
     pub enum FloorMode {
         /// A fixed writer floor.
-        Static = "static",
+        Static,
         /// The floor adapts to load and CPU cores.
-        Adaptive = "adaptive",
+        Adaptive,
     }
 }
 
 nodewire_common::open_enum! {
     /// How a middle-proxy writer is picked for a new client (`[general].me_writer_pick_mode`).
+    #[rename_all = "snake_case"]
     pub enum WriterPickMode {
         /// Round robin over a sorted writer list.
-        SortedRr = "sorted_rr",
+        SortedRr,
         /// Power of two choices over a random sample.
-        P2c = "p2c",
+        P2c,
     }
 }
 
 nodewire_common::open_enum! {
     /// How per-user unique-IP limits count addresses (`[access].user_max_unique_ips_mode`).
+    #[rename_all = "snake_case"]
     pub enum UserIpPolicyMode {
         /// Count addresses with a live connection.
-        ActiveWindow = "active_window",
+        ActiveWindow,
         /// Count addresses seen within `window_secs`.
-        TimeWindow = "time_window",
+        TimeWindow,
         /// Both rules combined.
-        Combined = "combined",
+        Combined,
     }
 }
 

@@ -20,31 +20,33 @@ nodewire_common::open_enum! {
 
 nodewire_common::open_enum! {
     /// What happens when a reload fails (`ReloadFailurePolicy`).
+    #[rename_all = "snake_case"]
     pub enum ReloadFailurePolicy {
         /// Keep the new generation (the default).
-        KeepNew = "keep_new",
+        KeepNew,
         /// Roll back to the previous generation.
-        Rollback = "rollback",
+        Rollback,
     }
 }
 
 nodewire_common::open_enum! {
     /// The phase of a reload (`ReloadPhase`). The last three are terminal.
+    #[rename_all = "snake_case"]
     pub enum ReloadPhase {
         /// Submitted.
-        Accepted = "accepted",
+        Accepted,
         /// Building the new generation.
-        Preparing = "preparing",
+        Preparing,
         /// Switching to it.
-        Activating = "activating",
+        Activating,
         /// The old generation is draining.
-        Draining = "draining",
+        Draining,
         /// Done.
-        Succeeded = "succeeded",
+        Succeeded,
         /// Failed and rolled back.
-        RolledBack = "rolled_back",
+        RolledBack,
         /// Failed.
-        Failed = "failed",
+        Failed,
     }
 }
 

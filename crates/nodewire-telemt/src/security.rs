@@ -8,15 +8,16 @@ use serde::{Deserialize, Serialize};
 
 nodewire_common::open_enum! {
     /// `[general].log_level`.
+    #[rename_all = "snake_case"]
     pub enum LogLevel {
         /// Debug logging.
-        Debug = "debug",
+        Debug,
         /// More than normal.
-        Verbose = "verbose",
+        Verbose,
         /// The default.
-        Normal = "normal",
+        Normal,
         /// Almost nothing.
-        Silent = "silent",
+        Silent,
     }
 }
 
@@ -25,13 +26,14 @@ nodewire_common::open_enum! {
     ///
     /// The upstream doc says `off|normal|verbose`; the source sends `silent|normal|debug`
     /// (contract §12.1 item 9).
+    #[rename_all = "snake_case"]
     pub enum TelemetryMeLevel {
         /// No middle-proxy telemetry.
-        Silent = "silent",
+        Silent,
         /// The default.
-        Normal = "normal",
+        Normal,
         /// Everything.
-        Debug = "debug",
+        Debug,
     }
 }
 

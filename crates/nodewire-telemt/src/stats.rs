@@ -15,27 +15,29 @@ nodewire_common::open_enum! {
     /// Why a payload is disabled or empty: the `reason` of every gated payload
     /// (`{enabled, reason?, generated_at_epoch_secs, data?}`) and of `UpstreamsData`,
     /// `MeWritersData`, `DcStatusData` and `MinimalAllData`.
+    #[rename_all = "snake_case"]
     pub enum UnavailableReason {
         /// The feature is off in the config (`[server.api].minimal_runtime_enabled` or
         /// `runtime_edge_enabled` is `false`).
-        FeatureDisabled = "feature_disabled",
+        FeatureDisabled,
         /// The feature is on but its source is missing (no middle-proxy pool, e.g.
         /// `use_middle_proxy = false`; or no upstream snapshot yet).
-        SourceUnavailable = "source_unavailable",
+        SourceUnavailable,
     }
 }
 
 nodewire_common::open_enum! {
     /// The kind of an upstream route.
+    #[rename_all = "snake_case"]
     pub enum RouteKind {
         /// A direct connection.
-        Direct = "direct",
+        Direct,
         /// Through a SOCKS4 proxy.
-        Socks4 = "socks4",
+        Socks4,
         /// Through a SOCKS5 proxy.
-        Socks5 = "socks5",
+        Socks5,
         /// Through a Shadowsocks server.
-        Shadowsocks = "shadowsocks",
+        Shadowsocks,
     }
 }
 
@@ -45,54 +47,58 @@ nodewire_common::open_enum! {
     /// The source is not consistent (contract §12.1 item 11): `UpstreamDcStatus.ip_preference`
     /// (and the upstream-quality rows) say `both_work` when both families work, while
     /// `MinimalDcPathData.ip_preference` says `both`. Both labels are listed here.
+    #[rename_all = "snake_case"]
     pub enum IpPreference {
         /// Not probed yet.
-        Unknown = "unknown",
+        Unknown,
         /// IPv6 is preferred.
-        PreferV6 = "prefer_v6",
+        PreferV6,
         /// IPv4 is preferred.
-        PreferV4 = "prefer_v4",
+        PreferV4,
         /// Both families work (`UpstreamDcStatus`, upstream-quality rows).
-        BothWork = "both_work",
+        BothWork,
         /// Both families work (`MinimalDcPathData` only).
-        Both = "both",
+        Both,
         /// Neither family works.
-        Unavailable = "unavailable",
+        Unavailable,
     }
 }
 
 nodewire_common::open_enum! {
     /// The contour a middle-proxy writer is in.
+    #[rename_all = "snake_case"]
     pub enum WriterState {
         /// Connected and warming up in the next generation.
-        Warm = "warm",
+        Warm,
         /// Serving clients.
-        Active = "active",
+        Active,
         /// Being drained.
-        Draining = "draining",
+        Draining,
     }
 }
 
 nodewire_common::open_enum! {
     /// `[general].me_bind_stale_mode`: whether clients stay bound to a stale writer.
+    #[rename_all = "snake_case"]
     pub enum BindStaleMode {
         /// Never keep a stale binding.
-        Never = "never",
+        Never,
         /// Keep it for `me_bind_stale_ttl_secs`.
-        Ttl = "ttl",
+        Ttl,
         /// Always keep it.
-        Always = "always",
+        Always,
     }
 }
 
 nodewire_common::open_enum! {
     /// `[general].me_socks_kdf_policy`: key derivation when the middle proxy is reached
     /// through a SOCKS upstream.
+    #[rename_all = "snake_case"]
     pub enum SocksKdfPolicy {
         /// Reject a KDF address mismatch.
-        Strict = "strict",
+        Strict,
         /// Fall back to a compatible derivation.
-        Compat = "compat",
+        Compat,
     }
 }
 

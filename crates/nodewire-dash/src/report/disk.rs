@@ -17,57 +17,61 @@ use crate::serde_util::{is_zero_f64, is_zero_i64, is_zero_u64};
 nodewire_common::open_enum! {
     /// The kind of a logical (capacity) entry (`disk_kind.go:23-81`; the docs also list
     /// `raid` and `lvm_lv`).
+    #[rename_all = "snake_case"]
     pub enum LogicalKind {
         /// A plain disk or partition (`ref` prefix `disk:`).
-        Disk = "disk",
+        Disk,
         /// A RAID device found without md metadata.
-        Raid = "raid",
+        Raid,
         /// A Linux md array (`raid:`).
-        RaidMd = "raid_md",
+        RaidMd,
         /// A ZFS pool (`zfs:`).
-        ZfsPool = "zfs_pool",
+        ZfsPool,
         /// An LVM volume group (`lvm_vg:`).
-        LvmVg = "lvm_vg",
+        LvmVg,
         /// An LVM thin pool (`lvm_thinpool:`).
-        LvmThinpool = "lvm_thinpool",
+        LvmThinpool,
         /// An LVM logical volume.
-        LvmLv = "lvm_lv",
+        LvmLv,
         /// A Ceph pool.
-        CephPool = "ceph_pool",
+        CephPool,
     }
 }
 
 nodewire_common::open_enum! {
     /// The kind of a `base_io` entry (`disk_baseio.go`).
+    #[rename_all = "snake_case"]
     pub enum BaseIoKind {
         /// A physical disk (used when no logical entry has an IO source).
-        Physical = "physical",
+        Physical,
         /// An md array.
-        Raid = "raid",
+        Raid,
         /// A ZFS or Ceph pool.
-        Logical = "logical",
+        Logical,
     }
 }
 
 nodewire_common::open_enum! {
     /// The role of a static `base_io` entry: the one holding the most important filesystem is
     /// `primary`.
+    #[rename_all = "snake_case"]
     pub enum BaseIoRole {
         /// The main IO device.
-        Primary = "primary",
+        Primary,
         /// Any other.
-        Secondary = "secondary",
+        Secondary,
     }
 }
 
 nodewire_common::open_enum! {
     /// A SMART device's health verdict (`smartctl`). Separate from the collection
     /// [`Status`]: `status: ok` with `health: failed` means the disk is failing.
+    #[rename_all = "snake_case"]
     pub enum SmartHealth {
         /// The self-assessment passed.
-        Passed = "passed",
+        Passed,
         /// The self-assessment failed.
-        Failed = "failed",
+        Failed,
     }
 }
 

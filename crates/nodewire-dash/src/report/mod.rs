@@ -40,29 +40,30 @@ nodewire_common::open_enum! {
     /// The collection state of a section (SMART, a SMART device, thermal, a thermal sensor, a
     /// pressure resource), `types.go:10-22`. It says whether data could be read, not whether the
     /// hardware is healthy.
+    #[rename_all = "snake_case"]
     pub enum Status {
         /// Read successfully.
-        Ok = "ok",
+        Ok,
         /// Part of the data was read.
-        Partial = "partial",
+        Partial,
         /// Not available on this platform (all pressure resources off Linux, thermal on macOS).
-        Unsupported = "unsupported",
+        Unsupported,
         /// Nothing to report (no sensors, no PSI lines, no SMART devices).
-        NotFound = "not_found",
+        NotFound,
         /// The agent lacks the permission to read it.
-        NoPermission = "no_permission",
+        NoPermission,
         /// Reading timed out.
-        Timeout = "timeout",
+        Timeout,
         /// Reading failed.
-        Error = "error",
+        Error,
         /// SMART: the root-written cache file does not exist.
-        NoCache = "no_cache",
+        NoCache,
         /// SMART: the cache expired; the last devices are kept.
-        Stale = "stale",
+        Stale,
         /// SMART: `smartctl` is not installed.
-        NoTool = "no_tool",
+        NoTool,
         /// SMART: the disk is spun down.
-        Standby = "standby",
+        Standby,
     }
 }
 

@@ -6,25 +6,27 @@ use serde::{Deserialize, Serialize};
 nodewire_common::open_enum! {
     /// Array or pool health: `healthy`, `degraded`, `unknown` for md arrays; ZFS-derived
     /// labels are kept as sent.
+    #[rename_all = "snake_case"]
     pub enum Health {
         /// All members working.
-        Healthy = "healthy",
+        Healthy,
         /// A member failed or is missing.
-        Degraded = "degraded",
+        Degraded,
         /// Could not tell.
-        Unknown = "unknown",
+        Unknown,
     }
 }
 
 nodewire_common::open_enum! {
     /// The state of one RAID member.
+    #[rename_all = "snake_case"]
     pub enum MemberState {
         /// Working.
-        Up = "up",
+        Up,
         /// Failed or removed.
-        Down = "down",
+        Down,
         /// Could not tell.
-        Unknown = "unknown",
+        Unknown,
     }
 }
 

@@ -10,19 +10,20 @@ use crate::Timestamp;
 
 nodewire_common::open_enum! {
     /// What a sensor measures, guessed from its key (`thermalKindRules`).
+    #[rename_all = "snake_case"]
     pub enum SensorKind {
         /// CPU package or core (`coretemp`, `k10temp`, `cpu`, `tctl`, `tdie`).
-        Cpu = "cpu",
+        Cpu,
         /// GPU (`gpu`, `amdgpu`, `radeon`, `nouveau`).
-        Gpu = "gpu",
+        Gpu,
         /// Chipset (`pch`, `chipset`, `northbridge`, `southbridge`).
-        Chipset = "chipset",
+        Chipset,
         /// Mainboard (`nct`, `it87`, `asus`, `gigabyte`, `superio`).
-        Board = "board",
+        Board,
         /// ACPI thermal zone (`acpi`, `thermal_zone`).
-        Acpi = "acpi",
+        Acpi,
         /// Anything else.
-        Unknown = "unknown",
+        Unknown,
     }
 }
 

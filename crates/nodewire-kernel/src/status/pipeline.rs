@@ -24,13 +24,14 @@ use crate::wire::wire_struct;
 
 nodewire_common::open_enum! {
     /// How a strategy picks among its candidates (core.yaml:1053).
+    #[rename_all = "snake_case"]
     pub enum StrategyKindType {
         /// A fixed choice.
-        Select = "select",
+        Select,
         /// The first healthy candidate.
-        Fallback = "fallback",
+        Fallback,
         /// Spread over the candidates.
-        LoadBalance = "load_balance",
+        LoadBalance,
     }
 }
 

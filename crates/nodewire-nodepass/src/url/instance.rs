@@ -16,19 +16,20 @@ use super::{
 
 nodewire_common::open_enum! {
     /// `log`: the process's log level. Unknown labels make the process log at `info`.
+    #[rename_all = "snake_case"]
     pub enum LogLevel {
         /// Nothing, not even the `CHECK_POINT` lines, so the master gets no statistics.
-        None = "none",
+        None,
         /// Debug.
-        Debug = "debug",
+        Debug,
         /// Info (the default).
-        Info = "info",
+        Info,
         /// Warnings and errors.
-        Warn = "warn",
+        Warn,
         /// Errors.
-        Error = "error",
+        Error,
         /// Events only (`CHECK_POINT` lines included).
-        Event = "event",
+        Event,
     }
 }
 

@@ -7,23 +7,25 @@ use serde::{Deserialize, Serialize};
 
 nodewire_common::open_enum! {
     /// How client traffic is routed to Telegram right now.
+    #[rename_all = "snake_case"]
     pub enum RouteMode {
         /// Straight to the DCs (or through upstreams).
-        Direct = "direct",
+        Direct,
         /// Through the middle proxy.
-        Middle = "middle",
+        Middle,
     }
 }
 
 nodewire_common::open_enum! {
     /// Why traffic was rerouted from the middle proxy to direct.
+    #[rename_all = "snake_case"]
     pub enum RerouteReason {
         /// The middle proxy never became ready at startup.
-        StartupDirectFallback = "startup_direct_fallback",
+        StartupDirectFallback,
         /// `me2dc_fast` fallback: the middle proxy is not ready.
-        FastNotReadyFallback = "fast_not_ready_fallback",
+        FastNotReadyFallback,
         /// Fallback after the strict grace period.
-        StrictGraceFallback = "strict_grace_fallback",
+        StrictGraceFallback,
     }
 }
 
@@ -32,11 +34,12 @@ nodewire_common::open_enum! {
     ///
     /// The upstream doc also lists `pending|failed|skipped`; the source has only these two
     /// (contract §12.1 item 6).
+    #[rename_all = "snake_case"]
     pub enum StartupStatus {
         /// Startup is still running.
-        Initializing = "initializing",
+        Initializing,
         /// Startup finished.
-        Ready = "ready",
+        Ready,
     }
 }
 

@@ -10,43 +10,46 @@ use super::gates::StartupStatus;
 nodewire_common::open_enum! {
     /// How client traffic reaches Telegram (`RuntimeInitializationData.transport_mode`;
     /// upstream a `String` set by the startup code).
+    #[rename_all = "snake_case"]
     pub enum TransportMode {
         /// Direct to the DCs (also when the middle proxy failed to start).
-        Direct = "direct",
+        Direct,
         /// Through the middle proxy.
-        MiddleProxy = "middle_proxy",
+        MiddleProxy,
     }
 }
 
 nodewire_common::open_enum! {
     /// Middle-proxy startup status (`StartupMeStatus`, `src/startup.rs`).
+    #[rename_all = "snake_case"]
     pub enum MeInitStatus {
         /// Not started.
-        Pending = "pending",
+        Pending,
         /// Starting.
-        Initializing = "initializing",
+        Initializing,
         /// Ready.
-        Ready = "ready",
+        Ready,
         /// Failed (traffic may have fallen back to direct).
-        Failed = "failed",
+        Failed,
         /// Not used (`use_middle_proxy = false`).
-        Skipped = "skipped",
+        Skipped,
     }
 }
 
 nodewire_common::open_enum! {
     /// Startup component status (`StartupComponentStatus`, `src/startup.rs`).
+    #[rename_all = "snake_case"]
     pub enum ComponentStatus {
         /// Not started.
-        Pending = "pending",
+        Pending,
         /// Running.
-        Running = "running",
+        Running,
         /// Done.
-        Ready = "ready",
+        Ready,
         /// Failed.
-        Failed = "failed",
+        Failed,
         /// Not needed with this config.
-        Skipped = "skipped",
+        Skipped,
     }
 }
 

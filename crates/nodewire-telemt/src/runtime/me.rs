@@ -14,39 +14,42 @@ nodewire_common::open_enum! {
     /// An IP family.
     ///
     /// The upstream doc writes `V4`/`V6`; the source sends lowercase (contract §12.1 item 7).
+    #[rename_all = "snake_case"]
     pub enum IpFamily {
         /// IPv4.
-        V4 = "v4",
+        V4,
         /// IPv6.
-        V6 = "v6",
+        V6,
     }
 }
 
 nodewire_common::open_enum! {
     /// The health state of one IP family of the middle-proxy pool.
+    #[rename_all = "snake_case"]
     pub enum MeFamilyState {
         /// Working.
-        Healthy = "healthy",
+        Healthy,
         /// Working with failures.
-        Degraded = "degraded",
+        Degraded,
         /// Suppressed after repeated failures (see `suppressed_until_epoch_secs`).
-        Suppressed = "suppressed",
+        Suppressed,
         /// Coming back after suppression.
-        Recovering = "recovering",
+        Recovering,
     }
 }
 
 nodewire_common::open_enum! {
     /// What blocks draining an old pool generation.
+    #[rename_all = "snake_case"]
     pub enum DrainGateBlockReason {
         /// Nothing: the gate is open.
-        Open = "open",
+        Open,
         /// The new generation does not cover enough DCs yet.
-        CoverageQuorum = "coverage_quorum",
+        CoverageQuorum,
         /// The new generation lacks redundancy.
-        Redundancy = "redundancy",
+        Redundancy,
         /// A family suppression is active.
-        SuppressionActive = "suppression_active",
+        SuppressionActive,
     }
 }
 

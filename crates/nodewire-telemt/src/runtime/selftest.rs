@@ -14,67 +14,73 @@ use crate::stats::{RouteKind, UnavailableReason};
 
 nodewire_common::open_enum! {
     /// The verdict of a self-test check.
+    #[rename_all = "snake_case"]
     pub enum SelftestState {
         /// Within the threshold.
-        Ok = "ok",
+        Ok,
         /// Over the threshold.
-        Error = "error",
+        Error,
     }
 }
 
 nodewire_common::open_enum! {
     /// Where the last clock-skew sample came from.
+    #[rename_all = "snake_case"]
     pub enum TimeskewSource {
         /// The `Date` header of the proxy-config download.
-        ProxyConfigDateHeader = "proxy_config_date_header",
+        ProxyConfigDateHeader,
         /// The `Date` header of the proxy-secret download.
-        ProxySecretDateHeader = "proxy_secret_date_header",
+        ProxySecretDateHeader,
     }
 }
 
 nodewire_common::open_enum! {
     /// The class of a local interface address.
+    #[rename_all = "snake_case"]
     pub enum IpClass {
         /// A public address.
-        Good = "good",
+        Good,
         /// A private or reserved address.
-        Bogon = "bogon",
+        Bogon,
         /// A loopback address.
-        Loopback = "loopback",
+        Loopback,
     }
 }
 
 nodewire_common::open_enum! {
     /// Whether the process runs as PID 1.
+    #[rename_all = "kebab-case"]
     pub enum PidState {
         /// PID 1 (e.g. a container's init).
-        One = "one",
+        One,
         /// Any other PID.
-        NonOne = "non-one",
+        NonOne,
     }
 }
 
 nodewire_common::open_enum! {
     /// The state of the SOCKS `BND.ADDR` reported by an upstream.
+    #[rename_all = "snake_case"]
     pub enum BndAddrState {
         /// A usable address.
-        Ok = "ok",
+        Ok,
         /// A private or reserved address.
-        Bogon = "bogon",
+        Bogon,
         /// Missing or unusable.
-        Error = "error",
+        Error,
     }
 }
 
 nodewire_common::open_enum! {
     /// The state of the SOCKS `BND.PORT` reported by an upstream.
+    #[rename_all = "snake_case"]
     pub enum BndPortState {
         /// A usable port.
-        Ok = "ok",
+        Ok,
         /// Port 0.
-        Zero = "zero",
+        Zero,
         /// Missing or unusable.
-        Error = "error",
+        Error,
     }
 }
 
