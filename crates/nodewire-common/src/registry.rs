@@ -409,6 +409,43 @@ macro_rules! type_entries {
     };
 }
 
+/// A protocol's `types()`: the [`type_entries!`] of the listed types, then what each listed
+/// module adds with its `register(&mut Vec<TypeEntry>)`, in that order.
+///
+/// ```
+/// use nodewire_common::registry::TypeEntry;
+///
+/// #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+/// struct ErrorResponse {
+///     error: String,
+/// }
+///
+/// mod users {
+///     use nodewire_common::registry::TypeEntry;
+///
+///     #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+///     pub struct User {
+///         name: String,
+///     }
+///
+///     pub fn register(types: &mut Vec<TypeEntry>) {
+///         types.extend(nodewire_common::type_entries![User]);
+///     }
+/// }
+///
+/// let types: Vec<TypeEntry> = nodewire_common::collect_types!([ErrorResponse], [users]);
+/// let names: Vec<&str> = types.iter().map(|e| e.name.as_ref()).collect();
+/// assert_eq!(names, ["ErrorResponse", "User"]);
+/// ```
+#[macro_export]
+macro_rules! collect_types {
+    ([$($t:ty),* $(,)?], [$($module:ident),* $(,)?] $(,)?) => {{
+        let mut types = ::std::vec::Vec::from($crate::type_entries![$($t),*]);
+        $($module::register(&mut types);)*
+        types
+    }};
+}
+
 /// The draft 2020-12 JSON Schema of `T`, with definitions inlined under `$defs`.
 pub fn schema_of<T: JsonSchema>() -> Schema {
     SchemaGenerator::default().into_root_schema_for::<T>()

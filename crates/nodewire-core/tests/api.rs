@@ -1,7 +1,7 @@
 //! The API facts of the OpenAPI export agree with the server: registration is the one
 //! public route (the server takes it without `x-node-auth-key` and refuses every other route
-//! without it), no route takes a path or query parameter, and the one credential is that
-//! header.
+//! without it), and the one credential is that header. (That no route takes a parameter is
+//! `crates/nodewire/tests/fixed_routes.rs`.)
 #![cfg(feature = "mock")]
 
 use bytes::Bytes;
@@ -39,16 +39,4 @@ async fn only_registration_is_answered_without_the_key() {
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", route.metadata.path);
         }
     }
-}
-
-#[test]
-fn no_route_takes_a_parameter_and_the_server_is_the_root() {
-    let registry = nodewire_core::registry();
-    for route in &registry.routes {
-        assert!(route.parameters.is_empty(), "{}", route.metadata.path);
-        assert!(route.metadata.path.starts_with("/node/"));
-        assert!(!route.metadata.path.contains(['{', '?']));
-    }
-    let urls: Vec<&str> = registry.api.servers.iter().map(|s| s.url).collect();
-    assert_eq!(urls, [nodewire_core::DEFAULT_BASE_URL]);
 }

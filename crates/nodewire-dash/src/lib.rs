@@ -234,11 +234,5 @@ pub fn registry() -> &'static Registry {
 
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
-    let mut types = Vec::new();
-    report::register(&mut types);
-    static_info::register(&mut types);
-    identity::register(&mut types);
-    update::register(&mut types);
-    types.push(TypeEntry::of::<ErrorResponse>());
-    types
+    nodewire_common::collect_types!([ErrorResponse], [report, static_info, identity, update])
 }

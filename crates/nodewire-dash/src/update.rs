@@ -212,13 +212,11 @@ impl Sha256Digest {
         }
         let mut bytes = [0u8; 32];
         for (slot, pair) in bytes.iter_mut().zip(trimmed.as_bytes().chunks(2)) {
-            let (Some(hi), Some(lo)) = (
-                pair.first().copied().and_then(hex_value),
-                pair.get(1).copied().and_then(hex_value),
-            ) else {
+            let digit = |b: Option<&u8>| b.and_then(|&b| char::from(b).to_digit(16));
+            let (Some(hi), Some(lo)) = (digit(pair.first()), digit(pair.get(1))) else {
                 return Err(ManifestError::Sha256NotHex);
             };
-            *slot = hi << 4 | lo;
+            *slot = u8::try_from(hi << 4 | lo).map_err(|_| ManifestError::Sha256NotHex)?;
         }
         Ok(Self { text, bytes })
     }
@@ -236,15 +234,6 @@ impl Sha256Digest {
     /// `true` when `digest` is this one (the agent compares hex case-insensitively).
     pub fn matches(&self, digest: &[u8; 32]) -> bool {
         &self.bytes == digest
-    }
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The API facts of the OpenAPI export agree with the receiver: no route is public (Dash
-//! checks `X-Node-Secret` on all three), none takes a path or query parameter, and the one
-//! credential is that header.
+//! checks `X-Node-Secret` on all three) and the one credential is that header. (That no route
+//! takes a parameter is `crates/nodewire/tests/fixed_routes.rs`.)
 
 use nodewire_common::Secret;
 use nodewire_common::registry::SecurityKind;
@@ -33,14 +33,7 @@ fn every_route_needs_the_node_secret() {
 }
 
 #[test]
-fn no_route_takes_a_parameter_and_the_server_is_the_root() {
+fn the_api_is_the_release_this_crate_follows() {
     let registry = nodewire_dash::registry();
-    for route in &registry.routes {
-        assert!(route.parameters.is_empty(), "{}", route.metadata.path);
-        assert!(route.metadata.path.starts_with("/api/node/"));
-        assert!(!route.metadata.path.contains(['{', '?']));
-    }
-    let urls: Vec<&str> = registry.api.servers.iter().map(|s| s.url).collect();
-    assert_eq!(urls, ["http://127.0.0.1:8080"]);
     assert_eq!(registry.api.version, nodewire_dash::UPSTREAM_DASH_VERSION);
 }

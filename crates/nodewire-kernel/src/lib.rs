@@ -317,20 +317,23 @@ pub fn registry() -> &'static Registry {
 
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
-    let mut types = Vec::new();
-    envelope::register(&mut types);
-    status::register(&mut types);
-    traffic::register(&mut types);
-    interfaces::register(&mut types);
-    rules::register(&mut types);
-    protocols::register(&mut types);
-    users::register(&mut types);
-    security::register(&mut types);
-    tls::register(&mut types);
-    audit::register(&mut types);
-    export::register(&mut types);
-    registrations::register(&mut types);
-    streams::register(&mut types);
-    webhooks::register(&mut types);
-    types
+    nodewire_common::collect_types!(
+        [],
+        [
+            envelope,
+            status,
+            traffic,
+            interfaces,
+            rules,
+            protocols,
+            users,
+            security,
+            tls,
+            audit,
+            export,
+            registrations,
+            streams,
+            webhooks,
+        ],
+    )
 }

@@ -292,13 +292,7 @@ pub fn registry() -> &'static Registry {
 
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
-    let mut types = vec![TypeEntry::of::<ErrorResponse>()];
-    instances::register(&mut types);
-    info::register(&mut types);
-    tcping::register(&mut types);
-    events::register(&mut types);
-    mcp::register(&mut types);
-    types
+    nodewire_common::collect_types!([ErrorResponse], [instances, info, tcping, events, mcp])
 }
 
 #[cfg(test)]

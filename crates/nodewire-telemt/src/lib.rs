@@ -242,18 +242,10 @@ pub fn registry() -> &'static Registry {
 
 /// Every named wire type, with its schema.
 pub fn types() -> Vec<TypeEntry> {
-    let mut types = Vec::from(nodewire_common::type_entries![
-        envelope::ErrorResponse,
-        envelope::ErrorBody,
-    ]);
-    users::register(&mut types);
-    config::register(&mut types);
-    reload::register(&mut types);
-    health::register(&mut types);
-    system::register(&mut types);
-    limits::register(&mut types);
-    security::register(&mut types);
-    stats::register(&mut types);
-    runtime::register(&mut types);
-    types
+    nodewire_common::collect_types!(
+        [envelope::ErrorResponse, envelope::ErrorBody],
+        [
+            users, config, reload, health, system, limits, security, stats, runtime
+        ],
+    )
 }

@@ -17,10 +17,10 @@ pub enum ReportError {
     /// Not the wire type: malformed JSON, a value of the wrong type, a missing key (the
     /// types' own decoding: keys matched exactly, as the agent writes them).
     #[error("{0}")]
-    Decode(DecodeError),
+    Decode(#[from] DecodeError),
     /// Decoded, but fails one of Dash's checks; [`Invalid::status`] is what Dash answers.
     #[error("{0}")]
-    Invalid(Invalid),
+    Invalid(#[from] Invalid),
 }
 
 impl ReportError {
@@ -38,18 +38,6 @@ impl ReportError {
             Self::Decode(e) => &e.message,
             Self::Invalid(e) => &e.message,
         }
-    }
-}
-
-impl From<DecodeError> for ReportError {
-    fn from(e: DecodeError) -> Self {
-        Self::Decode(e)
-    }
-}
-
-impl From<Invalid> for ReportError {
-    fn from(e: Invalid) -> Self {
-        Self::Invalid(e)
     }
 }
 

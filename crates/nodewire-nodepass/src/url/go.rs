@@ -189,14 +189,12 @@ pub(crate) fn should_escape(c: u8, mode: Mode) -> bool {
     table_of(mode).get(usize::from(c)).copied().unwrap_or(true)
 }
 
+/// Go's `unhex`: the value of an ASCII hex digit.
 #[inline]
 fn unhex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    char::from(c)
+        .to_digit(16)
+        .and_then(|digit| u8::try_from(digit).ok())
 }
 
 #[inline]
