@@ -19,8 +19,11 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+#[path = "../../../tests/raw_http.rs"]
+mod raw_http;
 mod support;
 
+use raw_http::read_head;
 use support::Demo;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -107,20 +110,6 @@ enum End {
     Clean,
     /// The socket closes in the middle of the body.
     Cut,
-}
-
-/// Reads one request head (bounded) and returns it, lower-cased.
-async fn read_head(socket: &mut TcpStream) -> std::io::Result<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        let n = socket.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(buf.get(..n).unwrap_or_default());
-    }
-    Ok(String::from_utf8_lossy(&head).to_ascii_lowercase())
 }
 
 /// Accepts one connection and answers it with `status`, `content_type` and `chunks` (each its

@@ -18,8 +18,13 @@ use nodewire_nodepass::events::{Change, FollowError};
 use nodewire_nodepass::instances::Instance;
 use nodewire_nodepass::watch::Watch;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "../../../tests/raw_http.rs"]
+mod raw_http;
+
+use raw_http::read_head;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -79,19 +84,6 @@ struct Script {
     phases: VecDeque<Phase>,
     list: Vec<Value>,
     keys_seen: Vec<String>,
-}
-
-async fn read_head(socket: &mut TcpStream) -> std::io::Result<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        let n = socket.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(buf.get(..n).unwrap_or_default());
-    }
-    Ok(String::from_utf8_lossy(&head).to_ascii_lowercase())
 }
 
 async fn respond(

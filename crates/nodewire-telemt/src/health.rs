@@ -129,29 +129,7 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
-    use serde::de::DeserializeOwned;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes `json`, re-encodes it and compares the two as JSON values.
-    fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
-        let typed: T = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        Ok(())
-    }
-
-    /// Decodes compact `json` and checks the re-encoding is byte for byte the same text (so
-    /// the field order is the wire order).
-    fn exact<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
-        let typed: T = serde_json::from_str(json)?;
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact, round_trip};
 
     #[test]
     fn health_data() -> TestResult {

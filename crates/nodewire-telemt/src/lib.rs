@@ -99,6 +99,8 @@ pub mod security;
 pub mod server;
 pub mod stats;
 pub mod system;
+#[cfg(test)]
+mod testing;
 pub mod users;
 
 pub use envelope::{Error, ErrorCode, Revision, Success};

@@ -1159,23 +1159,7 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
-    use serde::de::DeserializeOwned;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
-        let typed: T = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     const ZERO_UPSTREAM: &str = r#"{"connect_attempt_total":41,"connect_success_total":38,"connect_fail_total":3,"connect_failfast_hard_error_total":1,"connect_attempts_bucket_1":36,"connect_attempts_bucket_2":2,"connect_attempts_bucket_3_4":0,"connect_attempts_bucket_gt_4":0,"connect_duration_success_bucket_le_100ms":30,"connect_duration_success_bucket_101_500ms":7,"connect_duration_success_bucket_501_1000ms":1,"connect_duration_success_bucket_gt_1000ms":0,"connect_duration_fail_bucket_le_100ms":1,"connect_duration_fail_bucket_101_500ms":0,"connect_duration_fail_bucket_501_1000ms":0,"connect_duration_fail_bucket_gt_1000ms":2}"#;
 

@@ -114,32 +114,19 @@ pub async fn detect_release(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{TestResult, exact};
     use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact(json: &str) -> TestResult {
-        let typed: SystemInfoData = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
 
     #[test]
     fn live_before_any_reload() -> TestResult {
-        exact(
+        exact::<SystemInfoData>(
             r#"{"version":"3.4.25","target_arch":"x86_64","target_os":"linux","build_profile":"unknown","process_started_at_epoch_secs":1795334721,"uptime_seconds":4.0,"config_path":"/etc/telemt/config.toml","config_hash":"200f78a8a48c5773690f82370c5a77cac9cff40131aaee189e94d5d7b261814e","config_reload_count":0}"#,
         )
     }
 
     #[test]
     fn live_after_reloads() -> TestResult {
-        exact(
+        exact::<SystemInfoData>(
             r#"{"version":"3.4.25","target_arch":"x86_64","target_os":"linux","build_profile":"unknown","process_started_at_epoch_secs":1795334721,"uptime_seconds":38.0,"config_path":"/etc/telemt/config.toml","config_hash":"3e16b28224dbd832f29290f5f630ff9bcf638da1d5c9ba4bca6a6fff1e2018b9","config_reload_count":11,"last_config_reload_epoch_secs":1795334753}"#,
         )
     }
@@ -168,7 +155,7 @@ mod tests {
 
     #[test]
     fn all_build_fields_present() -> TestResult {
-        exact(
+        exact::<SystemInfoData>(
             r#"{"version":"3.4.25","target_arch":"aarch64","target_os":"linux","build_profile":"release","git_commit":"d851200e47e56b542f936c154945e75e42b671eb","build_time_utc":"2026-07-20T10:11:12Z","rustc_version":"1.88.0","process_started_at_epoch_secs":1795334721,"uptime_seconds":86400.0,"config_path":"config.toml","config_hash":"200f78a8a48c5773690f82370c5a77cac9cff40131aaee189e94d5d7b261814e","config_reload_count":3,"last_config_reload_epoch_secs":1795400000}"#,
         )
     }

@@ -825,18 +825,7 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    fn round_trip<T: Serialize + serde::de::DeserializeOwned>(
-        text: &str,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let typed: T = serde_json::from_str(text)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(text)?
-        );
-        Ok(())
-    }
+    use crate::testing::round_trip;
 
     #[test]
     fn responses_round_trip() -> Result<(), Box<dyn std::error::Error>> {

@@ -150,8 +150,7 @@ mod tests {
     use super::*;
     use crate::envelope::{ErrorCode, ErrorResponse};
     use crate::mock::{Body, MockConfig};
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
+    use crate::testing::TestResult;
 
     const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
     const REMOTE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 7));

@@ -305,23 +305,7 @@ pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
-    use serde::de::DeserializeOwned;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact<T: DeserializeOwned + Serialize>(json: &str) -> TestResult {
-        let typed: T = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     const DISABLED: &str =
         r#"{"enabled":false,"reason":"feature_disabled","generated_at_epoch_secs":1795334725}"#;

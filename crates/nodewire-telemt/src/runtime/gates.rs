@@ -113,26 +113,12 @@ pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact(json: &str) -> TestResult {
-        let typed: RuntimeGatesData = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     #[test]
     fn live_direct() -> TestResult {
         let json = r#"{"accepting_new_connections":true,"conditional_cast_enabled":false,"me_runtime_ready":true,"me2dc_fallback_enabled":true,"me2dc_fast_enabled":false,"use_middle_proxy":false,"route_mode":"direct","reroute_active":false,"startup_status":"ready","startup_stage":"ready","startup_progress_pct":100.0}"#;
-        exact(json)?;
+        exact::<RuntimeGatesData>(json)?;
         let typed: RuntimeGatesData = serde_json::from_str(json)?;
         assert_eq!(typed.route_mode, RouteMode::Direct);
         assert_eq!(typed.startup_status, StartupStatus::Ready);
@@ -142,7 +128,7 @@ mod tests {
     #[test]
     fn rerouted_to_direct() -> TestResult {
         let json = r#"{"accepting_new_connections":true,"conditional_cast_enabled":true,"me_runtime_ready":false,"me2dc_fallback_enabled":true,"me2dc_fast_enabled":true,"use_middle_proxy":true,"route_mode":"direct","reroute_active":true,"reroute_to_direct_at_epoch_secs":1795334730,"reroute_reason":"fast_not_ready_fallback","startup_status":"initializing","startup_stage":"me_pool_init_stage1","startup_progress_pct":62.5}"#;
-        exact(json)?;
+        exact::<RuntimeGatesData>(json)?;
         let typed: RuntimeGatesData = serde_json::from_str(json)?;
         assert_eq!(
             typed.reroute_reason,
@@ -153,7 +139,7 @@ mod tests {
 
     #[test]
     fn middle() -> TestResult {
-        exact(
+        exact::<RuntimeGatesData>(
             r#"{"accepting_new_connections":true,"conditional_cast_enabled":true,"me_runtime_ready":true,"me2dc_fallback_enabled":false,"me2dc_fast_enabled":false,"use_middle_proxy":true,"route_mode":"middle","reroute_active":false,"startup_status":"ready","startup_stage":"ready","startup_progress_pct":100.0}"#,
         )
     }

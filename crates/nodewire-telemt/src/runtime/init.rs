@@ -217,27 +217,13 @@ pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact(json: &str) -> TestResult {
-        let typed: RuntimeInitializationData = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     const LIVE: &str = r#"{"status":"ready","degraded":true,"current_stage":"ready","progress_pct":100.0,"started_at_epoch_secs":1795334721,"ready_at_epoch_secs":1795334721,"total_elapsed_ms":4108,"transport_mode":"direct","me":{"status":"failed","current_stage":"fallback_to_direct","progress_pct":100.0,"init_attempt":0,"retry_limit":"unlimited"},"components":[{"id":"config_load","title":"Config load","status":"ready","started_at_epoch_ms":1795334721318,"finished_at_epoch_ms":1795334721320,"duration_ms":2,"attempts":1,"details":"config is ready"},{"id":"tracing_init","title":"Tracing init","status":"ready","started_at_epoch_ms":1795334721320,"finished_at_epoch_ms":1795334721320,"duration_ms":0,"attempts":1,"details":"tracing initialized"},{"id":"api_bootstrap","title":"API bootstrap","status":"ready","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"api task spawned on 127.0.0.1:19091"},{"id":"tls_front_bootstrap","title":"TLS front bootstrap","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"censorship.tls_emulation is false"},{"id":"network_probe","title":"Network probe","status":"ready","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"network capabilities determined"},{"id":"me_secret_fetch","title":"ME secret fetch","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"middle proxy mode disabled"},{"id":"me_proxy_config_fetch_v4","title":"ME config v4 fetch","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"middle proxy mode disabled"},{"id":"me_proxy_config_fetch_v6","title":"ME config v6 fetch","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"middle proxy mode disabled"},{"id":"me_pool_construct","title":"ME pool construct","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"middle proxy mode disabled"},{"id":"me_pool_init_stage1","title":"ME pool init stage1","status":"skipped","started_at_epoch_ms":1795334721321,"finished_at_epoch_ms":1795334721321,"duration_ms":0,"attempts":1,"details":"middle proxy mode disabled"},{"id":"me_connectivity_ping","title":"ME connectivity ping","status":"skipped","started_at_epoch_ms":1795334721323,"finished_at_epoch_ms":1795334721323,"duration_ms":0,"attempts":1,"details":"ME pool is not available"},{"id":"dc_connectivity_ping","title":"DC connectivity ping","status":"ready","started_at_epoch_ms":1795334721323,"finished_at_epoch_ms":1795334721323,"duration_ms":0,"attempts":1,"details":"startup DC connectivity check completed"},{"id":"listeners_bind","title":"Listener bind","status":"ready","started_at_epoch_ms":1795334721325,"finished_at_epoch_ms":1795334721325,"duration_ms":0,"attempts":1,"details":"listeners configured tcp=1 unix=false"},{"id":"config_watcher_start","title":"Config watcher start","status":"ready","started_at_epoch_ms":1795334721324,"finished_at_epoch_ms":1795334721324,"duration_ms":0,"attempts":1,"details":"config hot-reload watcher started"},{"id":"metrics_start","title":"Metrics start","status":"skipped","started_at_epoch_ms":1795334721325,"finished_at_epoch_ms":1795334721325,"duration_ms":0,"attempts":1,"details":"server.metrics_port is not configured"},{"id":"runtime_ready","title":"Runtime ready","status":"ready","started_at_epoch_ms":1795334721323,"finished_at_epoch_ms":1795334721325,"duration_ms":2,"attempts":1,"details":"startup pipeline is fully initialized"}]}"#;
 
     #[test]
     fn live_ready_degraded() -> TestResult {
-        exact(LIVE)?;
+        exact::<RuntimeInitializationData>(LIVE)?;
         let typed: RuntimeInitializationData = serde_json::from_str(LIVE)?;
         assert_eq!(typed.transport_mode, TransportMode::Direct);
         assert_eq!(typed.me.status, MeInitStatus::Failed);
@@ -256,13 +242,13 @@ mod tests {
             last.finished_at_utc().map(|t| t.timestamp_millis()),
             Some(1_795_334_721_325)
         );
-        exact(&serde_json::to_string(&typed)?)?;
+        exact::<RuntimeInitializationData>(&serde_json::to_string(&typed)?)?;
         Ok(())
     }
 
     #[test]
     fn initializing_with_pending_components() -> TestResult {
-        exact(
+        exact::<RuntimeInitializationData>(
             r#"{"status":"initializing","degraded":false,"current_stage":"me_pool_init_stage1","progress_pct":41.5,"started_at_epoch_secs":1795334721,"total_elapsed_ms":2210,"transport_mode":"middle_proxy","me":{"status":"initializing","current_stage":"me_pool_init_stage1","progress_pct":55.0,"init_attempt":2,"retry_limit":"5","last_error":"connect to 149.154.175.50:8888 timed out"},"components":[{"id":"me_pool_init_stage1","title":"ME pool init stage1","status":"running","started_at_epoch_ms":1795334722100,"finished_at_epoch_ms":null,"duration_ms":null,"attempts":2},{"id":"runtime_ready","title":"Runtime ready","status":"pending","started_at_epoch_ms":null,"finished_at_epoch_ms":null,"duration_ms":null,"attempts":0}]}"#,
         )
     }

@@ -335,25 +335,11 @@ pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact(json: &str) -> TestResult {
-        let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     #[test]
     fn source_unavailable() -> TestResult {
-        exact(
+        exact::<RuntimeMeSelftestData>(
             r#"{"enabled":false,"reason":"source_unavailable","generated_at_epoch_secs":1795334725}"#,
         )
     }
@@ -361,7 +347,7 @@ mod tests {
     #[test]
     fn minimal_without_socks() -> TestResult {
         let json = r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"data":{"kdf":{"state":"ok","ewma_errors_per_min":0.0,"threshold_errors_per_min":0.3,"errors_total":0},"timeskew":{"state":"ok","max_skew_secs_15m":null,"samples_15m":0},"ip":{},"pid":{"pid":1,"state":"one"},"bnd":null}}"#;
-        exact(json)?;
+        exact::<RuntimeMeSelftestData>(json)?;
         let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
         assert_eq!(typed.data.as_ref().map(|d| d.bnd.is_none()), Some(true));
         Ok(())
@@ -370,7 +356,7 @@ mod tests {
     #[test]
     fn full_with_socks_upstreams() -> TestResult {
         let json = r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"data":{"kdf":{"state":"error","ewma_errors_per_min":0.412,"threshold_errors_per_min":0.3,"errors_total":9},"timeskew":{"state":"ok","max_skew_secs_15m":2,"samples_15m":3,"last_skew_secs":1,"last_source":"proxy_secret_date_header","last_seen_age_secs":240},"ip":{"v4":{"addr":"10.0.0.5","state":"bogon"},"v6":{"addr":"2001:db8::5","state":"good"}},"pid":{"pid":48211,"state":"non-one"},"bnd":{"addr_state":"ok","port_state":"ok","last_addr":"198.51.100.20:41822","last_seen_age_secs":15},"upstreams":[{"upstream_id":0,"route_kind":"direct","address":""},{"upstream_id":1,"route_kind":"socks5","address":"198.51.100.20:1080","bnd":{"addr_state":"ok","port_state":"zero","last_addr":"198.51.100.20:0"},"ip":"198.51.100.20"}]}}"#;
-        exact(json)?;
+        exact::<RuntimeMeSelftestData>(json)?;
         let typed: RuntimeMeSelftestData = serde_json::from_str(json)?;
         let pid = typed.data.as_ref().map(|d| d.pid.state.clone());
         assert_eq!(pid, Some(PidState::NonOne));

@@ -177,35 +177,21 @@ pub(super) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    /// Decodes compact `json`, checks the re-encoding equals it as a JSON value and as text
-    /// (so the field order is the wire order).
-    fn exact(json: &str) -> TestResult {
-        let typed: RuntimeUpstreamQualityData = serde_json::from_str(json)?;
-        assert_eq!(
-            serde_json::to_value(&typed)?,
-            serde_json::from_str::<Value>(json)?
-        );
-        assert_eq!(serde_json::to_string(&typed)?, json);
-        Ok(())
-    }
+    use crate::testing::{TestResult, exact};
 
     #[test]
     fn live() -> TestResult {
-        exact(
+        exact::<RuntimeUpstreamQualityData>(
             r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"policy":{"connect_retry_attempts":2,"connect_retry_backoff_ms":100,"connect_budget_ms":3000,"unhealthy_fail_threshold":5,"connect_failfast_hard_errors":false},"counters":{"connect_attempt_total":0,"connect_success_total":0,"connect_fail_total":0,"connect_failfast_hard_error_total":0},"summary":{"configured_total":1,"healthy_total":1,"unhealthy_total":0,"direct_total":0,"socks4_total":0,"socks5_total":1,"shadowsocks_total":0},"upstreams":[{"upstream_id":0,"route_kind":"socks5","address":"127.0.0.1:1","weight":1,"scopes":"","healthy":true,"fails":0,"last_check_age_secs":4,"effective_latency_ms":null,"dc":[{"dc":1,"latency_ema_ms":null,"ip_preference":"unavailable"},{"dc":2,"latency_ema_ms":null,"ip_preference":"unavailable"},{"dc":3,"latency_ema_ms":null,"ip_preference":"unavailable"},{"dc":4,"latency_ema_ms":null,"ip_preference":"unavailable"},{"dc":5,"latency_ema_ms":null,"ip_preference":"unavailable"}]}]}"#,
         )
     }
 
     #[test]
     fn measured_and_unavailable() -> TestResult {
-        exact(
+        exact::<RuntimeUpstreamQualityData>(
             r#"{"enabled":true,"generated_at_epoch_secs":1795334725,"policy":{"connect_retry_attempts":2,"connect_retry_backoff_ms":100,"connect_budget_ms":3000,"unhealthy_fail_threshold":5,"connect_failfast_hard_errors":true},"counters":{"connect_attempt_total":41,"connect_success_total":38,"connect_fail_total":3,"connect_failfast_hard_error_total":1},"summary":{"configured_total":1,"healthy_total":1,"unhealthy_total":0,"direct_total":1,"socks4_total":0,"socks5_total":0,"shadowsocks_total":0},"upstreams":[{"upstream_id":0,"route_kind":"direct","address":"","weight":1,"scopes":"","healthy":true,"fails":0,"last_check_age_secs":12,"effective_latency_ms":31.5,"dc":[{"dc":2,"latency_ema_ms":31.5,"ip_preference":"both_work"},{"dc":5,"latency_ema_ms":140.25,"ip_preference":"prefer_v6"}]}]}"#,
         )?;
-        exact(
+        exact::<RuntimeUpstreamQualityData>(
             r#"{"enabled":false,"reason":"source_unavailable","generated_at_epoch_secs":1795334725,"policy":{"connect_retry_attempts":2,"connect_retry_backoff_ms":100,"connect_budget_ms":3000,"unhealthy_fail_threshold":5,"connect_failfast_hard_errors":false},"counters":{"connect_attempt_total":0,"connect_success_total":0,"connect_fail_total":0,"connect_failfast_hard_error_total":0}}"#,
         )
     }
