@@ -325,6 +325,38 @@ mod tests {
         Ok(())
     }
 
+    crate::open_enum! {
+        /// Events with dotted names, one of them named apart from the rule.
+        #[rename_all = "dot.case"]
+        pub enum EventName {
+            /// A node was added.
+            NodeAdded,
+            /// A user's traffic was measured.
+            UserTrafficReported,
+            /// The legacy name of a status frame.
+            StatusFull = "status",
+        }
+    }
+
+    #[test]
+    fn derived_labels_follow_the_rule_and_written_ones_win() -> Result<(), serde_json::Error> {
+        assert_eq!(
+            EventName::KNOWN,
+            &["node.added", "user.traffic.reported", "status"]
+        );
+        for (variant, label) in [
+            (EventName::NodeAdded, "\"node.added\""),
+            (EventName::UserTrafficReported, "\"user.traffic.reported\""),
+            (EventName::StatusFull, "\"status\""),
+        ] {
+            assert_eq!(serde_json::to_string(&variant)?, label);
+            assert_eq!(serde_json::from_str::<EventName>(label)?, variant);
+        }
+        // The label the rule would give a written-out variant is not a label of it.
+        assert!(!EventName::from("status.full").is_known());
+        Ok(())
+    }
+
     #[test]
     fn schema_lists_labels() {
         let schema = schemars::schema_for!(Mode);
