@@ -10,11 +10,12 @@ use crate::envelope::Revision;
 
 nodewire_common::open_enum! {
     /// How a reload swaps generations (`ReloadMode`, `rename_all = "snake_case"`).
+    #[rename_all = "snake_case"]
     pub enum ReloadMode {
         /// Switch at once (the default).
-        Instant = "instant",
+        Instant,
         /// Let the old generation drain for `timeout_secs`.
-        Drain = "drain",
+        Drain,
     }
 }
 
