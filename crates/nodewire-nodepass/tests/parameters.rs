@@ -5,7 +5,7 @@
 
 use std::error::Error;
 
-use nodewire_common::endpoint::{ParameterLocation, parameter_problems};
+use nodewire_common::endpoint::{Parameter, ParameterLocation, parameter_problems};
 use nodewire_common::registry::SecurityKind;
 use nodewire_common::{Endpoint, Secret};
 use nodewire_nodepass::endpoints::*;
@@ -30,6 +30,12 @@ const API_BASE: &str = "http://127.0.0.1:9090/api/v1";
 /// compile.
 trait Full: Endpoint + Sized {
     fn full() -> Built<Self>;
+
+    /// The base URL the route's path is relative to: the API base, except where a route
+    /// says otherwise.
+    fn base() -> String {
+        API_BASE.to_owned()
+    }
 }
 
 macro_rules! full_default {
@@ -109,6 +115,11 @@ impl Full for Mcp {
     fn full() -> Built<Self> {
         Ok(Self::new(McpRequest::tools_list(1)))
     }
+
+    /// `/mcp` sits beside the API prefix, not under it.
+    fn base() -> String {
+        Mcp::base_url(API_BASE)
+    }
 }
 
 /// What is wrong with route `E`'s declared parameters and `PUBLIC`, if anything.
@@ -118,12 +129,7 @@ fn problems<E: Full>() -> Built<Vec<String>> {
     let mut problems = parameter_problems(&endpoint);
     // The master's own checks on the request head, without a key: `401` unless the route
     // is one it serves outside the key check.
-    let base = if name == "Mcp" {
-        Mcp::base_url(API_BASE)
-    } else {
-        API_BASE.to_owned()
-    };
-    let (head, _) = endpoint.try_into_http_request(&base)?.into_parts();
+    let (head, _) = endpoint.try_into_http_request(&E::base())?.into_parts();
     let refused = nodewire_nodepass::server::admit("/api/v1", &Secret::new("k"), &head)
         .err()
         .map(|failure| failure.status());
@@ -163,28 +169,22 @@ fn public_routes_are_the_spec_and_the_docs() {
 
 #[test]
 fn the_parameters_have_the_masters_rules() {
-    let parameter = |route: &str, name: &str| {
-        nodewire_nodepass::registry()
-            .routes
-            .iter()
-            .find(|r| r.metadata.name == route)
-            .and_then(|r| r.parameters.iter().find(|p| p.name == name))
-            .copied()
-    };
-    let target = parameter("Tcping", "target").unwrap();
+    let parameter =
+        |parameters: &[Parameter], name: &str| parameters.iter().find(|p| p.name == name).copied();
+    let target = parameter(Tcping::PARAMETERS, "target").unwrap();
     assert!(target.required);
     assert_eq!(target.location, ParameterLocation::Query);
     assert_eq!(
         (target.schema)().get("minLength"),
         Some(&serde_json::json!(1))
     );
-    for route in [
-        "GetInstance",
-        "UpdateInstance",
-        "PutInstance",
-        "DeleteInstance",
+    for (route, parameters) in [
+        (GetInstance::METADATA.name, GetInstance::PARAMETERS),
+        (UpdateInstance::METADATA.name, UpdateInstance::PARAMETERS),
+        (PutInstance::METADATA.name, PutInstance::PARAMETERS),
+        (DeleteInstance::METADATA.name, DeleteInstance::PARAMETERS),
     ] {
-        let id = parameter(route, "id").unwrap();
+        let id = parameter(parameters, "id").unwrap();
         assert_eq!(
             (id.schema)().get("pattern"),
             Some(&serde_json::json!("^[^/]+$")),
@@ -192,7 +192,7 @@ fn the_parameters_have_the_masters_rules() {
         );
     }
     assert!(
-        parameter("DeleteInstance", "id")
+        parameter(DeleteInstance::PARAMETERS, "id")
             .unwrap()
             .description
             .contains("403")

@@ -7,7 +7,7 @@ use std::error::Error;
 use std::marker::PhantomData;
 
 use nodewire_common::Endpoint;
-use nodewire_common::endpoint::parameter_problems;
+use nodewire_common::endpoint::{Parameter, parameter_problems};
 use nodewire_common::registry::SecurityKind;
 use nodewire_telemt::config::ConfigPatch;
 use nodewire_telemt::endpoints::*;
@@ -153,44 +153,42 @@ fn every_path_segment_and_query_key_is_declared() -> Result<(), Box<dyn Error>> 
 
 #[test]
 fn the_query_and_path_parameters_have_the_servers_rules() {
-    let route = |name: &str| {
-        nodewire_telemt::registry()
-            .routes
-            .iter()
-            .find(|r| r.metadata.name == name)
-            .map(|r| r.parameters)
-            .unwrap_or_default()
-    };
-    let schema = |name: &str, parameter: &str| {
-        route(name)
+    let schema = |parameters: &[Parameter], parameter: &str| {
+        parameters
             .iter()
             .find(|p| p.name == parameter)
             .map(|p| serde_json::to_value((p.schema)()).unwrap())
     };
     let limit = serde_json::json!({ "type": "integer", "minimum": 1, "maximum": 1000 });
     assert_eq!(
-        schema("GetRuntimeEventsRecent", "limit"),
+        schema(GetRuntimeEventsRecent::PARAMETERS, "limit"),
         Some(limit.clone())
     );
-    assert_eq!(schema("GetRuntimeTlsFingerprints", "limit"), Some(limit));
     assert_eq!(
-        schema("PatchConfig", "reload").unwrap()["enum"],
+        schema(GetRuntimeTlsFingerprints::PARAMETERS, "limit"),
+        Some(limit)
+    );
+    assert_eq!(
+        schema(PatchConfig::PARAMETERS, "reload").unwrap()["enum"],
         serde_json::json!(["instant", "drain"])
     );
     assert_eq!(
-        schema("PatchConfig", "failure_policy").unwrap()["enum"],
+        schema(PatchConfig::PARAMETERS, "failure_policy").unwrap()["enum"],
         serde_json::json!(["keep_new", "rollback"])
     );
     assert_eq!(
-        schema("PatchConfig", "timeout_secs").unwrap()["maximum"],
+        schema(PatchConfig::PARAMETERS, "timeout_secs").unwrap()["maximum"],
         3600
     );
     assert_eq!(
-        schema("GetUser", "username").unwrap()["pattern"],
+        schema(GetUser::PARAMETERS, "username").unwrap()["pattern"],
         "^[A-Za-z0-9_.\\-]{1,64}$"
     );
-    assert_eq!(schema("GetReloadStatus", "id").unwrap()["type"], "integer");
-    assert!(route("PatchConfig").iter().all(|p| !p.required));
+    assert_eq!(
+        schema(GetReloadStatus::PARAMETERS, "id").unwrap()["type"],
+        "integer"
+    );
+    assert!(PatchConfig::PARAMETERS.iter().all(|p| !p.required));
 }
 
 #[test]

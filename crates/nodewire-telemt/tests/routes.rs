@@ -224,22 +224,29 @@ fn every_route_round_trips_through_the_mock() -> TestResult {
 #[test]
 fn routes_know_their_first_release() {
     use nodewire_common::version::Release;
-    let expected = [
-        ("GetStatsUsersQuota", "3.4.13"),
-        ("GetRuntimeTlsFingerprints", "3.4.14"),
-        ("EnableUser", "3.4.14"),
-        ("DisableUser", "3.4.14"),
-        ("GetConfig", "3.4.16"),
-        ("PatchConfig", "3.4.16"),
-        ("SubmitReload", "3.4.25"),
-        ("GetReloadStatus", "3.4.25"),
+    // (name, the release the route's `HISTORY` names, the release that added it)
+    let later = [
+        route::<GetStatsUsersQuota>("3.4.13"),
+        route::<GetRuntimeTlsFingerprints>("3.4.14"),
+        route::<EnableUser>("3.4.14"),
+        route::<DisableUser>("3.4.14"),
+        route::<GetConfig>("3.4.16"),
+        route::<PatchConfig>("3.4.16"),
+        route::<SubmitReload>("3.4.25"),
+        route::<GetReloadStatus>("3.4.25"),
     ];
-    for route in &nodewire_telemt::registry().routes {
-        let name = route.metadata.name;
-        let want = expected.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
-        assert_eq!(route.history.added, want, "{name}");
-        if let Some(added) = route.history.added {
-            assert!(added.parse::<Release>().is_ok(), "{name}: {added}");
-        }
+    for (name, added, want) in later {
+        assert_eq!(added, Some(want), "{name}");
     }
+    let routes = &nodewire_telemt::registry().routes;
+    let dated: Vec<_> = routes.iter().filter_map(|r| r.history.added).collect();
+    assert_eq!(dated.len(), later.len(), "{dated:?}");
+    for added in dated {
+        assert!(added.parse::<Release>().is_ok(), "{added}");
+    }
+}
+
+/// Route `E`'s name, the release its history says added it, and the release expected.
+fn route<E: Endpoint>(want: &'static str) -> (&'static str, Option<&'static str>, &'static str) {
+    (E::METADATA.name, E::HISTORY.added, want)
 }
