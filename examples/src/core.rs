@@ -163,7 +163,7 @@ fn held_connections(
     max: usize,
 ) -> impl Stream<Item = std::io::Result<Held>> {
     let incoming = TcpIncoming::from(listener).with_keepalive(Some(GRPC_KEEPALIVE));
-    let slots = Arc::new(Semaphore::new(max.max(1)));
+    let slots = Arc::new(Semaphore::new(max.clamp(1, Limits::MAX_CONNECTIONS)));
     futures_util::stream::unfold((incoming, slots), |(mut incoming, slots)| async move {
         let slot = Arc::clone(&slots).acquire_owned().await.ok()?;
         let accepted = incoming.next().await?;
@@ -191,6 +191,7 @@ pub async fn serve_core(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), BoxError> {
+    let limits = limits.bounded();
     let (stop_tx, stop_rx) = watch::channel(false);
     let state = HttpState {
         core: core.clone(),

@@ -54,7 +54,9 @@ pub fn static_change_check_interval(interval: Duration) -> Duration {
 /// assert_eq!(nodewire_dash::agent::report_interval_seconds(Duration::from_millis(2500)), 3);
 /// ```
 pub fn report_interval_seconds(interval: Duration) -> i64 {
-    let secs = interval.as_secs() + u64::from(interval.subsec_nanos() > 0);
+    let secs = interval
+        .as_secs()
+        .saturating_add(u64::from(interval.subsec_nanos() > 0));
     i64::try_from(secs).unwrap_or(i64::MAX)
 }
 

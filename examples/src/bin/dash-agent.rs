@@ -84,11 +84,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if !(args.interval > 0.0 && args.interval.is_finite()) {
         return Err("--interval must be positive".into());
     }
+    let interval = Duration::try_from_secs_f64(args.interval)
+        .map_err(|e| format!("--interval {}: {e}", args.interval))?;
+    let push_delay = Duration::try_from_secs_f64(args.delay.max(0.0))
+        .map_err(|e| format!("--delay {}: {e}", args.delay))?;
     let config = AgentConfig {
         targets: args.targets.into_iter().zip(keys).collect(),
         require_https: args.require_https,
-        interval: Duration::from_secs_f64(args.interval),
-        push_delay: Duration::from_secs_f64(args.delay.max(0.0)),
+        interval,
+        push_delay,
         rounds: (args.rounds > 0).then_some(args.rounds),
         fetch_identity: !args.no_identity,
         preferred_nics: args.net,

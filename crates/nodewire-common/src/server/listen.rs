@@ -91,25 +91,57 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Sets [`header_timeout`](Self::header_timeout).
+    /// The longest timeout a server applies: a longer one (up to `Duration::MAX`, which a
+    /// clock could not add to the time now) counts as this, a year.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+    /// The most connections a server counts (tokio's `Semaphore::MAX_PERMITS`); more counts as
+    /// this.
+    pub const MAX_CONNECTIONS: usize = Semaphore::MAX_PERMITS;
+
+    /// Sets [`header_timeout`](Self::header_timeout) (at most [`MAX_TIMEOUT`](Self::MAX_TIMEOUT)).
     #[must_use]
     pub fn header_timeout(mut self, value: Duration) -> Self {
-        self.header_timeout = value;
+        self.header_timeout = value.min(Self::MAX_TIMEOUT);
         self
     }
 
-    /// Sets [`body_timeout`](Self::body_timeout).
+    /// Sets [`body_timeout`](Self::body_timeout) (at most [`MAX_TIMEOUT`](Self::MAX_TIMEOUT)).
     #[must_use]
     pub fn body_timeout(mut self, value: Duration) -> Self {
-        self.body_timeout = value;
+        self.body_timeout = value.min(Self::MAX_TIMEOUT);
         self
     }
 
-    /// Sets [`max_connections`](Self::max_connections) (at least 1).
+    /// Sets [`max_connections`](Self::max_connections) (at least 1, at most
+    /// [`MAX_CONNECTIONS`](Self::MAX_CONNECTIONS)).
     #[must_use]
     pub fn max_connections(mut self, value: usize) -> Self {
-        self.max_connections = value.max(1);
+        self.max_connections = value.clamp(1, Self::MAX_CONNECTIONS);
         self
+    }
+
+    /// These limits with every value in the range a server applies: the timeouts at most
+    /// [`MAX_TIMEOUT`](Self::MAX_TIMEOUT) and the connections from 1 to
+    /// [`MAX_CONNECTIONS`](Self::MAX_CONNECTIONS), whatever was written to the fields.
+    /// [`serve`] applies this; a server built on these limits elsewhere should too.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use nodewire_common::server::Limits;
+    /// let mut limits = Limits::default();
+    /// limits.header_timeout = Duration::MAX;
+    /// limits.max_connections = 0;
+    /// let bounded = limits.bounded();
+    /// assert_eq!(bounded.header_timeout, Limits::MAX_TIMEOUT);
+    /// assert_eq!(bounded.max_connections, 1);
+    /// ```
+    #[must_use]
+    pub fn bounded(self) -> Self {
+        self.header_timeout(self.header_timeout)
+            .body_timeout(self.body_timeout)
+            .max_connections(self.max_connections)
+            .shutdown_grace(self.shutdown_grace)
     }
 
     /// Sets [`max_header_bytes`](Self::max_header_bytes).
@@ -119,10 +151,11 @@ impl Limits {
         self
     }
 
-    /// Sets [`shutdown_grace`](Self::shutdown_grace).
+    /// Sets [`shutdown_grace`](Self::shutdown_grace) (at most
+    /// [`MAX_TIMEOUT`](Self::MAX_TIMEOUT)).
     #[must_use]
     pub fn shutdown_grace(mut self, value: Duration) -> Self {
-        self.shutdown_grace = value;
+        self.shutdown_grace = value.min(Self::MAX_TIMEOUT);
         self
     }
 }
@@ -157,7 +190,8 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let limits = limits.bounded();
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())

@@ -182,7 +182,7 @@ impl Collector {
             total: self.sys.total_memory(),
             available: self.sys.available_memory(),
             buffers: kb("Buffers"),
-            cached: kb("Cached") + kb("SReclaimable"),
+            cached: kb("Cached").saturating_add(kb("SReclaimable")),
             swap_total: self.sys.total_swap(),
             swap_used: self.sys.used_swap(),
             swap_free: self.sys.free_swap(),

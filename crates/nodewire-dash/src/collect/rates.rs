@@ -60,11 +60,11 @@ pub fn disk_physical(
     let dt = elapsed_secs;
     let reads = diff(curr.read_count, prev.read_count);
     let writes = diff(curr.write_count, prev.write_count);
-    let ios = reads + writes;
+    let ios = reads.saturating_add(writes);
     let io_time = diff(curr.io_time_ms, prev.io_time_ms);
     let total_time = diff(
-        curr.read_time_ms + curr.write_time_ms,
-        prev.read_time_ms + prev.write_time_ms,
+        curr.read_time_ms.saturating_add(curr.write_time_ms),
+        prev.read_time_ms.saturating_add(prev.write_time_ms),
     );
     let weighted = diff(curr.weighted_io_ms, prev.weighted_io_ms);
     out.read_rate_bytes_per_sec = ceil_rate(diff(curr.read_bytes, prev.read_bytes) as f64 / dt);

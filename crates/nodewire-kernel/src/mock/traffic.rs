@@ -38,8 +38,16 @@ impl MockKernel {
             .collect();
         TrafficSummaryResponse {
             generated_at_ms: Some(now_ms()),
-            bytes_up: Some(rows.iter().filter_map(|r| r.bytes_up).sum()),
-            bytes_down: Some(rows.iter().filter_map(|r| r.bytes_down).sum()),
+            bytes_up: Some(
+                rows.iter()
+                    .filter_map(|r| r.bytes_up)
+                    .fold(0, u64::saturating_add),
+            ),
+            bytes_down: Some(
+                rows.iter()
+                    .filter_map(|r| r.bytes_down)
+                    .fold(0, u64::saturating_add),
+            ),
             by_node_protocol: Some(rows),
         }
     }

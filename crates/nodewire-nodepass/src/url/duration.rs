@@ -150,7 +150,8 @@ impl GoDuration {
                     return Err(DurationError::invalid(orig));
                 }
             }
-            d += v;
+            // Both are at most 2^63: Go's uint64 sum wraps to 0 when both are exactly that.
+            d = d.wrapping_add(v);
             if d > LIMIT {
                 return Err(DurationError::invalid(orig));
             }
@@ -367,6 +368,8 @@ mod tests {
             ("+30s", "30s"),
             ("1h1m1.000000001s", "1h1m1.000000001s"),
             ("2562047h47m16.854775807s", "2562047h47m16.854775807s"),
+            // Two components of 2^63 ns each: Go's unsigned sum wraps to 0.
+            ("9223372036854775808ns9223372036854775808ns", "0s"),
         ] {
             let d = GoDuration::parse(input).unwrap();
             assert_eq!(d.to_string(), output, "{input}");
