@@ -8,6 +8,20 @@
 
 use std::path::PathBuf;
 
+/// The messages whose `Debug` is not generated: every request (field 1 is `auth_key`) and
+/// `GetLatestConfigResponse` (the Xray and MTProto configs, with their keys and user secrets).
+const REDACTED_DEBUG: [&str; 9] = [
+    "HeartbeatRequest",
+    "ReportUsageRequest",
+    "ReportOutboundUsageRequest",
+    "GetLatestConfigRequest",
+    "GetLatestConfigResponse",
+    "ConfirmConfigAppliedRequest",
+    "ReportNodeStatsRequest",
+    "ReportSessionEventsRequest",
+    "ReportErrorRequest",
+];
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let proto_dir = manifest_dir.join("proto");
@@ -20,6 +34,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let descriptors = protox::compile([&proto], [&proto_dir])?;
     tonic_prost_build::configure()
+        // Messages that carry a credential (the node's `auth_key`, the config's keys and
+        // secrets) get a redacting `Debug` written by hand in `src/grpc/mod.rs`.
+        .skip_debug(
+            REDACTED_DEBUG
+                .iter()
+                .map(|name| format!(".nodeservice.{name}")),
+        )
         .build_client(client)
         .build_server(server)
         // No transport-specific helpers (`connect`): callers bring their own channel, so the

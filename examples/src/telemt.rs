@@ -6,6 +6,7 @@
 //! declared `Content-Length` over it gets telemt's `413` at once, broken framing telemt's
 //! `400 Invalid request body`, a stalled body `408`); then [`MockTelemt::handle`].
 
+use nodewire_common::secret::redact_url;
 use std::sync::{Arc, Mutex};
 
 use axum::Extension;
@@ -148,7 +149,14 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     let created = exchange(&client, &CreateUser::new(body), WIDTH).await??;
     println!(
         "   bob's first link: {}",
-        created.data.user.links.classic.join(" ")
+        created
+            .data
+            .user
+            .links
+            .classic
+            .first()
+            .map(|link| redact_url(link))
+            .unwrap_or_default()
     );
 
     println!("\n-- get bob");

@@ -289,10 +289,22 @@ pub trait Protocol: 'static {
     fn normalize_path(path: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(path)
     }
+
+    /// Replaces the credentials in a JSON body of this protocol (a request's or an answer's)
+    /// with `"[redacted]"`, so that it can be printed or logged. The default is
+    /// [`redact_secrets`](crate::secret::redact_secrets): credential members and the
+    /// credentials of URLs. A protocol adds what only it knows, such as NodePass's API-key
+    /// instance or Core's registration code.
+    fn redact_body(body: &mut serde_json::Value) {
+        crate::secret::redact_secrets(body);
+    }
 }
 
 /// The parts of an incoming request an endpoint is built from (server side).
-#[derive(Debug)]
+///
+/// Its `Debug` prints the header names without their values and the query with credential
+/// values redacted ([`redact_query`](crate::secret::redact_query)): an incoming request's
+/// credential header is not marked sensitive.
 pub struct IncomingParts<'a, B> {
     /// Path parameters matched from the template.
     pub params: PathParams,
@@ -302,6 +314,24 @@ pub struct IncomingParts<'a, B> {
     pub headers: &'a HeaderMap,
     /// The decoded body: `None` for routes without a body and for an empty optional body.
     pub body: Option<B>,
+}
+
+impl<B: std::fmt::Debug> std::fmt::Debug for IncomingParts<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// The names of a header map, printed as a list.
+        struct Names<'a>(&'a HeaderMap);
+        impl std::fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.keys()).finish()
+            }
+        }
+        f.debug_struct("IncomingParts")
+            .field("params", &self.params)
+            .field("query", &self.query.map(crate::secret::redact_query))
+            .field("headers", &Names(self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// Marker body type for routes that carry no body.
@@ -631,6 +661,27 @@ pub fn require_body<T>(body: Option<T>) -> Result<T, FromRequestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incoming_parts_print_header_names_and_redacted_queries() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", http::HeaderValue::from_static("k3y-value"));
+        let parts = IncomingParts {
+            params: PathParams::default(),
+            query: Some("limit=5&token=t0k3n"),
+            headers: &headers,
+            body: Some(NoBody {}),
+        };
+        let printed = format!("{parts:?}");
+        assert!(
+            printed.contains("x-api-key") && printed.contains("limit=5"),
+            "{printed}"
+        );
+        assert!(
+            !printed.contains("k3y-value") && !printed.contains("t0k3n"),
+            "{printed}"
+        );
+    }
 
     pub(super) struct Bare;
 

@@ -523,7 +523,7 @@ mod io {
         /// Adds a header from its `Name: value` form.
         pub fn header(mut self, line: &str) -> Result<Self, ProbeError> {
             let (name, value) = line.split_once(':').ok_or_else(|| {
-                ProbeError::Usage(format!("header `{line}`: expected `Name: value`"))
+                ProbeError::Usage("a header has no `:`: expected `Name: value`".to_owned())
             })?;
             let name = HeaderName::try_from(name.trim())
                 .map_err(|e| ProbeError::Usage(format!("header name `{}`: {e}", name.trim())))?;

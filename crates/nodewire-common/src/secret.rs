@@ -1,4 +1,11 @@
-//! Keys and secrets that stay out of logs.
+//! Keys and secrets that stay out of logs: [`Secret`], and the redacted printable forms of
+//! JSON bodies ([`redact_secrets`]) and URLs ([`redact_url`]) that carry credentials.
+
+mod redact;
+
+pub use redact::{
+    REDACTED, SECRET_MEMBERS, is_secret_member, redact_query, redact_secrets, redact_url,
+};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

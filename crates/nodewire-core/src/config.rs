@@ -26,8 +26,11 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use nodewire_common::secret::{REDACTED, is_secret_member};
 use schemars::JsonSchema;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -68,12 +71,108 @@ nodewire_common::fixed_schema!(NullableId, inline, {
 /// (used to attribute telemt traffic).
 pub type ClientMap = BTreeMap<String, ClientRef>;
 
+/// A link map printed (`Debug`) and serialized with every key replaced by `"[redacted]"`: the
+/// keys of `clientMap` are the xray client ids, which are the users' credentials.
+pub(crate) struct RedactedKeys<'a, V>(pub(crate) &'a BTreeMap<String, V>);
+
+impl<V: fmt::Debug> fmt::Debug for RedactedKeys<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.values().map(|value| (REDACTED, value)))
+            .finish()
+    }
+}
+
+impl<V: Serialize> Serialize for RedactedKeys<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for value in self.0.values() {
+            map.serialize_entry(REDACTED, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Whether a member of a service config holds a credential that [`is_secret_member`] does not
+/// name (it names `privateKey`, `preSharedKey` and a certificate's `key`): a `psk`, a SOCKS or
+/// HTTP account's `pass`.
+fn is_key_member(name: &str) -> bool {
+    name.eq_ignore_ascii_case("psk") || name.eq_ignore_ascii_case("pass")
+}
+
+/// Replaces, at any depth, every credential of a service config (Xray or MTProto) with
+/// `"[redacted]"`, for `Debug` and logs:
+///
+/// - credential members ([`is_secret_member`]: `password`, `secretKey`, `privateKey`, ...)
+///   and `psk`, `pass`;
+/// - the `id` and `email` of each entry of a `clients` or `users` array (the VLESS and VMess
+///   user id, which Core also uses as the client's stats email);
+/// - the text values of a `users` object (MTProto: user name → 32-hex secret); the names stay.
+///
+/// Everything else stays: tags, ports, protocols, the number of clients and users.
+pub(crate) fn redact_service_config(object: &mut Map<String, Value>) {
+    for (name, member) in object.iter_mut() {
+        if member.is_null() {
+            continue;
+        }
+        if is_secret_member(name) || is_key_member(name) {
+            *member = Value::String(REDACTED.to_owned());
+            continue;
+        }
+        match member {
+            Value::Object(users) if name == "users" => {
+                for user in users.values_mut() {
+                    if user.is_string() {
+                        *user = Value::String(REDACTED.to_owned());
+                    } else {
+                        redact_value(user);
+                    }
+                }
+            }
+            Value::Array(entries) if name == "clients" || name == "users" => {
+                for entry in entries.iter_mut() {
+                    if let Value::Object(entry) = entry {
+                        for id in ["id", "email"] {
+                            if let Some(value) = entry.get_mut(id)
+                                && !value.is_null()
+                            {
+                                *value = Value::String(REDACTED.to_owned());
+                            }
+                        }
+                    }
+                    redact_value(entry);
+                }
+            }
+            _ => redact_value(member),
+        }
+    }
+}
+
+/// [`redact_service_config`] for any JSON value (objects inside arrays included).
+pub(crate) fn redact_value(value: &mut Value) {
+    match value {
+        Value::Object(object) => redact_service_config(object),
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
 macro_rules! json_object_type {
     ($(#[doc = $doc:literal])* $name:ident) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+        #[derive(Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
         #[serde(transparent)]
         pub struct $name(pub Map<String, Value>);
+
+        /// The object with its credentials (keys, passwords, user ids and secrets) replaced by
+        /// `"[redacted]"`; tags, ports and the number of clients stay.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut object = self.0.clone();
+                redact_service_config(&mut object);
+                f.debug_tuple(stringify!($name)).field(&object).finish()
+            }
+        }
 
         impl $name {
             /// The object, as received.
@@ -161,7 +260,7 @@ impl NodeServices {
 }
 
 /// `NodeConfig`: what `GET /node/config/latest` returns.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct NodeConfig {
     /// The config revision.
@@ -192,6 +291,19 @@ impl NodeConfig {
             revision,
             ..Self::default()
         }
+    }
+}
+
+/// Hides the credentials: the keys of `client_map` (the xray client ids) and those inside the
+/// service configs ([`XrayServiceConfig`]).
+impl fmt::Debug for NodeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NodeConfig")
+            .field("revision", &self.revision)
+            .field("client_map", &RedactedKeys(&self.client_map))
+            .field("mtproto_client_map", &self.mtproto_client_map)
+            .field("services", &self.services)
+            .finish()
     }
 }
 
@@ -228,6 +340,81 @@ mod tests {
         let mtproto = config.services.mtproto.as_ref().unwrap();
         assert_eq!(mtproto.inbound_tags().collect::<Vec<_>>(), ["mt"]);
         assert_eq!(config.client_map["u1"].subscription_id, None);
+    }
+
+    const FIXTURE: &str = include_str!("../tests/fixtures/GET_node_config_latest.response.json");
+
+    #[test]
+    fn debug_hides_keys_user_ids_and_secrets() {
+        let config: NodeConfig = serde_json::from_str(FIXTURE).unwrap();
+        let text = format!("{config:?}");
+        for secret in [
+            "kD1tExAmPlEkEy",
+            "0123456789abcdef0123456789abcdef",
+            "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10",
+            "0d9e4b3a-2222-4f0e-8c1a-5b6d7e8f9a01",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        for visible in [
+            "revision: 12",
+            "user_id: 42",
+            "\"vless-3\"",
+            "Number(443)",
+            "\"xtls-rprx-vision\"",
+            "\"www.example.com:443\"",
+            "Number(8443)",
+            // The MTProto user's name and its link (not credentials) stay.
+            "a3c5e7f9-3333-4b2d-9e8f-0a1b2c3d4e5f",
+        ] {
+            assert!(text.contains(visible), "{visible} not in {text}");
+        }
+
+        let xray = XrayServiceConfig::from(
+            serde_json::json!({
+                "inbounds": [{"tag": "ss", "port": 8388, "settings": {
+                    "password": "s3cr3t-k3y",
+                    "clients": [{"password": "s3cr3t-k3y", "email": "a@b"}, {"id": null}]}}],
+                "outbounds": [{"protocol": "wireguard", "settings": {
+                    "secretKey": "s3cr3t-k3y", "peers": [{"publicKey": "pub", "preSharedKey": "s3cr3t-k3y"}]}},
+                    {"protocol": "socks", "settings": {"servers": [{"users": [{"user": "u", "pass": "s3cr3t-k3y"}]}]}}],
+                "certificates": [{"certificate": ["cert"], "key": ["s3cr3t-k3y"]}]
+            })
+            .as_object()
+            .cloned()
+            .unwrap(),
+        );
+        let text = format!("{xray:?}");
+        assert!(
+            !text.contains("s3cr3t-k3y") && !text.contains("a@b"),
+            "{text}"
+        );
+        assert!(text.starts_with("XrayServiceConfig({"), "{text}");
+        for visible in [
+            "\"ss\"",
+            "Number(8388)",
+            "\"wireguard\"",
+            "\"u\"",
+            "\"cert\"",
+            "\"id\": Null",
+        ] {
+            assert!(text.contains(visible), "{visible} not in {text}");
+        }
+        // The wire form is untouched.
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            serde_json::from_str::<Value>(FIXTURE).unwrap()
+        );
+    }
+
+    #[test]
+    fn redacted_keys_serialize_as_json() {
+        let mut map = ClientMap::new();
+        map.insert("s3cr3t-k3y".into(), ClientRef::new(1, None));
+        assert_eq!(
+            serde_json::to_string(&RedactedKeys(&map)).unwrap(),
+            r#"{"[redacted]":{"userId":1,"subscriptionId":null}}"#
+        );
     }
 
     #[test]

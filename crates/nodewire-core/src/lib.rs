@@ -183,6 +183,11 @@ nodewire_common::protocol! {
     fn normalize_path(path: &str) -> Cow<'_, str> {
         normalize_path(path)
     }
+
+    /// The common redaction, and the registration's one-time `code`.
+    fn redact_body(body: &mut serde_json::Value) {
+        register::redact_registration(body);
+    }
 }
 
 /// Express's default routing rule: paths match case-insensitively, and one trailing `/` is

@@ -125,6 +125,25 @@ impl RegisterNodeResponse {
     }
 }
 
+/// Replaces the registration's one-time `code` (a member of a registration body at the top
+/// level) and every credential ([`redact_secrets`](nodewire_common::secret::redact_secrets):
+/// the `authKey` Core answers with) with `"[redacted]"`, so a body can be printed or logged.
+///
+/// ```
+/// let mut body = serde_json::json!({"code": "fra-1", "name": "Frankfurt 1"});
+/// nodewire_core::register::redact_registration(&mut body);
+/// assert_eq!(body, serde_json::json!({"code": "[redacted]", "name": "Frankfurt 1"}));
+/// let mut answer = serde_json::json!({"nodeId": 1, "authKey": "k"});
+/// nodewire_core::register::redact_registration(&mut answer);
+/// assert_eq!(answer["authKey"], "[redacted]");
+/// ```
+pub fn redact_registration(body: &mut serde_json::Value) {
+    if let Some(code) = body.get_mut("code").filter(|code| code.is_string()) {
+        *code = serde_json::Value::String(nodewire_common::secret::REDACTED.to_owned());
+    }
+    nodewire_common::secret::redact_secrets(body);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

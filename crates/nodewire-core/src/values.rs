@@ -109,11 +109,15 @@ fixed_schema!(RegistrationCode, {
     "pattern": "^\\S(.*\\S)?$"
 });
 
-nodewire_common::text_newtype!(RegistrationCode, ValidationError);
-
 impl RegistrationCode {
     /// The rule, as the error message states it.
     pub const RULE: &'static str = "must not be empty or start or end with whitespace";
+
+    /// The code, as received or built. The code is a credential: it has no `Display`, and its
+    /// `Debug` is redacted.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 
     /// Validates a code.
     pub fn new(text: impl Into<String>) -> Result<Self, ValidationError> {
@@ -126,9 +130,45 @@ impl RegistrationCode {
     }
 }
 
+// `text_newtype!`'s conversions without its `Display`, which would print the code.
+impl AsRef<str> for RegistrationCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<RegistrationCode> for String {
+    fn from(code: RegistrationCode) -> String {
+        code.0
+    }
+}
+
+impl TryFrom<String> for RegistrationCode {
+    type Error = ValidationError;
+    fn try_from(text: String) -> Result<Self, ValidationError> {
+        Self::new(text)
+    }
+}
+
+impl TryFrom<&str> for RegistrationCode {
+    type Error = ValidationError;
+    fn try_from(text: &str) -> Result<Self, ValidationError> {
+        Self::new(text)
+    }
+}
+
+impl std::str::FromStr for RegistrationCode {
+    type Err = ValidationError;
+    fn from_str(text: &str) -> Result<Self, ValidationError> {
+        Self::new(text)
+    }
+}
+
 impl fmt::Debug for RegistrationCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RegistrationCode(\"[redacted]\")")
+        f.debug_tuple("RegistrationCode")
+            .field(&nodewire_common::secret::REDACTED)
+            .finish()
     }
 }
 
@@ -189,9 +229,11 @@ mod tests {
         assert!(RegistrationCode::new("").is_err());
         assert!(RegistrationCode::new("a b").is_ok());
         assert!(RegistrationCode::new("a ").is_err());
-        assert_eq!(
-            format!("{:?}", RegistrationCode::new("s3cret").unwrap()),
-            "RegistrationCode(\"[redacted]\")"
-        );
+        let code = RegistrationCode::new("s3cr3t-c0de").unwrap();
+        assert_eq!(format!("{code:?}"), "RegistrationCode(\"[redacted]\")");
+        assert_eq!(code.as_str(), "s3cr3t-c0de");
+        let parsed: RegistrationCode = "s3cr3t-c0de".parse().unwrap();
+        assert_eq!(String::from(parsed), "s3cr3t-c0de");
+        assert!(RegistrationCode::try_from(" x").is_err());
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use nodewire_common::Secret;
+use nodewire_common::secret::redact_url;
 
 /// The body of a successful `POST /api/node/metrics`
 /// (`{"ok":true,"update":null}\n` from Dash).
@@ -49,7 +50,7 @@ impl MetricsResponse {
 
 /// An update manifest as sent (Go `selfupdate.Manifest`), before validation. Missing keys
 /// decode as Go's zero values, as the agent reads them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct RawManifest {
     /// Release id (Dash sets it to the version); only compared between targets.
@@ -67,6 +68,19 @@ pub struct RawManifest {
     /// File size in bytes.
     #[serde(default)]
     pub size: i64,
+}
+
+/// The URL with its `upgrade_token` (and any user information) redacted.
+impl fmt::Debug for RawManifest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawManifest")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .field("url", &redact_url(&self.url))
+            .field("sha256", &self.sha256)
+            .field("size", &self.size)
+            .finish()
+    }
 }
 
 impl RawManifest {
@@ -252,8 +266,17 @@ pub fn to_hex(digest: &[u8]) -> String {
 /// assert!(UpdateUrl::new("/deploy/linux/node").is_err());
 /// assert!(UpdateUrl::new("https:///x").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UpdateUrl(String);
+
+/// The URL with its `upgrade_token` (and any user information) redacted.
+impl fmt::Debug for UpdateUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("UpdateUrl")
+            .field(&redact_url(&self.0))
+            .finish()
+    }
+}
 
 impl UpdateUrl {
     /// Applies the URL rules.
@@ -914,6 +937,34 @@ mod tests {
         assert_eq!(req.headers()[crate::AUTH_HEADER], "k");
         let req = m.download_request(&Secret::new(""))?;
         assert!(req.headers().get(crate::AUTH_HEADER).is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn debug_leaves_out_the_upgrade_token() -> Result<(), Box<dyn std::error::Error>> {
+        const TOKEN: &str = "s3cr3t-upgrade-t0ken";
+        let raw = RawManifest {
+            url: format!("https://dash.example/deploy/linux/node?upgrade_token={TOKEN}&arch=amd64"),
+            ..raw()
+        };
+        let shown_url =
+            "https://dash.example/deploy/linux/node?upgrade_token=[redacted]&arch=amd64";
+        let m = UpdateManifest::try_from(raw.clone())?;
+        let response = MetricsResponse::ok(Some(m.clone()));
+        for shown in [
+            format!("{raw:?}"),
+            format!("{:?}", m.url()),
+            format!("{m:?}"),
+            format!("{response:?}"),
+        ] {
+            assert!(!shown.contains(TOKEN), "{shown}");
+            assert!(shown.contains(shown_url), "{shown}");
+        }
+        assert!(format!("{raw:?}").contains(DIGEST));
+        assert!(format!("{m:?}").contains("\"0.2.4\""));
+        // The URL itself is unchanged: on the wire and for the download.
+        assert!(m.url().as_str().contains(TOKEN));
+        assert_eq!(serde_json::to_value(&response)?["update"]["url"], raw.url);
         Ok(())
     }
 }

@@ -291,60 +291,7 @@ pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The words that mark a JSON member as a credential: a user's `password`, a callback
-/// registration's `secret` (sent back as `X-ZNP-Webhook-Token`), any `token`. A member whose
-/// name contains one of them, in any case (`old_password`, `api_token`, `Secret-Key`), is a
-/// credential ([`is_secret_member`]).
-pub const SECRET_MEMBERS: [&str; 4] = ["password", "passwd", "secret", "token"];
-
-/// Whether a JSON member named `name` carries a credential ([`SECRET_MEMBERS`]).
-///
-/// ```
-/// use nodewire_kernel::auth::is_secret_member;
-/// assert!(is_secret_member("password") && is_secret_member("API_Token"));
-/// assert!(!is_secret_member("username"));
-/// ```
-pub fn is_secret_member(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_MEMBERS.iter().any(|word| name.contains(word))
-}
-
-/// Replaces the value of every credential member ([`is_secret_member`]), at any depth, with
-/// `"[redacted]"` (a `null` stays `null`), so a body can be printed or logged; the typed
-/// bodies keep these members as [`Secret`]s, whose `Debug` is already redacted.
-///
-/// ```
-/// use nodewire_kernel::auth::redact_secrets;
-/// let mut body = serde_json::json!({"profile": {"id": "edge-1"},
-///     "users": [{"id": "7", "username": "alice", "password": "hunter2"}]});
-/// redact_secrets(&mut body);
-/// assert_eq!(body["users"][0]["password"], "[redacted]");
-/// assert_eq!(body["users"][0]["username"], "alice");
-///
-/// let mut registration = serde_json::json!({"event": "node_added", "secret": "t0ken"});
-/// redact_secrets(&mut registration);
-/// assert_eq!(registration, serde_json::json!({"event": "node_added", "secret": "[redacted]"}));
-///
-/// let mut payload = serde_json::json!({"user_id": 7, "access_token": {"value": "abc"}});
-/// redact_secrets(&mut payload);
-/// assert_eq!(payload, serde_json::json!({"user_id": 7, "access_token": "[redacted]"}));
-/// ```
-pub fn redact_secrets(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            for (key, member) in map.iter_mut() {
-                if is_secret_member(key) && !member.is_null() {
-                    *member = Value::String("[redacted]".to_owned());
-                } else {
-                    redact_secrets(member);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
-        _ => {}
-    }
-}
+pub use nodewire_common::secret::{SECRET_MEMBERS, is_secret_member, redact_secrets};
 
 #[cfg(test)]
 mod tests {

@@ -524,12 +524,42 @@ impl KernelTrafficIngestResponse {
 /// base64 text of that JSON, the only form the panel's handler accepts (its `Payload` is a
 /// Go `json.RawMessage`, a `[]byte` that go-zero fills from a base64 string; contract §7.3,
 /// §8 row 3). Kept as sent.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` prints the object (the base64 text decoded, where it decodes) with its
+/// credential members redacted ([`redact_secrets`](crate::auth::redact_secrets)): a
+/// `user.created` payload carries the user's password.
+#[derive(Clone, PartialEq)]
 pub enum EventPayload {
     /// A JSON object (documented).
     Object(Map<String, Value>),
     /// The base64 text of the JSON (what go-zero reads).
     Base64(String),
+}
+
+impl std::fmt::Debug for EventPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |map: Map<String, Value>| {
+            let mut value = Value::Object(map);
+            crate::auth::redact_secrets(&mut value);
+            value
+        };
+        match self {
+            Self::Object(map) => f
+                .debug_tuple("Object")
+                .field(&redacted(map.clone()))
+                .finish(),
+            Self::Base64(text) => match self.to_object() {
+                Ok(map) => f
+                    .debug_struct("Base64")
+                    .field("decoded", &redacted(map))
+                    .finish(),
+                Err(_) => f
+                    .debug_struct("Base64")
+                    .field("characters", &text.len())
+                    .finish_non_exhaustive(),
+            },
+        }
+    }
 }
 
 impl EventPayload {

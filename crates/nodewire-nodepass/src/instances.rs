@@ -1,10 +1,12 @@
 //! Instances: the instance JSON with its `meta`, the API-key instance `********`, and the
 //! create / update (PATCH) / replace (PUT) bodies (contract §3–§5).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use nodewire_common::Secret;
+use nodewire_common::secret::{REDACTED, redact_url};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -232,20 +234,22 @@ impl Instance {
     }
 }
 
+/// Hides the API key (the API-key instance's `url`) and the tunnel key (user information) of
+/// any other instance's `url` and `config`.
 impl fmt::Debug for Instance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url: &dyn fmt::Debug = if self.is_api_key() {
-            &"[redacted]"
+        let url = if self.is_api_key() {
+            Cow::Borrowed(REDACTED)
         } else {
-            &self.url
+            redact_url(&self.url)
         };
         f.debug_struct("Instance")
             .field("id", &self.id)
             .field("alias", &self.alias)
             .field("kind", &self.kind)
             .field("status", &self.status)
-            .field("url", url)
-            .field("config", &self.config)
+            .field("url", &url)
+            .field("config", &redact_url(&self.config))
             .field("restart", &self.restart)
             .field("meta", &self.meta)
             .field("mode", &self.mode)
@@ -280,6 +284,41 @@ impl ApiKeyInstance {
             master_id: master_id.into(),
             alias: alias.into(),
         }
+    }
+}
+
+/// Replaces, in a JSON instance or a list of instances as the master sends them, the API key
+/// that the API-key instance ([`API_KEY_ID`]) carries as its `url` and `config` with
+/// `"[redacted]"`, and the tunnel keys in other instances' URLs
+/// ([`redact_secrets`](nodewire_common::secret::redact_secrets)), so a body can be printed or
+/// logged.
+///
+/// ```
+/// use nodewire_nodepass::instances::redact_instances;
+/// let mut list = serde_json::json!([
+///     {"id": "********", "url": "7ae6a542d2a87735", "config": "d989fbf8"},
+///     {"id": "4abf2548", "url": "server://k3y@:10101/127.0.0.1:8080"},
+/// ]);
+/// redact_instances(&mut list);
+/// assert_eq!(list[0]["url"], "[redacted]");
+/// assert_eq!(list[0]["config"], "[redacted]");
+/// assert_eq!(list[1]["url"], "server://[redacted]@:10101/127.0.0.1:8080");
+/// ```
+pub fn redact_instances(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(redact_instances),
+        Value::Object(object) => {
+            if object.get("id").and_then(Value::as_str) == Some(API_KEY_ID) {
+                for member in ["url", "config"] {
+                    if let Some(text) = object.get_mut(member).filter(|v| v.is_string()) {
+                        *text = Value::String(REDACTED.to_owned());
+                    }
+                }
+            }
+            nodewire_common::secret::redact_secrets(value);
+        }
+        _ => nodewire_common::secret::redact_secrets(value),
     }
 }
 
@@ -635,6 +674,22 @@ mod tests {
         assert_eq!(key.as_deref(), Some("d989fbf8347b1bb0"));
         assert!(!format!("{i:?}").contains("7ae6a542"));
         Ok(())
+    }
+
+    #[test]
+    fn debug_hides_the_tunnel_key() {
+        let mut i = Instance::new(
+            InstanceId("0a1b2c3d".to_owned()),
+            InstanceType::Server,
+            InstanceStatus::Running,
+        );
+        i.alias = "edge".to_owned();
+        i.url = "server://s3cr3t-k3y@:10101/127.0.0.1:8080?log=info".to_owned();
+        i.config = "server://s3cr3t-k3y@:10101/127.0.0.1:8080?log=info&mode=0".to_owned();
+        let debug = format!("{i:?}");
+        assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+        assert!(debug.contains("server://[redacted]@:10101/127.0.0.1:8080?log=info&mode=0"));
+        assert!(debug.contains("0a1b2c3d") && debug.contains("edge"));
     }
 
     #[test]

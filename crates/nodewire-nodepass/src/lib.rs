@@ -137,6 +137,12 @@ nodewire_common::protocol! {
     fn normalize_path(path: &str) -> Cow<'_, str> {
         Cow::Borrowed(normalize_path(path))
     }
+
+    /// The common redaction, and the API key that the API-key instance carries as its `url`
+    /// and `config` ([`instances::redact_instances`]).
+    fn redact_body(body: &mut serde_json::Value) {
+        instances::redact_instances(body);
+    }
 }
 
 /// The first path segment of every route.

@@ -37,6 +37,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use nodewire_common::Patch;
+use nodewire_common::secret::{REDACTED, is_secret_member, redact_secrets, redact_url};
 use schemars::JsonSchema;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -667,13 +668,25 @@ impl InstanceIdArguments {
     }
 }
 
+/// A string argument as `Debug` writes it: the value of a credential argument
+/// ([`is_secret_member`]: `password`) redacted.
+fn debug_argument<'a>(name: &str, value: Option<&'a str>) -> Option<&'a str> {
+    value.map(|value| {
+        if is_secret_member(name) {
+            REDACTED
+        } else {
+            value
+        }
+    })
+}
+
 macro_rules! string_arguments {
     (
         $(#[doc = $doc:literal])*
         $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident $(as $wire:literal)? ),* $(,)? }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
         #[non_exhaustive]
         pub struct $name {
             /// The instance (`********` is refused: `forbidden: API Key`).
@@ -683,6 +696,21 @@ macro_rules! string_arguments {
                 #[serde(default, skip_serializing_if = "Option::is_none" $(, rename = $wire)?)]
                 pub $field: Option<String>,
             )*
+        }
+
+        /// `Debug` hides the value of a credential argument (`password`).
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("id", &self.id)
+                    $(
+                        .field(
+                            stringify!($field),
+                            &debug_argument(stringify!($field), self.$field.as_deref()),
+                        )
+                    )*
+                    .finish()
+            }
         }
 
         impl $name {
@@ -797,7 +825,7 @@ string_arguments!(
 /// `create_instance`: the master builds
 /// `role://[password@]tunnel_address:tunnel_port/(targets | target_address:target_port)`
 /// and sets every other non-empty string argument as a query parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct CreateInstanceArguments {
     /// The role (required: anything else but `server`/`client` is refused).
@@ -828,6 +856,43 @@ pub struct CreateInstanceArguments {
     /// any other key): every non-empty string becomes `key=value`; other values are ignored.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+/// Hides `password` (the tunnel key) and the value of any credential parameter.
+impl fmt::Debug for CreateInstanceArguments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateInstanceArguments")
+            .field("role", &self.role)
+            .field("alias", &self.alias)
+            .field("tunnel_address", &self.tunnel_address)
+            .field("tunnel_port", &self.tunnel_port)
+            .field("target_address", &self.target_address)
+            .field("target_port", &self.target_port)
+            .field("targets", &self.targets)
+            .field(
+                "password",
+                &debug_argument("password", self.password.as_deref()),
+            )
+            .field("extra", &redacted_map(&self.extra))
+            .finish()
+    }
+}
+
+/// `map` with the value of every credential member ([`redact_secrets`]) redacted, for `Debug`.
+fn redacted_map(map: &BTreeMap<String, Value>) -> BTreeMap<&str, Value> {
+    map.iter()
+        .map(|(key, value)| (key.as_str(), redacted_member(key, value)))
+        .collect()
+}
+
+/// The member `key: value` of a JSON object as `Debug` writes it ([`redact_secrets`]).
+fn redacted_member(key: &str, value: &Value) -> Value {
+    if is_secret_member(key) && !value.is_null() {
+        return Value::String(REDACTED.to_owned());
+    }
+    let mut value = value.clone();
+    redact_secrets(&mut value);
+    value
 }
 
 impl CreateInstanceArguments {
@@ -1399,7 +1464,7 @@ impl ToolCallResult {
 
 /// `get_instance_config`'s `config`: the parts of the instance's `config` URL (a Go map:
 /// keys sorted).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct InstanceConfig {
     /// Every query parameter (its first value).
@@ -1425,6 +1490,25 @@ pub struct InstanceConfig {
     pub tunnel_port: String,
 }
 
+/// Hides `password` (the tunnel key).
+impl fmt::Debug for InstanceConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstanceConfig")
+            .field("parameters", &self.parameters)
+            .field(
+                "password",
+                &debug_argument("password", self.password.as_deref()),
+            )
+            .field("role", &self.role)
+            .field("target_address", &self.target_address)
+            .field("target_port", &self.target_port)
+            .field("targets", &self.targets)
+            .field("tunnel_address", &self.tunnel_address)
+            .field("tunnel_port", &self.tunnel_port)
+            .finish()
+    }
+}
+
 impl InstanceConfig {
     /// A `InstanceConfig` with the given `role`, `tunnel_address` and `tunnel_port`; every other
     /// field starts zero, `false`, empty or absent (set it on the returned value).
@@ -1448,7 +1532,7 @@ impl InstanceConfig {
 
 /// One entry of `nodepass.json` (registered as `ExportFile`: the array), written by `export_instances` and read by
 /// `import_instances` (a Go map: keys sorted; the file is indented with two spaces).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct ExportedInstance {
     /// The alias.
@@ -1467,6 +1551,22 @@ pub struct ExportedInstance {
     pub udptx: u64,
     /// The stored instance URL.
     pub url: String,
+}
+
+/// Hides the tunnel key (user information) of `url`.
+impl fmt::Debug for ExportedInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExportedInstance")
+            .field("alias", &self.alias)
+            .field("meta", &self.meta)
+            .field("restart", &self.restart)
+            .field("tcprx", &self.tcprx)
+            .field("tcptx", &self.tcptx)
+            .field("udprx", &self.udprx)
+            .field("udptx", &self.udptx)
+            .field("url", &redact_url(&self.url))
+            .finish()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1756,7 +1856,8 @@ pub fn tools() -> Vec<Tool> {
 
 /// A request as the master's handler reads it: Go's decoder into `MCPRequest` (the first
 /// JSON value of the body, field names matched case-insensitively, unknown keys ignored).
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` hides the value of every credential member of `params` (a tool's `password`).
+#[derive(Clone, PartialEq)]
 pub struct MasterRequest {
     /// The id as echoed in the answer (`None` for an absent or `null` id).
     pub id: Option<RequestId>,
@@ -1764,6 +1865,20 @@ pub struct MasterRequest {
     pub method: String,
     /// The raw params (`None` when absent).
     pub params: Option<Value>,
+}
+
+impl fmt::Debug for MasterRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params = self.params.clone().map(|mut params| {
+            redact_secrets(&mut params);
+            params
+        });
+        f.debug_struct("MasterRequest")
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .field("params", &params)
+            .finish()
+    }
 }
 
 impl MasterRequest {
@@ -1778,12 +1893,27 @@ impl MasterRequest {
 }
 
 /// The tool call of a `tools/call` request as the master reads it (`MCPToolCallParams`).
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` hides the value of every credential argument (`password`).
+#[derive(Clone, PartialEq)]
 pub struct MasterToolCall {
     /// The tool (`""` when absent).
     pub name: String,
     /// The arguments (empty when absent or `null`).
     pub arguments: Map<String, Value>,
+}
+
+impl fmt::Debug for MasterToolCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let arguments: Map<String, Value> = self
+            .arguments
+            .iter()
+            .map(|(key, value)| (key.clone(), redacted_member(key, value)))
+            .collect();
+        f.debug_struct("MasterToolCall")
+            .field("name", &self.name)
+            .field("arguments", &arguments)
+            .finish()
+    }
 }
 
 impl MasterToolCall {
@@ -2040,6 +2170,50 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_tunnel_key() {
+        let id = InstanceId::new("0a1b2c3d").unwrap();
+        let security = SetInstanceSecurityArguments::new(id.clone())
+            .password("s3cr3t-k3y")
+            .sni("example.com");
+        let create = CreateInstanceArguments::new(McpRole::Server, "10101", "127.0.0.1", "8080")
+            .password("s3cr3t-k3y")
+            .parameter("upgrade_token", "s3cr3t-k3y")
+            .parameter("log", "debug");
+        let mut config = InstanceConfig::new("server", "", "10101");
+        config.password = Some("s3cr3t-k3y".to_owned());
+        let exported = ExportedInstance {
+            alias: "edge".to_owned(),
+            url: "server://s3cr3t-k3y@:10101/127.0.0.1:8080".to_owned(),
+            ..ExportedInstance::default()
+        };
+        let request = read_request(
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_instance","arguments":{"role":"server","password":"s3cr3t-k3y","tunnel_port":"10101"}}}"#,
+        )
+        .unwrap();
+        let call = read_tool_call(&request).unwrap();
+        for (debug, shown) in [
+            (format!("{security:?}"), "example.com"),
+            (format!("{create:?}"), "debug"),
+            (format!("{config:?}"), "10101"),
+            (
+                format!("{exported:?}"),
+                "server://[redacted]@:10101/127.0.0.1:8080",
+            ),
+            (format!("{request:?}"), "create_instance"),
+            (format!("{call:?}"), "tunnel_port"),
+        ] {
+            assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+            assert!(debug.contains(shown), "{debug}");
+        }
+        let basic = SetInstanceBasicArguments::new(id).log("debug");
+        assert!(format!("{basic:?}").contains(r#"log: Some("debug")"#));
+        assert_eq!(
+            serde_json::to_value(&security).unwrap()["password"],
+            "s3cr3t-k3y"
+        );
+    }
 
     #[test]
     fn ids_keep_their_form() -> Result<(), serde_json::Error> {

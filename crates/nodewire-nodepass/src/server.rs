@@ -17,10 +17,12 @@
 //! decoders against Go's own `encoding/json`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use nodewire_common::Secret;
+use nodewire_common::secret::redact_url;
 use nodewire_common::server::empty_response;
 use serde_json::Value;
 
@@ -29,7 +31,10 @@ use crate::instances::{InstanceId, Peer};
 use crate::tcping::target_from_query;
 
 /// A request the master accepted past routing and authentication: the handler it reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` writes the length of a raw body (`PutInstance`, `Mcp`), not its text: a body
+/// carries instance URLs and their tunnel keys.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Request {
     /// `OPTIONS` on a registered path: answer [`preflight`].
     Preflight,
@@ -67,13 +72,62 @@ pub enum Request {
     Mcp(Bytes),
 }
 
-/// A create or replace body: `alias` and `url` as Go decoded them (`url` non-empty).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Preflight => f.write_str("Preflight"),
+            Self::ListInstances => f.write_str("ListInstances"),
+            Self::CreateInstance(body) => f.debug_tuple("CreateInstance").field(body).finish(),
+            Self::GetInstance(id) => f.debug_tuple("GetInstance").field(id).finish(),
+            Self::UpdateInstance(id, body) => f
+                .debug_tuple("UpdateInstance")
+                .field(id)
+                .field(body)
+                .finish(),
+            Self::PutInstance(id, body) => f
+                .debug_tuple("PutInstance")
+                .field(id)
+                .field(&BodyLength(body))
+                .finish(),
+            Self::DeleteInstance(id) => f.debug_tuple("DeleteInstance").field(id).finish(),
+            Self::DetailNotAllowed(id) => f.debug_tuple("DetailNotAllowed").field(id).finish(),
+            Self::Events => f.write_str("Events"),
+            Self::GetInfo => f.write_str("GetInfo"),
+            Self::UpdateInfo(alias) => f.debug_tuple("UpdateInfo").field(alias).finish(),
+            Self::Tcping(target) => f.debug_tuple("Tcping").field(target).finish(),
+            Self::OpenApi => f.write_str("OpenApi"),
+            Self::Docs => f.write_str("Docs"),
+            Self::Mcp(body) => f.debug_tuple("Mcp").field(&BodyLength(body)).finish(),
+        }
+    }
+}
+
+/// A raw body in `Debug` output: its length only.
+pub(crate) struct BodyLength<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for BodyLength<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+/// A create or replace body: `alias` and `url` as Go decoded them (`url` non-empty). `Debug`
+/// hides the tunnel key of `url`.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct UrlBody {
     /// `alias` (create only; empty when absent).
     pub alias: String,
     /// `url`.
     pub url: String,
+}
+
+impl fmt::Debug for UrlBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UrlBody")
+            .field("alias", &self.alias)
+            .field("url", &redact_url(&self.url))
+            .finish()
+    }
 }
 
 /// A PATCH body as the master decodes it: empty strings mean "not given".
@@ -571,6 +625,41 @@ mod go_oracle;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_body_debug_hides_the_tunnel_key() {
+        let body = UrlBody {
+            alias: "edge".to_owned(),
+            url: "client://s3cr3t-k3y@example.com:10101/127.0.0.1:8080".to_owned(),
+        };
+        let debug = format!("{body:?}");
+        assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+        assert!(debug.contains("edge") && debug.contains("example.com:10101"));
+    }
+
+    #[test]
+    fn request_debug_hides_raw_bodies() {
+        let body = br#"{"url":"server://s3cr3t-k3y@:10101/127.0.0.1:8080"}"#;
+        let put = Request::PutInstance(
+            InstanceId::new("0a1b2c3d").unwrap(),
+            Bytes::from_static(body),
+        );
+        let debug = format!("{put:?}");
+        assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+        assert_eq!(
+            debug,
+            format!(
+                r#"PutInstance(InstanceId("0a1b2c3d"), <{} bytes>)"#,
+                body.len()
+            )
+        );
+        let mcp = format!("{:?}", Request::Mcp(Bytes::from_static(body)));
+        assert!(!mcp.contains("s3cr3t-k3y"), "{mcp}");
+        assert_eq!(
+            format!("{:?}", Request::Tcping("a:1".into())),
+            r#"Tcping("a:1")"#
+        );
+    }
 
     fn req(
         method: &str,

@@ -4,6 +4,7 @@
 use std::num::NonZeroU64;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use nodewire_common::secret::redact_url;
 use nodewire_common::{Patch, Secret, fixed_schema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -535,7 +536,7 @@ impl RotateSecretRequest {
 
 /// Connection links of a user (`UserLinks`, `model.rs:465-471`). An array is empty when its
 /// mode (`general.modes.classic|secure|tls`) is off.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct UserLinks {
     /// `tg://proxy?server=<host>&port=<port>&secret=<secret>`.
@@ -548,14 +549,48 @@ pub struct UserLinks {
     pub tls_domains: Vec<TlsDomainLink>,
 }
 
+/// Every link carries the user's secret: `Debug` prints the links with their `secret=` value
+/// redacted.
+impl std::fmt::Debug for UserLinks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserLinks")
+            .field("classic", &RedactedLinks(&self.classic))
+            .field("secure", &RedactedLinks(&self.secure))
+            .field("tls", &RedactedLinks(&self.tls))
+            .field("tls_domains", &self.tls_domains)
+            .finish()
+    }
+}
+
+/// `Debug` of a list of `tg://proxy` links, each with its `secret=` value redacted.
+struct RedactedLinks<'a>(&'a [String]);
+
+impl std::fmt::Debug for RedactedLinks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|link| redact_url(link)))
+            .finish()
+    }
+}
+
 /// A link for one extra TLS domain (`TlsDomainLink`, `model.rs:473-477`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct TlsDomainLink {
     /// The domain.
     pub domain: String,
     /// The `tg://proxy` link.
     pub link: String,
+}
+
+/// The link with its `secret=` value redacted.
+impl std::fmt::Debug for TlsDomainLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsDomainLink")
+            .field("domain", &self.domain)
+            .field("link", &redact_url(&self.link))
+            .finish()
+    }
 }
 
 impl TlsDomainLink {
@@ -939,6 +974,39 @@ mod tests {
             r#"{"username":"a","enabled":true,"in_runtime":false,"user_ad_tag":null,"max_tcp_conns":null,"expiration_rfc3339":null,"data_quota_bytes":null,"rate_limit_up_bps":null,"rate_limit_down_bps":null,"max_unique_ips":null,"current_connections":0,"active_unique_ips":0,"active_unique_ips_list":[],"recent_unique_ips":0,"recent_unique_ips_list":[],"total_octets":0,"links":{"classic":[],"secure":[],"tls":[],"tls_domains":[]}}"#
         ))?;
         assert!(!format!("{created:?}").contains("0123456789abcdef0123456789abcdef"));
+
+        // The links carry the secret too (`dd`/`ee` prefixed, the TLS ones with the domain).
+        let secret = "5ec7e75ec7e75ec7e75ec7e75ec7e700";
+        let base = "tg://proxy?server=proxy.example&port=443&secret=";
+        let mut user = UserInfo::new("alice");
+        user.links = UserLinks {
+            classic: vec![format!("{base}{secret}")],
+            secure: vec![format!("{base}dd{secret}")],
+            tls: vec![format!("{base}ee{secret}6578616d706c652e636f6d")],
+            tls_domains: vec![TlsDomainLink::new(
+                "cdn.example",
+                format!("{base}ee{secret}63646e2e6578616d706c65"),
+            )],
+        };
+        let created = CreateUserResponse::new(user, Secret::new(secret));
+        for shown in [
+            format!("{created:?}"),
+            format!("{:?}", created.user),
+            format!("{:?}", created.user.links),
+            format!("{:?}", created.user.links.tls_domains),
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(
+                shown.contains("tg://proxy?server=proxy.example&port=443&secret=[redacted]"),
+                "{shown}"
+            );
+        }
+        assert!(format!("{created:?}").contains("\"alice\""));
+        assert!(format!("{:?}", created.user.links).contains("\"cdn.example\""));
+        // The wire keeps the links as they are.
+        let json = serde_json::to_value(&created.user.links)?;
+        assert_eq!(json["classic"][0], format!("{base}{secret}"));
+
         let req = CreateUserRequest::new(Username::new("a")?)
             .secret(UserSecret::new("0123456789abcdef0123456789abcdef")?);
         assert!(!format!("{req:?}").contains("0123456789abcdef"));

@@ -1,13 +1,11 @@
 //! The tour's kernel leg: a mock kernel and a panel-side webhook receiver on 127.0.0.1, driven
 //! with the library's client.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
-use nodewire_common::client::{Client, ClientError};
-use nodewire_common::endpoint::Outcome;
-use nodewire_common::{Endpoint, Secret};
-use nodewire_kernel::auth::{Credentials, redact_secrets};
+use nodewire_common::Secret;
+use nodewire_common::client::Client;
+use nodewire_kernel::auth::Credentials;
 use nodewire_kernel::endpoints::*;
 use nodewire_kernel::protocols::{NodeProfile, NodeRole, ProfileProtocol, ProtocolUpsertRequest};
 use nodewire_kernel::registrations::{
@@ -17,27 +15,6 @@ use nodewire_kernel::status::HealthStatus;
 use nodewire_kernel::users::{RatePatch, TrafficPatch, User, UserCreateRequest};
 
 use super::spawn_with_panel;
-
-/// Like [`exchange`](crate::exchange), for calls whose body holds passwords or secrets: the
-/// printed body has them redacted ([`redact_secrets`]).
-async fn exchange_redacted<E: Endpoint>(
-    client: &Client,
-    endpoint: &E,
-) -> Result<Outcome<E>, ClientError<Infallible>> {
-    let request = endpoint.try_into_http_request(client.base_url())?;
-    println!("→ {} {}", request.method(), request.uri().path());
-    if let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(request.body()) {
-        redact_secrets(&mut body);
-        println!("  {body}");
-    }
-    let response = client.send_raw(request).await?;
-    println!(
-        "← {}  {}",
-        response.status(),
-        String::from_utf8_lossy(response.body())
-    );
-    Ok(E::try_from_http_response(&response))
-}
 
 /// The tour's kernel leg: a mock kernel and a panel-side webhook receiver on 127.0.0.1, driven
 /// with the library's client.
@@ -66,14 +43,14 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
         let body =
             EventRegistrationRequest::new(kind, format!("{}/api/v1/kernel/events", panel.url))
                 .secret(token.clone());
-        exchange_redacted(&client, &RegisterEvent::new(body)).await??;
+        crate::exchange(&client, &RegisterEvent::new(body), WIDTH).await??;
     }
     let body = ServiceEventRegistrationRequest::new(
         ServiceEventKind::UserTrafficReported,
         format!("{}/api/v1/kernel/service-events", panel.url),
     )
     .secret(token.clone());
-    exchange_redacted(&client, &RegisterServiceEvent::new(body)).await??;
+    crate::exchange(&client, &RegisterServiceEvent::new(body), WIDTH).await??;
 
     println!("\n-- follow /v1/events/stream");
     let mut stream = client.stream(&EventsStream::default()).await?;
@@ -85,11 +62,11 @@ pub async fn tour() -> Result<(), Box<dyn std::error::Error>> {
     let upsert = ProtocolUpsertRequest::new(profile)
         .listen("0.0.0.0:443")
         .users(vec![User::new("7", "alice", "alice-password")]);
-    exchange_redacted(&client, &UpsertProtocol::new(upsert)).await??;
+    crate::exchange(&client, &UpsertProtocol::new(upsert), WIDTH).await??;
     let user = UserCreateRequest::new("vip-001", "bob", "bob-password")
         .traffic(TrafficPatch::default().allocated(1 << 30))
         .rate(RatePatch::up_only(1 << 20));
-    exchange_redacted(&client, &CreateUser::new(user)).await??;
+    crate::exchange(&client, &CreateUser::new(user), WIDTH).await??;
 
     println!("\n-- the kernel sees edge-1 degrade and alice move traffic");
     kernel.simulate(|m| {

@@ -21,13 +21,18 @@
 //! `rustls` the TLS settings (`ClientTlsConfig`, `Certificate`). The rest of tonic is
 //! `nodewire_core::tonic`.
 
+use std::fmt;
+
 use nodewire_common::DecodeError;
 use nodewire_common::Patch;
 use nodewire_common::error::from_slice;
+use nodewire_common::secret::REDACTED;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::config::{ClientMap, NodeConfig, NodeConfigAppliedDto, NodeServices};
+use crate::config::{
+    ClientMap, NodeConfig, NodeConfigAppliedDto, NodeServices, RedactedKeys, redact_value,
+};
 use crate::heartbeat::{HeartbeatResponse, NodeHeartbeatDto};
 use crate::node_error::NodeErrorDto;
 use crate::proto;
@@ -483,6 +488,92 @@ impl TryFrom<proto::ReportNodeStatsRequest> for NodeStats {
     }
 }
 
+// ------------------------------------------------------------------ Debug
+
+/// `Debug` for the request messages (`build.rs` keeps prost from deriving it): every field as
+/// prost prints it, in declaration order, with the node's key (`auth_key`, field 1) as
+/// `Some("[redacted]")`. The pattern names every field, so a field added to the `.proto`
+/// must be listed here too.
+macro_rules! debug_without_auth_key {
+    ($($message:ident { $($field:ident),* $(,)? })*) => {$(
+        impl fmt::Debug for proto::$message {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let proto::$message { auth_key, $($field),* } = self;
+                f.debug_struct(stringify!($message))
+                    .field("auth_key", &auth_key.as_ref().map(|_| REDACTED))
+                    $(.field(stringify!($field), $field))*
+                    .finish()
+            }
+        }
+    )*};
+}
+
+debug_without_auth_key! {
+    HeartbeatRequest { ip, revision }
+    ReportUsageRequest { entries }
+    ReportOutboundUsageRequest { items }
+    GetLatestConfigRequest {}
+    ConfirmConfigAppliedRequest { revision }
+    ReportNodeStatsRequest {
+        uptime_seconds,
+        cpu_percent,
+        cpu_cores,
+        ram_used,
+        ram_total,
+        disk_used,
+        disk_total,
+        net_rx_per_sec,
+        net_tx_per_sec,
+        net_rx_total,
+        net_tx_total,
+        xray_running,
+        xray_uptime_seconds,
+        mtproto_json,
+    }
+    ReportSessionEventsRequest { events }
+    ReportErrorRequest { message, code, details_json }
+}
+
+/// `Debug` of `GetLatestConfigResponse` (`build.rs` keeps prost from deriving it): the fields
+/// as prost prints them, except that `client_map_json` has its keys (the xray client ids) and
+/// `services_json` its credentials redacted, as [`NodeConfig`]'s `Debug` does. Text that is
+/// not the JSON it should be is printed as `"[redacted]"`.
+impl fmt::Debug for proto::GetLatestConfigResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proto::GetLatestConfigResponse {
+            revision,
+            client_map_json,
+            mtproto_client_map_json,
+            services_json,
+        } = self;
+        let client_map = if client_map_json.is_empty() {
+            String::new()
+        } else {
+            self.client_map()
+                .ok()
+                .and_then(|map| serde_json::to_string(&RedactedKeys(&map)).ok())
+                .unwrap_or_else(|| REDACTED.to_owned())
+        };
+        let services = if services_json.is_empty() {
+            String::new()
+        } else {
+            match serde_json::from_str::<Value>(services_json) {
+                Ok(mut value) => {
+                    redact_value(&mut value);
+                    value.to_string()
+                }
+                Err(_) => REDACTED.to_owned(),
+            }
+        };
+        f.debug_struct("GetLatestConfigResponse")
+            .field("revision", revision)
+            .field("client_map_json", &client_map)
+            .field("mtproto_client_map_json", mtproto_client_map_json)
+            .field("services_json", &services)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,6 +679,128 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(NodeStats::try_from(stats).unwrap_err().path, "cpuPercent");
+    }
+
+    #[test]
+    fn debug_hides_the_auth_key() {
+        let key = Some("s3cr3t-k3y".to_owned());
+        let heartbeat = proto::HeartbeatRequest {
+            auth_key: key.clone(),
+            ip: Some("10.0.0.1".into()),
+            revision: Some(7),
+        };
+        assert_eq!(
+            format!("{heartbeat:?}"),
+            r#"HeartbeatRequest { auth_key: Some("[redacted]"), ip: Some("10.0.0.1"), revision: Some(7) }"#
+        );
+        let texts = [
+            format!(
+                "{:?}",
+                proto::ReportUsageRequest {
+                    auth_key: key.clone(),
+                    entries: vec![entry("2026-06-01T00:00:00Z")],
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::ReportOutboundUsageRequest {
+                    auth_key: key.clone(),
+                    items: vec![proto::OutboundUsageItem {
+                        tag: "direct".into(),
+                        ..Default::default()
+                    }],
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::GetLatestConfigRequest {
+                    auth_key: key.clone()
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::ConfirmConfigAppliedRequest {
+                    auth_key: key.clone(),
+                    revision: 12,
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::ReportNodeStatsRequest {
+                    auth_key: key.clone(),
+                    cpu_cores: 4,
+                    ..Default::default()
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::ReportSessionEventsRequest {
+                    auth_key: key.clone(),
+                    events: Vec::new(),
+                }
+            ),
+            format!(
+                "{:?}",
+                proto::ReportErrorRequest {
+                    auth_key: key.clone(),
+                    message: "boom".into(),
+                    ..Default::default()
+                }
+            ),
+        ];
+        for (text, visible) in texts.iter().zip([
+            "recorded_at: \"2026-06-01T00:00:00Z\"",
+            "tag: \"direct\"",
+            "GetLatestConfigRequest { auth_key: Some(\"[redacted]\") }",
+            "revision: 12",
+            "cpu_cores: 4, ram_used: 0",
+            "events: []",
+            "message: \"boom\", code: None, details_json: None",
+        ]) {
+            assert!(!text.contains("s3cr3t-k3y"), "{text}");
+            assert!(text.contains("auth_key: Some(\"[redacted]\")"), "{text}");
+            assert!(text.contains(visible), "{visible} not in {text}");
+        }
+        let anonymous = proto::GetLatestConfigRequest::default();
+        assert_eq!(
+            format!("{anonymous:?}"),
+            "GetLatestConfigRequest { auth_key: None }"
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_config_credentials() {
+        let config: NodeConfig = serde_json::from_str(include_str!(
+            "../../tests/fixtures/GET_node_config_latest.response.json"
+        ))
+        .unwrap();
+        let message = proto::GetLatestConfigResponse::from_node_config(&config).unwrap();
+        let text = format!("{message:?}");
+        for secret in [
+            "kD1tExAmPlEkEy",
+            "0123456789abcdef0123456789abcdef",
+            "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        for visible in [
+            "revision: 12",
+            r#"\"[redacted]\":{\"userId\":42,\"subscriptionId\":7}"#,
+            r#"\"tag\":\"vless-3\""#,
+            r#"\"port\":8443"#,
+        ] {
+            assert!(text.contains(visible), "{visible} not in {text}");
+        }
+        let broken = proto::GetLatestConfigResponse {
+            revision: 1,
+            client_map_json: "{\"s3cr3t-k3y\":".into(),
+            mtproto_client_map_json: String::new(),
+            services_json: "{\"privateKey\":\"s3cr3t-k3y\"".into(),
+        };
+        assert_eq!(
+            format!("{broken:?}"),
+            r#"GetLatestConfigResponse { revision: 1, client_map_json: "[redacted]", mtproto_client_map_json: "", services_json: "[redacted]" }"#
+        );
     }
 
     #[test]

@@ -364,6 +364,32 @@ fn the_printed_forms_escape_the_peer_and_redact_secrets() {
 }
 
 #[test]
+fn the_endpoints_debug_redacts_the_payloads_credentials() -> Result<(), Box<dyn std::error::Error>>
+{
+    let body = r#"{"event":"user.created","event_id":"e1","occurred_at_ms":1,
+        "payload":{"username":"alice","password":"hunter2"},"records":[]}"#;
+    let request: KernelServiceEventRequest = serde_json::from_str(body)?;
+    let object = PostKernelServiceEvent::new(request.clone());
+    let Some(EventPayload::Object(map)) = request.payload.clone() else {
+        panic!("{request:?}");
+    };
+    let base64 = EventPayload::encode(&map);
+    for printed in [
+        format!("{object:?}"),
+        format!("{:?}", object.token("t0k3n")),
+        format!("{base64:?}"),
+        format!("{:?}", PostKernelServiceEvent::new(request)),
+    ] {
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("t0k3n"), "{printed}");
+        assert!(printed.contains("alice"), "{printed}");
+    }
+    let opaque = format!("{:?}", EventPayload::Base64("not base64!".to_owned()));
+    assert!(!opaque.contains("not base64"), "{opaque}");
+    Ok(())
+}
+
+#[test]
 fn observed_times_read_as_date_times_and_re_encode_unchanged()
 -> Result<(), Box<dyn std::error::Error>> {
     let body =

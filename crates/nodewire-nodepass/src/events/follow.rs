@@ -135,7 +135,7 @@ struct State {
     /// The running instances (not the API-key one): the silence rule applies while any runs.
     running: BTreeSet<String>,
     /// The key the API-key instance showed when the stream opened.
-    current_key: Option<String>,
+    current_key: Option<Secret>,
     /// A different key the stream announced since.
     announced: Option<Secret>,
     shutdown_seen: bool,
@@ -251,11 +251,11 @@ impl State {
         if instance.is_api_key() {
             let key = instance.url.as_str();
             match &self.current_key {
-                Some(current) if live && current != key => {
+                Some(current) if live && !current.ct_eq_str(key) => {
                     self.announced = Some(Secret::new(key));
                 }
                 Some(_) => {}
-                None => self.current_key = Some(key.to_owned()),
+                None => self.current_key = Some(Secret::new(key)),
             }
             return;
         }

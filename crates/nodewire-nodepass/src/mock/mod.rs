@@ -45,6 +45,7 @@ mod instances;
 mod mcp;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -54,7 +55,9 @@ use serde::Serialize;
 
 use crate::envelope::{error_response, json_response, messages};
 use crate::instances::{API_KEY_ID, Instance, InstanceId, InstanceStatus, InstanceType};
-use crate::server::{Admitted, ApiFailure, Request, instance_method_not_allowed, preflight, route};
+use crate::server::{
+    Admitted, ApiFailure, BodyLength, Request, instance_method_not_allowed, preflight, route,
+};
 use crate::url::{Compat, MasterSettings, MasterUrl};
 use http::{Method, StatusCode};
 
@@ -129,7 +132,9 @@ const ECHO_CHARS: usize = 128;
 pub struct SubscriberId(u64);
 
 /// What the HTTP layer should do.
-#[derive(Debug)]
+///
+/// `Debug` writes the length of a body, not its text: bodies carry instance URLs, their
+/// tunnel keys and the API key.
 pub enum Outcome {
     /// Send this response.
     Respond(http::Response<Bytes>),
@@ -152,14 +157,61 @@ pub enum Outcome {
     },
 }
 
-#[derive(Debug)]
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Respond(response) => f
+                .debug_tuple("Respond")
+                .field(&ResponseHead(response))
+                .finish(),
+            Self::Stream {
+                subscriber,
+                head,
+                prelude,
+            } => f
+                .debug_struct("Stream")
+                .field("subscriber", subscriber)
+                .field("head", head)
+                .field("prelude", &BodyLength(prelude))
+                .finish(),
+            Self::Tcping { target } => f.debug_struct("Tcping").field("target", target).finish(),
+        }
+    }
+}
+
+/// A response in `Debug` output: status, version, headers and the body's length.
+struct ResponseHead<'a>(&'a http::Response<Bytes>);
+
+impl fmt::Debug for ResponseHead<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.0.status())
+            .field("version", &self.0.version())
+            .field("headers", self.0.headers())
+            .field("body", &BodyLength(self.0.body()))
+            .finish()
+    }
+}
+
 struct Subscriber {
     queue: VecDeque<Bytes>,
     closed: bool,
 }
 
+impl fmt::Debug for Subscriber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let queue: Vec<BodyLength<'_>> = self.queue.iter().map(|b| BodyLength(b)).collect();
+        f.debug_struct("Subscriber")
+            .field("queue", &queue)
+            .field("closed", &self.closed)
+            .finish()
+    }
+}
+
 /// An in-memory NodePass master.
-#[derive(Debug)]
+///
+/// `Debug` hides the API key and the tunnel keys, and writes the length of queued events and
+/// of the exported file.
 pub struct MockMaster {
     config: MockConfig,
     key: Secret,
@@ -170,6 +222,21 @@ pub struct MockMaster {
     started: Instant,
     /// `nodepass.json` as the MCP export tool last wrote it.
     exported: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for MockMaster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockMaster")
+            .field("config", &self.config)
+            .field("key", &self.key)
+            .field("master_id", &self.master_id)
+            .field("instances", &self.instances)
+            .field("subscribers", &self.subscribers)
+            .field("next_subscriber", &self.next_subscriber)
+            .field("started", &self.started)
+            .field("exported", &self.exported.as_deref().map(BodyLength))
+            .finish()
+    }
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -437,6 +504,50 @@ mod tests {
             .body(())
             .map(|r| r.into_parts().0)
             .unwrap_or_else(|_| http::Request::new(()).into_parts().0)
+    }
+
+    #[test]
+    fn debug_hides_the_keys() {
+        let mut m = MockMaster::new(MockConfig {
+            api_key: Secret::new("api-s3cr3t-k3y"),
+            alias: "home".to_owned(),
+            ..MockConfig::default()
+        });
+        let handle = |m: &mut MockMaster, method: &str, path: &str, body: &str| {
+            let (head, ()) = http::Request::builder()
+                .method(method)
+                .uri(path)
+                .header(crate::AUTH_HEADER, "api-s3cr3t-k3y")
+                .body(())
+                .unwrap()
+                .into_parts();
+            m.handle(&head, Body::Complete(Bytes::from(body.to_owned())))
+        };
+        let stream = handle(&mut m, "GET", "/api/v1/events", "");
+        assert!(matches!(stream, Outcome::Stream { .. }), "{stream:?}");
+        let created = handle(
+            &mut m,
+            "POST",
+            "/api/v1/instances",
+            r#"{"url":"server://tunnel-s3cr3t@127.0.0.1:19101/127.0.0.1:19102"}"#,
+        );
+        let listed = handle(&mut m, "GET", "/api/v1/instances", "");
+        let Outcome::Respond(response) = &listed else {
+            panic!("{listed:?}");
+        };
+        let body = String::from_utf8_lossy(response.body()).into_owned();
+        assert!(body.contains("api-s3cr3t-k3y") && body.contains("tunnel-s3cr3t"));
+        for debug in [
+            format!("{m:?}"),
+            format!("{stream:?}"),
+            format!("{created:?}"),
+            format!("{listed:?}"),
+        ] {
+            assert!(!debug.contains("s3cr3t"), "{debug}");
+        }
+        let debug = format!("{m:?}");
+        assert!(debug.contains("home") && debug.contains("server://[redacted]@127.0.0.1:19101"));
+        assert!(format!("{listed:?}").contains("status: 200"));
     }
 
     #[test]

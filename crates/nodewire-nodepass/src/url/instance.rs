@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
 use nodewire_common::Secret;
+use nodewire_common::secret::redact_url;
 
 use super::go::{self, Mode, Values};
 use super::process::{self, Environment, Process};
@@ -1102,6 +1103,8 @@ impl<'de> serde::Deserialize<'de> for InstanceUrl {
 /// one by one, so a URL read back from a master can be sent again; check them with
 /// [`InstanceUrl::parse`] or [`Process::parse`].
 ///
+/// `Display` writes the URL as sent; `Debug` hides its tunnel key (the user information).
+///
 /// ```
 /// use nodewire_nodepass::url::RequestUrl;
 /// assert!(RequestUrl::new("server://:10101/127.0.0.1:8080").is_ok());
@@ -1109,9 +1112,17 @@ impl<'de> serde::Deserialize<'de> for InstanceUrl {
 /// assert!(err.to_string().starts_with("tunnel address"));
 /// assert!(RequestUrl::new("master://h:1/x").unwrap_err().to_string().starts_with("scheme"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RequestUrl(String);
+
+impl fmt::Debug for RequestUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequestUrl")
+            .field(&redact_url(&self.0))
+            .finish()
+    }
+}
 
 impl RequestUrl {
     /// Validates `url`.
@@ -1185,5 +1196,25 @@ impl schemars::JsonSchema for InstanceUrl {
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         RequestUrl::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_url_debug_hides_the_tunnel_key() {
+        let url = RequestUrl::new("client://s3cr3t-k3y@example.com:10101/127.0.0.1:8080").unwrap();
+        let debug = format!("{url:?}");
+        assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+        assert_eq!(
+            debug,
+            r#"RequestUrl("client://[redacted]@example.com:10101/127.0.0.1:8080")"#
+        );
+        assert_eq!(
+            url.to_string(),
+            "client://s3cr3t-k3y@example.com:10101/127.0.0.1:8080"
+        );
     }
 }

@@ -39,8 +39,10 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
+use nodewire_common::secret::redact_url;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
 mod duration;
 pub(crate) mod go;
 #[cfg(test)]
@@ -138,12 +140,26 @@ impl fmt::Display for UrlPart {
 
 /// A URL that does not parse, or that a master or process refuses: what, where, and the text
 /// the upstream reports for it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// The upstream text may quote the whole URL (`parse "server://key@…": …`); `Debug` writes it
+/// without the URL's tunnel key (user information), [`upstream_text`](Self::upstream_text)
+/// gives it as the upstream reports it.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{part}: {message}")]
 pub struct UrlError {
     part: UrlPart,
     message: String,
     upstream: Option<String>,
+}
+
+impl fmt::Debug for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UrlError")
+            .field("part", &self.part)
+            .field("message", &self.message)
+            .field("upstream", &self.upstream.as_deref().map(redact_url))
+            .finish()
+    }
 }
 
 impl UrlError {
@@ -318,6 +334,43 @@ pub fn fnv1a_key(port: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_key_the_upstream_text_quotes() {
+        let instance = [
+            "server://s3cr3t-k3y@h:http/127.0.0.1:8080",
+            "server://s3cr3t-k3y@h:x",
+            "client://s3cr3t-k3y@[::1/t",
+            "server://s3cr3t-k3y@h:x/t?log=debug",
+            "server://s3cr3t-k3y@h:1/t#%zz",
+            "server://s3cr3t-k3y@h:1/t\n",
+            "server://s3cr3t-k3y@h:x?log=debug",
+            "server://s3cr3t k3y@h:1/t",
+            "server://s3cr3t\"k3y@h:1/t",
+            "://s3cr3t-k3y@h:1/t",
+            "tcp://s3cr3t-k3y@h:1/t",
+        ]
+        .map(InstanceUrl::parse);
+        let request = [
+            "server://s3cr3t-k3y@h:1%zz/t",
+            "server://s3cr3t-k3y@[1.2.3.4]:1/t",
+        ]
+        .map(RequestUrl::new);
+        let master = ["master://s3cr3t-k3y@h:x", "server://s3cr3t-k3y@h:1/t"].map(MasterUrl::parse);
+        let errors: Vec<UrlError> = (instance.into_iter().map(|r| r.map(|_| ())))
+            .chain(request.into_iter().map(|r| r.map(|_| ())))
+            .chain(master.into_iter().map(|r| r.map(|_| ())))
+            .map(Result::unwrap_err)
+            .collect();
+        for err in errors {
+            let upstream = err.upstream_text().unwrap();
+            assert!(upstream.contains("s3cr3t"), "{upstream}");
+            let debug = format!("{err:?}");
+            assert!(!debug.contains("s3cr3t"), "{debug}");
+            assert!(debug.contains("[redacted]@"), "{debug}");
+            assert!(debug.contains(&format!("{:?}", err.message())), "{debug}");
+        }
+    }
 
     #[test]
     fn split_host_port_follows_go() {

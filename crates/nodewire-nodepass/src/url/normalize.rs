@@ -2,6 +2,9 @@
 //! `GenerateConfigURL`, contract `nodepass-url.md` §6).
 
 use std::borrow::Cow;
+use std::fmt;
+
+use nodewire_common::secret::redact_url;
 
 use super::go::{self, Values};
 use super::{CertificateFiles, InstanceUrl, MasterUrl, Role, TlsCode};
@@ -54,8 +57,9 @@ pub enum Compat {
     V1_14_0,
 }
 
-/// What a master stores for an accepted URL.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// What a master stores for an accepted URL. `Debug` hides the tunnel key of `url` and
+/// `config`.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Normalized {
     /// The instance's `url`: the input re-encoded, with the master's `log` / `tls` / `crt` /
@@ -66,6 +70,16 @@ pub struct Normalized {
     /// The instance's `type` (the scheme).
     #[serde(skip)]
     pub role: Role,
+}
+
+impl fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Normalized")
+            .field("url", &redact_url(&self.url))
+            .field("config", &redact_url(&self.config))
+            .field("role", &self.role)
+            .finish()
+    }
 }
 
 /// The 400 a master answers to `POST /instances` or `PUT /instances/{id}` with this URL.
@@ -380,6 +394,17 @@ fn write_plain(out: &mut Vec<u8>, key: &str, value: &str) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn debug_hides_the_tunnel_key() {
+        let url = InstanceUrl::parse("server://s3cr3t-k3y@:10101/127.0.0.1:8080").unwrap();
+        let stored = normalize(&MasterSettings::default(), &url, Compat::default());
+        assert!(stored.url.contains("s3cr3t-k3y") && stored.config.contains("s3cr3t-k3y"));
+        let debug = format!("{stored:?}");
+        assert!(!debug.contains("s3cr3t-k3y"), "{debug}");
+        assert!(debug.contains("server://[redacted]@:10101/127.0.0.1:8080"));
+        assert!(debug.contains("Server"));
+    }
 
     fn settings() -> Vec<MasterSettings> {
         vec![

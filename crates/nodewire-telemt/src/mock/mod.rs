@@ -162,7 +162,8 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, Default)]
 struct StoredUser {
-    secret: String,
+    /// The user's secret (32 hex); `Debug` is redacted.
+    secret: Secret,
     ad_tag: Option<String>,
     max_tcp_conns: Option<u64>,
     expiration: Option<String>,
@@ -239,7 +240,7 @@ impl MockTelemt {
                     (
                         (*u).to_owned(),
                         StoredUser {
-                            secret: generate_secret(),
+                            secret: Secret::new(generate_secret()),
                             ..Default::default()
                         },
                     )
@@ -266,7 +267,7 @@ impl MockTelemt {
         for (name, u) in &self.users {
             text.push_str(&format!(
                 "{name}={}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}\n",
-                u.secret,
+                u.secret.expose(),
                 u.ad_tag,
                 u.max_tcp_conns,
                 u.expiration,
@@ -419,4 +420,32 @@ fn internal(message: impl Into<String>) -> ApiFailure {
         ErrorCode::InternalError,
         message,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestResult;
+
+    #[test]
+    fn debug_leaves_out_user_secrets() -> TestResult {
+        const SECRET: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e700";
+        let mut mock = MockTelemt::new(MockConfig::default(), &["alice"]);
+        let peer = IpAddr::from([127, 0, 0, 1]);
+        let (head, _) = http::Request::post("/v1/users")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(())?
+            .into_parts();
+        let body = format!(r#"{{"username":"bob","secret":"{SECRET}"}}"#);
+        let Outcome::Respond(answer) = mock.handle(peer, &head, Body::Complete(body.into())) else {
+            return Err("dropped".into());
+        };
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        assert!(std::str::from_utf8(answer.body())?.contains(SECRET));
+        let shown = format!("{mock:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("\"bob\"") && shown.contains("\"alice\""));
+        assert!(shown.contains("secret: Secret(\"[redacted]\")"), "{shown}");
+        Ok(())
+    }
 }

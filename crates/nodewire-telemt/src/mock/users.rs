@@ -21,7 +21,8 @@ impl MockTelemt {
         let host = &self.config.public_host;
         let port = self.config.public_port;
         let base = format!("tg://proxy?server={host}&port={port}&secret=");
-        let tls_link = |domain: &str| format!("{base}ee{}{}", u.secret, hex(domain.as_bytes()));
+        let tls_link =
+            |domain: &str| format!("{base}ee{}{}", u.secret.expose(), hex(domain.as_bytes()));
         let rate = |pick: fn((u64, u64)) -> u64| {
             if self.has_rate_limits() {
                 u.rate.map(pick).filter(|n| *n > 0).into()
@@ -40,8 +41,8 @@ impl MockTelemt {
             rate_limit_down_bps: rate(|r| r.1),
             max_unique_ips: u.max_unique_ips.filter(|n| *n > 0),
             links: UserLinks {
-                classic: vec![format!("{base}{}", u.secret)],
-                secure: vec![format!("{base}dd{}", u.secret)],
+                classic: vec![format!("{base}{}", u.secret.expose())],
+                secure: vec![format!("{base}dd{}", u.secret.expose())],
                 tls: self
                     .config
                     .tls_domains
@@ -118,7 +119,7 @@ impl MockTelemt {
             (up, down) => Some((up.map_or(0, |v| v.get()), down.map_or(0, |v| v.get()))),
         };
         let user = StoredUser {
-            secret: secret.clone(),
+            secret: Secret::new(secret.clone()),
             ad_tag: body.user_ad_tag.value().map(|t| t.as_str().to_owned()),
             max_tcp_conns: body.max_tcp_conns.value().copied(),
             expiration: body.expiration_rfc3339.value().map(|e| e.to_server_form()),
@@ -151,7 +152,7 @@ impl MockTelemt {
         let (rates, switch) = (self.has_rate_limits(), self.has_enabled_switch());
         let user = self.stored(name)?;
         if let Some(secret) = body.secret.value() {
-            user.secret = secret.expose().to_owned();
+            user.secret = Secret::new(secret.expose());
         }
         user.ad_tag = body
             .user_ad_tag
@@ -219,7 +220,7 @@ impl MockTelemt {
         let secret = body
             .and_then(|b| b.secret.value().map(|s| s.expose().to_owned()))
             .unwrap_or_else(generate_secret);
-        self.stored(name)?.secret = secret.clone();
+        self.stored(name)?.secret = Secret::new(secret.clone());
         let user = self.view(name)?;
         self.ok(
             StatusCode::OK,
