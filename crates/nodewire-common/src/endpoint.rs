@@ -305,33 +305,18 @@ pub trait Protocol: 'static {
 /// Its `Debug` prints the header names without their values and the query with credential
 /// values redacted ([`redact_query`](crate::secret::redact_query)): an incoming request's
 /// credential header is not marked sensitive.
+#[derive(derive_more::Debug)]
 pub struct IncomingParts<'a, B> {
     /// Path parameters matched from the template.
     pub params: PathParams,
     /// The raw query string, without `?`.
+    #[debug("{:?}", query.map(crate::secret::redact_query))]
     pub query: Option<&'a str>,
     /// The request headers.
+    #[debug("{:?}", headers.keys().collect::<Vec<_>>())]
     pub headers: &'a HeaderMap,
     /// The decoded body: `None` for routes without a body and for an empty optional body.
     pub body: Option<B>,
-}
-
-impl<B: std::fmt::Debug> std::fmt::Debug for IncomingParts<'_, B> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        /// The names of a header map, printed as a list.
-        struct Names<'a>(&'a HeaderMap);
-        impl std::fmt::Debug for Names<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_list().entries(self.0.keys()).finish()
-            }
-        }
-        f.debug_struct("IncomingParts")
-            .field("params", &self.params)
-            .field("query", &self.query.map(crate::secret::redact_query))
-            .field("headers", &Names(self.headers))
-            .field("body", &self.body)
-            .finish()
-    }
 }
 
 /// Marker body type for routes that carry no body.

@@ -5,6 +5,7 @@ mod redact;
 
 pub use redact::{
     REDACTED, SECRET_MEMBERS, is_secret_member, redact_query, redact_secrets, redact_url,
+    redact_urls, redacted,
 };
 
 use schemars::JsonSchema;

@@ -260,13 +260,16 @@ impl NodeServices {
 }
 
 /// `NodeConfig`: what `GET /node/config/latest` returns.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+// `Debug` hides the credentials: the keys of `client_map` (the xray client ids) and those
+// inside the service configs ([`XrayServiceConfig`]).
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct NodeConfig {
     /// The config revision.
     pub revision: u64,
     /// Subscription-link UUID → owner, for xray traffic attribution.
     #[serde(rename = "clientMap")]
+    #[debug("{:?}", RedactedKeys(client_map))]
     pub client_map: ClientMap,
     /// MTProto-link UUID → owner, for telemt traffic attribution.
     #[serde(rename = "mtprotoClientMap")]
@@ -294,19 +297,6 @@ impl NodeConfig {
     }
 }
 
-/// Hides the credentials: the keys of `client_map` (the xray client ids) and those inside the
-/// service configs ([`XrayServiceConfig`]).
-impl fmt::Debug for NodeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NodeConfig")
-            .field("revision", &self.revision)
-            .field("client_map", &RedactedKeys(&self.client_map))
-            .field("mtproto_client_map", &self.mtproto_client_map)
-            .field("services", &self.services)
-            .finish()
-    }
-}
-
 /// `NodeConfigAppliedDto`: the revision the node now runs. Core marks the node's sync status
 /// `synced`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -322,6 +312,16 @@ impl NodeConfigAppliedDto {
         Self { revision }
     }
 }
+
+/// The credentials in the `GET /node/config/latest` fixture: the Reality private key, an
+/// MTProto secret and two VLESS client ids.
+#[cfg(test)]
+pub(crate) const FIXTURE_CREDENTIALS: [&str; 4] = [
+    "kD1tExAmPlEkEy",
+    "0123456789abcdef0123456789abcdef",
+    "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10",
+    "0d9e4b3a-2222-4f0e-8c1a-5b6d7e8f9a01",
+];
 
 #[cfg(test)]
 mod tests {
@@ -348,12 +348,7 @@ mod tests {
     fn debug_hides_keys_user_ids_and_secrets() {
         let config: NodeConfig = serde_json::from_str(FIXTURE).unwrap();
         let text = format!("{config:?}");
-        for secret in [
-            "kD1tExAmPlEkEy",
-            "0123456789abcdef0123456789abcdef",
-            "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10",
-            "0d9e4b3a-2222-4f0e-8c1a-5b6d7e8f9a01",
-        ] {
+        for secret in FIXTURE_CREDENTIALS {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
         for visible in [

@@ -50,7 +50,7 @@ impl MetricsResponse {
 
 /// An update manifest as sent (Go `selfupdate.Manifest`), before validation. Missing keys
 /// decode as Go's zero values, as the agent reads them.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct RawManifest {
     /// Release id (Dash sets it to the version); only compared between targets.
@@ -60,7 +60,9 @@ pub struct RawManifest {
     #[serde(default)]
     pub version: String,
     /// Download URL (absolute `http`/`https`); used unchanged, including any `upgrade_token`.
+    // `Debug` writes it with its `upgrade_token` (and any user information) redacted.
     #[serde(default)]
+    #[debug("{:?}", redact_url(url))]
     pub url: String,
     /// SHA-256 of the file, 64 hex digits.
     #[serde(default)]
@@ -68,19 +70,6 @@ pub struct RawManifest {
     /// File size in bytes.
     #[serde(default)]
     pub size: i64,
-}
-
-/// The URL with its `upgrade_token` (and any user information) redacted.
-impl fmt::Debug for RawManifest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawManifest")
-            .field("id", &self.id)
-            .field("version", &self.version)
-            .field("url", &redact_url(&self.url))
-            .field("sha256", &self.sha256)
-            .field("size", &self.size)
-            .finish()
-    }
 }
 
 impl RawManifest {
@@ -266,17 +255,11 @@ pub fn to_hex(digest: &[u8]) -> String {
 /// assert!(UpdateUrl::new("/deploy/linux/node").is_err());
 /// assert!(UpdateUrl::new("https:///x").is_err());
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct UpdateUrl(String);
-
-/// The URL with its `upgrade_token` (and any user information) redacted.
-impl fmt::Debug for UpdateUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("UpdateUrl")
-            .field(&redact_url(&self.0))
-            .finish()
-    }
-}
+#[derive(Clone, PartialEq, Eq, Hash, derive_more::Debug)]
+pub struct UpdateUrl(
+    // `Debug` writes it with its `upgrade_token` (and any user information) redacted.
+    #[debug("{:?}", redact_url(_0))] String,
+);
 
 impl UpdateUrl {
     /// Applies the URL rules.

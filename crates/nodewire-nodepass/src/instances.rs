@@ -167,7 +167,7 @@ impl Meta {
 ///
 /// For the API-key instance (`id` `********`, [`Instance::api_key`]) `url` is the API key and
 /// `config` the master id; its `Debug` hides the key.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct Instance {
     /// 8 hex characters, or `********`.
@@ -180,8 +180,13 @@ pub struct Instance {
     /// The process state.
     pub status: InstanceStatus,
     /// The stored (normalized) instance URL; the API key for `********`.
+    // `Debug` hides the API key (the API-key instance's `url`) whole, and the tunnel key (user
+    // information) of any other instance's `url`.
+    #[debug("{:?}", if self.is_api_key() { Cow::Borrowed(REDACTED) } else { redact_url(url) })]
     pub url: String,
     /// `url` with every default parameter; the master id (16 hex) for `********`.
+    // `Debug` hides the tunnel key (user information).
+    #[debug("{:?}", redact_url(config))]
     pub config: String,
     /// Start with the master.
     pub restart: bool,
@@ -231,37 +236,6 @@ impl Instance {
             udprx: 0,
             udptx: 0,
         }
-    }
-}
-
-/// Hides the API key (the API-key instance's `url`) and the tunnel key (user information) of
-/// any other instance's `url` and `config`.
-impl fmt::Debug for Instance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = if self.is_api_key() {
-            Cow::Borrowed(REDACTED)
-        } else {
-            redact_url(&self.url)
-        };
-        f.debug_struct("Instance")
-            .field("id", &self.id)
-            .field("alias", &self.alias)
-            .field("kind", &self.kind)
-            .field("status", &self.status)
-            .field("url", &url)
-            .field("config", &redact_url(&self.config))
-            .field("restart", &self.restart)
-            .field("meta", &self.meta)
-            .field("mode", &self.mode)
-            .field("ping", &self.ping)
-            .field("pool", &self.pool)
-            .field("tcps", &self.tcps)
-            .field("udps", &self.udps)
-            .field("tcprx", &self.tcprx)
-            .field("tcptx", &self.tcptx)
-            .field("udprx", &self.udprx)
-            .field("udptx", &self.udptx)
-            .finish()
     }
 }
 

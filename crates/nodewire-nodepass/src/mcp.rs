@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use nodewire_common::Patch;
-use nodewire_common::secret::{REDACTED, is_secret_member, redact_secrets, redact_url};
+use nodewire_common::secret::{REDACTED, is_secret_member, redact_url, redacted};
 use schemars::JsonSchema;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -668,25 +668,13 @@ impl InstanceIdArguments {
     }
 }
 
-/// A string argument as `Debug` writes it: the value of a credential argument
-/// ([`is_secret_member`]: `password`) redacted.
-fn debug_argument<'a>(name: &str, value: Option<&'a str>) -> Option<&'a str> {
-    value.map(|value| {
-        if is_secret_member(name) {
-            REDACTED
-        } else {
-            value
-        }
-    })
-}
-
 macro_rules! string_arguments {
     (
         $(#[doc = $doc:literal])*
         $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident $(as $wire:literal)? ),* $(,)? }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
         #[non_exhaustive]
         pub struct $name {
             /// The instance (`********` is refused: `forbidden: API Key`).
@@ -694,23 +682,13 @@ macro_rules! string_arguments {
             $(
                 $(#[doc = $fdoc])*
                 #[serde(default, skip_serializing_if = "Option::is_none" $(, rename = $wire)?)]
+                // `Debug` hides the value of a credential argument
+                // ([`is_secret_member`]: `password`).
+                #[debug("{:?}", $field.as_deref().map(|value| {
+                    if is_secret_member(stringify!($field)) { REDACTED } else { value }
+                }))]
                 pub $field: Option<String>,
             )*
-        }
-
-        /// `Debug` hides the value of a credential argument (`password`).
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name))
-                    .field("id", &self.id)
-                    $(
-                        .field(
-                            stringify!($field),
-                            &debug_argument(stringify!($field), self.$field.as_deref()),
-                        )
-                    )*
-                    .finish()
-            }
         }
 
         impl $name {
@@ -825,7 +803,7 @@ string_arguments!(
 /// `create_instance`: the master builds
 /// `role://[password@]tunnel_address:tunnel_port/(targets | target_address:target_port)`
 /// and sets every other non-empty string argument as a query parameter.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceArguments {
     /// The role (required: anything else but `server`/`client` is refused).
@@ -850,49 +828,16 @@ pub struct CreateInstanceArguments {
     pub targets: Option<String>,
     /// The userinfo of the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // `Debug` hides the tunnel key.
+    #[debug("{:?}", password.as_ref().map(|_| REDACTED))]
     pub password: Option<String>,
     /// Query parameters (`log`, `tls`, `crt`, `key`, `sni`, `dns`, `lbs`, `mode`, `type`,
     /// `min`, `max`, `dial`, `read`, `rate`, `slot`, `proxy`, `block`, `notcp`, `noudp`, or
     /// any other key): every non-empty string becomes `key=value`; other values are ignored.
     #[serde(flatten)]
+    // `Debug` hides the value of any credential parameter (`upgrade_token`, …).
+    #[debug("{:?}", redacted(extra))]
     pub extra: BTreeMap<String, Value>,
-}
-
-/// Hides `password` (the tunnel key) and the value of any credential parameter.
-impl fmt::Debug for CreateInstanceArguments {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateInstanceArguments")
-            .field("role", &self.role)
-            .field("alias", &self.alias)
-            .field("tunnel_address", &self.tunnel_address)
-            .field("tunnel_port", &self.tunnel_port)
-            .field("target_address", &self.target_address)
-            .field("target_port", &self.target_port)
-            .field("targets", &self.targets)
-            .field(
-                "password",
-                &debug_argument("password", self.password.as_deref()),
-            )
-            .field("extra", &redacted_map(&self.extra))
-            .finish()
-    }
-}
-
-/// `map` with the value of every credential member ([`redact_secrets`]) redacted, for `Debug`.
-fn redacted_map(map: &BTreeMap<String, Value>) -> BTreeMap<&str, Value> {
-    map.iter()
-        .map(|(key, value)| (key.as_str(), redacted_member(key, value)))
-        .collect()
-}
-
-/// The member `key: value` of a JSON object as `Debug` writes it ([`redact_secrets`]).
-fn redacted_member(key: &str, value: &Value) -> Value {
-    if is_secret_member(key) && !value.is_null() {
-        return Value::String(REDACTED.to_owned());
-    }
-    let mut value = value.clone();
-    redact_secrets(&mut value);
-    value
 }
 
 impl CreateInstanceArguments {
@@ -1464,7 +1409,7 @@ impl ToolCallResult {
 
 /// `get_instance_config`'s `config`: the parts of the instance's `config` URL (a Go map:
 /// keys sorted).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct InstanceConfig {
     /// Every query parameter (its first value).
@@ -1472,6 +1417,8 @@ pub struct InstanceConfig {
     pub parameters: Option<BTreeMap<String, String>>,
     /// The userinfo's password, else its username (absent without userinfo).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // `Debug` hides the tunnel key.
+    #[debug("{:?}", password.as_ref().map(|_| REDACTED))]
     pub password: Option<String>,
     /// The scheme.
     pub role: String,
@@ -1488,25 +1435,6 @@ pub struct InstanceConfig {
     pub tunnel_address: String,
     /// The port.
     pub tunnel_port: String,
-}
-
-/// Hides `password` (the tunnel key).
-impl fmt::Debug for InstanceConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstanceConfig")
-            .field("parameters", &self.parameters)
-            .field(
-                "password",
-                &debug_argument("password", self.password.as_deref()),
-            )
-            .field("role", &self.role)
-            .field("target_address", &self.target_address)
-            .field("target_port", &self.target_port)
-            .field("targets", &self.targets)
-            .field("tunnel_address", &self.tunnel_address)
-            .field("tunnel_port", &self.tunnel_port)
-            .finish()
-    }
 }
 
 impl InstanceConfig {
@@ -1532,7 +1460,7 @@ impl InstanceConfig {
 
 /// One entry of `nodepass.json` (registered as `ExportFile`: the array), written by `export_instances` and read by
 /// `import_instances` (a Go map: keys sorted; the file is indented with two spaces).
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct ExportedInstance {
     /// The alias.
@@ -1550,23 +1478,9 @@ pub struct ExportedInstance {
     /// UDP bytes sent.
     pub udptx: u64,
     /// The stored instance URL.
+    // `Debug` hides the tunnel key (user information).
+    #[debug("{:?}", redact_url(url))]
     pub url: String,
-}
-
-/// Hides the tunnel key (user information) of `url`.
-impl fmt::Debug for ExportedInstance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ExportedInstance")
-            .field("alias", &self.alias)
-            .field("meta", &self.meta)
-            .field("restart", &self.restart)
-            .field("tcprx", &self.tcprx)
-            .field("tcptx", &self.tcptx)
-            .field("udprx", &self.udprx)
-            .field("udptx", &self.udptx)
-            .field("url", &redact_url(&self.url))
-            .finish()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1857,28 +1771,15 @@ pub fn tools() -> Vec<Tool> {
 /// A request as the master's handler reads it: Go's decoder into `MCPRequest` (the first
 /// JSON value of the body, field names matched case-insensitively, unknown keys ignored).
 /// `Debug` hides the value of every credential member of `params` (a tool's `password`).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, derive_more::Debug)]
 pub struct MasterRequest {
     /// The id as echoed in the answer (`None` for an absent or `null` id).
     pub id: Option<RequestId>,
     /// The method (`""` when absent).
     pub method: String,
     /// The raw params (`None` when absent).
+    #[debug("{:?}", params.as_ref().map(redacted))]
     pub params: Option<Value>,
-}
-
-impl fmt::Debug for MasterRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let params = self.params.clone().map(|mut params| {
-            redact_secrets(&mut params);
-            params
-        });
-        f.debug_struct("MasterRequest")
-            .field("id", &self.id)
-            .field("method", &self.method)
-            .field("params", &params)
-            .finish()
-    }
 }
 
 impl MasterRequest {
@@ -1894,26 +1795,13 @@ impl MasterRequest {
 
 /// The tool call of a `tools/call` request as the master reads it (`MCPToolCallParams`).
 /// `Debug` hides the value of every credential argument (`password`).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, derive_more::Debug)]
 pub struct MasterToolCall {
     /// The tool (`""` when absent).
     pub name: String,
     /// The arguments (empty when absent or `null`).
+    #[debug("{:?}", redacted(arguments))]
     pub arguments: Map<String, Value>,
-}
-
-impl fmt::Debug for MasterToolCall {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let arguments: Map<String, Value> = self
-            .arguments
-            .iter()
-            .map(|(key, value)| (key.clone(), redacted_member(key, value)))
-            .collect();
-        f.debug_struct("MasterToolCall")
-            .field("name", &self.name)
-            .field("arguments", &arguments)
-            .finish()
-    }
 }
 
 impl MasterToolCall {

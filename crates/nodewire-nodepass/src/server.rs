@@ -17,7 +17,6 @@
 //! decoders against Go's own `encoding/json`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
@@ -34,7 +33,7 @@ use crate::tcping::target_from_query;
 ///
 /// `Debug` writes the length of a raw body (`PutInstance`, `Mcp`), not its text: a body
 /// carries instance URLs and their tunnel keys.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, derive_more::Debug)]
 pub enum Request {
     /// `OPTIONS` on a registered path: answer [`preflight`].
     Preflight,
@@ -49,7 +48,7 @@ pub enum Request {
     UpdateInstance(InstanceId, Option<PatchBody>),
     /// `PUT /instances/{id}` with the raw body: the master checks existence (404) and the
     /// API key (403) before it decodes it with [`decode_put_body`].
-    PutInstance(InstanceId, Bytes),
+    PutInstance(InstanceId, #[debug("<{} bytes>", _1.len())] Bytes),
     /// `DELETE /instances/{id}`.
     DeleteInstance(InstanceId),
     /// Another method on `/instances/{id}`: `404` when the instance does not exist, else
@@ -69,65 +68,18 @@ pub enum Request {
     Docs,
     /// v2 only: `POST {prefix}/v2`, the MCP endpoint, with the raw body (read it with
     /// [`crate::mcp::read_request`]).
-    Mcp(Bytes),
-}
-
-impl fmt::Debug for Request {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Preflight => f.write_str("Preflight"),
-            Self::ListInstances => f.write_str("ListInstances"),
-            Self::CreateInstance(body) => f.debug_tuple("CreateInstance").field(body).finish(),
-            Self::GetInstance(id) => f.debug_tuple("GetInstance").field(id).finish(),
-            Self::UpdateInstance(id, body) => f
-                .debug_tuple("UpdateInstance")
-                .field(id)
-                .field(body)
-                .finish(),
-            Self::PutInstance(id, body) => f
-                .debug_tuple("PutInstance")
-                .field(id)
-                .field(&BodyLength(body))
-                .finish(),
-            Self::DeleteInstance(id) => f.debug_tuple("DeleteInstance").field(id).finish(),
-            Self::DetailNotAllowed(id) => f.debug_tuple("DetailNotAllowed").field(id).finish(),
-            Self::Events => f.write_str("Events"),
-            Self::GetInfo => f.write_str("GetInfo"),
-            Self::UpdateInfo(alias) => f.debug_tuple("UpdateInfo").field(alias).finish(),
-            Self::Tcping(target) => f.debug_tuple("Tcping").field(target).finish(),
-            Self::OpenApi => f.write_str("OpenApi"),
-            Self::Docs => f.write_str("Docs"),
-            Self::Mcp(body) => f.debug_tuple("Mcp").field(&BodyLength(body)).finish(),
-        }
-    }
-}
-
-/// A raw body in `Debug` output: its length only.
-pub(crate) struct BodyLength<'a>(pub(crate) &'a [u8]);
-
-impl fmt::Debug for BodyLength<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} bytes>", self.0.len())
-    }
+    Mcp(#[debug("<{} bytes>", _0.len())] Bytes),
 }
 
 /// A create or replace body: `alias` and `url` as Go decoded them (`url` non-empty). `Debug`
 /// hides the tunnel key of `url`.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default, derive_more::Debug)]
 pub struct UrlBody {
     /// `alias` (create only; empty when absent).
     pub alias: String,
     /// `url`.
+    #[debug("{:?}", redact_url(url))]
     pub url: String,
-}
-
-impl fmt::Debug for UrlBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UrlBody")
-            .field("alias", &self.alias)
-            .field("url", &redact_url(&self.url))
-            .finish()
-    }
 }
 
 /// A PATCH body as the master decodes it: empty strings mean "not given".

@@ -4,7 +4,7 @@
 use std::num::NonZeroU64;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use nodewire_common::secret::redact_url;
+use nodewire_common::secret::{redact_url, redact_urls};
 use nodewire_common::{Patch, Secret, fixed_schema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -536,61 +536,32 @@ impl RotateSecretRequest {
 
 /// Connection links of a user (`UserLinks`, `model.rs:465-471`). An array is empty when its
 /// mode (`general.modes.classic|secure|tls`) is off.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+// Every link carries the user's secret: `Debug` writes each with its `secret=` value redacted.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct UserLinks {
     /// `tg://proxy?server=<host>&port=<port>&secret=<secret>`.
+    #[debug("{:?}", redact_urls(classic))]
     pub classic: Vec<String>,
     /// `…&secret=dd<secret>`.
+    #[debug("{:?}", redact_urls(secure))]
     pub secure: Vec<String>,
     /// `…&secret=ee<secret><hex(domain)>`, one per host × TLS domain.
+    #[debug("{:?}", redact_urls(tls))]
     pub tls: Vec<String>,
     /// Links for the extra TLS domains only (not the primary).
     pub tls_domains: Vec<TlsDomainLink>,
 }
 
-/// Every link carries the user's secret: `Debug` prints the links with their `secret=` value
-/// redacted.
-impl std::fmt::Debug for UserLinks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserLinks")
-            .field("classic", &RedactedLinks(&self.classic))
-            .field("secure", &RedactedLinks(&self.secure))
-            .field("tls", &RedactedLinks(&self.tls))
-            .field("tls_domains", &self.tls_domains)
-            .finish()
-    }
-}
-
-/// `Debug` of a list of `tg://proxy` links, each with its `secret=` value redacted.
-struct RedactedLinks<'a>(&'a [String]);
-
-impl std::fmt::Debug for RedactedLinks<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|link| redact_url(link)))
-            .finish()
-    }
-}
-
 /// A link for one extra TLS domain (`TlsDomainLink`, `model.rs:473-477`).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, derive_more::Debug)]
 #[non_exhaustive]
 pub struct TlsDomainLink {
     /// The domain.
     pub domain: String,
     /// The `tg://proxy` link.
+    #[debug("{:?}", redact_url(link))]
     pub link: String,
-}
-
-/// The link with its `secret=` value redacted.
-impl std::fmt::Debug for TlsDomainLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TlsDomainLink")
-            .field("domain", &self.domain)
-            .field("link", &redact_url(&self.link))
-            .finish()
-    }
 }
 
 impl TlsDomainLink {

@@ -73,6 +73,25 @@ pub fn redact_secrets(value: &mut serde_json::Value) {
     }
 }
 
+/// `value` as JSON with its credentials redacted ([`redact_secrets`]), for `Debug` and logs
+/// (a value that does not serialize is `"[redacted]"`).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use nodewire_common::secret::redacted;
+/// let arguments = BTreeMap::from([("log", "debug"), ("password", "k3y")]);
+/// assert_eq!(redacted(&arguments), serde_json::json!({"log": "debug", "password": "[redacted]"}));
+/// ```
+pub fn redacted<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    match serde_json::to_value(value) {
+        Ok(mut value) => {
+            redact_secrets(&mut value);
+            value
+        }
+        Err(_) => serde_json::Value::String(REDACTED.to_owned()),
+    }
+}
+
 /// `text` (a URL, or text that may not parse as one) with the user information of its
 /// authority (`scheme://KEY@host`) and the value of every credential query key
 /// ([`is_secret_member`]: `secret=`, `upgrade_token=`) replaced by `[redacted]`, for `Debug`
@@ -115,6 +134,17 @@ pub fn redact_url(text: &str) -> Cow<'_, str> {
         out.push_str(fragment);
     }
     Cow::Owned(out)
+}
+
+/// [`redact_url`] of each of `texts` (a list of links), for `Debug` and logs.
+///
+/// ```
+/// use nodewire_common::secret::redact_urls;
+/// let links = ["tg://proxy?server=a&secret=ee00".to_owned()];
+/// assert_eq!(redact_urls(&links), ["tg://proxy?server=a&secret=[redacted]"]);
+/// ```
+pub fn redact_urls<S: AsRef<str>>(texts: &[S]) -> Vec<Cow<'_, str>> {
+    texts.iter().map(|text| redact_url(text.as_ref())).collect()
 }
 
 /// `base` (a URL without its query) with the user information of its authority redacted.

@@ -776,11 +776,7 @@ mod tests {
         .unwrap();
         let message = proto::GetLatestConfigResponse::from_node_config(&config).unwrap();
         let text = format!("{message:?}");
-        for secret in [
-            "kD1tExAmPlEkEy",
-            "0123456789abcdef0123456789abcdef",
-            "6f1c7a52-1111-4c43-9a4e-9d0c7f3b2a10",
-        ] {
+        for secret in crate::config::FIXTURE_CREDENTIALS {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
         for visible in [

@@ -45,7 +45,6 @@ mod instances;
 mod mcp;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -55,9 +54,7 @@ use serde::Serialize;
 
 use crate::envelope::{error_response, json_response, messages};
 use crate::instances::{API_KEY_ID, Instance, InstanceId, InstanceStatus, InstanceType};
-use crate::server::{
-    Admitted, ApiFailure, BodyLength, Request, instance_method_not_allowed, preflight, route,
-};
+use crate::server::{Admitted, ApiFailure, Request, instance_method_not_allowed, preflight, route};
 use crate::url::{Compat, MasterSettings, MasterUrl};
 use http::{Method, StatusCode};
 
@@ -135,9 +132,19 @@ pub struct SubscriberId(u64);
 ///
 /// `Debug` writes the length of a body, not its text: bodies carry instance URLs, their
 /// tunnel keys and the API key.
+#[derive(derive_more::Debug)]
 pub enum Outcome {
     /// Send this response.
-    Respond(http::Response<Bytes>),
+    Respond(
+        #[debug(
+            "Response {{ status: {:?}, version: {:?}, headers: {:?}, body: <{} bytes> }}",
+            _0.status(),
+            _0.version(),
+            _0.headers(),
+            _0.body().len()
+        )]
+        http::Response<Bytes>,
+    ),
     /// Send these headers and the first bytes (`retry:` and the `initial` events), keep the
     /// connection open and write [`MockMaster::take_events`] as it returns more; end the
     /// response when it returns `None`.
@@ -147,6 +154,7 @@ pub enum Outcome {
         /// Status and headers (the body is empty).
         head: http::Response<()>,
         /// The first bytes.
+        #[debug("<{} bytes>", prelude.len())]
         prelude: Bytes,
     },
     /// Dial `target` over TCP (5 s timeout) and answer with
@@ -157,61 +165,22 @@ pub enum Outcome {
     },
 }
 
-impl fmt::Debug for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Respond(response) => f
-                .debug_tuple("Respond")
-                .field(&ResponseHead(response))
-                .finish(),
-            Self::Stream {
-                subscriber,
-                head,
-                prelude,
-            } => f
-                .debug_struct("Stream")
-                .field("subscriber", subscriber)
-                .field("head", head)
-                .field("prelude", &BodyLength(prelude))
-                .finish(),
-            Self::Tcping { target } => f.debug_struct("Tcping").field("target", target).finish(),
-        }
-    }
-}
-
-/// A response in `Debug` output: status, version, headers and the body's length.
-struct ResponseHead<'a>(&'a http::Response<Bytes>);
-
-impl fmt::Debug for ResponseHead<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
-            .field("status", &self.0.status())
-            .field("version", &self.0.version())
-            .field("headers", self.0.headers())
-            .field("body", &BodyLength(self.0.body()))
-            .finish()
-    }
-}
-
+#[derive(derive_more::Debug)]
 struct Subscriber {
+    // `Debug` writes the length of each queued event.
+    #[debug(
+        "{:?}",
+        queue.iter().map(|event| format!("<{} bytes>", event.len())).collect::<Vec<_>>()
+    )]
     queue: VecDeque<Bytes>,
     closed: bool,
-}
-
-impl fmt::Debug for Subscriber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let queue: Vec<BodyLength<'_>> = self.queue.iter().map(|b| BodyLength(b)).collect();
-        f.debug_struct("Subscriber")
-            .field("queue", &queue)
-            .field("closed", &self.closed)
-            .finish()
-    }
 }
 
 /// An in-memory NodePass master.
 ///
 /// `Debug` hides the API key and the tunnel keys, and writes the length of queued events and
 /// of the exported file.
+#[derive(derive_more::Debug)]
 pub struct MockMaster {
     config: MockConfig,
     key: Secret,
@@ -221,22 +190,8 @@ pub struct MockMaster {
     next_subscriber: u64,
     started: Instant,
     /// `nodepass.json` as the MCP export tool last wrote it.
+    #[debug("{:?}", exported.as_ref().map(|file| format!("<{} bytes>", file.len())))]
     exported: Option<Vec<u8>>,
-}
-
-impl fmt::Debug for MockMaster {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockMaster")
-            .field("config", &self.config)
-            .field("key", &self.key)
-            .field("master_id", &self.master_id)
-            .field("instances", &self.instances)
-            .field("subscribers", &self.subscribers)
-            .field("next_subscriber", &self.next_subscriber)
-            .field("started", &self.started)
-            .field("exported", &self.exported.as_deref().map(BodyLength))
-            .finish()
-    }
 }
 
 fn random_hex(bytes: usize) -> String {

@@ -1112,17 +1112,9 @@ impl<'de> serde::Deserialize<'de> for InstanceUrl {
 /// assert!(err.to_string().starts_with("tunnel address"));
 /// assert!(RequestUrl::new("master://h:1/x").unwrap_err().to_string().starts_with("scheme"));
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, derive_more::Debug)]
 #[serde(try_from = "String", into = "String")]
-pub struct RequestUrl(String);
-
-impl fmt::Debug for RequestUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("RequestUrl")
-            .field(&redact_url(&self.0))
-            .finish()
-    }
-}
+pub struct RequestUrl(#[debug("{:?}", redact_url(_0))] String);
 
 impl RequestUrl {
     /// Validates `url`.

@@ -144,22 +144,13 @@ impl fmt::Display for UrlPart {
 /// The upstream text may quote the whole URL (`parse "server://key@…": …`); `Debug` writes it
 /// without the URL's tunnel key (user information), [`upstream_text`](Self::upstream_text)
 /// gives it as the upstream reports it.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, derive_more::Debug)]
 #[error("{part}: {message}")]
 pub struct UrlError {
     part: UrlPart,
     message: String,
+    #[debug("{:?}", upstream.as_deref().map(redact_url))]
     upstream: Option<String>,
-}
-
-impl fmt::Debug for UrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UrlError")
-            .field("part", &self.part)
-            .field("message", &self.message)
-            .field("upstream", &self.upstream.as_deref().map(redact_url))
-            .finish()
-    }
 }
 
 impl UrlError {

@@ -2,7 +2,6 @@
 //! `GenerateConfigURL`, contract `nodepass-url.md` §6).
 
 use std::borrow::Cow;
-use std::fmt;
 
 use nodewire_common::secret::redact_url;
 
@@ -59,27 +58,19 @@ pub enum Compat {
 
 /// What a master stores for an accepted URL. `Debug` hides the tunnel key of `url` and
 /// `config`.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, derive_more::Debug)]
 #[non_exhaustive]
 pub struct Normalized {
     /// The instance's `url`: the input re-encoded, with the master's `log` / `tls` / `crt` /
     /// `key` injected where absent.
+    #[debug("{:?}", redact_url(url))]
     pub url: String,
     /// The instance's `config`: `url` with every default parameter added.
+    #[debug("{:?}", redact_url(config))]
     pub config: String,
     /// The instance's `type` (the scheme).
     #[serde(skip)]
     pub role: Role,
-}
-
-impl fmt::Debug for Normalized {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Normalized")
-            .field("url", &redact_url(&self.url))
-            .field("config", &redact_url(&self.config))
-            .field("role", &self.role)
-            .finish()
-    }
 }
 
 /// The 400 a master answers to `POST /instances` or `PUT /instances/{id}` with this URL.
