@@ -344,14 +344,16 @@ mod tests {
 
     const FIXTURE: &str = include_str!("../tests/fixtures/GET_node_config_latest.response.json");
 
+    /// Whether `text` holds each of `visible` and none of `hidden`.
+    fn shows_only(text: &str, visible: &[&str], hidden: &[&str]) -> bool {
+        visible.iter().all(|v| text.contains(v)) && !hidden.iter().any(|h| text.contains(h))
+    }
+
     #[test]
     fn debug_hides_keys_user_ids_and_secrets() {
         let config: NodeConfig = serde_json::from_str(FIXTURE).unwrap();
         let text = format!("{config:?}");
-        for secret in FIXTURE_CREDENTIALS {
-            assert!(!text.contains(secret), "{secret} in {text}");
-        }
-        for visible in [
+        let visible = [
             "revision: 12",
             "user_id: 42",
             "\"vless-3\"",
@@ -361,9 +363,8 @@ mod tests {
             "Number(8443)",
             // The MTProto user's name and its link (not credentials) stay.
             "a3c5e7f9-3333-4b2d-9e8f-0a1b2c3d4e5f",
-        ] {
-            assert!(text.contains(visible), "{visible} not in {text}");
-        }
+        ];
+        assert!(shows_only(&text, &visible, &FIXTURE_CREDENTIALS), "{text}");
 
         let xray = XrayServiceConfig::from(
             serde_json::json!({
@@ -380,21 +381,19 @@ mod tests {
             .unwrap(),
         );
         let text = format!("{xray:?}");
-        assert!(
-            !text.contains("s3cr3t-k3y") && !text.contains("a@b"),
-            "{text}"
-        );
         assert!(text.starts_with("XrayServiceConfig({"), "{text}");
-        for visible in [
+        let visible = [
             "\"ss\"",
             "Number(8388)",
             "\"wireguard\"",
             "\"u\"",
             "\"cert\"",
             "\"id\": Null",
-        ] {
-            assert!(text.contains(visible), "{visible} not in {text}");
-        }
+        ];
+        assert!(
+            shows_only(&text, &visible, &["s3cr3t-k3y", "a@b"]),
+            "{text}"
+        );
         // The wire form is untouched.
         assert_eq!(
             serde_json::to_value(&config).unwrap(),
