@@ -15,6 +15,7 @@
 //! ```
 
 use nodewire_common::Patch;
+use nodewire_common::secret::redacted;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -186,7 +187,8 @@ wire_struct! {
     /// A node's configuration (core.yaml:1623). `profile`, `stack` and `interface_policy` are
     /// protocol-specific objects the spec leaves free-form (their shape is in the kernel's
     /// `docs/config_schema.md`, which is not public), kept as JSON objects.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+    // `Debug` writes `profile` with its credentials redacted (a password, a private key).
+    #[derive(derive_more::Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
     pub struct NodeProfile {
         /// Node id.
         id: String,
@@ -200,6 +202,7 @@ wire_struct! {
         /// The protocol.
         protocol: ProfileProtocol,
         /// Protocol settings.
+        #[debug("{:?}", redacted(profile))]
         profile: Map<String, Value>,
         /// Network stack settings.
         stack?: null Map<String, Value>,
@@ -291,7 +294,8 @@ nodewire_common::setters!(UpstreamProfile {
 
 wire_struct! {
     /// One hop of an upstream chain (core.yaml:1654).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    // `Debug` writes `profile` with its credentials redacted.
+    #[derive(derive_more::Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
     pub struct UpstreamProfile {
         /// Hop id.
         id?: null String,
@@ -302,6 +306,7 @@ wire_struct! {
         /// The hop's protocol.
         protocol?: ProfileProtocol,
         /// Protocol settings.
+        #[debug("{:?}", profile.as_ref().map(redacted))]
         profile?: Map<String, Value>,
         /// Further hops.
         upstream?: Vec<UpstreamProfile>,
@@ -361,6 +366,37 @@ pub(crate) fn register(types: &mut Vec<nodewire_common::registry::TypeEntry>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn debug_hides_the_profiles_credentials() {
+        let hop = UpstreamProfile::new(ProfileProtocol::Ss)
+            .profile(json!({"server": "198.51.100.7", "password": "s3cr3t-k3y"}));
+        let node = NodeProfile::new("edge-1", NodeRole::Listener, ProfileProtocol::Ss)
+            .profile(json!({"port": 8388, "password": "s3cr3t-k3y", "private_key": "s3cr3t-k3y"}))
+            .upstream([hop]);
+        let tls = crate::tls::TlsNodePatchRequest::default()
+            .tls(json!({"mode": "server", "reality": {"private_key": "s3cr3t-k3y"}}))
+            .inner(json!({"protocol": "anytls", "password": "s3cr3t-k3y"}));
+        for (text, shown) in [
+            (format!("{node:?}"), "198.51.100.7"),
+            (
+                format!("{:?}", ProtocolUpsertRequest::new(node.clone())),
+                "8388",
+            ),
+            (format!("{tls:?}"), "anytls"),
+        ] {
+            assert!(
+                !text.contains("s3cr3t-k3y") && text.contains(shown),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_value(&node)
+                .ok()
+                .map(|v| v["profile"]["password"].clone()),
+            Some(json!("s3cr3t-k3y"))
+        );
+    }
 
     #[test]
     fn requests_refuse_unknown_labels() {

@@ -1,5 +1,6 @@
 //! `/v1/tls/nodes`: TLS nodes and their settings (core.yaml:1836-1888).
 
+use nodewire_common::secret::redacted;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -45,7 +46,8 @@ wire_struct! {
 
 wire_struct! {
     /// A TLS node's details (core.yaml:1859).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    // `Debug` writes `profile` with its credentials redacted.
+    #[derive(derive_more::Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
     pub struct TlsNodeDetail {
         /// Node id.
         id?: String,
@@ -60,6 +62,7 @@ wire_struct! {
         /// Upstream address.
         connect?: null String,
         /// The AnyTLS profile (free-form; the kernel's `docs/config_schema.md` is not public).
+        #[debug("{:?}", profile.as_ref().map(redacted))]
         profile?: Map<String, Value>,
     }
 }
@@ -67,11 +70,14 @@ wire_struct! {
 wire_struct! {
     /// The body of `PATCH /v1/tls/nodes/{id}` (core.yaml:1882): the `tls` and `inner` sections
     /// to set, free-form objects.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    // `Debug` writes both with their credentials redacted (a private key, a password).
+    #[derive(derive_more::Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
     pub struct TlsNodePatchRequest {
         /// TLS settings (`mode`, `server.certificate`, …).
+        #[debug("{:?}", tls.as_ref().map(redacted))]
         tls?: Map<String, Value>,
         /// The inner protocol and its profile.
+        #[debug("{:?}", inner.as_ref().map(redacted))]
         inner?: Map<String, Value>,
     }
 }
