@@ -262,8 +262,8 @@ impl ApiKeyInstance {
 }
 
 /// Replaces, in a JSON instance or a list of instances as the master sends them, the API key
-/// that the API-key instance ([`API_KEY_ID`]) carries as its `url` and `config` with
-/// `"[redacted]"`, and the tunnel keys in other instances' URLs
+/// that the API-key instance ([`API_KEY_ID`]) carries as its `url` with `"[redacted]"` (its
+/// `config` is the master id, and stays), and the tunnel keys in other instances' URLs
 /// ([`redact_secrets`](nodewire_common::secret::redact_secrets)), so a body can be printed or
 /// logged.
 ///
@@ -275,7 +275,7 @@ impl ApiKeyInstance {
 /// ]);
 /// redact_instances(&mut list);
 /// assert_eq!(list[0]["url"], "[redacted]");
-/// assert_eq!(list[0]["config"], "[redacted]");
+/// assert_eq!(list[0]["config"], "d989fbf8");
 /// assert_eq!(list[1]["url"], "server://[redacted]@:10101/127.0.0.1:8080");
 /// ```
 pub fn redact_instances(value: &mut serde_json::Value) {
@@ -284,10 +284,8 @@ pub fn redact_instances(value: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(redact_instances),
         Value::Object(object) => {
             if object.get("id").and_then(Value::as_str) == Some(API_KEY_ID) {
-                for member in ["url", "config"] {
-                    if let Some(text) = object.get_mut(member).filter(|v| v.is_string()) {
-                        *text = Value::String(REDACTED.to_owned());
-                    }
+                if let Some(url) = object.get_mut("url").filter(|v| v.is_string()) {
+                    *url = Value::String(REDACTED.to_owned());
                 }
             }
             nodewire_common::secret::redact_secrets(value);

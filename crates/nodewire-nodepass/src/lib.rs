@@ -139,7 +139,7 @@ nodewire_common::protocol! {
     }
 
     /// The common redaction, and the API key that the API-key instance carries as its `url`
-    /// and `config` ([`instances::redact_instances`]).
+    /// ([`instances::redact_instances`]).
     fn redact_body(body: &mut serde_json::Value) {
         instances::redact_instances(body);
     }
