@@ -283,10 +283,10 @@ pub fn redact_instances(value: &mut serde_json::Value) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(redact_instances),
         Value::Object(object) => {
-            if object.get("id").and_then(Value::as_str) == Some(API_KEY_ID) {
-                if let Some(url) = object.get_mut("url").filter(|v| v.is_string()) {
-                    *url = Value::String(REDACTED.to_owned());
-                }
+            if object.get("id").and_then(Value::as_str) == Some(API_KEY_ID)
+                && let Some(url) = object.get_mut("url").filter(|v| v.is_string())
+            {
+                *url = Value::String(REDACTED.to_owned());
             }
             nodewire_common::secret::redact_secrets(value);
         }
